@@ -1,0 +1,109 @@
+// One esbuild script, several contexts: the extension (node/cjs, `vscode` external),
+// the webview (browser), the CLI, and the integration test bundle (not packaged).
+import * as esbuild from 'esbuild';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const dist = path.join(root, 'dist');
+
+/** Logs build results in the problem-matcher friendly form VS Code's esbuild watchers expect. */
+const reporter = {
+  name: 'reporter',
+  setup(build) {
+    build.onStart(() => { if (watch) console.log('[watch] build started'); });
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.error(`✘ [ERROR] ${text}`);
+        if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+      }
+      if (watch) console.log('[watch] build finished');
+    });
+  },
+};
+
+const common = {
+  bundle: true,
+  minify: production,
+  // Source maps stay next to the bundles for debugging; .vscodeignore keeps them out of the .vsix.
+  sourcemap: production ? 'external' : 'linked',
+  sourcesContent: false,
+  logLevel: 'warning',
+  plugins: [reporter],
+};
+
+const nodeCommon = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] };
+
+const contexts = [
+  {
+    ...nodeCommon,
+    entryPoints: { extension: path.join(root, 'src/extension.ts') },
+    outdir: dist,
+  },
+  {
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    entryPoints: { 'webview/main': path.join(root, 'webview/main.ts') },
+    outdir: dist,
+  },
+];
+
+if (existsSync(path.join(root, 'src/cli.ts'))) {
+  contexts.push({
+    ...nodeCommon,
+    entryPoints: { cli: path.join(root, 'src/cli.ts') },
+    outdir: dist,
+    banner: { js: '#!/usr/bin/env node' },
+  });
+}
+
+// Integration tests run inside the extension host; mocha stays external (resolved from node_modules).
+const integrationDir = path.join(root, 'test/integration');
+if (!production && existsSync(integrationDir)) {
+  const entries = readdirSync(integrationDir).filter((f) => f.endsWith('.ts')).map((f) => path.join(integrationDir, f));
+  contexts.push({
+    ...nodeCommon,
+    external: ['vscode', 'mocha'],
+    entryPoints: entries,
+    outdir: path.join(dist, 'test/integration'),
+  });
+}
+
+function copyWasm() {
+  // web-tree-sitter loads its runtime and grammars as files at run time: ship them beside the bundles.
+  const out = path.join(dist, 'wasm');
+  const grammars = path.join(root, 'node_modules/@vscode/tree-sitter-wasm/wasm');
+  const runtime = path.join(root, 'node_modules/web-tree-sitter/web-tree-sitter.wasm');
+  if (!existsSync(path.join(root, 'src/core/lint')) || !existsSync(grammars) || !existsSync(runtime)) return;
+  mkdirSync(out, { recursive: true });
+  cpSync(runtime, path.join(out, 'web-tree-sitter.wasm'));
+  for (const name of ['typescript', 'tsx', 'javascript', 'python', 'go', 'java', 'c-sharp']) {
+    const file = path.join(grammars, `tree-sitter-${name}.wasm`);
+    if (existsSync(file)) cpSync(file, path.join(out, `tree-sitter-${name}.wasm`));
+  }
+}
+
+async function main() {
+  if (!watch) rmSync(dist, { recursive: true, force: true });
+  const built = await Promise.all(contexts.map((options) => esbuild.context(options)));
+  if (watch) {
+    await Promise.all(built.map((ctx) => ctx.watch()));
+    return;
+  }
+  try {
+    await Promise.all(built.map((ctx) => ctx.rebuild()));
+  } finally {
+    await Promise.all(built.map((ctx) => ctx.dispose()));
+  }
+  copyWasm();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

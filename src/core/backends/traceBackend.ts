@@ -1,0 +1,87 @@
+import type { Trace } from '../model/trace';
+
+/** The one interface the rest of the extension uses to read traces, whatever stores them. */
+export type BackendType = 'local' | 'tempo' | 'jaeger' | 'zipkin';
+
+export interface TimeRange {
+  /** Unix milliseconds, inclusive. */
+  startMs: number;
+  /** Unix milliseconds, inclusive. */
+  endMs: number;
+}
+
+export interface GetTraceOptions {
+  range?: TimeRange;
+  signal?: AbortSignal;
+}
+
+export interface TraceQuery {
+  /** Tempo only: a TraceQL query, e.g. `{ resource.service.name = "checkout" && duration > 5s }`. */
+  traceql?: string;
+  service?: string;
+  operation?: string;
+  /** Attribute (tag) equality filters. */
+  tags?: Record<string, string>;
+  minDurationMs?: number;
+  maxDurationMs?: number;
+  /** Only traces with an error span (where the backend can filter on it). */
+  errorsOnly?: boolean;
+  range: TimeRange;
+  limit: number;
+}
+
+export interface TraceSummary {
+  traceId: string;
+  rootServiceName: string;
+  rootName: string;
+  startTimeUnixNano: bigint;
+  durationMs: number;
+  /** Absent when the backend's search result does not say. */
+  spanCount?: number;
+  errorCount?: number;
+}
+
+/** A code location key as the statistics use it: the function, and where it lives. */
+export interface CodeLocationKey {
+  filePath?: string;
+  functionName?: string;
+  namespace?: string;
+  /** Span name, for locations found by literal span name rather than `code.*`. */
+  spanName?: string;
+}
+
+export interface LatencyStatsRequest {
+  range: TimeRange;
+  /** Restrict to these services; empty means all. */
+  services: string[];
+  signal?: AbortSignal;
+}
+
+export interface LatencyQuantiles {
+  location: CodeLocationKey;
+  count?: number;
+  errorCount?: number;
+  /** Seconds. */
+  p50?: number;
+  p95?: number;
+  p99?: number;
+  /** True when the server approximated the quantiles (Tempo's power-of-two buckets). */
+  approximate: boolean;
+}
+
+export interface ConnectionInfo {
+  /** e.g. "Tempo 3.0.3", "Jaeger (API v3)", "Zipkin". */
+  serverDescription: string;
+  version?: string;
+}
+
+export interface TraceBackend {
+  readonly type: BackendType;
+  getTrace(traceId: string, options?: GetTraceOptions): Promise<Trace>;
+  search(query: TraceQuery, signal?: AbortSignal): Promise<TraceSummary[]>;
+  services(signal?: AbortSignal): Promise<string[]>;
+  operations(service: string, signal?: AbortSignal): Promise<string[]>;
+  /** Present only where the server computes latency quantiles itself (Tempo's TraceQL metrics). */
+  latencyStats?(request: LatencyStatsRequest): Promise<LatencyQuantiles[]>;
+  testConnection(signal?: AbortSignal): Promise<ConnectionInfo>;
+}

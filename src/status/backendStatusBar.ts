@@ -1,0 +1,33 @@
+import * as vscode from 'vscode';
+
+export type BackendState = 'ok' | 'connecting' | 'error';
+
+/**
+ * The status bar item that tells which backend Trace Lens reads from and whether it works.
+ * Clicking it opens the log, where every backend problem is explained.
+ */
+export class BackendStatusBar implements vscode.Disposable {
+  private readonly item: vscode.StatusBarItem;
+
+  constructor() {
+    this.item = vscode.window.createStatusBarItem('traceLens.backend', vscode.StatusBarAlignment.Left, 50);
+    this.item.name = 'Trace Lens Backend';
+    this.item.command = 'traceLens.showLog';
+  }
+
+  show(backendLabel: string, state: BackendState, detail?: string): void {
+    const icon = state === 'error' ? '$(warning) ' : state === 'connecting' ? '$(sync~spin) ' : '';
+    this.item.text = `${icon}Trace Lens: ${backendLabel}`;
+    const tooltip = new vscode.MarkdownString(`**Trace Lens** reads traces from **${backendLabel}**`);
+    if (detail) tooltip.appendText(`\n\n${detail}`);
+    tooltip.appendText('\n\nClick to show the log.');
+    this.item.tooltip = tooltip;
+    this.item.accessibilityInformation = { label: `Trace Lens backend ${backendLabel}, ${state}` };
+    this.item.backgroundColor = state === 'error' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}

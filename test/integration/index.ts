@@ -1,0 +1,29 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import Mocha from 'mocha';
+
+/**
+ * Entry point VS Code calls inside the extension host (`extensionTestsPath`). Resolves when every
+ * test passed, rejects otherwise: the runner turns that into the process exit code.
+ */
+export async function run(): Promise<void> {
+  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
+  const dir = __dirname;
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.test.js')).sort()) {
+    mocha.addFile(path.join(dir, file));
+  }
+  if (process.env.TRACE_LENS_RUNNER_SELF_CHECK === 'fail') {
+    // The runner proves that a failing test fails the run (see scripts/testIntegration.ts).
+    mocha.suite.addTest(new Mocha.Test('runner self-check: a deliberately failing test', () => {
+      throw new Error('deliberate failure');
+    }));
+  }
+  await new Promise<void>((resolve, reject) => {
+    mocha.run((failures) => {
+      const stats = mocha.suite.total();
+      console.log(`${stats - failures} passed, ${failures} failed`);
+      if (failures > 0) reject(new Error(`${failures} integration test(s) failed`));
+      else resolve();
+    });
+  });
+}

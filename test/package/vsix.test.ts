@@ -1,0 +1,46 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(__dirname, '../..');
+const vsix = path.join(root, 'trace-lens.vsix');
+/** Generous for the bundles plus the lint grammars (C# alone is ~5 MB unpacked); catches a stray node_modules. */
+const MAX_VSIX_BYTES = 6 * 1024 * 1024;
+
+describe('the .vsix package', () => {
+  let entries: string[];
+
+  before(function () {
+    this.timeout(300_000);
+    const result = spawnSync('npm', ['run', 'package'], { cwd: root, encoding: 'utf8' });
+    assert.equal(result.status, 0, `npm run package failed:\n${result.stdout}\n${result.stderr}`);
+    entries = execFileSync('unzip', ['-Z1', vsix], { encoding: 'utf8' }).trim().split('\n');
+  });
+
+  it('holds the manifest, docs and the bundled extension', () => {
+    for (const required of ['extension/package.json', 'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt', 'extension/dist/extension.js', 'extension/dist/webview/main.js']) {
+      assert.ok(entries.includes(required), `${required} is packaged; entries: ${entries.join(', ')}`);
+    }
+  });
+
+  it('holds only what runs: no sources, tests, source maps or node_modules', () => {
+    const allowed = /^(extension\.vsixmanifest|\[Content_Types\]\.xml|extension\/(package\.json|readme\.md|changelog\.md|LICENSE\.txt|dist\/(extension|cli)\.js|dist\/webview\/[\w-]+\.(js|css)|dist\/wasm\/[\w-]+\.wasm|media\/.+))$/;
+    const unexpected = entries.filter((e) => !allowed.test(e));
+    assert.deepEqual(unexpected, [], 'files that do not run were packaged');
+    assert.ok(!entries.some((e) => e.endsWith('.map')), 'no source maps');
+  });
+
+  it(`stays under ${MAX_VSIX_BYTES / 1024 / 1024} MB`, () => {
+    const size = statSync(vsix).size;
+    console.log(`      trace-lens.vsix: ${(size / 1024).toFixed(0)} KB, ${entries.length} entries`);
+    assert.ok(size < MAX_VSIX_BYTES, `the .vsix is ${size} bytes`);
+  });
+
+  it('ships a minified production bundle', () => {
+    const js = execFileSync('unzip', ['-p', vsix, 'extension/dist/extension.js'], { encoding: 'utf8' });
+    assert.ok(!js.includes('sourceMappingURL'), 'no reference to a source map that is not shipped');
+    const lines = js.split('\n').length;
+    assert.ok(lines < 20, `expected a minified bundle, got ${lines} lines`);
+  });
+});

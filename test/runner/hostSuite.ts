@@ -1,0 +1,63 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { format } from 'node:util';
+import { launchBrowser } from './browser';
+import { startCodeServer, workbenchUrl } from './codeServer';
+import { repoRoot } from './vscodeRuntime';
+
+// Offline chatter of the workbench that says nothing about our suite.
+const NOISE = /^\[[A-Za-z][\w:. -]*\]|github|open-vsx|Canceled/i;
+
+export interface HostSuiteResult {
+  exitCode: number;
+  /** Lines the suite logged (the extension host's console). */
+  output: string[];
+  seconds: number;
+}
+
+/**
+ * Runs the mocha suite in dist/test/integration inside a real VS Code extension host (code-server),
+ * with the repo as the extension under development, and returns the suite's exit code.
+ */
+export async function runHostSuite(options: {
+  workspace: string;
+  env?: Record<string, string>;
+  timeoutMs?: number;
+  screenshot?: string;
+}): Promise<HostSuiteResult> {
+  const started = Date.now();
+  const server = await startCodeServer({ label: 'integration' });
+  const browser = await launchBrowser();
+  const output: string[] = [];
+  try {
+    const page = await browser.context.newPage();
+    let finish!: (code: number) => void;
+    const finished = new Promise<number>((resolve) => (finish = resolve));
+    await page.exposeFunction('codeAutomationLog', (level: string, args: unknown[]) => {
+      const line = format(...(Array.isArray(args) ? args : [args]));
+      output.push(line);
+      if (!NOISE.test(line)) process.stdout.write(`${line}\n`);
+    });
+    await page.exposeFunction('codeAutomationExit', (code: number) => finish(code));
+    const url = workbenchUrl(server, options.workspace, {
+      extensionDevelopmentPath: repoRoot,
+      extensionTestsPath: path.join(repoRoot, 'dist/test/integration/index.js'),
+      extensionEnvironment: options.env,
+    });
+    await page.goto(url);
+    const timeoutMs = options.timeoutMs ?? 5 * 60_000;
+    const timer = new Promise<number>((resolve) => setTimeout(() => {
+      output.push(`[runner] the suite did not finish within ${timeoutMs / 1000} s`);
+      resolve(124);
+    }, timeoutMs).unref());
+    const exitCode = await Promise.race([finished, timer]);
+    if (options.screenshot) {
+      mkdirSync(path.dirname(options.screenshot), { recursive: true });
+      await page.screenshot({ path: options.screenshot }).catch(() => undefined);
+    }
+    return { exitCode, output, seconds: (Date.now() - started) / 1000 };
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}

@@ -1,0 +1,120 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import { launchBrowser, type RunningBrowser } from './browser';
+import { runCodeServerCli, startCodeServer, workbenchUrl, type RunningCodeServer } from './codeServer';
+import { repoRoot } from './vscodeRuntime';
+
+export const ARTIFACTS = path.join(repoRoot, 'test-results');
+
+/**
+ * A real VS Code workbench (code-server in headless Chromium) with the packaged extension installed
+ * through `--install-extension`, for end-to-end checks of what a person sees.
+ */
+export class Workbench {
+  private constructor(
+    readonly server: RunningCodeServer,
+    private readonly browser: RunningBrowser,
+    readonly page: Page,
+  ) {}
+
+  static async open(options: {
+    folder: string;
+    vsix?: string;
+    userSettings?: Record<string, unknown>;
+    colorScheme?: 'light' | 'dark';
+    env?: NodeJS.ProcessEnv;
+  }): Promise<Workbench> {
+    const server = await startCodeServer({ label: 'e2e', userSettings: options.userSettings, env: options.env });
+    const vsix = options.vsix ?? path.join(repoRoot, 'trace-lens.vsix');
+    const install = await runCodeServerCli(['--extensions-dir', server.extensionsDir, '--user-data-dir', server.userDataDir, '--install-extension', vsix]);
+    if (install.code !== 0 || !/successfully installed/i.test(install.output)) {
+      await server.stop();
+      throw new Error(`code-server refused ${vsix}:\n${install.output}`);
+    }
+    const browser = await launchBrowser({ colorScheme: options.colorScheme });
+    const page = await browser.context.newPage();
+    await page.goto(workbenchUrl(server, options.folder));
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    return new Workbench(server, browser, page);
+  }
+
+  /** Text of every status bar item, e.g. to find `Trace Lens: local`. */
+  async statusBarTexts(): Promise<string[]> {
+    return this.page.locator('.statusbar-item').allInnerTexts();
+  }
+
+  async waitForStatusBarText(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+    const item = this.page.locator('.statusbar-item', { hasText: pattern }).first();
+    await item.waitFor({ timeout: timeoutMs });
+    return item.innerText();
+  }
+
+  /** Runs a command from the palette by its title, as a person would (F1, type, Enter). */
+  async runCommand(title: string): Promise<void> {
+    await this.page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => undefined);
+    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Opens a workspace file through Quick Open and waits for its editor. */
+  async openFile(relativePath: string): Promise<void> {
+    await this.page.keyboard.press('Escape'); // close hovers or widgets that would take the keystrokes
+    await this.page.keyboard.press('Control+P');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(relativePath);
+    await this.page.locator('.quick-input-list .monaco-list-row').first().waitFor();
+    await this.page.keyboard.press('Enter');
+    await this.page.locator(`.tab[data-resource-name="${path.basename(relativePath)}"]`).waitFor();
+    await this.page.locator('.monaco-editor .view-lines').first().waitFor();
+  }
+
+  /** The CodeLens texts currently rendered in the active editor. */
+  async codeLensTexts(timeoutMs = 30_000): Promise<string[]> {
+    await this.page.locator('.codelens-decoration').first().waitFor({ timeout: timeoutMs });
+    return this.page.locator('.codelens-decoration').allInnerTexts();
+  }
+
+  /** Hovers the first occurrence of `text` in the active editor and returns the hover's text. */
+  async hoverText(text: string, timeoutMs = 30_000): Promise<string> {
+    const exact = new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+    const token = this.page.locator('.monaco-editor .view-line span span').filter({ hasText: exact }).first();
+    await token.hover();
+    const hover = this.page.locator('.monaco-hover:not(.hidden) .monaco-hover-content, .monaco-hover-content').first();
+    await hover.waitFor({ state: 'visible', timeout: timeoutMs });
+    return hover.innerText();
+  }
+
+  /** The frame of the first visible webview whose inner document has `selector`. */
+  async webviewFrame(selector: string, timeoutMs = 30_000): Promise<Frame> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      for (const frame of this.page.frames()) {
+        if (frame.url().includes('fake.html') || frame.name() === 'active-frame' || frame.url().startsWith('vscode-webview')) {
+          const count = await frame.locator(selector).count().catch(() => 0);
+          if (count > 0) return frame;
+        }
+      }
+      await this.page.waitForTimeout(200);
+    }
+    throw new Error(`no webview with ${selector} within ${timeoutMs} ms`);
+  }
+
+  async screenshot(name: string): Promise<string> {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const file = path.join(ARTIFACTS, `${name}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close();
+    await this.server.stop();
+  }
+}
