@@ -69,8 +69,10 @@ export class Workbench {
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor();
     await input.fill(relativePath);
-    await this.page.locator('.quick-input-list .monaco-list-row').first().waitFor();
-    await this.page.keyboard.press('Enter');
+    // Recently opened files are listed before the filter applies: wait for the row of this file.
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(relativePath) }).first();
+    await row.waitFor();
+    await row.click();
     await this.page.locator(`.tab[data-resource-name="${path.basename(relativePath)}"]`).waitFor();
     await this.page.locator('.monaco-editor .view-lines').first().waitFor();
   }
