@@ -6,6 +6,9 @@ import Mocha from 'mocha';
  * Entry point VS Code calls inside the extension host (`extensionTestsPath`). Resolves when every
  * test passed, rejects otherwise: the runner turns that into the process exit code.
  */
+/** The runner prints the extension host's console from this line on; before it is workbench start-up chatter. */
+export const SUITE_START_MARKER = '[trace-lens] integration suite starts';
+
 export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
   const dir = __dirname;
@@ -18,6 +21,7 @@ export async function run(): Promise<void> {
       throw new Error('deliberate failure');
     }));
   }
+  console.log(SUITE_START_MARKER);
   await new Promise<void>((resolve, reject) => {
     mocha.run((failures) => {
       const stats = mocha.suite.total();

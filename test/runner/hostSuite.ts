@@ -31,12 +31,14 @@ export async function runHostSuite(options: {
   const output: string[] = [];
   try {
     const page = await browser.context.newPage();
+    let suiteStarted = false;
     let finish!: (code: number) => void;
     const finished = new Promise<number>((resolve) => (finish = resolve));
     await page.exposeFunction('codeAutomationLog', (level: string, args: unknown[]) => {
       const line = format(...(Array.isArray(args) ? args : [args]));
       output.push(line);
-      if (!NOISE.test(line)) process.stdout.write(`${line}\n`);
+      if (line.includes('[trace-lens] integration suite starts')) suiteStarted = true;
+      else if (suiteStarted && !NOISE.test(line)) process.stdout.write(`${line}\n`);
     });
     await page.exposeFunction('codeAutomationExit', (code: number) => finish(code));
     const url = workbenchUrl(server, options.workspace, {
@@ -51,6 +53,8 @@ export async function runHostSuite(options: {
       resolve(124);
     }, timeoutMs).unref());
     const exitCode = await Promise.race([finished, timer]);
+    // Without the suite's own lines a failure cannot be understood: print the whole host console then.
+    if (!suiteStarted || exitCode === 124) for (const line of output) process.stdout.write(`${line}\n`);
     if (options.screenshot) {
       mkdirSync(path.dirname(options.screenshot), { recursive: true });
       await page.screenshot({ path: options.screenshot }).catch(() => undefined);

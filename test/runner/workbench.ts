@@ -52,13 +52,37 @@ export class Workbench {
 
   /** Runs a command from the palette by its title, as a person would (F1, type, Enter). */
   async runCommand(title: string): Promise<void> {
-    await this.page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => undefined);
-    await this.page.keyboard.press('Escape');
-    await this.page.keyboard.press('F1');
+    // Right after start-up the palette may not list extension commands yet: retry a few times.
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('Escape');
+      await this.page.keyboard.press('F1');
+      const input = this.page.locator('.quick-input-widget input');
+      await input.waitFor();
+      await input.fill(`>${title}`);
+      const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+      try {
+        await row.waitFor({ timeout: 10_000 });
+      } catch (err) {
+        if (attempt >= 3) throw err;
+        continue;
+      }
+      await this.page.keyboard.press('Enter');
+      return;
+    }
+  }
+
+  /** Chooses the item with this label in the open quick pick. */
+  async pickQuickInputItem(label: string): Promise<void> {
+    const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: label }).first();
+    await row.waitFor();
+    await row.click();
+  }
+
+  /** Types into the open input box (e.g. after a command asked for a value) and accepts it. */
+  async typeIntoQuickInput(text: string): Promise<void> {
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor();
-    await input.fill(`>${title}`);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+    await input.fill(text);
     await this.page.keyboard.press('Enter');
   }
 

@@ -1,0 +1,106 @@
+import * as vscode from 'vscode';
+import type { TraceQuery, TraceSummary } from '../core/backends/traceBackend';
+import { formatDurationMs, parseDurationMs } from '../core/model/durations';
+import { parseSearchFilters } from '../core/search/searchFilters';
+import type { BackendController } from '../backends/backendController';
+import { showError } from '../errors/errorPresenter';
+import { withCancellableProgress } from './progress';
+
+const LAST_TRACEQL_KEY = 'traceLens.search.lastTraceQL';
+const ANY = '(any)';
+const SEARCH_LIMIT = 50;
+
+interface ResultItem extends vscode.QuickPickItem {
+  summary: TraceSummary;
+}
+
+export function lookbackMs(): number {
+  const text = vscode.workspace.getConfiguration('traceLens').get<string>('lookback', '1h') ?? '1h';
+  return parseDurationMs(text) ?? 3_600_000;
+}
+
+function resultItem(summary: TraceSummary): ResultItem {
+  const started = new Date(Number(summary.startTimeUnixNano / 1_000_000n));
+  const facts = [summary.rootServiceName, formatDurationMs(summary.durationMs)];
+  if (summary.spanCount !== undefined) facts.push(`${summary.spanCount} spans`);
+  if (summary.errorCount) facts.push(`${summary.errorCount} errors`);
+  return {
+    summary,
+    label: `${summary.errorCount ? '$(error) ' : ''}${summary.rootName || '(unnamed root)'}`,
+    description: facts.join(' · '),
+    detail: `${started.toLocaleString()} · ${summary.traceId}`,
+  };
+}
+
+/** `traceLens.searchTraces`: TraceQL for Tempo; service, operation and filters elsewhere; opens the chosen trace. */
+export async function searchTraces(controller: BackendController, context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Promise<void> {
+  try {
+    const backend = controller.current();
+    const end = Date.now();
+    const range = { startMs: end - lookbackMs(), endMs: end };
+    let query: TraceQuery | undefined;
+
+    if (backend.type === 'tempo') {
+      const traceql = await vscode.window.showInputBox({
+        title: 'Search traces with TraceQL',
+        prompt: 'e.g. { resource.service.name = "checkout" && duration > 500ms }   { status = error }   { span.http.route = "/api/orders" }',
+        value: context.globalState.get<string>(LAST_TRACEQL_KEY, '{ status = error }'),
+        ignoreFocusOut: true,
+        validateInput: (v) => (/^\s*\{/.test(v) ? undefined : 'A TraceQL query starts with {, e.g. { duration > 1s }'),
+      });
+      if (traceql === undefined) return;
+      await context.globalState.update(LAST_TRACEQL_KEY, traceql);
+      query = { traceql, range, limit: SEARCH_LIMIT };
+    } else {
+      const services = await withCancellableProgress(`Listing services of ${controller.describe()}…`, (signal) => backend.services(signal));
+      if (!services) return;
+      if (services.length === 0) {
+        void vscode.window.showInformationMessage(`${controller.describe()} has no services yet: no spans have arrived.`);
+        return;
+      }
+      const service = await vscode.window.showQuickPick(services, { title: 'Search traces: service (1/3)' });
+      if (!service) return;
+      const operations = (await withCancellableProgress(`Listing operations of ${service}…`, (signal) => backend.operations(service, signal))) ?? [];
+      const operation = await vscode.window.showQuickPick([ANY, ...operations], { title: `Search traces of ${service}: operation (2/3)` });
+      if (!operation) return;
+      const filterText = await vscode.window.showInputBox({
+        title: 'Search traces: filters (3/3, optional)',
+        prompt: 'e.g. minDuration=250ms error=true http.response.status_code=500',
+        ignoreFocusOut: true,
+        validateInput: (v) => {
+          const r = parseSearchFilters(v);
+          return r.ok ? undefined : r.message;
+        },
+      });
+      if (filterText === undefined) return;
+      const parsed = parseSearchFilters(filterText);
+      if (!parsed.ok) return;
+      query = {
+        service,
+        operation: operation === ANY ? undefined : operation,
+        tags: Object.keys(parsed.filters.tags).length ? parsed.filters.tags : undefined,
+        minDurationMs: parsed.filters.minDurationMs,
+        maxDurationMs: parsed.filters.maxDurationMs,
+        errorsOnly: parsed.filters.errorsOnly,
+        range,
+        limit: SEARCH_LIMIT,
+      };
+    }
+
+    const q = query;
+    const results = await withCancellableProgress(`Searching ${controller.describe()}…`, (signal) => backend.search(q, signal));
+    if (!results) return;
+    if (results.length === 0) {
+      void vscode.window.showInformationMessage(`No traces matched in the last ${formatDurationMs(range.endMs - range.startMs)}. Widen "traceLens.lookback" or loosen the query.`);
+      return;
+    }
+    const picked = await vscode.window.showQuickPick(results.map(resultItem), {
+      title: `${results.length}${results.length === SEARCH_LIMIT ? '+' : ''} traces`,
+      matchOnDescription: true,
+      matchOnDetail: true,
+    });
+    if (picked) await vscode.commands.executeCommand('traceLens.openTraceById', picked.summary.traceId);
+  } catch (err) {
+    showError(err, log, 'Searching traces');
+  }
+}

@@ -1,0 +1,77 @@
+import * as vscode from 'vscode';
+import type { BackendType } from './../core/backends/traceBackend';
+
+/** `traceLens.*` settings, read fresh each time: VS Code caches configuration, so reads are cheap. */
+export const SECTION = 'traceLens';
+
+export interface BackendSettingsView {
+  type: BackendType;
+  url: string;
+  tenant: string;
+  headers: Record<string, string>;
+  timeoutMs: number;
+  caCertificate: string;
+}
+
+export interface LocalReceiverSettings {
+  port: number;
+  maxSpans: number;
+}
+
+const BACKEND_TYPES: readonly BackendType[] = ['local', 'tempo', 'jaeger', 'zipkin'];
+
+function config(): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration(SECTION);
+}
+
+export function readBackendSettings(): BackendSettingsView {
+  const c = config();
+  const type = c.get<string>('backend.type', 'local');
+  const headers = c.get<Record<string, unknown>>('backend.headers', {}) ?? {};
+  return {
+    type: (BACKEND_TYPES as readonly string[]).includes(type) ? (type as BackendType) : 'local',
+    url: (c.get<string>('backend.url', '') ?? '').trim(),
+    tenant: (c.get<string>('backend.tenant', '') ?? '').trim(),
+    // Only string values make sense as header values; anything else in settings.json is ignored.
+    headers: Object.fromEntries(Object.entries(headers).filter((e): e is [string, string] => typeof e[1] === 'string')),
+    timeoutMs: Math.max(1000, c.get<number>('backend.timeoutMs', 30_000) ?? 30_000),
+    caCertificate: c.get<string>('backend.caCertificate', '') ?? '',
+  };
+}
+
+export function readLocalReceiverSettings(): LocalReceiverSettings {
+  const c = config();
+  return {
+    port: c.get<number>('local.port', 4318) ?? 4318,
+    maxSpans: Math.max(1000, c.get<number>('local.maxSpans', 200_000) ?? 200_000),
+  };
+}
+
+/** VS Code's own proxy settings, which the backend clients honour before the environment's. */
+export function readProxySettings(): { proxy?: string; noProxy?: string } {
+  const http = vscode.workspace.getConfiguration('http');
+  const proxy = (http.get<string>('proxy', '') ?? '').trim();
+  const noProxy = (http.get<string[]>('noProxy', []) ?? []).filter((h) => typeof h === 'string' && h.trim());
+  return { proxy: proxy || undefined, noProxy: noProxy.length ? noProxy.join(',') : undefined };
+}
+
+export function affectsBackend(e: vscode.ConfigurationChangeEvent): boolean {
+  return e.affectsConfiguration(`${SECTION}.backend`) || e.affectsConfiguration('http.proxy') || e.affectsConfiguration('http.noProxy');
+}
+
+export function affectsLocalReceiver(e: vscode.ConfigurationChangeEvent): boolean {
+  return e.affectsConfiguration(`${SECTION}.local`) || e.affectsConfiguration(`${SECTION}.backend.type`);
+}
+
+/** Where a setting is changed from a command: the workspace when one is open, else the user settings. */
+export async function updateSetting(key: string, value: unknown, target?: vscode.ConfigurationTarget): Promise<void> {
+  const where = target ?? (vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+  await config().update(key, value, where);
+}
+
+export const BACKEND_LABELS: Record<BackendType, string> = {
+  local: 'local',
+  tempo: 'Tempo',
+  jaeger: 'Jaeger',
+  zipkin: 'Zipkin',
+};

@@ -1,0 +1,58 @@
+/**
+ * Whole documents (parsed JSON) of each wire format into traces. Structurally unusable
+ * input, where not even the container is recognisable, is a MalformedResponseError; anything
+ * below that is repaired or skipped with a warning.
+ */
+import { MalformedResponseError } from '../errors';
+import type { Span, Trace } from '../model/trace';
+import { ConversionContext, type ConversionLimits } from './conversionContext';
+import { convertJaegerTraces } from './jaegerJson';
+import { convertResourceSpans, findResourceSpans } from './otlpJson';
+import { assembleTraces } from './traceAssembly';
+import { isRecord } from './wireValues';
+import { convertZipkinSpans } from './zipkinJson';
+
+export interface ConvertOptions {
+  limits?: Partial<ConversionLimits>;
+  partial?: boolean;
+}
+
+export function otlpDocumentToTraces(doc: unknown, source: string, options: ConvertOptions = {}): Trace[] {
+  const list = findResourceSpans(doc);
+  if (!list) throw new MalformedResponseError(source, 'OTLP trace data (a "resourceSpans" or "batches" list)');
+  const ctx = new ConversionContext(options.limits);
+  return assembleTraces(convertResourceSpans(list, ctx), ctx, options.partial);
+}
+
+/** Several OTLP documents (the Collector's file exporter writes one per line) into traces merged by id. */
+export function otlpDocumentsToTraces(docs: unknown[], source: string, options: ConvertOptions = {}): Trace[] {
+  const ctx = new ConversionContext(options.limits);
+  const spans: Span[] = [];
+  for (const doc of docs) {
+    const list = findResourceSpans(doc);
+    if (!list) throw new MalformedResponseError(source, 'OTLP trace data (a "resourceSpans" list) on every line');
+    convertResourceSpans(list, ctx, spans);
+  }
+  return assembleTraces(spans, ctx, options.partial);
+}
+
+/** Jaeger v1 JSON: `{"data":[trace...]}`, a bare list of traces, or one trace object. */
+export function jaegerDocumentToTraces(doc: unknown, source: string, options: ConvertOptions = {}): Trace[] {
+  let traces: unknown[] | undefined;
+  if (isRecord(doc) && Array.isArray(doc.data)) traces = doc.data;
+  else if (isRecord(doc) && Array.isArray(doc.spans)) traces = [doc];
+  else if (Array.isArray(doc) && doc.every((t) => isRecord(t) && Array.isArray(t.spans))) traces = doc;
+  if (!traces) throw new MalformedResponseError(source, 'Jaeger traces (a "data" list of traces with "spans")');
+  const ctx = new ConversionContext(options.limits);
+  return assembleTraces(convertJaegerTraces(traces, ctx), ctx, options.partial);
+}
+
+/** Zipkin v2 JSON: a list of spans, or a list of such lists (search results). */
+export function zipkinDocumentToTraces(doc: unknown, source: string, options: ConvertOptions = {}): Trace[] {
+  if (!Array.isArray(doc)) throw new MalformedResponseError(source, 'Zipkin spans (a JSON list)');
+  const ctx = new ConversionContext(options.limits);
+  const spans: Span[] = [];
+  const flat = doc.flatMap((item: unknown) => (Array.isArray(item) ? item : [item]));
+  convertZipkinSpans(flat, ctx, spans);
+  return assembleTraces(spans, ctx, options.partial);
+}

@@ -1,0 +1,70 @@
+import { ConfigurationError } from '../errors';
+import type { StoredCredentials } from '../http/credentials';
+import { HttpClient, type HttpClientOptions } from '../http/httpClient';
+import { JaegerClient, type JaegerApiVersion } from './jaegerClient';
+import { TempoClient } from './tempoClient';
+import type { BackendType, TraceBackend } from './traceBackend';
+import { ZipkinClient } from './zipkinClient';
+
+/** Plain backend settings, as read from `traceLens.backend.*` (plus VS Code's proxy settings). */
+export interface BackendSettings {
+  type: BackendType;
+  url: string;
+  tenant?: string;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+  caCertificate?: string;
+  /** VS Code's `http.proxy`; empty means the environment's proxy variables. */
+  proxy?: string;
+  noProxy?: string;
+  jaegerApiVersion?: JaegerApiVersion | 'auto';
+  maxResponseBytes?: number;
+  userAgent?: string;
+}
+
+export interface CreatedBackend {
+  backend: TraceBackend;
+  /** Releases pooled connections; call when settings change. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Builds the client for a remote backend. Credentials are attached only to requests whose
+ * origin equals the one they were stored for; the local receiver is not built here.
+ */
+export function createBackend(settings: BackendSettings, credentials?: StoredCredentials): CreatedBackend {
+  if (settings.type === 'local') {
+    throw new ConfigurationError('The local backend is the built-in OTLP receiver and has no URL to connect to.');
+  }
+  if (!settings.url || !settings.url.trim()) {
+    throw new ConfigurationError(`Set "traceLens.backend.url" to your ${settings.type} server's query URL, or run "Trace Lens: Configure Backend".`);
+  }
+  const options: HttpClientOptions = {
+    baseUrl: settings.url,
+    timeoutMs: settings.timeoutMs,
+    headers: settings.headers,
+    tenant: settings.tenant?.trim() || undefined,
+    caCertificate: settings.caCertificate,
+    proxy: settings.proxy,
+    noProxy: settings.noProxy,
+    credentials,
+    maxResponseBytes: settings.maxResponseBytes,
+    userAgent: settings.userAgent,
+  };
+  const http = new HttpClient(options);
+  let backend: TraceBackend;
+  switch (settings.type) {
+    case 'tempo':
+      backend = new TempoClient(http);
+      break;
+    case 'jaeger':
+      backend = new JaegerClient(http, { apiVersion: settings.jaegerApiVersion });
+      break;
+    case 'zipkin':
+      backend = new ZipkinClient(http);
+      break;
+    default:
+      throw new ConfigurationError(`"${String(settings.type)}" is not a backend type Trace Lens knows; use tempo, jaeger, zipkin or local.`);
+  }
+  return { backend, dispose: () => http.close() };
+}

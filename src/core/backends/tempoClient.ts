@@ -1,0 +1,179 @@
+/** Grafana Tempo over its HTTP query API (also behind Grafana's data-source proxy or Grafana Cloud). */
+import { HttpStatusError, MalformedResponseError, TraceNotFoundError, TraceTooLargeError } from '../errors';
+import type { HttpClient, HttpResponse } from '../http/httpClient';
+import { segment } from '../http/url';
+import { normalizeTraceId } from '../model/ids';
+import type { Trace } from '../model/trace';
+import { defaultRange, pickTrace, rangeSeconds, requireTraceId, uniqueSorted } from './backendClientSupport';
+import { otlpDocumentToTraces } from './convertDocuments';
+import { parseLatencySeries, tempoLatencyQueries } from './tempoMetrics';
+import { buildTraceQL, quoteTraceQL } from './traceql';
+import type {
+  ConnectionInfo,
+  GetTraceOptions,
+  LatencyQuantiles,
+  LatencyStatsRequest,
+  TraceBackend,
+  TraceQuery,
+  TraceSummary,
+} from './traceBackend';
+import { asArray, asString, decodeNanos, isRecord } from './wireValues';
+
+export interface TempoClientOptions {
+  /** How far back services and operations are listed. */
+  lookbackMs?: number;
+}
+
+const TOO_LARGE = /trace exceeds max size|too large|max.*bytes/i;
+
+export class TempoClient implements TraceBackend {
+  readonly type = 'tempo' as const;
+  /** Whether `/api/v2/traces` exists; undefined until a request tells. */
+  private v2Traces: boolean | undefined;
+  private readonly lookbackMs: number;
+
+  constructor(
+    private readonly http: HttpClient,
+    options: TempoClientOptions = {},
+  ) {
+    this.lookbackMs = options.lookbackMs ?? 24 * 3600_000;
+  }
+
+  async getTrace(traceId: string, options: GetTraceOptions = {}): Promise<Trace> {
+    const id = requireTraceId(traceId);
+    const query = options.range ? rangeSeconds(options.range) : undefined;
+    const notFound = () => new TraceNotFoundError(id, options.range);
+    try {
+      if (this.v2Traces !== false) {
+        const res = await this.http.get({ path: `/api/v2/traces/${id}`, query, signal: options.signal, acceptStatus: [404] });
+        if (res.status === 200) {
+          this.v2Traces = true;
+          return this.toTrace(res, id, notFound);
+        }
+        // Tempo answers an unknown trace with an empty 404; a 404 with text is a router without the v2 API.
+        if (this.v2Traces === true || res.body.length === 0) throw notFound();
+      }
+      const res = await this.http.get({ path: `/api/traces/${id}`, query, signal: options.signal, acceptStatus: [404] });
+      if (res.status === 404) throw notFound();
+      this.v2Traces = false;
+      return this.toTrace(res, id, notFound);
+    } catch (err) {
+      if (err instanceof HttpStatusError && TOO_LARGE.test(err.body)) {
+        throw new TraceTooLargeError(`Tempo refused trace ${id} because it is larger than its configured maximum.`, {
+          detail: err.body.trim().slice(0, 200),
+          cause: err,
+        });
+      }
+      throw err;
+    }
+  }
+
+  private toTrace(res: HttpResponse, id: string, notFound: () => Error): Trace {
+    const doc = res.json('a Tempo trace');
+    const status = isRecord(doc) ? asString(doc.status) : undefined;
+    const partial = status === 'PARTIAL';
+    const traces = otlpDocumentToTraces(doc, `Tempo's answer for trace ${id}`, { partial });
+    const trace = pickTrace(traces, id);
+    if (!trace) throw notFound();
+    if (partial) {
+      const message = isRecord(doc) ? asString(doc.message) : undefined;
+      trace.warnings.unshift(`Tempo returned only part of this trace${message ? `: ${message}` : ''}.`);
+    }
+    return trace;
+  }
+
+  async search(query: TraceQuery, signal?: AbortSignal): Promise<TraceSummary[]> {
+    const q = buildTraceQL(query);
+    const { start, end } = rangeSeconds(query.range);
+    const doc = await this.http.getJson({ path: '/api/search', query: { q, limit: query.limit, start, end }, signal }, 'Tempo search results');
+    return parseTempoSearch(doc);
+  }
+
+  /** Values of one tag over the lookback; `q` narrows them with TraceQL. */
+  async tagValues(tag: string, q?: string, signal?: AbortSignal): Promise<string[]> {
+    const { start, end } = rangeSeconds(defaultRange(this.lookbackMs));
+    const doc = await this.http.getJson(
+      { path: `/api/v2/search/tag/${segment(tag)}/values`, query: { q, start, end }, signal },
+      'Tempo tag values',
+    );
+    if (!isRecord(doc)) throw new MalformedResponseError("Tempo's tag values answer", 'a "tagValues" list');
+    const values: string[] = [];
+    for (const v of asArray(doc.tagValues)) {
+      if (isRecord(v) && typeof v.value === 'string') values.push(v.value);
+    }
+    return uniqueSorted(values);
+  }
+
+  /** Attribute names by scope (`span`, `resource`, `intrinsic`...). */
+  async tags(signal?: AbortSignal): Promise<Record<string, string[]>> {
+    const { start, end } = rangeSeconds(defaultRange(this.lookbackMs));
+    const doc = await this.http.getJson({ path: '/api/v2/search/tags', query: { start, end }, signal }, 'Tempo tag names');
+    const out: Record<string, string[]> = {};
+    if (!isRecord(doc)) throw new MalformedResponseError("Tempo's tags answer", 'a "scopes" list');
+    for (const s of asArray(doc.scopes)) {
+      if (isRecord(s) && typeof s.name === 'string') out[s.name] = asArray(s.tags).filter((t): t is string => typeof t === 'string');
+    }
+    return out;
+  }
+
+  services(signal?: AbortSignal): Promise<string[]> {
+    return this.tagValues('resource.service.name', undefined, signal);
+  }
+
+  operations(service: string, signal?: AbortSignal): Promise<string[]> {
+    return this.tagValues('name', `{ resource.service.name = ${quoteTraceQL(service)} }`, signal);
+  }
+
+  async latencyStats(request: LatencyStatsRequest): Promise<LatencyQuantiles[]> {
+    const { start, end } = rangeSeconds(request.range);
+    const step = `${Math.max(1, end - start)}s`;
+    const queries = tempoLatencyQueries(request.services);
+    const run = (q: string) =>
+      this.http.getJson({ path: '/api/metrics/query_range', query: { q, start, end, step }, signal: request.signal }, 'TraceQL metrics');
+    const [quantiles, counts, errors] = await Promise.all([run(queries.quantiles), run(queries.count), run(queries.errors)]);
+    return parseLatencySeries(quantiles, counts, errors);
+  }
+
+  async testConnection(signal?: AbortSignal): Promise<ConnectionInfo> {
+    const info = await this.http.getJson({ path: '/api/status/buildinfo', signal }, 'Tempo build information');
+    const version = isRecord(info) ? asString(info.version) : undefined;
+    if (!version) throw new MalformedResponseError("The answer of /api/status/buildinfo", 'a Tempo version');
+    // Build info needs no tenant or query permission: one search-tags call proves both.
+    await this.tags(signal);
+    return { serverDescription: `Tempo ${version}`, version };
+  }
+}
+
+/** Tempo's `/api/search` answer into summaries; ids come with leading zeros stripped and are padded back. */
+export function parseTempoSearch(doc: unknown): TraceSummary[] {
+  if (!isRecord(doc) || !(Array.isArray(doc.traces) || doc.traces === undefined || doc.traces === null)) {
+    throw new MalformedResponseError("Tempo's search answer", 'a "traces" list');
+  }
+  const out: TraceSummary[] = [];
+  for (const t of asArray(doc.traces)) {
+    if (!isRecord(t)) continue;
+    const traceId = normalizeTraceId(asString(t.traceID) ?? '');
+    if (!traceId) continue;
+    const summary: TraceSummary = {
+      traceId,
+      rootServiceName: asString(t.rootServiceName) ?? '',
+      rootName: asString(t.rootTraceName) ?? '',
+      startTimeUnixNano: decodeNanos(t.startTimeUnixNano) ?? 0n,
+      // protobuf-JSON omits a zero duration.
+      durationMs: typeof t.durationMs === 'number' ? t.durationMs : 0,
+    };
+    if (isRecord(t.serviceStats)) {
+      let spans = 0;
+      let errors = 0;
+      for (const st of Object.values(t.serviceStats)) {
+        if (!isRecord(st)) continue;
+        spans += typeof st.spanCount === 'number' ? st.spanCount : 0;
+        errors += typeof st.errorCount === 'number' ? st.errorCount : 0;
+      }
+      summary.spanCount = spans;
+      summary.errorCount = errors;
+    }
+    out.push(summary);
+  }
+  return out;
+}

@@ -1,0 +1,49 @@
+import { UNKNOWN_SERVICE } from '../model/trace';
+import type { AttributeValue, Attributes, SpanKind, Span, StatusCode } from '../model/trace';
+
+/** What a decoder hands to the store: accepted spans plus what the client must hear about rejections. */
+export interface OtlpDecodeResult {
+  spans: Span[];
+  /** Spans dropped for invalid content (bad ids, bad field types): reported as OTLP partial success. */
+  rejectedSpans: number;
+  /** A few distinct reasons, for the partial-success message; bounded so a hostile batch cannot inflate it. */
+  rejectionReasons: string[];
+}
+
+export const MAX_REJECTION_REASONS = 5;
+
+/** AnyValue nesting beyond this rejects the span: deep recursion would overflow the stack. */
+export const MAX_VALUE_DEPTH = 32;
+
+const KINDS: readonly SpanKind[] = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
+
+export function spanKindFromOtlp(value: number): SpanKind {
+  return KINDS[value] ?? 'unspecified';
+}
+
+export function statusCodeFromOtlp(value: number): StatusCode {
+  return value === 1 ? 'ok' : value === 2 ? 'error' : 'unset';
+}
+
+export function serviceNameOf(attributes: Attributes): string {
+  const name = attributes['service.name'];
+  return typeof name === 'string' && name.length > 0 ? name : UNKNOWN_SERVICE;
+}
+
+export function noteRejection(result: OtlpDecodeResult, reason: string): void {
+  result.rejectedSpans++;
+  if (result.rejectionReasons.length < MAX_REJECTION_REASONS && !result.rejectionReasons.includes(reason)) {
+    result.rejectionReasons.push(reason);
+  }
+}
+
+/** Signals a span-level problem: the span is rejected, the rest of the batch still counts. */
+export class InvalidSpanError extends Error {
+  override readonly name = 'InvalidSpanError';
+}
+
+/** Plain assignment would let a `__proto__` key from hostile input replace the object's prototype. */
+export function setAttribute(into: Record<string, AttributeValue>, key: string, value: AttributeValue): void {
+  if (key === '__proto__') Object.defineProperty(into, key, { value, enumerable: true, writable: true, configurable: true });
+  else into[key] = value;
+}

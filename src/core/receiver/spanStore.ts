@@ -1,0 +1,512 @@
+import type {
+  CodeLocationKey,
+  ConnectionInfo,
+  GetTraceOptions,
+  TraceBackend,
+  TraceQuery,
+  TraceSummary,
+} from '../backends/traceBackend';
+import { normalizeTraceId } from '../model/ids';
+import type { InstrumentationScope, Resource, Span, Trace } from '../model/trace';
+import { spanDurationNs } from '../model/trace';
+import { codeLocationKeyString, codeLocationOf } from './codeLocation';
+import type { SpanCodeLocation } from './codeLocation';
+import { Emitter } from './emitter';
+import type { Event } from './emitter';
+import { decodeOtlpJson } from './otlpJsonDecoder';
+import { encodeAttributes, encodeOtlpJsonRequest, encodeSpan } from './otlpJsonEncoder';
+import { TraceNotFoundError } from '../errors';
+import { MalformedOtlpError } from './receiverErrors';
+
+export interface SpanStoreOptions {
+  /** Spans held at most; whole traces are evicted, least recently received first. Default 100,000. */
+  maxSpans?: number;
+  /** How long change notifications are coalesced. Default 250 ms. */
+  changeDebounceMs?: number;
+}
+
+export interface SpanStoreChange {
+  spansAdded: number;
+  tracesEvicted: number;
+  /** Traces that received spans since the last notification (at most 1,000; `truncated` says when more). */
+  traceIds: string[];
+  truncated: boolean;
+}
+
+export interface SpanStoreCounters {
+  /** Spans accepted into the store since it was created (duplicates excluded). */
+  spansReceived: number;
+  /** Spans the decoders rejected (invalid ids, bad field types). */
+  spansRejected: number;
+  /** Spans whose span id was already held in their trace. */
+  spansDuplicate: number;
+  /** Spans dropped because one trace alone exceeded maxSpans. */
+  spansDropped: number;
+  spansEvicted: number;
+  tracesEvicted: number;
+  spansHeld: number;
+  tracesHeld: number;
+}
+
+export interface StoredLocation {
+  location: SpanCodeLocation;
+  spanCount: number;
+  traceCount: number;
+}
+
+interface TraceEntry {
+  traceId: string;
+  /** By span id: dedupes spans that arrive twice (SDK retries, overlapping batches). */
+  spans: Map<string, Span>;
+  startNs: bigint;
+  endNs: bigint;
+  errorCount: number;
+  /** Spans refused because the trace alone exceeded maxSpans. */
+  dropped: number;
+}
+
+interface LocationEntry {
+  location: SpanCodeLocation;
+  spanCount: number;
+  traces: Map<string, number>;
+}
+
+/** Saved form: OTLP/JSON plus the order traces were received in, so eviction order survives a reload. */
+interface StoreSnapshot {
+  traceLensSpanStore: 1;
+  savedAtMs: number;
+  traceOrder: string[];
+  request: unknown;
+}
+
+export const DEFAULT_MAX_SPANS = 100_000;
+export const DEFAULT_SNAPSHOT_MAX_BYTES = 16 * 1024 * 1024;
+const MAX_CHANGE_TRACE_IDS = 1000;
+const MAX_INTERNED = 1000;
+
+/**
+ * The local receiver's bounded, indexed span store; the `local` TraceBackend.
+ * Holds at most maxSpans spans, evicting whole traces by last-received time, so
+ * memory is bounded whatever a sender does (each request is bounded by the
+ * receiver's body cap).
+ */
+export class SpanStore implements TraceBackend {
+  readonly type = 'local' as const;
+  private maxSpansValue: number;
+  private readonly debounceMs: number;
+  /** Insertion order = least recently received first: touched traces are re-inserted at the end. */
+  private readonly traces = new Map<string, TraceEntry>();
+  private readonly byService = new Map<string, Map<string, number>>();
+  private readonly operationsByService = new Map<string, Map<string, number>>();
+  private readonly byLocation = new Map<string, LocationEntry>();
+  private readonly resources = new Map<string, Resource>();
+  private readonly scopes = new Map<string, InstrumentationScope>();
+  /** Decoders share one Resource/scope object per batch: intern each object once, not once per span. */
+  private readonly internedResource = new WeakMap<Resource, Resource>();
+  private readonly internedScope = new WeakMap<InstrumentationScope, InstrumentationScope>();
+  private spansHeld = 0;
+  private readonly counters = {
+    spansReceived: 0,
+    spansRejected: 0,
+    spansDuplicate: 0,
+    spansDropped: 0,
+    spansEvicted: 0,
+    tracesEvicted: 0,
+  };
+  private readonly changeEmitter = new Emitter<SpanStoreChange>();
+  private pending: { spansAdded: number; tracesEvicted: number; traceIds: Set<string>; truncated: boolean } | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  /** Debounced: fires at most once per changeDebounceMs while spans keep arriving. */
+  readonly onDidChange: Event<SpanStoreChange> = this.changeEmitter.event;
+
+  constructor(options: SpanStoreOptions = {}) {
+    this.maxSpansValue = Math.max(1, Math.floor(options.maxSpans ?? DEFAULT_MAX_SPANS));
+    this.debounceMs = options.changeDebounceMs ?? 250;
+  }
+
+  get maxSpans(): number {
+    return this.maxSpansValue;
+  }
+
+  /** Applies a changed `traceLens.local.maxSpans` without dropping the store: evicts oldest traces down to the new bound. */
+  setMaxSpans(maxSpans: number): void {
+    this.maxSpansValue = Math.max(1, Math.floor(maxSpans));
+    let evicted = 0;
+    while (this.spansHeld > this.maxSpansValue) {
+      const oldest = this.traces.values().next().value as TraceEntry | undefined;
+      if (!oldest) break;
+      this.evict(oldest);
+      evicted++;
+    }
+    if (evicted > 0) this.noteChange(0, evicted, new Set());
+  }
+
+  get counts(): Readonly<SpanStoreCounters> {
+    return { ...this.counters, spansHeld: this.spansHeld, tracesHeld: this.traces.size };
+  }
+
+  noteRejectedSpans(count: number): void {
+    this.counters.spansRejected += count;
+  }
+
+  /** Adds decoded spans; spans of a trace already held join it. */
+  addSpans(spans: readonly Span[]): void {
+    let added = 0;
+    let evicted = 0;
+    const touched = new Set<string>();
+    for (const span of spans) {
+      let entry = this.traces.get(span.traceId);
+      if (entry && entry.spans.has(span.spanId)) {
+        this.counters.spansDuplicate++;
+        continue;
+      }
+      if (!touched.has(span.traceId)) {
+        touched.add(span.traceId);
+        if (entry) {
+          this.traces.delete(span.traceId);
+          this.traces.set(span.traceId, entry);
+        }
+      }
+      while (this.spansHeld >= this.maxSpansValue) {
+        const oldest = this.traces.values().next().value as TraceEntry | undefined;
+        if (!oldest || oldest === entry) break;
+        this.evict(oldest);
+        evicted++;
+      }
+      if (this.spansHeld >= this.maxSpansValue) {
+        // Only this trace is left and it alone fills the store: keep what it has.
+        if (entry) entry.dropped++;
+        this.counters.spansDropped++;
+        continue;
+      }
+      if (!entry) {
+        entry = { traceId: span.traceId, spans: new Map(), startNs: span.startTimeUnixNano, endNs: span.endTimeUnixNano, errorCount: 0, dropped: 0 };
+        this.traces.set(span.traceId, entry);
+      }
+      this.insert(entry, span);
+      added++;
+    }
+    this.counters.spansReceived += added;
+    if (added > 0 || evicted > 0) this.noteChange(added, evicted, touched);
+  }
+
+  private insert(entry: TraceEntry, span: Span): void {
+    span.resource = this.internResource(span.resource);
+    span.scope = this.internScope(span.scope);
+    entry.spans.set(span.spanId, span);
+    if (span.startTimeUnixNano < entry.startNs) entry.startNs = span.startTimeUnixNano;
+    if (span.endTimeUnixNano > entry.endNs) entry.endNs = span.endTimeUnixNano;
+    if (span.status.code === 'error') entry.errorCount++;
+    this.spansHeld++;
+
+    const service = span.resource.serviceName;
+    bump(this.byService, service, entry.traceId, 1);
+    bump(this.operationsByService, service, span.name, 1);
+    const location = codeLocationOf(span);
+    const key = codeLocationKeyString(location);
+    let loc = this.byLocation.get(key);
+    if (!loc) this.byLocation.set(key, (loc = { location, spanCount: 0, traces: new Map() }));
+    else if (loc.location.lineNumber === undefined && location.lineNumber !== undefined) loc.location = location;
+    loc.spanCount++;
+    loc.traces.set(entry.traceId, (loc.traces.get(entry.traceId) ?? 0) + 1);
+  }
+
+  private evict(entry: TraceEntry): void {
+    this.traces.delete(entry.traceId);
+    for (const span of entry.spans.values()) {
+      const service = span.resource.serviceName;
+      bump(this.byService, service, entry.traceId, -1);
+      bump(this.operationsByService, service, span.name, -1);
+      const key = codeLocationKeyString(codeLocationOf(span));
+      const loc = this.byLocation.get(key);
+      if (loc) {
+        loc.spanCount--;
+        const n = (loc.traces.get(entry.traceId) ?? 0) - 1;
+        if (n > 0) loc.traces.set(entry.traceId, n);
+        else loc.traces.delete(entry.traceId);
+        if (loc.spanCount <= 0) this.byLocation.delete(key);
+      }
+    }
+    this.spansHeld -= entry.spans.size;
+    this.counters.spansEvicted += entry.spans.size;
+    this.counters.tracesEvicted++;
+  }
+
+  /** Batches with the same resource share one object across the whole store, not just per batch. */
+  private internResource(resource: Resource): Resource {
+    const seen = this.internedResource.get(resource);
+    if (seen) return seen;
+    const interned = this.internResourceByContent(resource);
+    this.internedResource.set(resource, interned);
+    return interned;
+  }
+
+  private internScope(scope: InstrumentationScope): InstrumentationScope {
+    const seen = this.internedScope.get(scope);
+    if (seen) return seen;
+    const interned = this.internScopeByContent(scope);
+    this.internedScope.set(scope, interned);
+    return interned;
+  }
+
+  private internResourceByContent(resource: Resource): Resource {
+    const key = JSON.stringify(encodeAttributes(resource.attributes));
+    const known = this.resources.get(key);
+    if (known) return known;
+    if (this.resources.size >= MAX_INTERNED) this.resources.clear();
+    this.resources.set(key, resource);
+    return resource;
+  }
+
+  private internScopeByContent(scope: InstrumentationScope): InstrumentationScope {
+    const key = JSON.stringify([scope.name, scope.version ?? '', scope.attributes ? encodeAttributes(scope.attributes) : null]);
+    const known = this.scopes.get(key);
+    if (known) return known;
+    if (this.scopes.size >= MAX_INTERNED) this.scopes.clear();
+    this.scopes.set(key, scope);
+    return scope;
+  }
+
+  private noteChange(added: number, evicted: number, traceIds: Set<string>): void {
+    const p = (this.pending ??= { spansAdded: 0, tracesEvicted: 0, traceIds: new Set(), truncated: false });
+    p.spansAdded += added;
+    p.tracesEvicted += evicted;
+    for (const id of traceIds) {
+      if (p.traceIds.size >= MAX_CHANGE_TRACE_IDS) {
+        p.truncated = true;
+        break;
+      }
+      p.traceIds.add(id);
+    }
+    if (this.timer) return;
+    this.timer = setTimeout(() => this.flushChange(), this.debounceMs);
+    // Pending notifications must not keep a test process or the extension host alive.
+    this.timer.unref();
+  }
+
+  private flushChange(): void {
+    this.timer = undefined;
+    const p = this.pending;
+    this.pending = undefined;
+    if (!p) return;
+    this.changeEmitter.fire({ spansAdded: p.spansAdded, tracesEvicted: p.tracesEvicted, traceIds: [...p.traceIds], truncated: p.truncated });
+  }
+
+  /** Every held trace id, least recently received first. */
+  traceIds(): string[] {
+    return [...this.traces.keys()];
+  }
+
+  /** Synchronous lookup for in-process consumers (stats, waterfall); undefined when not held. */
+  peekTrace(traceId: string): Trace | undefined {
+    const id = normalizeTraceId(traceId);
+    const entry = id === undefined ? undefined : this.traces.get(id);
+    if (!entry) return undefined;
+    const trace: Trace = { traceId: entry.traceId, spans: [...entry.spans.values()], warnings: [] };
+    if (entry.dropped > 0) {
+      trace.partial = true;
+      trace.warnings.push(`${entry.dropped} span(s) of this trace were dropped: it alone exceeds traceLens.local.maxSpans (${this.maxSpans}).`);
+    }
+    return trace;
+  }
+
+  async getTrace(traceId: string, _options?: GetTraceOptions): Promise<Trace> {
+    const trace = this.peekTrace(traceId);
+    if (!trace) {
+      throw new TraceNotFoundError(normalizeTraceId(traceId) ?? traceId, undefined, {
+        detail: `the local receiver holds the most recently received ${this.maxSpans} spans; this trace was never received or was evicted`,
+      });
+    }
+    return trace;
+  }
+
+  /** Spans held for one code location (see codeLocationOf), for per-function statistics. */
+  spansAt(location: CodeLocationKey): Span[] {
+    const key = codeLocationKeyString(location);
+    const loc = this.byLocation.get(key);
+    if (!loc) return [];
+    const out: Span[] = [];
+    for (const traceId of loc.traces.keys()) {
+      const entry = this.traces.get(traceId);
+      if (!entry) continue;
+      for (const span of entry.spans.values()) {
+        if (codeLocationKeyString(codeLocationOf(span)) === key) out.push(span);
+      }
+    }
+    return out;
+  }
+
+  locations(): StoredLocation[] {
+    return [...this.byLocation.values()].map((l) => ({ location: l.location, spanCount: l.spanCount, traceCount: l.traces.size }));
+  }
+
+  /** All held spans, oldest trace first: the input of the statistics aggregation. */
+  *allSpans(): IterableIterator<Span> {
+    for (const entry of this.traces.values()) yield* entry.spans.values();
+  }
+
+  async search(query: TraceQuery, signal?: AbortSignal): Promise<TraceSummary[]> {
+    signal?.throwIfAborted();
+    const candidates: Iterable<string> = query.service !== undefined ? (this.byService.get(query.service)?.keys() ?? []) : this.traces.keys();
+    const rangeStart = BigInt(Math.floor(query.range.startMs)) * 1_000_000n;
+    const rangeEnd = BigInt(Math.ceil(query.range.endMs)) * 1_000_000n;
+    const minNs = query.minDurationMs !== undefined ? query.minDurationMs * 1e6 : undefined;
+    const maxNs = query.maxDurationMs !== undefined ? query.maxDurationMs * 1e6 : undefined;
+    const tags = query.tags ? Object.entries(query.tags) : [];
+    const spanFilter = query.service !== undefined || query.operation !== undefined || tags.length > 0 || minNs !== undefined || maxNs !== undefined;
+    const matches: TraceEntry[] = [];
+    for (const traceId of candidates) {
+      const entry = this.traces.get(traceId);
+      if (!entry) continue;
+      if (entry.startNs > rangeEnd || entry.endNs < rangeStart) continue;
+      if (query.errorsOnly && entry.errorCount === 0) continue;
+      // Like Jaeger: one span must satisfy service, operation, tags and duration together.
+      if (spanFilter) {
+        let found = false;
+        for (const span of entry.spans.values()) {
+          if (query.service !== undefined && span.resource.serviceName !== query.service) continue;
+          if (query.operation !== undefined && span.name !== query.operation) continue;
+          const d = spanDurationNs(span);
+          if (minNs !== undefined && d < minNs) continue;
+          if (maxNs !== undefined && d > maxNs) continue;
+          if (!tags.every(([k, v]) => tagMatches(span, k, v))) continue;
+          found = true;
+          break;
+        }
+        if (!found) continue;
+      }
+      matches.push(entry);
+    }
+    matches.sort((a, b) => (a.startNs > b.startNs ? -1 : a.startNs < b.startNs ? 1 : 0));
+    return matches.slice(0, Math.max(0, query.limit)).map(summarize);
+  }
+
+  async services(): Promise<string[]> {
+    return [...this.byService.keys()].sort();
+  }
+
+  async operations(service: string): Promise<string[]> {
+    return [...(this.operationsByService.get(service)?.keys() ?? [])].sort();
+  }
+
+  async testConnection(): Promise<ConnectionInfo> {
+    return { serverDescription: `Trace Lens local receiver (${this.spansHeld} spans in ${this.traces.size} traces)` };
+  }
+
+  clear(): void {
+    for (const entry of [...this.traces.values()]) this.evict(entry);
+    this.resources.clear();
+    this.scopes.clear();
+  }
+
+  /**
+   * A compact saved form (OTLP/JSON text, bigints as decimal strings) of the most
+   * recently received traces that fit in maxBytes (default 16 MiB; whole traces only,
+   * about 20k spans at typical sizes). Store it in a file under the extension's
+   * storage folder; restore() reads it back.
+   */
+  serialize(maxBytes: number = DEFAULT_SNAPSHOT_MAX_BYTES): string {
+    const entries = [...this.traces.values()].reverse();
+    const chosen: TraceEntry[] = [];
+    const spans: Span[] = [];
+    const encoded: string[] = [];
+    let size = 200;
+    for (const entry of entries) {
+      const traceSpans = [...entry.spans.values()];
+      const traceEncoded = traceSpans.map((s) => JSON.stringify(encodeSpan(s)));
+      const traceSize = traceEncoded.reduce((n, s) => n + s.length + 1, 0) + entry.traceId.length + 3;
+      if (size + traceSize > maxBytes) break;
+      size += traceSize;
+      chosen.push(entry);
+      spans.push(...traceSpans);
+      encoded.push(...traceEncoded);
+    }
+    // Resources and scopes are repeated once per group, not per span; the budget keeps a margin for them.
+    const order = chosen.reverse().map((e) => e.traceId);
+    return `{"traceLensSpanStore":1,"savedAtMs":${Date.now()},"traceOrder":${JSON.stringify(order)},"request":${encodeOtlpJsonRequest(spans, encoded)}}`;
+  }
+
+  /** Loads a serialize() snapshot; malformed snapshots throw MalformedOtlpError and leave the store as it was. */
+  restore(snapshot: string): { spans: number; traces: number } {
+    let parsed: StoreSnapshot;
+    try {
+      parsed = JSON.parse(snapshot) as StoreSnapshot;
+    } catch (err) {
+      throw new MalformedOtlpError(`Invalid span store snapshot: ${(err as Error).message}`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || parsed.traceLensSpanStore !== 1 || !Array.isArray(parsed.traceOrder)) {
+      throw new MalformedOtlpError('Not a Trace Lens span store snapshot (version 1)');
+    }
+    const decoded = decodeOtlpJson(parsed.request);
+    const byTrace = new Map<string, Span[]>();
+    for (const id of parsed.traceOrder) if (typeof id === 'string') byTrace.set(id, []);
+    for (const span of decoded.spans) {
+      let list = byTrace.get(span.traceId);
+      if (!list) byTrace.set(span.traceId, (list = []));
+      list.push(span);
+    }
+    const before = this.counters.spansReceived;
+    const ordered: Span[] = [];
+    for (const list of byTrace.values()) ordered.push(...list);
+    this.addSpans(ordered);
+    // Restored spans were counted when first received, in an earlier session.
+    const restored = this.counters.spansReceived - before;
+    this.counters.spansReceived = before;
+    return { spans: restored, traces: [...byTrace.values()].filter((l) => l.length > 0).length };
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.changeEmitter.dispose();
+  }
+}
+
+function bump(index: Map<string, Map<string, number>>, outer: string, inner: string, delta: number): void {
+  let m = index.get(outer);
+  if (!m) {
+    if (delta < 0) return;
+    index.set(outer, (m = new Map()));
+  }
+  const n = (m.get(inner) ?? 0) + delta;
+  if (n > 0) m.set(inner, n);
+  else {
+    m.delete(inner);
+    if (m.size === 0) index.delete(outer);
+  }
+}
+
+function tagMatches(span: Span, key: string, expected: string): boolean {
+  const v = span.attributes[key] ?? span.resource.attributes[key];
+  if (v === undefined || v === null) return false;
+  if (typeof v === 'object') return false;
+  return String(v) === expected;
+}
+
+function rootOf(entry: TraceEntry): Span | undefined {
+  let root: Span | undefined;
+  let orphan: Span | undefined;
+  for (const span of entry.spans.values()) {
+    if (!span.parentSpanId) {
+      if (!root || span.startTimeUnixNano < root.startTimeUnixNano) root = span;
+    } else if (!entry.spans.has(span.parentSpanId)) {
+      if (!orphan || span.startTimeUnixNano < orphan.startTimeUnixNano) orphan = span;
+    }
+  }
+  return root ?? orphan;
+}
+
+function summarize(entry: TraceEntry): TraceSummary {
+  const root = rootOf(entry);
+  const d = entry.endNs - entry.startNs;
+  return {
+    traceId: entry.traceId,
+    rootServiceName: root?.resource.serviceName ?? '',
+    rootName: root?.name ?? '',
+    startTimeUnixNano: entry.startNs,
+    durationMs: d > 0n ? Number(d) / 1e6 : 0,
+    spanCount: entry.spans.size,
+    errorCount: entry.errorCount,
+  };
+}

@@ -1,0 +1,179 @@
+import * as vscode from 'vscode';
+import { OtlpHttpReceiver } from '../core/receiver/otlpHttpReceiver';
+import { PortInUseError } from '../core/receiver/receiverErrors';
+import { SpanStore } from '../core/receiver/spanStore';
+import { readLocalReceiverSettings } from '../config/settings';
+
+export type ReceiverState =
+  | { kind: 'stopped' }
+  | { kind: 'starting'; port: number }
+  | { kind: 'listening'; port: number; endpoint: string }
+  | { kind: 'failed'; port: number; message: string; portInUse: boolean };
+
+const SNAPSHOT_FILE = 'local-spans.json';
+const SNAPSHOT_MAX_BYTES = 16 * 1024 * 1024;
+const PERSIST_DELAY_MS = 5_000;
+
+/**
+ * Owns the built-in OTLP receiver and its span store while the backend type is `local`.
+ * The store outlives restarts of the receiver (port changes) and is saved to the workspace
+ * storage so spans survive a window reload.
+ */
+export class ReceiverController implements vscode.Disposable {
+  private store: SpanStore;
+  private receiver: OtlpHttpReceiver | undefined;
+  private stateValue: ReceiverState = { kind: 'stopped' };
+  private persistTimer: ReturnType<typeof setTimeout> | undefined;
+  private restored = false;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly stateChanged = new vscode.EventEmitter<ReceiverState>();
+  private readonly spansChanged = new vscode.EventEmitter<void>();
+  readonly onDidChangeState = this.stateChanged.event;
+  /** Fires (debounced by the store) when spans arrive or are evicted. */
+  readonly onDidChangeSpans = this.spansChanged.event;
+
+  constructor(
+    private readonly storageUri: vscode.Uri,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.store = this.createStore(readLocalReceiverSettings().maxSpans);
+  }
+
+  get state(): ReceiverState {
+    return this.stateValue;
+  }
+
+  get spanStore(): SpanStore {
+    return this.store;
+  }
+
+  /** Starts (or restarts, when the port changed) the receiver with the current settings. */
+  async start(): Promise<ReceiverState> {
+    const settings = readLocalReceiverSettings();
+    if (settings.maxSpans !== this.store.maxSpans) {
+      this.resizeStore(settings.maxSpans);
+      await this.stopReceiver(); // the receiver writes into the old store: restart it below
+    }
+    if (!this.restored) {
+      this.restored = true;
+      await this.restoreSnapshot();
+    }
+    if (this.receiver && this.stateValue.kind === 'listening' && this.stateValue.port === settings.port) return this.stateValue;
+    await this.stopReceiver();
+    this.setState({ kind: 'starting', port: settings.port });
+    const receiver = new OtlpHttpReceiver(this.store, { port: settings.port });
+    this.receiver = receiver;
+    receiver.onRequestError((e) => this.log.warn(`OTLP receiver refused a request: HTTP ${e.status} ${e.message}`));
+    try {
+      const { port } = await receiver.start();
+      if (this.receiver !== receiver) return this.stateValue; // superseded while starting
+      const endpoint = receiver.endpoint ?? `http://localhost:${port}`;
+      this.log.info(`OTLP receiver listening on http://127.0.0.1:${port}/v1/traces (set OTEL_EXPORTER_OTLP_ENDPOINT=${endpoint})`);
+      this.setState({ kind: 'listening', port, endpoint });
+    } catch (err) {
+      this.receiver = undefined;
+      receiver.dispose();
+      const portInUse = err instanceof PortInUseError;
+      const message = portInUse
+        ? `Port ${settings.port} is already in use (often by a local OpenTelemetry Collector), so the built-in OTLP receiver is not running.`
+        : `The built-in OTLP receiver could not start: ${err instanceof Error ? err.message : String(err)}`;
+      this.log.error(message);
+      this.setState({ kind: 'failed', port: settings.port, message, portInUse });
+    }
+    return this.stateValue;
+  }
+
+  async stop(): Promise<void> {
+    await this.stopReceiver();
+    this.setState({ kind: 'stopped' });
+  }
+
+  /** Writes the snapshot now (used on deactivate). */
+  async persist(): Promise<void> {
+    if (this.persistTimer) clearTimeout(this.persistTimer);
+    this.persistTimer = undefined;
+    try {
+      await vscode.workspace.fs.createDirectory(this.storageUri);
+      const text = this.store.serialize(SNAPSHOT_MAX_BYTES);
+      await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(this.storageUri, SNAPSHOT_FILE), Buffer.from(text, 'utf8'));
+    } catch (err) {
+      this.log.warn(`Could not save received spans: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  clearSpans(): void {
+    this.store.clear();
+    this.schedulePersist();
+    this.spansChanged.fire();
+  }
+
+  dispose(): void {
+    if (this.persistTimer) clearTimeout(this.persistTimer);
+    void this.stopReceiver();
+    this.store.dispose();
+    for (const d of this.disposables) d.dispose();
+    this.stateChanged.dispose();
+    this.spansChanged.dispose();
+  }
+
+  private createStore(maxSpans: number): SpanStore {
+    const store = new SpanStore({ maxSpans });
+    this.disposables.push(
+      store.onDidChange(() => {
+        this.schedulePersist();
+        this.spansChanged.fire();
+      }),
+    );
+    return store;
+  }
+
+  private resizeStore(maxSpans: number): void {
+    // The store's bound is fixed at construction: move the newest traces into a new one.
+    const snapshot = this.store.serialize(SNAPSHOT_MAX_BYTES);
+    const old = this.store;
+    this.store = this.createStore(maxSpans);
+    try {
+      this.store.restore(snapshot);
+    } catch (err) {
+      this.log.warn(`Could not carry spans over to the resized store: ${String(err)}`);
+    }
+    old.dispose();
+  }
+
+  private async restoreSnapshot(): Promise<void> {
+    const file = vscode.Uri.joinPath(this.storageUri, SNAPSHOT_FILE);
+    let bytes: Uint8Array;
+    try {
+      bytes = await vscode.workspace.fs.readFile(file);
+    } catch {
+      return; // nothing saved yet
+    }
+    try {
+      const { spans, traces } = this.store.restore(Buffer.from(bytes).toString('utf8'));
+      this.log.info(`Restored ${spans} spans in ${traces} traces received earlier`);
+    } catch (err) {
+      this.log.warn(`Ignoring the saved spans, which could not be read: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private schedulePersist(): void {
+    if (this.persistTimer) return;
+    this.persistTimer = setTimeout(() => {
+      this.persistTimer = undefined;
+      void this.persist();
+    }, PERSIST_DELAY_MS);
+  }
+
+  private async stopReceiver(): Promise<void> {
+    const receiver = this.receiver;
+    this.receiver = undefined;
+    if (!receiver) return;
+    await receiver.stop();
+    receiver.dispose();
+  }
+
+  private setState(state: ReceiverState): void {
+    this.stateValue = state;
+    this.stateChanged.fire(state);
+  }
+}

@@ -1,0 +1,374 @@
+// Starts the real Tempo, Jaeger and Zipkin servers on loopback for the
+// contract tests. Binaries come from scripts/backends/ensure-servers.sh (which
+// builds them into a cache on a fresh machine); configs come from
+// scripts/backends/config/. A server that cannot be built or started throws an
+// Error naming the server, the command and the tail of its log.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export type ServerName = 'tempo' | 'jaeger' | 'zipkin';
+
+export interface RunningServer {
+  name: ServerName;
+  version: string; // e.g. '3.0.3', '2.13.0', '3.6.1'
+  queryUrl: string; // base URL of the query API, e.g. http://127.0.0.1:37123
+  otlpHttpUrl?: string; // base URL of an OTLP/HTTP receiver (POST {otlpHttpUrl}/v1/traces): tempo, jaeger
+  zipkinIngestUrl?: string; // POST JSON spans here: zipkin (http://127.0.0.1:port/api/v2/spans)
+  logFile: string;
+  stop(): Promise<void>;
+}
+
+const repoRoot = path.resolve(__dirname, '../../..');
+const ensureScript = path.join(repoRoot, 'scripts/backends/ensure-servers.sh');
+const configDir = path.join(repoRoot, 'scripts/backends/config');
+// Logs outlive stop() so a failed run can be inspected afterwards.
+const logDir = path.join(os.tmpdir(), 'trace-lens-server-logs');
+
+const allServers: readonly ServerName[] = ['tempo', 'jaeger', 'zipkin'];
+
+/**
+ * Servers the backend suites should cover: `TRACE_LENS_BACKENDS=jaeger,zipkin`
+ * narrows the set (e.g. where a server cannot be built); default is all three.
+ */
+export function requestedServers(): ServerName[] {
+  const raw = process.env.TRACE_LENS_BACKENDS?.trim();
+  if (!raw || raw === 'all') return [...allServers];
+  const names = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const n of names) {
+    if (!allServers.includes(n as ServerName)) throw new Error(`TRACE_LENS_BACKENDS: unknown server '${n}'`);
+  }
+  return names as ServerName[];
+}
+
+/** Starts a server by name with its default options (multitenancy off for Tempo). */
+export function startNamedServer(name: ServerName): Promise<RunningServer> {
+  switch (name) {
+    case 'tempo':
+      return startTempo();
+    case 'jaeger':
+      return startJaeger();
+    case 'zipkin':
+      return startZipkin();
+  }
+}
+
+export function startTempo(options?: { multitenancy?: boolean }): Promise<RunningServer> {
+  return startServer('tempo', async (binary, dir) => {
+    const [httpPort, grpcPort, memberlistPort, otlpPort] = await freePorts(4);
+    const config = fillTemplate('tempo.yaml', {
+      MULTITENANCY: String(options?.multitenancy ?? false),
+      HTTP_PORT: String(httpPort),
+      GRPC_PORT: String(grpcPort),
+      MEMBERLIST_PORT: String(memberlistPort),
+      OTLP_HTTP_PORT: String(otlpPort),
+      DATA_DIR: path.join(dir, 'data'),
+      // Tempo 3 needs a Kafka-compatible broker even in monolithic mode; the
+      // harness does not start one yet (see scripts/backends/README.md).
+      KAFKA_ADDRESS: process.env.TRACE_LENS_TEMPO_KAFKA ?? '127.0.0.1:9092',
+    });
+    const configFile = path.join(dir, 'tempo.yaml');
+    writeFileSync(configFile, config);
+    const queryUrl = `http://127.0.0.1:${httpPort}`;
+    return {
+      command: binary,
+      args: [`-config.file=${configFile}`, '-target=all'],
+      queryUrl,
+      otlpHttpUrl: `http://127.0.0.1:${otlpPort}`,
+      readyUrl: `${queryUrl}/ready`,
+      // Tempo reports not-ready for its first 15-30 s while its rings settle.
+      readyTimeoutMs: 120_000,
+    };
+  });
+}
+
+export function startJaeger(): Promise<RunningServer> {
+  return startServer('jaeger', async (binary, dir) => {
+    const [httpPort, grpcPort, otlpPort] = await freePorts(3);
+    const configFile = path.join(dir, 'jaeger.yaml');
+    writeFileSync(
+      configFile,
+      fillTemplate('jaeger.yaml', {
+        QUERY_HTTP_PORT: String(httpPort),
+        QUERY_GRPC_PORT: String(grpcPort),
+        OTLP_HTTP_PORT: String(otlpPort),
+      }),
+    );
+    const queryUrl = `http://127.0.0.1:${httpPort}`;
+    return {
+      command: binary,
+      args: [`--config=${configFile}`],
+      queryUrl,
+      otlpHttpUrl: `http://127.0.0.1:${otlpPort}`,
+      readyUrl: `${queryUrl}/api/services`,
+      readyTimeoutMs: 60_000,
+    };
+  });
+}
+
+export function startZipkin(): Promise<RunningServer> {
+  return startServer('zipkin', async (jar) => {
+    const [port] = await freePorts(1);
+    const queryUrl = `http://127.0.0.1:${port}`;
+    return {
+      command: 'java',
+      args: [
+        // Small heap: the suites store a handful of traces in memory.
+        '-Xmx256m',
+        '-jar',
+        jar,
+        // Zipkin serves through Armeria; without an explicit ip it binds every interface.
+        `--armeria.ports[0].port=${port}`,
+        '--armeria.ports[0].ip=127.0.0.1',
+        '--armeria.ports[0].protocols[0]=http',
+        `--server.port=${port}`,
+      ],
+      env: { STORAGE_TYPE: 'mem' },
+      queryUrl,
+      zipkinIngestUrl: `${queryUrl}/api/v2/spans`,
+      readyUrl: `${queryUrl}/health`,
+      readyTimeoutMs: 90_000,
+    };
+  });
+}
+
+interface LaunchPlan {
+  command: string;
+  args: string[];
+  env?: Record<string, string>;
+  queryUrl: string;
+  otlpHttpUrl?: string;
+  zipkinIngestUrl?: string;
+  readyUrl: string;
+  readyTimeoutMs: number;
+}
+
+interface EnsuredServer {
+  version: string;
+  binary: string;
+}
+
+const ensured = new Map<ServerName, Promise<EnsuredServer>>();
+
+/** Runs ensure-servers.sh once per process and server; a cold build takes minutes. */
+function ensureServer(name: ServerName): Promise<EnsuredServer> {
+  let pending = ensured.get(name);
+  if (!pending) {
+    pending = runEnsure(name);
+    // A failure is not cached: a later call may succeed (e.g. after a transient registry error).
+    pending.catch(() => ensured.delete(name));
+    ensured.set(name, pending);
+  }
+  return pending;
+}
+
+function runEnsure(name: ServerName): Promise<EnsuredServer> {
+  const command = `bash ${path.relative(repoRoot, ensureScript)} ${name}`;
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', [ensureScript, name], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      // Keeps a long cold build visible in the test output.
+      if (process.env.TRACE_LENS_VERBOSE_BUILD) process.stderr.write(d);
+    });
+    child.on('error', (err) => reject(new Error(`${name}: cannot run \`${command}\`: ${err.message}`)));
+    child.on('close', (code) => {
+      // "<name> <version> <path>"; the path may contain spaces.
+      const match = new RegExp(`^${name} (\\S+) (.+)$`, 'm').exec(stdout);
+      const [, version, binary] = match ?? [];
+      if (code === 0 && version && binary && existsSync(binary)) {
+        resolve({ version, binary });
+        return;
+      }
+      reject(new Error(`${name}: cannot be built: \`${command}\` exited with ${code}.\n${tail(stderr + stdout)}`));
+    });
+  });
+}
+
+const running = new Set<ChildProcess>();
+let exitHooksInstalled = false;
+
+function installExitHooks(): void {
+  if (exitHooksInstalled) return;
+  exitHooksInstalled = true;
+  // 'exit' handlers must be synchronous: a SIGKILL to each process group is.
+  process.on('exit', () => {
+    for (const child of running) killGroup(child, 'SIGKILL');
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    const onSignal = (): void => {
+      for (const child of running) killGroup(child, 'SIGKILL');
+      // Restores the default behaviour (terminate) when nobody else handles the signal.
+      if (process.listenerCount(signal) === 1) {
+        process.removeListener(signal, onSignal);
+        process.kill(process.pid, signal);
+      }
+    };
+    process.on(signal, onSignal);
+  }
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+// Runs the server under a small bash watchdog in its own process group: the
+// watchdog ends the server, and removes its temp dir, when the test process
+// disappears, even by SIGKILL, where no 'exit' handler runs.
+const watchdog = [
+  'parent=$1; dir=$2; shift 2',
+  '"$@" & child=$!',
+  'trap \'kill -TERM $child 2>/dev/null; wait $child; exit 143\' TERM INT',
+  'while kill -0 "$parent" 2>/dev/null && kill -0 "$child" 2>/dev/null; do sleep 1; done',
+  'kill -TERM $child 2>/dev/null',
+  'wait $child; status=$?',
+  'kill -0 "$parent" 2>/dev/null || rm -rf "$dir"',
+  'exit $status',
+].join('\n');
+
+async function startServer(
+  name: ServerName,
+  plan: (binary: string, dir: string) => Promise<LaunchPlan>,
+): Promise<RunningServer> {
+  const { version, binary } = await ensureServer(name);
+  const dir = mkdtempSync(path.join(os.tmpdir(), `trace-lens-${name}-`));
+  mkdirSync(logDir, { recursive: true });
+  const logFile = path.join(logDir, `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}.log`);
+  let launch: LaunchPlan;
+  try {
+    launch = await plan(binary, dir);
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  const commandLine = [launch.command, ...launch.args].join(' ');
+  const log = createWriteStream(logFile);
+  log.write(`$ ${commandLine}\n`);
+  installExitHooks();
+  const child = spawn('bash', ['-c', watchdog, 'watchdog', String(process.pid), dir, launch.command, ...launch.args], {
+    cwd: dir,
+    detached: true,
+    env: { ...process.env, ...launch.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  child.stdout?.pipe(log, { end: false });
+  child.stderr?.pipe(log, { end: false });
+  let exited: string | undefined;
+  const exitPromise = new Promise<void>((resolve) => {
+    child.on('exit', (code, signal) => {
+      exited = signal ? `was killed by ${signal}` : `exited with ${code}`;
+      running.delete(child);
+      resolve();
+    });
+    child.on('error', (err) => {
+      exited = `could not be spawned: ${err.message}`;
+      running.delete(child);
+      resolve();
+    });
+  });
+
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopped ??= (async () => {
+      if (!exited) {
+        killGroup(child, 'SIGTERM');
+        const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 10_000);
+        await exitPromise;
+        clearTimeout(timer);
+      }
+      // The watchdog may have left the server's own children behind.
+      killGroup(child, 'SIGKILL');
+      await new Promise<void>((resolve) => log.end(resolve));
+      rmSync(dir, { recursive: true, force: true });
+    })();
+    return stopped;
+  };
+
+  const started = Date.now();
+  const deadline = started + launch.readyTimeoutMs;
+  let lastProblem = 'no answer yet';
+  while (Date.now() < deadline) {
+    if (exited) break;
+    try {
+      const res = await fetch(launch.readyUrl, { signal: AbortSignal.timeout(2_000) });
+      const body = await res.text();
+      if (res.ok) {
+        log.write(`[harness] ready after ${Date.now() - started} ms (${launch.readyUrl})\n`);
+        return {
+          name,
+          version,
+          queryUrl: launch.queryUrl,
+          otlpHttpUrl: launch.otlpHttpUrl,
+          zipkinIngestUrl: launch.zipkinIngestUrl,
+          logFile,
+          stop,
+        };
+      }
+      lastProblem = `${res.status} ${body.trim().slice(0, 200)}`;
+    } catch (err) {
+      lastProblem = (err as Error).message;
+    }
+    await sleep(250);
+  }
+  const why = exited ? `the process ${exited}` : `not ready after ${launch.readyTimeoutMs} ms (${launch.readyUrl}: ${lastProblem})`;
+  await stop();
+  throw new Error(`${name} ${version} failed to start: ${why}.\nCommand: ${commandLine}\nLog ${logFile}:\n${tail(readLog(logFile))}`);
+}
+
+function fillTemplate(file: string, values: Record<string, string>): string {
+  const text = readFileSync(path.join(configDir, file), 'utf8');
+  return text.replace(/\{\{([A-Z_]+)\}\}/g, (whole, key: string) => {
+    const value = values[key];
+    if (value === undefined) throw new Error(`${file}: no value for ${whole}`);
+    return value;
+  });
+}
+
+/** Asks the OS for distinct free loopback ports (holding all open at once so they differ). */
+async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+          const s = createServer();
+          s.once('error', reject);
+          s.listen(0, '127.0.0.1', () => resolve(s));
+        }),
+    ),
+  );
+  const ports = servers.map((s) => {
+    const address = s.address();
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    return address.port;
+  });
+  await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+  return ports;
+}
+
+function readLog(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function tail(text: string, lines = 40): string {
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,120 @@
+// Contract: JaegerClient (API v3, and the v1 fallback) against a real Jaeger v2 server.
+import assert from 'node:assert/strict';
+import { JaegerClient } from '../../src/core/backends/jaegerClient';
+import type { TraceBackend } from '../../src/core/backends/traceBackend';
+import {
+  assertBearerProxy,
+  assertNotFound,
+  assertTraceMatches,
+  assertUnreachable,
+  Backends,
+  baseQuery,
+} from '../unit/backends/backendContract';
+import { startReverseProxy } from '../unit/backends/localHttpServer';
+import { JAEGER_V1_FIDELITY, JAEGER_V3_FIDELITY } from '../unit/backends/traceExpectations';
+import { sendTestTrace, testServices, type SentTrace } from './harness/sendTestTrace';
+import { startJaeger, type RunningServer } from './harness/servers';
+import { waitForTrace } from './harness/waitForTrace';
+
+describe('contract: Jaeger', function () {
+  this.timeout(900_000);
+  let server: RunningServer;
+  let sent: SentTrace;
+  let other: SentTrace;
+  const backends = new Backends();
+  let v3: JaegerClient;
+  let v1: JaegerClient;
+
+  before(async () => {
+    server = await startJaeger();
+    const otlp = server.otlpHttpUrl;
+    assert.ok(otlp, 'the harness gives Jaeger an OTLP/HTTP receiver');
+    sent = await sendTestTrace({ otlpHttpUrl: otlp });
+    other = await sendTestTrace({ otlpHttpUrl: otlp, otlpEncoding: 'protobuf', startTimeMs: Date.now() - 5_000 });
+    await waitForTrace(server, sent.traceId, { spanCount: sent.spans.length });
+    await waitForTrace(server, other.traceId, { spanCount: other.spans.length });
+    v3 = backends.make({ type: 'jaeger', url: server.queryUrl }) as JaegerClient;
+    v1 = backends.make({ type: 'jaeger', url: server.queryUrl, jaegerApiVersion: 'v1' }) as JaegerClient;
+  });
+
+  after(async () => {
+    await backends.dispose();
+    await server?.stop();
+  });
+
+  it('detects the v3 API and tests the connection', async () => {
+    assert.equal(await v3.apiVersion(), 'v3');
+    assert.deepEqual(await v3.testConnection(), { serverDescription: 'Jaeger (API v3)' });
+    assert.deepEqual(await v1.testConnection(), { serverDescription: 'Jaeger (API v1)' });
+  });
+
+  it('v3: returns the trace exactly as sent', async () => {
+    await assertTraceMatches(v3, sent, JAEGER_V3_FIDELITY);
+    await assertTraceMatches(v3, other, JAEGER_V3_FIDELITY, false);
+  });
+
+  it('v1 fallback: returns the same trace to the precision of the v1 format', async () => {
+    await assertTraceMatches(v1, sent, JAEGER_V1_FIDELITY);
+    await assertTraceMatches(v1, other, JAEGER_V1_FIDELITY, false);
+  });
+
+  it('falls back to v1 by itself when the server has no v3 API', async () => {
+    // The real server behind a proxy that hides /api/v3, as a Jaeger 1.x query service answers.
+    const proxy = await startReverseProxy(server.queryUrl, (req, res) => {
+      if (!req.url?.startsWith('/api/v3/')) return false;
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('404 page not found');
+      return true;
+    });
+    try {
+      const auto = backends.make({ type: 'jaeger', url: proxy.url }) as JaegerClient;
+      await assertTraceMatches(auto, sent, JAEGER_V1_FIDELITY);
+      assert.equal(await auto.apiVersion(), 'v1');
+      assert.deepEqual(await auto.services(), [testServices.checkout, testServices.frontend].sort());
+      assert.equal(proxy.requests.filter((r) => r.url.startsWith('/api/v3/')).length, 1, 'detected once, then cached');
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('reports an unknown trace as not found in both APIs', async () => {
+    await assertNotFound(v3);
+    await assertNotFound(v1);
+  });
+
+  for (const mode of ['v3', 'v1'] as const) {
+    const client = (): TraceBackend => (mode === 'v3' ? v3 : v1);
+
+    it(`${mode}: lists services and operations`, async () => {
+      assert.deepEqual(await client().services(), [testServices.checkout, testServices.frontend].sort());
+      assert.deepEqual(await client().operations(testServices.checkout), ['POST /api/checkout', 'chargeCard', 'placeOrder'].sort((a, b) => a.localeCompare(b)));
+    });
+
+    it(`${mode}: searches by service, operation, tag, duration and errors`, async () => {
+      const byService = await client().search(baseQuery(sent, { service: testServices.checkout }));
+      assert.deepEqual(byService.map((t) => t.traceId).sort(), [sent.traceId, other.traceId].sort());
+      const s = byService.find((t) => t.traceId === sent.traceId);
+      assert.equal(s?.rootName, 'GET /checkout');
+      assert.equal(s?.rootServiceName, testServices.frontend);
+      assert.equal(s?.spanCount, 6);
+      assert.equal(s?.errorCount, 3);
+      assert.equal(s?.durationMs, 120);
+
+      const byTag = await client().search(baseQuery(sent, { service: testServices.frontend, operation: 'GET /checkout', tags: { 'test.run': sent.runId }, minDurationMs: 100 }));
+      assert.deepEqual(byTag.map((t) => t.traceId), [sent.traceId]);
+      assert.deepEqual(await client().search(baseQuery(sent, { service: testServices.frontend, operation: 'GET /checkout', minDurationMs: 121 })), []);
+      const errors = await client().search(baseQuery(sent, { service: testServices.checkout, errorsOnly: true }));
+      assert.deepEqual(errors.map((t) => t.traceId).sort(), [sent.traceId, other.traceId].sort());
+      // An empty search is a 404 in v3: it must come back as an empty list.
+      assert.deepEqual(await client().search(baseQuery(sent, { service: 'no-such-service' })), []);
+      assert.equal((await client().search(baseQuery(sent, { service: testServices.checkout, limit: 1 }))).length, 1);
+    });
+  }
+
+  it('answers 401 through a bearer proxy without credentials and works with them', async () => {
+    await assertBearerProxy(backends, { type: 'jaeger' }, server.queryUrl, sent, JAEGER_V3_FIDELITY);
+  });
+
+  it('reports an unreachable port', async () => {
+    await assertUnreachable(backends, 'jaeger');
+  });
+});

@@ -1,0 +1,52 @@
+// Smoke test of the backend harness: each real server starts on loopback,
+// accepts the canonical test trace and returns it by id (raw HTTP).
+// Run: npx mocha --require tsx/cjs --timeout 600000 test/backends/servers.smoke.test.ts
+// TRACE_LENS_BACKENDS=jaeger,zipkin limits the servers covered.
+import assert from 'node:assert/strict';
+import { requestedServers, startNamedServer, type RunningServer } from './harness/servers';
+import { sendTestTrace } from './harness/sendTestTrace';
+import { traceByIdUrl, waitForTrace } from './harness/waitForTrace';
+
+for (const name of requestedServers()) {
+  describe(`backend harness: ${name}`, function () {
+    // A cold build of a Go server takes many minutes on 2 cores.
+    this.timeout(30 * 60_000);
+    let server: RunningServer | undefined;
+
+    before(async function () {
+      server = await startNamedServer(name);
+    });
+
+    after(async function () {
+      await server?.stop();
+    });
+
+    it('returns the sent trace by id', async function () {
+      assert.ok(server);
+      const sent = await sendTestTrace(server);
+      const fetched = await waitForTrace(server, sent.traceId, { spanCount: sent.spans.length });
+      assert.equal(fetched.status, 200);
+      assert.equal(fetched.spanCount, sent.spans.length);
+      // Every sent span id appears in the answer, whatever the id encoding.
+      for (const span of sent.spans) {
+        const encoded = name === 'tempo' ? Buffer.from(span.spanId, 'hex').toString('base64') : span.spanId;
+        assert.ok(fetched.body.includes(encoded), `${name}: span ${span.spanId} (${span.name}) missing`);
+      }
+    });
+
+    it('answers a trace that does not exist with 404', async function () {
+      assert.ok(server);
+      const res = await fetch(traceByIdUrl(server, '0123456789abcdef0123456789abcdef'));
+      await res.arrayBuffer();
+      assert.equal(res.status, 404);
+    });
+
+    it('stops and frees its port', async function () {
+      assert.ok(server);
+      const url = server.queryUrl;
+      await server.stop();
+      await assert.rejects(fetch(url, { signal: AbortSignal.timeout(2_000) }));
+      server = undefined;
+    });
+  });
+}

@@ -1,0 +1,115 @@
+import * as assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { Workbench } from '../runner/workbench';
+
+interface Recorded {
+  path: string;
+  authorization?: string;
+  tenant?: string;
+}
+
+/** An HTTP peer that records what it is sent; answers like a Tempo that has no data. */
+async function recordingServer(host: string): Promise<{ url: string; requests: Recorded[]; close(): Promise<void> }> {
+  const requests: Recorded[] = [];
+  const server: Server = createServer((req, res) => {
+    const headers: IncomingHttpHeaders = req.headers;
+    requests.push({ path: req.url ?? '', authorization: headers.authorization, tenant: headers['x-scope-orgid'] as string | undefined });
+    res.setHeader('content-type', 'application/json');
+    if (req.url?.startsWith('/api/status/buildinfo')) res.end(JSON.stringify({ version: '3.0.3', revision: 'test' }));
+    else if (req.url?.startsWith('/api/v2/search/tags')) res.end(JSON.stringify({ scopes: [] }));
+    else res.end('{}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return { url: `http://${host}:${port}`, requests, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+async function waitUntil(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+// A credential is sent only to the origin it was stored for: a workspace that points the backend at
+// another host gets no token.
+describe('backend setup and credentials in the workbench', function () {
+  this.timeout(180_000);
+  let workbench: Workbench;
+  let trusted: Awaited<ReturnType<typeof recordingServer>>;
+  let elsewhere: Awaited<ReturnType<typeof recordingServer>>;
+  let folder: string;
+
+  before(async () => {
+    trusted = await recordingServer('127.0.0.1');
+    elsewhere = await recordingServer('127.0.0.2'); // another host, still on loopback
+    folder = mkdtempSync(path.join(os.tmpdir(), 'trace-lens-cred-'));
+    writeFileSync(path.join(folder, 'README.md'), '# workspace\n');
+    workbench = await Workbench.open({
+      folder,
+      userSettings: { 'workbench.startupEditor': 'none', 'traceLens.backend.type': 'tempo', 'traceLens.backend.url': trusted.url },
+    });
+  });
+
+  after(async () => {
+    await workbench?.close();
+    await trusted?.close();
+    await elsewhere?.close();
+    if (folder) rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('tests the connection to the configured backend without credentials at first', async () => {
+    await waitUntil('the connection test', () => trusted.requests.length > 0);
+    assert.deepEqual(trusted.requests.filter((r) => r.authorization), []);
+    await workbench.waitForStatusBarText(/Trace Lens: Tempo/);
+  });
+
+  it('Configure Backend tests the connection with the tenant and saves the workspace settings', async () => {
+    const configured = await recordingServer('127.0.0.1');
+    try {
+      await workbench.runCommand('Trace Lens: Configure Backend');
+      await workbench.pickQuickInputItem('Grafana Tempo');
+      await workbench.typeIntoQuickInput(configured.url);
+      await workbench.typeIntoQuickInput('team-a');
+      await workbench.pickQuickInputItem('No authentication');
+      await waitUntil('the connection test with the tenant', () => configured.requests.some((r) => r.path.startsWith('/api/status/buildinfo') && r.tenant === 'team-a'));
+      await workbench.pickQuickInputItem('This workspace');
+      const settingsFile = path.join(folder, '.vscode/settings.json');
+      await waitUntil('the workspace settings', () => {
+        try {
+          const text = readFileSync(settingsFile, 'utf8');
+          return text.includes(configured.url) && text.includes('team-a');
+        } catch {
+          return false;
+        }
+      });
+      const saved = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+      assert.equal(saved['traceLens.backend.type'], 'tempo');
+      assert.equal(saved['traceLens.backend.url'], configured.url);
+      assert.equal(saved['traceLens.backend.tenant'], 'team-a');
+    } finally {
+      rmSync(path.join(folder, '.vscode'), { recursive: true, force: true });
+      await configured.close();
+    }
+  });
+
+  it('sends the stored bearer token to the origin it was stored for', async () => {
+    await workbench.runCommand('Trace Lens: Set Credentials');
+    await workbench.pickQuickInputItem('Bearer token');
+    await workbench.typeIntoQuickInput('secret-token-123');
+    await waitUntil('a request with the token', () => trusted.requests.some((r) => r.authorization === 'Bearer secret-token-123'));
+    await workbench.screenshot('e2e-credentials-stored');
+  });
+
+  it('sends no token when the workspace points the backend at another host', async () => {
+    mkdirSync(path.join(folder, '.vscode'), { recursive: true });
+    writeFileSync(path.join(folder, '.vscode/settings.json'), JSON.stringify({ 'traceLens.backend.url': elsewhere.url }));
+    await waitUntil('a request to the other host', () => elsewhere.requests.length >= 2);
+    assert.deepEqual(elsewhere.requests.filter((r) => r.authorization !== undefined), [], 'no request to the other host carried credentials');
+  });
+});

@@ -1,0 +1,49 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { sendTestTrace } from '../backends/harness/sendTestTrace';
+
+const EXTENSION_ID = 'trace-lens.trace-lens';
+// test/workspaces/basic/.vscode/settings.json moves the receiver off 4318 so a developer's Collector does not interfere.
+const RECEIVER = 'http://127.0.0.1:43181';
+
+async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('the built-in OTLP receiver, end to end in the extension host', () => {
+  before(async () => {
+    await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
+  });
+
+  for (const encoding of ['protobuf', 'json'] as const) {
+    it(`receives a trace from the OpenTelemetry SDK (OTLP ${encoding}) and opens it by id`, async () => {
+      const sent = await waitFor('the receiver to accept spans', async () => {
+        try {
+          return await sendTestTrace({ otlpHttpUrl: RECEIVER, otlpEncoding: encoding });
+        } catch {
+          return undefined; // not listening yet
+        }
+      });
+      await vscode.commands.executeCommand('traceLens.openTraceById', sent.traceId);
+      const editor = await waitFor('the trace view', () => {
+        const e = vscode.window.activeTextEditor;
+        return e && e.document.uri.scheme === 'trace-lens-summary' && e.document.uri.path.includes(sent.traceId) ? e : undefined;
+      });
+      const text = editor.document.getText();
+      assert.match(text, new RegExp(`${sent.spans.length} spans`));
+      for (const span of sent.spans) assert.ok(text.includes(`${span.serviceName}: ${span.name}`), `${span.name} is shown:\n${text}`);
+    });
+  }
+
+  it('accepts a traceparent as the id', async () => {
+    const sent = await sendTestTrace({ otlpHttpUrl: RECEIVER });
+    await vscode.commands.executeCommand('traceLens.openTraceById', `00-${sent.traceId}-${sent.rootSpanId}-01`);
+    await waitFor('the trace view', () => (vscode.window.activeTextEditor?.document.uri.path.includes(sent.traceId) ? true : undefined));
+  });
+});

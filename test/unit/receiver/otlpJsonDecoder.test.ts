@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { decodeOtlpJson, decodeOtlpJsonText } from '../../../src/core/receiver/otlpJsonDecoder';
+import { MalformedOtlpError } from '../../../src/core/receiver/receiverErrors';
+
+const TRACE = '5b8efff798038103d269b633813fc60c';
+const SPAN = 'eee19b7ec3c1b174';
+const PARENT = 'eee19b7ec3c1b173';
+
+function request(spans: unknown[], resourceAttributes: unknown[] = [{ key: 'service.name', value: { stringValue: 'svc' } }]) {
+  return { resourceSpans: [{ resource: { attributes: resourceAttributes }, scopeSpans: [{ scope: { name: 'lib', version: '1' }, spans }] }] };
+}
+
+describe('decodeOtlpJson', () => {
+  it('decodes the spec encoding: hex ids, integer enums, 64-bit values as strings or numbers', () => {
+    const result = decodeOtlpJson(
+      request([
+        {
+          traceId: TRACE.toUpperCase(),
+          spanId: SPAN,
+          parentSpanId: PARENT,
+          name: 'op',
+          kind: 3,
+          startTimeUnixNano: '1544712660000000000',
+          endTimeUnixNano: 1544712661000000000,
+          attributes: [
+            { key: 'i', value: { intValue: '9007199254740993' } },
+            { key: 'j', value: { intValue: 5 } },
+            { key: 'd', value: { doubleValue: 'NaN' } },
+            { key: 'bytes', value: { bytesValue: 'AAH/' } },
+            { key: 'kv', value: { kvlistValue: { values: [{ key: 'a', value: { boolValue: true } }] } } },
+            { key: 'arr', value: { arrayValue: { values: [{ stringValue: 'x' }, {}] } } },
+          ],
+          events: [{ timeUnixNano: '1544712660500000000', name: 'e', attributes: [] }],
+          links: [{ traceId: TRACE, spanId: PARENT, traceState: 'k=v' }],
+          status: { code: 2, message: 'bad' },
+        },
+      ]),
+    );
+    assert.equal(result.rejectedSpans, 0);
+    const s = result.spans[0];
+    assert.equal(s.traceId, TRACE);
+    assert.equal(s.parentSpanId, PARENT);
+    assert.equal(s.kind, 'client');
+    assert.equal(s.startTimeUnixNano, 1544712660000000000n);
+    assert.equal(s.endTimeUnixNano, 1544712661000000000n);
+    assert.equal(s.attributes.i, 9007199254740993n);
+    assert.equal(s.attributes.j, 5);
+    assert.ok(Number.isNaN(s.attributes.d as number));
+    assert.deepEqual(s.attributes.bytes, new Uint8Array([0, 1, 255]));
+    assert.deepEqual(s.attributes.kv, { a: true });
+    assert.deepEqual(s.attributes.arr, ['x', null]);
+    assert.equal(s.events[0].timeUnixNano, 1544712660500000000n);
+    assert.deepEqual(s.links, [{ traceId: TRACE, spanId: PARENT, traceState: 'k=v', attributes: {} }]);
+    assert.deepEqual(s.status, { code: 'error', message: 'bad' });
+    assert.equal(s.resource.serviceName, 'svc');
+    assert.deepEqual(s.scope, { name: 'lib', version: '1' });
+  });
+
+  it('tolerates base64 ids, enum names, snake_case keys and instrumentationLibrarySpans', () => {
+    const result = decodeOtlpJson({
+      resource_spans: [
+        {
+          instrumentationLibrarySpans: [
+            {
+              instrumentationLibrary: { name: 'old-lib' },
+              spans: [
+                {
+                  trace_id: Buffer.from(TRACE, 'hex').toString('base64'),
+                  span_id: Buffer.from(SPAN, 'hex').toString('base64'),
+                  name: 'old',
+                  kind: 'SPAN_KIND_SERVER',
+                  status: { code: 'STATUS_CODE_OK' },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    assert.equal(result.rejectedSpans, 0);
+    const s = result.spans[0];
+    assert.equal(s.traceId, TRACE);
+    assert.equal(s.spanId, SPAN);
+    assert.equal(s.kind, 'server');
+    assert.equal(s.status.code, 'ok');
+    assert.equal(s.scope.name, 'old-lib');
+    assert.equal(s.resource.serviceName, 'unknown_service');
+  });
+
+  it('rejects spans with invalid ids or wrong field types, keeping the others (partial success)', () => {
+    const ok = { traceId: TRACE, spanId: SPAN, name: 'ok' };
+    const result = decodeOtlpJson(
+      request([
+        ok,
+        { traceId: '00000000000000000000000000000000', spanId: SPAN, name: 'zero' },
+        { traceId: 'xyz', spanId: SPAN },
+        { traceId: TRACE, spanId: SPAN, name: 42 },
+        { traceId: TRACE, spanId: SPAN, startTimeUnixNano: 'soon' },
+        { traceId: TRACE, spanId: SPAN, attributes: { not: 'an array' } },
+        { traceId: TRACE, spanId: SPAN, attributes: [{ key: 'i', value: { intValue: 'twelve' } }] },
+        'not a span',
+      ]),
+    );
+    assert.deepEqual(result.spans.map((s) => s.name), ['ok']);
+    assert.equal(result.rejectedSpans, 7);
+    assert.ok(result.rejectionReasons.length > 0 && result.rejectionReasons.length <= 5);
+  });
+
+  it('refuses structural errors above the span level and invalid JSON as malformed', () => {
+    assert.throws(() => decodeOtlpJsonText('{"resourceSpans": ['), MalformedOtlpError);
+    assert.throws(() => decodeOtlpJson([]), MalformedOtlpError);
+    assert.throws(() => decodeOtlpJson({ resourceSpans: 'nope' }), MalformedOtlpError);
+    assert.throws(() => decodeOtlpJson({ resourceSpans: [{ scopeSpans: [{ spans: {} }] }] }), MalformedOtlpError);
+    assert.throws(() => decodeOtlpJson({ resourceSpans: [{ resource: { attributes: 5 } }] }), MalformedOtlpError);
+  });
+
+  it('accepts an empty request', () => {
+    assert.equal(decodeOtlpJsonText('{}').spans.length, 0);
+  });
+
+  it('keeps a __proto__ attribute key as data', () => {
+    const s = decodeOtlpJsonText(
+      JSON.stringify(request([{ traceId: TRACE, spanId: SPAN, attributes: [{ key: '__proto__', value: { stringValue: 'x' } }] }])),
+    ).spans[0];
+    assert.equal(Object.getPrototypeOf(s.attributes), Object.prototype);
+    assert.equal(Object.getOwnPropertyDescriptor(s.attributes, '__proto__')?.value, 'x');
+  });
+});

@@ -1,0 +1,197 @@
+import assert from 'node:assert/strict';
+import type { Resource, Span } from '../../../src/core/model/trace';
+import { TraceNotFoundError } from '../../../src/core/errors';
+import { SpanStore } from '../../../src/core/receiver/spanStore';
+import type { SpanStoreChange } from '../../../src/core/receiver/spanStore';
+
+const T0 = 1_700_000_000_000_000_000n;
+let seq = 1;
+
+function resource(service: string): Resource {
+  return { serviceName: service, attributes: { 'service.name': service } };
+}
+
+function span(traceNo: number, opts: Partial<Span> & { startMs?: number; durMs?: number } = {}): Span {
+  const start = T0 + BigInt(opts.startMs ?? 0) * 1_000_000n;
+  const { startMs: _s, durMs: _d, ...rest } = opts;
+  return {
+    traceId: traceNo.toString(16).padStart(32, '0'),
+    spanId: (seq++).toString(16).padStart(16, '0'),
+    name: 'op',
+    kind: 'internal',
+    startTimeUnixNano: start,
+    endTimeUnixNano: start + BigInt(opts.durMs ?? 10) * 1_000_000n,
+    attributes: {},
+    events: [],
+    links: [],
+    status: { code: 'unset' },
+    resource: resource('svc'),
+    scope: { name: 'scope' },
+    ...rest,
+  };
+}
+
+const ALL_TIME = { startMs: 0, endMs: 4_000_000_000_000 };
+
+describe('SpanStore', () => {
+  it('joins spans of one trace that arrive in several batches and dedupes by span id', async () => {
+    const store = new SpanStore();
+    const a = span(1, { name: 'root' });
+    const b = span(1, { parentSpanId: a.spanId, name: 'child' });
+    store.addSpans([a]);
+    store.addSpans([b, { ...a }]);
+    const trace = await store.getTrace('1');
+    assert.equal(trace.traceId, '00000000000000000000000000000001');
+    assert.deepEqual(trace.spans.map((s) => s.name).sort(), ['child', 'root']);
+    assert.equal(store.counts.spansDuplicate, 1);
+    assert.equal(store.counts.spansHeld, 2);
+    assert.equal(store.counts.tracesHeld, 1);
+    store.dispose();
+  });
+
+  it('evicts whole least-recently-received traces to stay within maxSpans', async () => {
+    const store = new SpanStore({ maxSpans: 5 });
+    store.addSpans([span(1), span(1)]);
+    store.addSpans([span(2), span(2)]);
+    store.addSpans([span(1)]); // trace 1 is now the most recently received
+    store.addSpans([span(3), span(3)]);
+    assert.equal(store.counts.spansHeld, 5);
+    assert.deepEqual(store.traceIds(), ['00000000000000000000000000000001', '00000000000000000000000000000003']);
+    await assert.rejects(store.getTrace('2'), TraceNotFoundError);
+    assert.equal(store.counts.tracesEvicted, 1);
+    assert.equal(store.counts.spansEvicted, 2);
+    assert.deepEqual(await store.services(), ['svc']);
+    store.dispose();
+  });
+
+  it('shrinks to a lowered maxSpans by evicting the oldest traces', async () => {
+    const store = new SpanStore({ maxSpans: 10 });
+    for (let t = 1; t <= 4; t++) store.addSpans([span(t), span(t)]);
+    store.setMaxSpans(3);
+    assert.equal(store.maxSpans, 3);
+    assert.equal(store.counts.spansHeld, 2);
+    assert.deepEqual(store.traceIds(), ['00000000000000000000000000000004']);
+    store.dispose();
+  });
+
+  it('never exceeds maxSpans, even when one trace alone is bigger, and marks that trace partial', async () => {
+    const store = new SpanStore({ maxSpans: 3 });
+    store.addSpans([span(1), span(2), span(2), span(2), span(2), span(2)]);
+    assert.equal(store.counts.spansHeld, 3);
+    assert.equal(store.counts.spansDropped, 2);
+    const trace = await store.getTrace('2');
+    assert.equal(trace.partial, true);
+    assert.match(trace.warnings[0], /dropped/);
+    store.dispose();
+  });
+
+  it('keeps indexes consistent through eviction (services, operations, locations)', async () => {
+    const store = new SpanStore({ maxSpans: 2 });
+    store.addSpans([span(1, { name: 'a', resource: resource('one'), attributes: { 'code.function.name': 'f', 'code.file.path': '/x.ts', 'code.line.number': 3 } })]);
+    store.addSpans([span(2, { name: 'b', resource: resource('two') })]);
+    assert.deepEqual(await store.services(), ['one', 'two']);
+    assert.equal(store.spansAt({ filePath: '/x.ts', functionName: 'f' }).length, 1);
+    assert.equal(store.locations().find((l) => l.location.functionName === 'f')?.location.lineNumber, 3);
+    store.addSpans([span(3, { name: 'c', resource: resource('three') }), span(3, { name: 'd', resource: resource('three') })]);
+    assert.deepEqual(await store.services(), ['three']);
+    assert.deepEqual(await store.operations('three'), ['c', 'd']);
+    assert.deepEqual(await store.operations('one'), []);
+    assert.equal(store.spansAt({ filePath: '/x.ts', functionName: 'f' }).length, 0);
+    assert.deepEqual(store.locations().map((l) => l.location.spanName).sort(), ['c', 'd']);
+    store.dispose();
+  });
+
+  it('indexes code locations under both semantic-convention generations', () => {
+    const store = new SpanStore();
+    store.addSpans([
+      span(1, { attributes: { 'code.filepath': '/a.py', 'code.function': 'handle', 'code.namespace': 'app.views', 'code.lineno': 12 } }),
+      span(2, { attributes: { 'code.filepath': '/a.py', 'code.function': 'handle', 'code.namespace': 'app.views', 'code.lineno': 14 } }),
+      span(3, { name: 'by-name' }),
+    ]);
+    assert.equal(store.spansAt({ filePath: '/a.py', functionName: 'handle', namespace: 'app.views' }).length, 2);
+    assert.equal(store.spansAt({ spanName: 'by-name' }).length, 1);
+    store.dispose();
+  });
+
+  it('searches by service, operation, tags, duration, errors and range, newest first, limited', async () => {
+    const store = new SpanStore();
+    store.addSpans([span(1, { startMs: 0, durMs: 5, name: 'GET /a', attributes: { 'http.response.status_code': 200 } })]);
+    store.addSpans([span(2, { startMs: 1000, durMs: 50, name: 'GET /b', status: { code: 'error' }, resource: resource('api') })]);
+    store.addSpans([span(3, { startMs: 2000, durMs: 500, name: 'GET /a', attributes: { 'http.response.status_code': 500 } })]);
+    const ids = (r: { traceId: string }[]): number[] => r.map((x) => parseInt(x.traceId, 16));
+    assert.deepEqual(ids(await store.search({ range: ALL_TIME, limit: 10 })), [3, 2, 1]);
+    assert.deepEqual(ids(await store.search({ range: ALL_TIME, limit: 2 })), [3, 2]);
+    assert.deepEqual(ids(await store.search({ range: ALL_TIME, limit: 10, service: 'api' })), [2]);
+    assert.deepEqual(ids(await store.search({ range: ALL_TIME, limit: 10, operation: 'GET /a' })), [3, 1]);
+    assert.deepEqual(ids(await store.search({ range: ALL_TIME, limit: 10, tags: { 'http.response.status_code': '500' } })), [3]);
+    assert.deepEqual(ids(await store.search({ range: ALL_TIME, limit: 10, minDurationMs: 40, maxDurationMs: 100 })), [2]);
+    assert.deepEqual(ids(await store.search({ range: ALL_TIME, limit: 10, errorsOnly: true })), [2]);
+    const t0ms = Number(T0 / 1_000_000n);
+    assert.deepEqual(ids(await store.search({ range: { startMs: t0ms + 900, endMs: t0ms + 1100 }, limit: 10 })), [2]);
+    const [summary] = await store.search({ range: ALL_TIME, limit: 1, service: 'api' });
+    assert.equal(summary.rootName, 'GET /b');
+    assert.equal(summary.rootServiceName, 'api');
+    assert.equal(summary.durationMs, 50);
+    assert.equal(summary.spanCount, 1);
+    assert.equal(summary.errorCount, 1);
+    store.dispose();
+  });
+
+  it('fires one debounced change event for many batches', async () => {
+    const store = new SpanStore({ changeDebounceMs: 30 });
+    const events: SpanStoreChange[] = [];
+    store.onDidChange((e) => events.push(e));
+    for (let i = 1; i <= 20; i++) store.addSpans([span(i)]);
+    await new Promise((r) => setTimeout(r, 80));
+    assert.equal(events.length, 1);
+    assert.equal(events[0].spansAdded, 20);
+    assert.equal(events[0].traceIds.length, 20);
+    store.dispose();
+  });
+
+  it('serializes to a bounded snapshot and restores it losslessly, preserving eviction order', async () => {
+    const store = new SpanStore();
+    const root = span(1, {
+      name: 'root',
+      kind: 'server',
+      traceState: 'a=b',
+      attributes: { big: 2n ** 63n - 1n, neg: -5, d: 0.25, b: true, bytes: new Uint8Array([1, 2]), arr: ['x', 1], map: { k: null } },
+      events: [{ timeUnixNano: T0 + 5n, name: 'ev', attributes: { n: 1 } }],
+      links: [{ traceId: 'f'.repeat(32), spanId: 'e'.repeat(16), attributes: {} }],
+      status: { code: 'error', message: 'x' },
+      droppedAttributesCount: 2,
+    });
+    store.addSpans([root, span(1, { parentSpanId: root.spanId })]);
+    store.addSpans([span(2)]);
+    store.addSpans([span(1)]);
+    const snapshot = store.serialize();
+    const restored = new SpanStore();
+    assert.deepEqual(restored.restore(snapshot), { spans: 4, traces: 2 });
+    assert.deepEqual(restored.traceIds(), store.traceIds());
+    const original = await store.getTrace('1');
+    const copy = await restored.getTrace('1');
+    assert.deepEqual(copy.spans, original.spans);
+    assert.equal(restored.counts.spansReceived, 0, 'restored spans are not counted as newly received');
+
+    // Room for the newest trace (1) but not for both: whole traces only, newest first.
+    const budget = snapshot.length - 100;
+    const small = store.serialize(budget);
+    assert.ok(small.length <= budget, `snapshot is ${small.length} bytes`);
+    assert.equal(store.serialize(50).includes('"spanId"'), false, 'nothing fits in 50 bytes');
+    const partial = new SpanStore();
+    partial.restore(small);
+    assert.ok(partial.counts.tracesHeld >= 1 && partial.counts.tracesHeld < 2, 'only the most recent traces fit');
+    assert.deepEqual(partial.traceIds(), ['00000000000000000000000000000001']);
+    assert.throws(() => partial.restore('{"nope":1}'));
+    for (const s of [store, restored, partial]) s.dispose();
+  });
+
+  it('implements the local TraceBackend', async () => {
+    const store = new SpanStore();
+    assert.equal(store.type, 'local');
+    store.addSpans([span(7)]);
+    assert.match((await store.testConnection()).serverDescription, /1 spans in 1 traces/);
+    await assert.rejects(store.getTrace('abc'), (err: unknown) => err instanceof TraceNotFoundError && err.traceId === '00000000000000000000000000000abc');
+    store.dispose();
+  });
+});
