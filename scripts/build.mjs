@@ -1,7 +1,7 @@
 // One esbuild script, several contexts: the extension (node/cjs, `vscode` external),
 // the webview (browser), the CLI, and the integration test bundle (not packaged).
 import * as esbuild from 'esbuild';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -58,7 +58,6 @@ if (existsSync(path.join(root, 'src/cli.ts'))) {
     ...nodeCommon,
     entryPoints: { cli: path.join(root, 'src/cli.ts') },
     outdir: dist,
-    banner: { js: '#!/usr/bin/env node' },
   });
 }
 
@@ -79,7 +78,7 @@ function copyWasm() {
   const out = path.join(dist, 'wasm');
   const grammars = path.join(root, 'node_modules/@vscode/tree-sitter-wasm/wasm');
   const runtime = path.join(root, 'node_modules/web-tree-sitter/web-tree-sitter.wasm');
-  if (!existsSync(path.join(root, 'src/core/lint')) || !existsSync(grammars) || !existsSync(runtime)) return;
+  if (!existsSync(grammars) || !existsSync(runtime)) return;
   mkdirSync(out, { recursive: true });
   cpSync(runtime, path.join(out, 'web-tree-sitter.wasm'));
   for (const name of ['typescript', 'tsx', 'javascript', 'python', 'go', 'java', 'c-sharp']) {
@@ -101,6 +100,8 @@ async function main() {
     await Promise.all(built.map((ctx) => ctx.dispose()));
   }
   copyWasm();
+  // The CLI is the package's `bin`: it must be executable.
+  if (existsSync(path.join(dist, 'cli.js'))) chmodSync(path.join(dist, 'cli.js'), 0o755);
 }
 
 main().catch((err) => {

@@ -53,7 +53,7 @@ go_env() {
 build_jaeger() {
   local dir="$cache/jaeger-$JAEGER_VERSION" bin recipe
   bin="$dir/jaeger"
-  recipe="jaeger $JAEGER_VERSION module=$JAEGER_MODULE_VERSION wrapper=$(sha256sum "$here/jaeger-build/go.mod" "$here/jaeger-build/go.sum" | sha256sum | cut -c1-16)"
+  recipe="jaeger $JAEGER_VERSION module=$JAEGER_MODULE_VERSION wrapper=$(cat "$here/jaeger-build/go.mod" "$here/jaeger-build/go.sum" | sha256sum | cut -c1-16)"
   if marker_ok "$dir" "$recipe" "$bin"; then
     echo "jaeger $JAEGER_VERSION $bin"; return 0
   fi

@@ -1,0 +1,116 @@
+/** `trace-lens lint [paths...] [--format text|json|sarif]`: the source lint for CI. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { SeveritySetting, SourceFinding } from '../core/lint/findings';
+import { languageForPath } from '../core/lint/languages';
+import { isRuleId } from '../core/lint/ruleCatalogue';
+import { SourceLinter } from '../core/lint/sourceLinter';
+import { UsageError, type CliIo } from './cliIo';
+import type { CliCommand } from './commands';
+import { collectSourceFiles } from './fileWalker';
+import { toSarif, type FileFinding } from './sarif';
+
+type Format = 'text' | 'json' | 'sarif';
+
+interface LintArgs {
+  paths: string[];
+  format: Format;
+  wasmDir?: string;
+  rules: Record<string, SeveritySetting>;
+}
+
+const SEVERITIES = new Set(['error', 'warning', 'info', 'hint', 'off']);
+
+function parseArgs(args: readonly string[]): LintArgs {
+  const out: LintArgs = { paths: [], format: 'text', rules: {} };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = (): string => {
+      const v = inline ?? args[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--format':
+      case '-f': {
+        const f = value();
+        if (f !== 'text' && f !== 'json' && f !== 'sarif') throw new UsageError(`unknown format "${f}" (text, json or sarif)`);
+        out.format = f;
+        break;
+      }
+      case '--wasm-dir':
+        out.wasmDir = value();
+        break;
+      case '--rule': {
+        // --rule SN011=off
+        const [id, sev] = value().split('=');
+        if (!isRuleId(id ?? '') || !SEVERITIES.has(sev ?? '')) throw new UsageError(`--rule expects RULE=error|warning|info|hint|off, got "${args[i]}"`);
+        out.rules[id] = sev as SeveritySetting;
+        break;
+      }
+      default:
+        if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
+        out.paths.push(a);
+    }
+  }
+  if (out.paths.length === 0) out.paths.push('.');
+  return out;
+}
+
+function toFileFinding(file: string, f: SourceFinding): FileFinding {
+  return {
+    file, ruleId: f.ruleId, severity: f.severity, message: f.message,
+    line: f.range.startLine + 1, column: f.range.startColumn + 1, endLine: f.range.endLine + 1, endColumn: f.range.endColumn + 1,
+  };
+}
+
+function formatText(findings: readonly FileFinding[], fileCount: number): string {
+  const lines = findings.map((f) => `${f.file}:${f.line}:${f.column}  ${f.severity.padEnd(7)} ${f.ruleId}  ${f.message}`);
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  const summary = findings.length === 0
+    ? `No problems in ${fileCount} file${fileCount === 1 ? '' : 's'}.`
+    : `${findings.length} problem${findings.length === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${findings.length - errors} other) in ${fileCount} file${fileCount === 1 ? '' : 's'}.`;
+  return [...lines, summary].join('\n') + '\n';
+}
+
+export async function runLint(args: readonly string[], io: CliIo): Promise<number> {
+  const opts = parseArgs(args);
+  const { files, missing } = collectSourceFiles(opts.paths, io.cwd);
+  for (const m of missing) io.stderr(`trace-lens: ${m}: no such file or directory\n`);
+  if (missing.length > 0 && files.length === 0) return 2;
+  const linter = new SourceLinter({ wasmDir: opts.wasmDir });
+  const all: FileFinding[] = [];
+  let failures = 0;
+  for (const abs of files) {
+    const language = languageForPath(abs);
+    if (!language) continue;
+    const rel = path.relative(io.cwd, abs).split(path.sep).join('/') || path.basename(abs);
+    try {
+      const text = fs.readFileSync(abs, 'utf8');
+      for (const f of await linter.lint(text, language, { rules: opts.rules })) all.push(toFileFinding(rel, f));
+    } catch (e) {
+      failures++;
+      io.stderr(`trace-lens: ${rel}: ${e instanceof Error ? e.message : String(e)}\n`);
+    }
+  }
+  switch (opts.format) {
+    case 'json':
+      io.stdout(`${JSON.stringify(all.map((f) => ({ file: f.file, line: f.line, column: f.column, ruleId: f.ruleId, severity: f.severity, message: f.message })), null, 2)}\n`);
+      break;
+    case 'sarif':
+      io.stdout(`${JSON.stringify(toSarif(all), null, 2)}\n`);
+      break;
+    default:
+      io.stdout(formatText(all, files.length));
+  }
+  if (all.some((f) => f.severity === 'error')) return 1;
+  return failures > 0 ? 2 : 0;
+}
+
+export const lintCommand: CliCommand = {
+  name: 'lint',
+  summary: 'Lint OpenTelemetry instrumentation: span-name cardinality and sensitive data',
+  usage: 'trace-lens lint [paths...] [--format text|json|sarif] [--rule RULE=severity|off] [--wasm-dir DIR]',
+  run: runLint,
+};

@@ -1,0 +1,172 @@
+/** C# (tree-sitter-c-sharp). */
+import type { Node } from 'web-tree-sitter';
+import { jsStyleQuote, namedArgs, unescapeCommon, unwrapCommon, type CallInfo, type ConstantLookup, type Dialect, type KeyValueEntry } from '../dialect';
+
+function stringValue(node: Node): string | undefined {
+  switch (node.type) {
+    case 'string_literal': {
+      let out = '';
+      for (const c of node.namedChildren) {
+        if (!c) continue;
+        out += c.type === 'escape_sequence' ? unescapeCommon(c.text) : c.text;
+      }
+      return out;
+    }
+    case 'verbatim_string_literal':
+      return node.text.slice(2, -1).replace(/""/g, '"');
+    case 'raw_string_literal':
+      return node.text.replace(/^"{3,}/, '').replace(/"{3,}$/, '').trim();
+    default:
+      return undefined;
+  }
+}
+
+const unwrap = unwrapCommon;
+
+function segments(node: Node): string[] | undefined {
+  const n = unwrap(node);
+  switch (n.type) {
+    case 'identifier':
+    case 'predefined_type':
+    case 'this_expression':
+    case 'this':
+      return [n.text];
+    case 'member_access_expression': {
+      const obj = n.childForFieldName('expression');
+      const name = n.childForFieldName('name');
+      const head = obj ? segments(obj) : undefined;
+      return head && name ? [...head, name.text] : undefined;
+    }
+    case 'conditional_access_expression': {
+      const obj = n.childForFieldName('condition');
+      const binding = n.namedChildren.find((c) => c?.type === 'member_binding_expression');
+      const head = obj ? segments(obj) : undefined;
+      const name = binding?.childForFieldName('name');
+      return head && name ? [...head, name.text] : head;
+    }
+    case 'element_access_expression': {
+      const obj = n.childForFieldName('expression');
+      const sub = n.childForFieldName('subscript');
+      const arg = sub?.namedChild(0);
+      const key = arg ? stringValue(unwrap(arg)) : undefined;
+      const head = obj ? segments(obj) : undefined;
+      return head && key !== undefined ? [...head, key] : undefined;
+    }
+    case 'invocation_expression': {
+      const fn = n.childForFieldName('function');
+      return fn ? segments(fn) : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function callInfo(node: Node): CallInfo | undefined {
+  if (node.type !== 'invocation_expression') return undefined;
+  const fn = node.childForFieldName('function');
+  const argList = node.childForFieldName('arguments');
+  if (!fn || !argList) return undefined;
+  let nameNode: Node | null | undefined = null;
+  let receiver: Node | undefined;
+  if (fn.type === 'member_access_expression') {
+    nameNode = fn.childForFieldName('name');
+    receiver = fn.childForFieldName('expression') ?? undefined;
+  } else if (fn.type === 'conditional_access_expression') {
+    nameNode = fn.namedChildren.find((c) => c?.type === 'member_binding_expression')?.childForFieldName('name');
+    receiver = fn.childForFieldName('condition') ?? undefined;
+  } else if (fn.type === 'identifier') {
+    nameNode = fn;
+  } else if (fn.type === 'generic_name') {
+    nameNode = fn.namedChild(0);
+  }
+  if (nameNode?.type === 'generic_name') nameNode = nameNode.namedChild(0);
+  if (!nameNode) return undefined;
+  const args: Node[] = [];
+  const named = new Map<string, Node>();
+  for (const a of namedArgs(argList)) {
+    if (a.type !== 'argument') continue;
+    const value = a.lastNamedChild;
+    if (!value) continue;
+    const name = a.childForFieldName('name');
+    if (name && name !== value) named.set(name.text, value);
+    else args.push(value);
+  }
+  return { node, name: nameNode.text, nameNode, receiver, args, named, argList };
+}
+
+function initializerOf(node: Node): Node | undefined {
+  const n = unwrap(node);
+  if (n.type === 'initializer_expression') return n;
+  if (['object_creation_expression', 'implicit_object_creation_expression', 'array_creation_expression', 'implicit_array_creation_expression'].includes(n.type)) {
+    return n.childForFieldName('initializer') ?? n.namedChildren.find((c) => c?.type === 'initializer_expression') ?? undefined;
+  }
+  return undefined;
+}
+
+function mapEntries(node: Node, constants: ConstantLookup): KeyValueEntry[] | undefined {
+  const init = initializerOf(node);
+  if (!init) return undefined;
+  const keyOf = (k: Node): string | undefined => {
+    const u = unwrap(k);
+    const lit = stringValue(u);
+    if (lit !== undefined) return lit;
+    const segs = segments(u);
+    return segs ? constants.get(segs.join('.')) ?? constants.get(segs[segs.length - 1]) : undefined;
+  };
+  const out: KeyValueEntry[] = [];
+  for (const e of namedArgs(init)) {
+    if (e.type === 'assignment_expression') {
+      // `["key"] = value`
+      const left = e.childForFieldName('left');
+      const keyNode = left?.type === 'element_binding_expression' ? left.namedChild(0)?.lastNamedChild ?? left.namedChild(0) : undefined;
+      if (!keyNode) continue;
+      out.push({ entry: e, keyNode, key: keyOf(keyNode), valueNode: e.childForFieldName('right') ?? undefined });
+    } else if (e.type === 'initializer_expression' && e.namedChildCount === 2) {
+      // `{ "key", value }`
+      const [k, v] = [e.namedChild(0), e.namedChild(1)];
+      if (k) out.push({ entry: e, keyNode: k, key: keyOf(k), valueNode: v ?? undefined });
+    } else if (e.type === 'object_creation_expression' && /KeyValuePair/.test(e.childForFieldName('type')?.text ?? '')) {
+      const args = namedArgs(e.childForFieldName('arguments')).map((a) => a.lastNamedChild ?? a);
+      if (args[0]) out.push({ entry: e, keyNode: args[0], key: keyOf(args[0]), valueNode: args[1] });
+    }
+  }
+  return out;
+}
+
+function constantsOf(node: Node): Array<[string, string]> {
+  if (node.type !== 'field_declaration' && node.type !== 'local_declaration_statement') return [];
+  const mods = node.namedChildren.filter((c) => c?.type === 'modifier').map((c) => c?.text);
+  const isConst = mods.includes('const') || (mods.includes('static') && mods.includes('readonly')) || /^\s*const\b/.test(node.text);
+  if (!isConst) return [];
+  const decl = node.namedChildren.find((c) => c?.type === 'variable_declaration');
+  const out: Array<[string, string]> = [];
+  for (const d of decl?.namedChildren ?? []) {
+    if (!d || d.type !== 'variable_declarator') continue;
+    const name = d.childForFieldName('name') ?? d.namedChild(0);
+    const value = d.namedChildren.find((c) => c !== null && c !== name && stringValue(unwrap(c)) !== undefined);
+    const v = value ? stringValue(unwrap(value)) : undefined;
+    if (name && v !== undefined) out.push([name.text, v]);
+  }
+  return out;
+}
+
+export const csharpDialect: Dialect = {
+  family: 'csharp',
+  lineComment: '//',
+  stringTypes: new Set(['string_literal', 'verbatim_string_literal', 'raw_string_literal', 'interpolated_string_expression']),
+  callTypes: new Set(['invocation_expression']),
+  stringValue,
+  callInfo,
+  segments,
+  unwrap,
+  mapEntries,
+  listElements: (node) => {
+    const n = unwrap(node);
+    if (n.type === 'collection_expression' || n.type === 'initializer_expression') return namedArgs(n).map((e) => unwrap(e));
+    const init = n.type === 'array_creation_expression' || n.type === 'implicit_array_creation_expression' || n.type === 'object_creation_expression'
+      ? n.namedChildren.find((c) => c?.type === 'initializer_expression') : undefined;
+    return init ? namedArgs(init).map((e) => unwrap(e)) : undefined;
+  },
+  constantsOf,
+  quote: (text) => jsStyleQuote(text, '"'),
+};

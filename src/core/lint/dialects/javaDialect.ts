@@ -1,0 +1,96 @@
+/** Java (tree-sitter-java). */
+import type { Node } from 'web-tree-sitter';
+import { jsStyleQuote, namedArgs, unescapeCommon, unwrapCommon, type CallInfo, type Dialect } from '../dialect';
+
+function stringValue(node: Node): string | undefined {
+  if (node.type !== 'string_literal') return undefined;
+  if (node.text.startsWith('"""')) {
+    const body = node.text.slice(3, -3).replace(/^[^\n]*\n/, '');
+    return unescapeCommon(body.replace(/^[ \t]+/gm, ''));
+  }
+  let out = '';
+  for (const c of node.namedChildren) {
+    if (!c) continue;
+    out += c.type === 'escape_sequence' ? unescapeCommon(c.text) : c.text;
+  }
+  return out;
+}
+
+const unwrap = unwrapCommon;
+
+function segments(node: Node): string[] | undefined {
+  const n = unwrap(node);
+  switch (n.type) {
+    case 'identifier':
+    case 'type_identifier':
+    case 'this':
+      return [n.text];
+    case 'field_access': {
+      const obj = n.childForFieldName('object');
+      const field = n.childForFieldName('field');
+      const head = obj ? segments(obj) : undefined;
+      return head && field ? [...head, field.text] : undefined;
+    }
+    case 'method_invocation': {
+      const obj = n.childForFieldName('object');
+      const name = n.childForFieldName('name');
+      if (!name) return undefined;
+      if (!obj) return [name.text];
+      const head = segments(obj);
+      return head ? [...head, name.text] : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function callInfo(node: Node): CallInfo | undefined {
+  if (node.type !== 'method_invocation') return undefined;
+  const nameNode = node.childForFieldName('name');
+  const argList = node.childForFieldName('arguments');
+  if (!nameNode || !argList) return undefined;
+  return {
+    node, name: nameNode.text, nameNode, receiver: node.childForFieldName('object') ?? undefined,
+    args: namedArgs(argList), named: new Map(), argList,
+  };
+}
+
+function constantsOf(node: Node): Array<[string, string]> {
+  if (node.type !== 'field_declaration' && node.type !== 'local_variable_declaration') return [];
+  const mods = node.namedChildren.find((c) => c?.type === 'modifiers');
+  if (!mods || !/\bfinal\b/.test(mods.text)) return [];
+  const out: Array<[string, string]> = [];
+  for (const d of node.childrenForFieldName('declarator')) {
+    const name = d?.childForFieldName('name');
+    const value = d?.childForFieldName('value');
+    const v = value ? stringValue(value) : undefined;
+    if (name && v !== undefined) out.push([name.text, v]);
+  }
+  return out;
+}
+
+export const javaDialect: Dialect = {
+  family: 'java',
+  lineComment: '//',
+  stringTypes: new Set(['string_literal']),
+  callTypes: new Set(['method_invocation']),
+  stringValue,
+  callInfo,
+  segments,
+  unwrap,
+  mapEntries: () => undefined,
+  listElements: (node) => {
+    const n = unwrap(node);
+    if (n.type === 'array_initializer') return namedArgs(n);
+    if (n.type === 'array_creation_expression') {
+      const init = n.childForFieldName('value');
+      return init ? namedArgs(init) : undefined;
+    }
+    if (n.type === 'method_invocation' && /^(of|asList|listOf)$/.test(n.childForFieldName('name')?.text ?? '')) {
+      return namedArgs(n.childForFieldName('arguments'));
+    }
+    return undefined;
+  },
+  constantsOf,
+  quote: (text) => jsStyleQuote(text, '"'),
+};
