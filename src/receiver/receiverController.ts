@@ -3,6 +3,7 @@ import { OtlpHttpReceiver } from '../core/receiver/otlpHttpReceiver';
 import { PortInUseError } from '../core/receiver/receiverErrors';
 import { SpanStore } from '../core/receiver/spanStore';
 import { readLocalReceiverSettings } from '../config/settings';
+import { describeError } from '../errors/errorPresenter';
 
 export type ReceiverState =
   | { kind: 'stopped' }
@@ -20,7 +21,7 @@ const PERSIST_DELAY_MS = 5_000;
  * storage so spans survive a window reload.
  */
 export class ReceiverController implements vscode.Disposable {
-  private store: SpanStore;
+  private readonly store: SpanStore;
   private receiver: OtlpHttpReceiver | undefined;
   private stateValue: ReceiverState = { kind: 'stopped' };
   private persistTimer: ReturnType<typeof setTimeout> | undefined;
@@ -36,7 +37,13 @@ export class ReceiverController implements vscode.Disposable {
     private readonly storageUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.store = this.createStore(readLocalReceiverSettings().maxSpans);
+    this.store = new SpanStore({ maxSpans: readLocalReceiverSettings().maxSpans });
+    this.disposables.push(
+      this.store.onDidChange(() => {
+        this.schedulePersist();
+        this.spansChanged.fire();
+      }),
+    );
   }
 
   get state(): ReceiverState {
@@ -50,10 +57,8 @@ export class ReceiverController implements vscode.Disposable {
   /** Starts (or restarts, when the port changed) the receiver with the current settings. */
   async start(): Promise<ReceiverState> {
     const settings = readLocalReceiverSettings();
-    if (settings.maxSpans !== this.store.maxSpans) {
-      this.resizeStore(settings.maxSpans);
-      await this.stopReceiver(); // the receiver writes into the old store: restart it below
-    }
+    // Trims the oldest traces in place when the bound shrinks; the receiver keeps writing into the same store.
+    if (settings.maxSpans !== this.store.maxSpans) this.store.setMaxSpans(settings.maxSpans);
     if (!this.restored) {
       this.restored = true;
       await this.restoreSnapshot();
@@ -74,10 +79,8 @@ export class ReceiverController implements vscode.Disposable {
       this.receiver = undefined;
       receiver.dispose();
       const portInUse = err instanceof PortInUseError;
-      const message = portInUse
-        ? `Port ${settings.port} is already in use (often by a local OpenTelemetry Collector), so the built-in OTLP receiver is not running.`
-        : `The built-in OTLP receiver could not start: ${err instanceof Error ? err.message : String(err)}`;
-      this.log.error(message);
+      const message = describeError(err);
+      this.log.error(err instanceof Error ? err.message : message);
       this.setState({ kind: 'failed', port: settings.port, message, portInUse });
     }
     return this.stateValue;
@@ -114,30 +117,6 @@ export class ReceiverController implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
     this.stateChanged.dispose();
     this.spansChanged.dispose();
-  }
-
-  private createStore(maxSpans: number): SpanStore {
-    const store = new SpanStore({ maxSpans });
-    this.disposables.push(
-      store.onDidChange(() => {
-        this.schedulePersist();
-        this.spansChanged.fire();
-      }),
-    );
-    return store;
-  }
-
-  private resizeStore(maxSpans: number): void {
-    // The store's bound is fixed at construction: move the newest traces into a new one.
-    const snapshot = this.store.serialize(SNAPSHOT_MAX_BYTES);
-    const old = this.store;
-    this.store = this.createStore(maxSpans);
-    try {
-      this.store.restore(snapshot);
-    } catch (err) {
-      this.log.warn(`Could not carry spans over to the resized store: ${String(err)}`);
-    }
-    old.dispose();
   }
 
   private async restoreSnapshot(): Promise<void> {

@@ -6,6 +6,12 @@
  */
 
 const LOOPBACK_HOSTNAMES = /^(localhost|[a-z0-9-]+\.localhost|127(\.\d{1,3}){3}|\[::1\]|::1)$/i;
+/**
+ * Names container runtimes give the host; Docker Desktop and Podman relay them to
+ * the host's loopback, so a service in a container may legitimately send them.
+ * No web page can be served from them, so they do not open a rebinding hole.
+ */
+const CONTAINER_HOST_NAMES = /^(host\.docker\.internal|gateway\.docker\.internal|host\.containers\.internal)$/i;
 
 function hostnameOf(hostHeader: string): string {
   const h = hostHeader.trim();
@@ -20,7 +26,8 @@ function hostnameOf(hostHeader: string): string {
 /** True for a missing Host (HTTP/1.0 clients) and for loopback names. */
 export function isLoopbackHostHeader(host: string | undefined): boolean {
   if (host === undefined || host === '') return true;
-  return LOOPBACK_HOSTNAMES.test(hostnameOf(host));
+  const name = hostnameOf(host);
+  return LOOPBACK_HOSTNAMES.test(name) || CONTAINER_HOST_NAMES.test(name);
 }
 
 export function isLoopbackOrigin(origin: string): boolean {

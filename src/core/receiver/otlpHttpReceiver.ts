@@ -6,7 +6,7 @@ import { Emitter } from './emitter';
 import type { Event } from './emitter';
 import { isLoopbackHostHeader, isLoopbackOrigin } from './loopbackOrigin';
 import type { OtlpDecodeResult } from './otlpDecodeResult';
-import { decodeOtlpJsonText } from './otlpJsonDecoder';
+import { decodeOtlpJsonTextAsync } from './otlpJsonDecoder';
 import { decodeOtlpProtobufAsync } from './otlpProtobufDecoder';
 import { exportResponse, RpcCode, statusResponse } from './otlpResponses';
 import type { EncodedBody, OtlpEncoding } from './otlpResponses';
@@ -31,6 +31,11 @@ export interface OtlpReceiverOptions {
   port?: number;
   /** Cap on the body, compressed and decompressed. Default 32 MiB. */
   maxBodyBytes?: number;
+  /**
+   * Requests read and decoded at once; more get 503 + Retry-After, which SDKs retry.
+   * Bounds memory to about this many bodies in flight. Default 8.
+   */
+  maxConcurrentRequests?: number;
 }
 
 export interface SpansReceivedEvent {
@@ -93,7 +98,9 @@ export class OtlpHttpReceiver {
     compressedRequests: 0,
   };
   private readonly requestedPort: number;
+  private active = 0;
   readonly maxBodyBytes: number;
+  readonly maxConcurrentRequests: number;
 
   /** Fires after each request whose spans reached the sink. */
   readonly onSpans: Event<SpansReceivedEvent> = this.spansEmitter.event;
@@ -106,6 +113,7 @@ export class OtlpHttpReceiver {
   ) {
     this.requestedPort = options.port ?? DEFAULT_OTLP_HTTP_PORT;
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    this.maxConcurrentRequests = Math.max(1, options.maxConcurrentRequests ?? 8);
     if (!Number.isInteger(this.requestedPort) || this.requestedPort < 0 || this.requestedPort > 65535) {
       throw new ReceiverStartError(`"traceLens.local.port" must be a port number from 0 to 65535, not ${this.requestedPort}.`);
     }
@@ -231,21 +239,36 @@ export class OtlpHttpReceiver {
           `Unsupported Content-Type ${req.headers['content-type'] ?? '(none)'}; use application/x-protobuf or application/json`,
         );
       }
-      const contentEncoding = req.headers['content-encoding'];
-      if (contentEncoding && contentEncoding.trim().toLowerCase() !== 'identity') this.counters.compressedRequests++;
-      const body = await readRequestBody(req, this.maxBodyBytes);
-      this.counters.bytesReceived += body.length;
-      if (!isTraces) {
-        send(res, 200, exportResponse(encoding, 0, ''));
+      if (this.active >= this.maxConcurrentRequests) {
+        res.setHeader('Retry-After', '1');
+        this.refuse(req, res, 503, encoding, RpcCode.UNAVAILABLE, `Busy: ${this.active} requests in progress; retry shortly`);
         return;
       }
-      const decoded: OtlpDecodeResult = encoding === 'protobuf' ? await decodeOtlpProtobufAsync(body) : decodeOtlpJsonText(body.toString('utf8'));
-      this.accept(decoded);
-      const message = decoded.rejectedSpans > 0 ? `Rejected ${decoded.rejectedSpans} span(s): ${decoded.rejectionReasons.join('; ')}` : '';
-      send(res, 200, exportResponse(encoding, decoded.rejectedSpans, message));
+      this.active++;
+      try {
+        await this.ingest(req, res, encoding, isTraces);
+      } finally {
+        this.active--;
+      }
     } catch (err) {
       this.fail(req, res, respondEncoding, err);
     }
+  }
+
+  private async ingest(req: IncomingMessage, res: ServerResponse, encoding: OtlpEncoding, isTraces: boolean): Promise<void> {
+    const contentEncoding = req.headers['content-encoding'];
+    if (contentEncoding && contentEncoding.trim().toLowerCase() !== 'identity') this.counters.compressedRequests++;
+    const body = await readRequestBody(req, this.maxBodyBytes);
+    this.counters.bytesReceived += body.length;
+    if (!isTraces) {
+      send(res, 200, exportResponse(encoding, 0, ''));
+      return;
+    }
+    const decoded: OtlpDecodeResult =
+      encoding === 'protobuf' ? await decodeOtlpProtobufAsync(body) : await decodeOtlpJsonTextAsync(body.toString('utf8'));
+    this.accept(decoded);
+    const message = decoded.rejectedSpans > 0 ? `Rejected ${decoded.rejectedSpans} span(s): ${decoded.rejectionReasons.join('; ')}` : '';
+    send(res, 200, exportResponse(encoding, decoded.rejectedSpans, message));
   }
 
   private accept(decoded: OtlpDecodeResult): void {

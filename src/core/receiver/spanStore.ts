@@ -10,6 +10,7 @@ import { normalizeTraceId } from '../model/ids';
 import type { InstrumentationScope, Resource, Span, Trace } from '../model/trace';
 import { spanDurationNs } from '../model/trace';
 import { codeLocationKeyString, codeLocationOf } from './codeLocation';
+import { estimateSpanBytes } from './spanSize';
 import type { SpanCodeLocation } from './codeLocation';
 import { Emitter } from './emitter';
 import type { Event } from './emitter';
@@ -21,6 +22,11 @@ import { MalformedOtlpError } from './receiverErrors';
 export interface SpanStoreOptions {
   /** Spans held at most; whole traces are evicted, least recently received first. Default 100,000. */
   maxSpans?: number;
+  /**
+   * Estimated heap the held spans may use (see spanSize.ts); whole traces are evicted
+   * beyond it too, so a few huge spans cannot exhaust memory. Default 256 MiB.
+   */
+  maxBytes?: number;
   /** How long change notifications are coalesced. Default 250 ms. */
   changeDebounceMs?: number;
 }
@@ -40,12 +46,14 @@ export interface SpanStoreCounters {
   spansRejected: number;
   /** Spans whose span id was already held in their trace. */
   spansDuplicate: number;
-  /** Spans dropped because one trace alone exceeded maxSpans. */
+  /** Spans dropped because one trace alone exceeded maxSpans or maxBytes. */
   spansDropped: number;
   spansEvicted: number;
   tracesEvicted: number;
   spansHeld: number;
   tracesHeld: number;
+  /** Estimated heap bytes of the held spans. */
+  bytesHeld: number;
 }
 
 export interface StoredLocation {
@@ -58,14 +66,19 @@ interface TraceEntry {
   traceId: string;
   /** By span id: dedupes spans that arrive twice (SDK retries, overlapping batches). */
   spans: Map<string, Span>;
+  /** Location index key of each span, in the spans' insertion order, so eviction need not recompute them. */
+  locationKeys: string[];
   startNs: bigint;
   endNs: bigint;
   errorCount: number;
-  /** Spans refused because the trace alone exceeded maxSpans. */
+  /** Estimated bytes of the trace's spans. */
+  bytes: number;
+  /** Spans refused because the trace alone exceeded maxSpans or maxBytes. */
   dropped: number;
 }
 
 interface LocationEntry {
+  key: string;
   location: SpanCodeLocation;
   spanCount: number;
   traces: Map<string, number>;
@@ -80,19 +93,21 @@ interface StoreSnapshot {
 }
 
 export const DEFAULT_MAX_SPANS = 100_000;
+export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
 export const DEFAULT_SNAPSHOT_MAX_BYTES = 16 * 1024 * 1024;
 const MAX_CHANGE_TRACE_IDS = 1000;
 const MAX_INTERNED = 1000;
 
 /**
  * The local receiver's bounded, indexed span store; the `local` TraceBackend.
- * Holds at most maxSpans spans, evicting whole traces by last-received time, so
- * memory is bounded whatever a sender does (each request is bounded by the
- * receiver's body cap).
+ * Holds at most maxSpans spans and about maxBytes of them, evicting whole traces
+ * by last-received time, so memory is bounded whatever a sender does (each
+ * request is bounded by the receiver's body cap).
  */
 export class SpanStore implements TraceBackend {
   readonly type = 'local' as const;
   private maxSpansValue: number;
+  readonly maxBytes: number;
   private readonly debounceMs: number;
   /** Insertion order = least recently received first: touched traces are re-inserted at the end. */
   private readonly traces = new Map<string, TraceEntry>();
@@ -105,6 +120,7 @@ export class SpanStore implements TraceBackend {
   private readonly internedResource = new WeakMap<Resource, Resource>();
   private readonly internedScope = new WeakMap<InstrumentationScope, InstrumentationScope>();
   private spansHeld = 0;
+  private bytesHeld = 0;
   private readonly counters = {
     spansReceived: 0,
     spansRejected: 0,
@@ -122,6 +138,7 @@ export class SpanStore implements TraceBackend {
 
   constructor(options: SpanStoreOptions = {}) {
     this.maxSpansValue = Math.max(1, Math.floor(options.maxSpans ?? DEFAULT_MAX_SPANS));
+    this.maxBytes = Math.max(1, options.maxBytes ?? DEFAULT_MAX_BYTES);
     this.debounceMs = options.changeDebounceMs ?? 250;
   }
 
@@ -143,7 +160,7 @@ export class SpanStore implements TraceBackend {
   }
 
   get counts(): Readonly<SpanStoreCounters> {
-    return { ...this.counters, spansHeld: this.spansHeld, tracesHeld: this.traces.size };
+    return { ...this.counters, spansHeld: this.spansHeld, tracesHeld: this.traces.size, bytesHeld: this.bytesHeld };
   }
 
   noteRejectedSpans(count: number): void {
@@ -168,23 +185,26 @@ export class SpanStore implements TraceBackend {
           this.traces.set(span.traceId, entry);
         }
       }
-      while (this.spansHeld >= this.maxSpansValue) {
+      const bytes = estimateSpanBytes(span);
+      while (this.spansHeld >= this.maxSpansValue || this.bytesHeld + bytes > this.maxBytes) {
         const oldest = this.traces.values().next().value as TraceEntry | undefined;
         if (!oldest || oldest === entry) break;
         this.evict(oldest);
         evicted++;
       }
-      if (this.spansHeld >= this.maxSpansValue) {
+      if (this.spansHeld >= this.maxSpansValue || this.bytesHeld + bytes > this.maxBytes) {
         // Only this trace is left and it alone fills the store: keep what it has.
         if (entry) entry.dropped++;
         this.counters.spansDropped++;
         continue;
       }
       if (!entry) {
-        entry = { traceId: span.traceId, spans: new Map(), startNs: span.startTimeUnixNano, endNs: span.endTimeUnixNano, errorCount: 0, dropped: 0 };
+        entry = { traceId: span.traceId, spans: new Map(), locationKeys: [], startNs: span.startTimeUnixNano, endNs: span.endTimeUnixNano, errorCount: 0, bytes: 0, dropped: 0 };
         this.traces.set(span.traceId, entry);
       }
       this.insert(entry, span);
+      entry.bytes += bytes;
+      this.bytesHeld += bytes;
       added++;
     }
     this.counters.spansReceived += added;
@@ -206,19 +226,22 @@ export class SpanStore implements TraceBackend {
     const location = codeLocationOf(span);
     const key = codeLocationKeyString(location);
     let loc = this.byLocation.get(key);
-    if (!loc) this.byLocation.set(key, (loc = { location, spanCount: 0, traces: new Map() }));
+    if (!loc) this.byLocation.set(key, (loc = { key, location, spanCount: 0, traces: new Map() }));
     else if (loc.location.lineNumber === undefined && location.lineNumber !== undefined) loc.location = location;
+    // The index's own key string: one shared string per location, not one per span.
+    entry.locationKeys.push(loc.key);
     loc.spanCount++;
     loc.traces.set(entry.traceId, (loc.traces.get(entry.traceId) ?? 0) + 1);
   }
 
   private evict(entry: TraceEntry): void {
     this.traces.delete(entry.traceId);
+    let i = 0;
     for (const span of entry.spans.values()) {
       const service = span.resource.serviceName;
       bump(this.byService, service, entry.traceId, -1);
       bump(this.operationsByService, service, span.name, -1);
-      const key = codeLocationKeyString(codeLocationOf(span));
+      const key = entry.locationKeys[i++];
       const loc = this.byLocation.get(key);
       if (loc) {
         loc.spanCount--;
@@ -229,6 +252,7 @@ export class SpanStore implements TraceBackend {
       }
     }
     this.spansHeld -= entry.spans.size;
+    this.bytesHeld -= entry.bytes;
     this.counters.spansEvicted += entry.spans.size;
     this.counters.tracesEvicted++;
   }
@@ -306,7 +330,9 @@ export class SpanStore implements TraceBackend {
     const trace: Trace = { traceId: entry.traceId, spans: [...entry.spans.values()], warnings: [] };
     if (entry.dropped > 0) {
       trace.partial = true;
-      trace.warnings.push(`${entry.dropped} span(s) of this trace were dropped: it alone exceeds traceLens.local.maxSpans (${this.maxSpans}).`);
+      trace.warnings.push(
+        `${entry.dropped} span(s) of this trace were dropped: it alone exceeds the local store's bounds (traceLens.local.maxSpans ${this.maxSpans}, ${Math.round(this.maxBytes / 1048576)} MiB).`,
+      );
     }
     return trace;
   }

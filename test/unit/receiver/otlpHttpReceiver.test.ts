@@ -169,6 +169,28 @@ describe('OtlpHttpReceiver', () => {
     assert.equal(ok.status, 200);
   });
 
+  it('answers 503 with Retry-After beyond the concurrent-request bound, so memory stays bounded', async () => {
+    await receiver.stop();
+    receiver = new OtlpHttpReceiver(store, { port: 0, maxConcurrentRequests: 2 });
+    ({ port } = await receiver.start());
+    const finishers: (() => void)[] = [];
+    const slow = Array.from({ length: 2 }, () =>
+      rawRequest(port, 'POST', '/v1/traces', { ...PB, 'Transfer-Encoding': 'chunked' }, (write, end) => {
+        write(Buffer.from(buildRequest([{ traceId: newTraceId(), spanId: newSpanId(), name: 'slow' }])));
+        finishers.push(end);
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    const busy = await rawRequest(port, 'POST', '/v1/traces', PB, buildRequest([{ traceId: newTraceId(), spanId: newSpanId(), name: 'busy' }]));
+    assert.equal(busy.status, 503);
+    assert.equal(busy.headers['retry-after'], '1');
+    assert.equal(decodeStatus(busy.body).code, 14);
+    for (const end of finishers) end();
+    assert.deepEqual((await Promise.all(slow)).map((r) => r.status), [200, 200]);
+    const after = await rawRequest(port, 'POST', '/v1/traces', PB, buildRequest([{ traceId: newTraceId(), spanId: newSpanId(), name: 'after' }]));
+    assert.equal(after.status, 200);
+  });
+
   it('grants CORS to localhost origins only, including preflight', async () => {
     const pre = await rawRequest(port, 'OPTIONS', '/v1/traces', {
       Origin: 'http://localhost:5173',
@@ -192,6 +214,9 @@ describe('OtlpHttpReceiver', () => {
   it('refuses requests whose Host is not a loopback name (DNS rebinding)', async () => {
     const res = await rawRequest(port, 'POST', '/v1/traces', { ...JSON_CT, Host: 'attacker.example:4318' }, Buffer.from('{}'));
     assert.equal(res.status, 403);
+    for (const host of ['localhost:4318', '127.0.0.1:4318', '[::1]:4318', 'host.docker.internal:4318']) {
+      assert.equal((await rawRequest(port, 'POST', '/v1/traces', { ...JSON_CT, Host: host }, Buffer.from('{}'))).status, 200, host);
+    }
   });
 
   it('explains OTLP/gRPC (HTTP/2) sent to the HTTP port instead of failing silently', async () => {

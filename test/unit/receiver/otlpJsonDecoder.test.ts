@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { decodeOtlpJson, decodeOtlpJsonText } from '../../../src/core/receiver/otlpJsonDecoder';
+import { decodeOtlpJson, decodeOtlpJsonText, decodeOtlpJsonTextAsync } from '../../../src/core/receiver/otlpJsonDecoder';
 import { MalformedOtlpError } from '../../../src/core/receiver/receiverErrors';
 
 const TRACE = '5b8efff798038103d269b633813fc60c';
@@ -124,5 +124,16 @@ describe('decodeOtlpJson', () => {
     ).spans[0];
     assert.equal(Object.getPrototypeOf(s.attributes), Object.prototype);
     assert.equal(Object.getOwnPropertyDescriptor(s.attributes, '__proto__')?.value, 'x');
+  });
+
+  it('decodes big bodies in slices after parsing, with the same result as the sync decoder', async () => {
+    const spans = Array.from({ length: 3000 }, (_, i) => ({ traceId: TRACE, spanId: (i + 1).toString(16).padStart(16, '0'), name: `s${i}` }));
+    spans.push({ traceId: 'bad', spanId: SPAN, name: 'bad' });
+    const text = JSON.stringify(request(spans));
+    const viaAsync = await decodeOtlpJsonTextAsync(text, 400);
+    assert.deepEqual(viaAsync, decodeOtlpJsonText(text));
+    assert.equal(viaAsync.spans.length, 3000);
+    assert.equal(viaAsync.rejectedSpans, 1);
+    await assert.rejects(decodeOtlpJsonTextAsync('{"resourceSpans":{}}'), MalformedOtlpError);
   });
 });

@@ -64,6 +64,17 @@ describe('SpanStore', () => {
     store.dispose();
   });
 
+  it('bounds estimated bytes too: a few huge spans evict older traces instead of growing memory', async () => {
+    const store = new SpanStore({ maxSpans: 1000, maxBytes: 2_000_000 });
+    const huge = 'x'.repeat(600_000);
+    for (let t = 1; t <= 5; t++) store.addSpans([span(t, { attributes: { 'http.request.body': huge } })]);
+    assert.ok(store.counts.bytesHeld <= 2_000_000, `${store.counts.bytesHeld} bytes held`);
+    assert.equal(store.counts.tracesHeld, 3);
+    assert.deepEqual(store.traceIds().map((id) => parseInt(id, 16)), [3, 4, 5]);
+    assert.equal(store.counts.tracesEvicted, 2);
+    store.dispose();
+  });
+
   it('shrinks to a lowered maxSpans by evicting the oldest traces', async () => {
     const store = new SpanStore({ maxSpans: 10 });
     for (let t = 1; t <= 4; t++) store.addSpans([span(t), span(t)]);

@@ -1,0 +1,131 @@
+/*
+ * `receiver ingest`: OTLP/protobuf spans per second from a separate process over
+ * loopback into the receiver and its bounded store, sending several times more
+ * spans than maxSpans so eviction runs; peak RSS of this (receiving) process is
+ * sampled throughout and bytes per held span measured after a GC.
+ * Standalone: npx tsx bench/receiver.bench.ts
+ */
+import { fork } from 'node:child_process';
+import { loadavg } from 'node:os';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { OtlpHttpReceiver } from '../src/core/receiver/otlpHttpReceiver';
+import { SpanStore } from '../src/core/receiver/spanStore';
+import type { BenchRow } from './benchRow';
+
+// Overridable to check that peak RSS does not grow with the number of spans sent.
+const MAX_SPANS = Number(process.env.RECEIVER_BENCH_MAX_SPANS ?? 50_000);
+const SPANS_SENT = Number(process.env.RECEIVER_BENCH_SPANS ?? 300_000);
+const BATCH = 512;
+const CONCURRENCY = 4;
+const BUDGET_SPANS_PER_S = 50_000;
+
+interface Ready {
+  type: 'ready';
+  batches: number;
+  spans: number;
+  bytes: number;
+}
+interface Done {
+  type: 'done';
+  spans: number;
+  ms: number;
+  failures: number;
+}
+
+/** A GC handle without requiring --expose-gc on the bench command line. */
+function gcFunction(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+export async function run(): Promise<BenchRow[]> {
+  const gc = gcFunction();
+  const store = new SpanStore({ maxSpans: MAX_SPANS });
+  const receiver = new OtlpHttpReceiver(store, { port: 0 });
+  const { port } = await receiver.start();
+  const child = fork(path.join(__dirname, 'receiverLoadSender.ts'), [String(port), String(SPANS_SENT), String(BATCH), String(CONCURRENCY)], {
+    execArgv: ['--import', 'tsx'],
+    // stdout ignored: `npm run bench -- --json` prints JSON rows there.
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  try {
+    const ready = await nextMessage<Ready>(child, 'ready', 600_000);
+    gc();
+    const heapBefore = process.memoryUsage().heapUsed;
+    const rssBefore = process.memoryUsage().rss;
+    let peakRss = rssBefore;
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    }, 20);
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
+    child.send({ type: 'go' });
+    const done = await nextMessage<Done>(child, 'done', 600_000);
+    clearInterval(sampler);
+    loopDelay.disable();
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    gc();
+    const heapAfter = process.memoryUsage().heapUsed;
+    const rssAfterGc = process.memoryUsage().rss;
+    const counts = store.counts;
+    const spansPerSecond = Math.round(done.spans / (done.ms / 1000));
+    const bytesPerSpan = Math.round((heapAfter - heapBefore) / Math.max(1, counts.spansHeld));
+    const bounded = counts.spansHeld <= MAX_SPANS;
+    const note =
+      `${done.spans} spans (${(ready.bytes / 1e6).toFixed(1)} MB OTLP/protobuf, ${ready.batches} requests of ${BATCH}, ${CONCURRENCY} in flight) ` +
+      `from a child process in ${done.ms.toFixed(0)} ms, ${done.failures} failed; store maxSpans ${MAX_SPANS}: holds ${counts.spansHeld} spans / ${counts.tracesHeld} traces, ` +
+      `evicted ${counts.tracesEvicted} traces; receiving process RSS ${(rssBefore / 1e6).toFixed(0)} MB before, peak ${(peakRss / 1e6).toFixed(0)} MB, ${(rssAfterGc / 1e6).toFixed(0)} MB after GC; ` +
+      `heap per held span ≈ ${bytesPerSpan} B (store's estimate ${Math.round(counts.bytesHeld / Math.max(1, counts.spansHeld))} B); event-loop delay p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms, max ${(loopDelay.max / 1e6).toFixed(0)} ms; ` +
+      `1-min load average ${loadavg()[0].toFixed(1)}`;
+    return [
+      {
+        name: 'receiver ingest',
+        value: spansPerSecond,
+        unit: 'spans/s',
+        budget: `≥ ${BUDGET_SPANS_PER_S} spans/s`,
+        ok: spansPerSecond >= BUDGET_SPANS_PER_S && done.failures === 0 && bounded,
+        note,
+      },
+      {
+        name: 'receiver peak RSS',
+        value: Math.round(peakRss / 1e6),
+        unit: 'MB',
+        budget: `bounded by local.maxSpans (${MAX_SPANS})`,
+        ok: bounded,
+        note: `${SPANS_SENT / MAX_SPANS}× maxSpans sent; spans held ${counts.spansHeld} ≤ ${MAX_SPANS}`,
+      },
+    ];
+  } finally {
+    child.kill();
+    await receiver.stop();
+    store.dispose();
+  }
+}
+
+function nextMessage<T extends { type: string }>(child: ReturnType<typeof fork>, type: T['type'], timeoutMs: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`load generator sent no '${type}' within ${timeoutMs} ms`)), timeoutMs);
+    const onMessage = (m: T): void => {
+      if (m.type !== type) return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      resolve(m);
+    };
+    const onExit = (code: number | null): void => {
+      clearTimeout(timer);
+      reject(new Error(`load generator exited with ${code} before '${type}'`));
+    };
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
+if (require.main === module) {
+  void run().then((rows) => {
+    for (const r of rows) console.log(`${r.name}: ${r.value} ${r.unit} (budget ${r.budget}) ${r.ok ? 'OK' : 'OVER BUDGET'}\n  ${r.note ?? ''}`);
+  });
+}
