@@ -44,11 +44,17 @@ const contexts = [
     outdir: dist,
   },
   {
+    // Parses and lays out big traces off the extension host's thread (worker_threads).
+    ...nodeCommon,
+    entryPoints: { waterfallWorker: path.join(root, 'src/webviews/waterfall/layoutWorker.ts') },
+    outdir: dist,
+  },
+  {
     ...common,
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
-    entryPoints: { 'webview/main': path.join(root, 'webview/main.ts') },
+    entryPoints: { 'webview/waterfall': path.join(root, 'webview/waterfall/main.ts') },
     outdir: dist,
   },
 ];

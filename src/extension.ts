@@ -5,12 +5,14 @@ import { clearCredentials, setCredentials } from './commands/credentials';
 import { configureBackend } from './commands/configureBackend';
 import { openTraceById, openTraceFile } from './commands/openTrace';
 import { searchTraces } from './commands/searchTraces';
-import { TraceSummaryViewer } from './commands/traceSummaryViewer';
 import { updateSetting } from './config/settings';
+import { registerLint } from './diagnostics/lintController';
 import { TraceIdLinkProvider } from './links/traceIdLinkProvider';
 import { createLogger } from './log/logger';
 import { ReceiverController } from './receiver/receiverController';
 import { BackendStatusBar } from './status/backendStatusBar';
+import { SourceMapping } from './source/sourceMapping';
+import { WaterfallController } from './webviews/waterfall/waterfallController';
 
 let receiverForDeactivate: ReceiverController | undefined;
 
@@ -24,22 +26,24 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     const receiver = new ReceiverController(context.storageUri ?? context.globalStorageUri, log);
     receiverForDeactivate = receiver;
     const backends = new BackendController(receiver, credentials, statusBar, log);
-    const viewer = new TraceSummaryViewer();
-    context.subscriptions.push(statusBar, credentials, receiver, backends, viewer);
+    const sourceMapping = new SourceMapping(log);
+    const waterfall = new WaterfallController(context.extensionUri, backends, sourceMapping, log);
+    context.subscriptions.push(statusBar, credentials, receiver, backends, sourceMapping, waterfall);
 
     context.subscriptions.push(
       vscode.commands.registerCommand('traceLens.showLog', () => log.show(true)),
       vscode.commands.registerCommand('traceLens.configureBackend', () => configureBackend(backends, log)),
       vscode.commands.registerCommand('traceLens.setCredentials', () => setCredentials(credentials)),
       vscode.commands.registerCommand('traceLens.clearCredentials', () => clearCredentials(credentials)),
-      vscode.commands.registerCommand('traceLens.openTraceById', (arg?: unknown) => openTraceById(backends, viewer, log, arg)),
-      vscode.commands.registerCommand('traceLens.openTraceFile', (arg?: unknown) => openTraceFile(viewer, log, arg)),
+      vscode.commands.registerCommand('traceLens.openTraceById', (arg?: unknown) => openTraceById(waterfall, arg)),
+      vscode.commands.registerCommand('traceLens.openTraceFile', (arg?: unknown) => openTraceFile(waterfall, arg)),
       vscode.commands.registerCommand('traceLens.searchTraces', () => searchTraces(backends, context, log)),
       vscode.languages.registerDocumentLinkProvider(TraceIdLinkProvider.selector, new TraceIdLinkProvider()),
       receiver.onDidChangeState((state) => {
         if (state.kind === 'failed' && state.portInUse) void offerReceiverAlternatives(state.port);
       }),
     );
+    registerLint(context, { log, backends, receiver, sourceMapping });
 
     await backends.reload();
     log.info(`Trace Lens ${context.extension.packageJSON.version as string} activated`);

@@ -23,6 +23,9 @@ export class BackendController implements vscode.Disposable {
   /** Fires when the backend the features should use changed (type, URL, credentials). */
   readonly onDidChangeBackend = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
+  private markReady!: () => void;
+  /** Settles when the first reload (from activate) is done: the receiver listens and its saved spans are back. */
+  readonly ready = new Promise<void>((resolve) => (this.markReady = resolve));
 
   constructor(
     readonly receiver: ReceiverController,
@@ -73,6 +76,7 @@ export class BackendController implements vscode.Disposable {
     if (this.settings.type === 'local') {
       this.render();
       await this.receiver.start();
+      this.markReady();
       this.changed.fire();
       return;
     }
@@ -101,6 +105,7 @@ export class BackendController implements vscode.Disposable {
       this.log.warn(`Backend not usable: ${describeError(err)}`);
     }
     this.render();
+    this.markReady();
     this.changed.fire();
     if (this.remote) void this.testConnection(generation);
   }

@@ -148,7 +148,8 @@ function httpNameRule(span: Span, c: Collector): void {
   const method = rawMethod === '_OTHER' ? 'HTTP' : rawMethod;
   const expected = `${method} ${route}`;
   if (span.name === expected) return;
-  c.add(`${span.resource.serviceName}\u0000${span.name}\u0000${expected}`, {
+  // One finding per route: when names explode (ids in them) a key with the name would flood the Problems view.
+  c.add(`${span.resource.serviceName}\u0000${expected}`, {
     ruleId: 'SN012', severity: 'warning', span: spanRef(span), suggestion: expected,
     message: `HTTP span "${span.name}" has http.route "${route}"; name it "${expected}".`,
   });

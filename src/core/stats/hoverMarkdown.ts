@@ -1,0 +1,122 @@
+import type { CodeLocationKey } from '../backends/traceBackend';
+import { locationLabel } from '../source/codeLocation';
+import type { LatencyHistogram, LatencyStats, LocationStats } from './latencyStats';
+import { trendArrow } from './lensText';
+import { formatLookback } from './lookback';
+import { formatChange, formatCount, formatDuration, formatRate } from './statsFormat';
+
+/** Commands hover links use: pass as `isTrusted: { enabledCommands: HOVER_COMMANDS }`, never `true`. */
+export const HOVER_COMMANDS = ['traceLens.showFunctionTraces', 'traceLens.openTraceById'] as const;
+
+/** Arguments of `traceLens.openTraceById` when invoked from a hover link. */
+export interface OpenTraceArgs {
+  traceId: string;
+  spanId?: string;
+}
+
+/** Arguments of `traceLens.showFunctionTraces` from a hover or CodeLens. */
+export interface ShowFunctionTracesArgs {
+  locationKey: string;
+  location: CodeLocationKey;
+  /** Exemplar traces already known (slowest first, then the latest failure). */
+  traceIds: string[];
+}
+
+/**
+ * `command:<id>?<encodeURIComponent(JSON.stringify([args]))>`. Parentheses are
+ * escaped too (encodeURIComponent keeps them) because they end a markdown link
+ * target; decodeURIComponent reads both forms the same.
+ */
+export function commandUri(command: string, args: unknown): string {
+  const encoded = encodeURIComponent(JSON.stringify([args])).replace(/\(/g, '%28').replace(/\)/g, '%29');
+  return `command:${command}?${encoded}`;
+}
+
+/**
+ * Escapes span-derived text for markdown: every markdown punctuation character,
+ * `$` (theme icons), HTML-significant characters, and line breaks (which would
+ * end table rows). Cut to `max` characters.
+ */
+export function escapeMarkdown(text: string, max = 200): string {
+  let s = String(text).replace(/[\r\n\t\u2028\u2029]+/g, ' ');
+  if (s.length > max) s = `${s.slice(0, max - 1)}…`;
+  return s.replace(/[\\`*_{}[\]()#+\-.!|~$:]/g, '\\$&').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+const BLOCKS = '▁▂▃▄▅▆▇█';
+
+/** Unicode-block sparkline: empty buckets are `▁`, the fullest `█`, others scaled between `▂` and `█`. */
+export function sparkline(h: LatencyHistogram): string {
+  const max = Math.max(...h.counts);
+  if (!(max > 0)) return '';
+  return h.counts.map((c) => (c <= 0 ? BLOCKS[0] : BLOCKS[1 + Math.min(6, Math.floor((c / max) * 6.999))])).join('');
+}
+
+export interface HoverOptions {
+  lookbackMs: number;
+  /** Services listed at most. Default 5. */
+  maxServices?: number;
+}
+
+/** The hover of one location: percentiles against the previous window, a sparkline, services, links to example traces. */
+export function buildHoverMarkdown(stats: LocationStats, options: HoverOptions): string {
+  const c = stats.current;
+  const p = stats.previous;
+  const span = formatLookback(options.lookbackMs);
+  const lines: string[] = [];
+  lines.push(`**Trace Lens** · ${escapeMarkdown(locationLabel(stats.location))} · last ${span}${c.approximate ? ' · approximate (server quantiles)' : ''}`, '');
+  lines.push(`| | last ${span} | previous ${span} | |`, '|---|---:|---:|---|');
+  const row = (label: string, cur: number | undefined, prev: number | undefined, fmt: (v: number | undefined) => string): void => {
+    const change = formatChange(cur, prev);
+    const arrow = trendArrow(cur, prev);
+    lines.push(`| ${label} | ${fmt(cur)} | ${prev !== undefined ? fmt(prev) : '–'} | ${arrow}${change ? ` ${change}` : ''} |`);
+  };
+  row('p50', c.p50Ns, p?.p50Ns, formatDuration);
+  row('p95', c.p95Ns, p?.p95Ns, formatDuration);
+  row('p99', c.p99Ns, p?.p99Ns, formatDuration);
+  row('calls', c.count, p?.count, (v) => (v === undefined ? '–' : formatCount(v)));
+  lines.push(`| errors | ${formatRate(c.errorRate)} (${formatCount(c.errorCount)}) | ${p ? formatRate(p.errorRate) : '–'} | ${errorTrend(c, p)} |`);
+  lines.push('');
+  if (stats.histogram) {
+    const h = stats.histogram;
+    lines.push(`Distribution: ${formatDuration(h.boundsNs[0])} \`${sparkline(h)}\` ${formatDuration(h.boundsNs[h.boundsNs.length - 1])}`, '');
+  }
+  if (stats.services.length > 0) {
+    const max = options.maxServices ?? 5;
+    const shown = stats.services.slice(0, max).map((s) => escapeMarkdown(s, 80));
+    lines.push(`Services: ${shown.join(', ')}${stats.services.length > max ? ` and ${stats.services.length - max} more` : ''}`, '');
+  }
+  const links: string[] = [];
+  const slowest = stats.slowest[0];
+  if (slowest) links.push(`[Slowest trace (${formatDuration(slowest.durationNs)})](${commandUri('traceLens.openTraceById', { traceId: slowest.traceId, spanId: slowest.spanId } satisfies OpenTraceArgs)})`);
+  if (stats.latestError) {
+    const e = stats.latestError;
+    const msg = e.statusMessage ? `: ${escapeMarkdown(e.statusMessage, 80)}` : '';
+    links.push(`[Latest failing trace](${commandUri('traceLens.openTraceById', { traceId: e.traceId, spanId: e.spanId } satisfies OpenTraceArgs)})${msg}`);
+  }
+  const traceIds = [...stats.slowest.map((s) => s.traceId), ...(stats.latestError ? [stats.latestError.traceId] : [])];
+  const args: ShowFunctionTracesArgs = { locationKey: stats.keyString, location: stripSource(stats.location), traceIds: [...new Set(traceIds)] };
+  links.push(`[Example traces…](${commandUri('traceLens.showFunctionTraces', args)})`);
+  lines.push(links.join(' · '), '');
+  if (stats.lowConfidence) lines.push(`_Few samples (${formatCount(c.count)}): percentiles are indicative only._`);
+  if (stats.exceptionHint && stats.location.spanName !== undefined) {
+    lines.push(`_Failures point at ${escapeMarkdown(locationLabel(stats.exceptionHint))}${stats.exceptionHint.lineNumber ? ` line ${stats.exceptionHint.lineNumber}` : ''}._`);
+  }
+  return lines.join('\n').trimEnd();
+}
+
+function errorTrend(c: LatencyStats, p: LatencyStats | undefined): string {
+  if (!p) return '';
+  const d = c.errorRate - p.errorRate;
+  if (Math.abs(d) < 0.001) return '→';
+  return d > 0 ? `↑ +${formatRate(d)}` : `↓ −${formatRate(-d)}`;
+}
+
+function stripSource(l: CodeLocationKey): CodeLocationKey {
+  const out: CodeLocationKey = {};
+  if (l.filePath !== undefined) out.filePath = l.filePath;
+  if (l.functionName !== undefined) out.functionName = l.functionName;
+  if (l.namespace !== undefined) out.namespace = l.namespace;
+  if (l.spanName !== undefined) out.spanName = l.spanName;
+  return out;
+}

@@ -1,0 +1,130 @@
+import * as vscode from 'vscode';
+import { SourcePathResolver, substituteWorkspaceFolders, type PathMapping, type PathResolution } from '../core/source/pathMapping';
+import { WorkspaceFileIndex } from '../core/source/workspaceFileIndex';
+
+const INDEX_GLOB = '**/*.{ts,mts,cts,tsx,js,mjs,cjs,jsx,py,go,java,cs,rb,rs,php,kt,scala,swift,c,cc,cpp,h,hpp}';
+const INDEX_EXCLUDE = '{**/node_modules/**,**/.git/**}';
+const MAX_INDEXED_FILES = 100_000;
+
+/**
+ * Maps file paths found in spans (`code.file.path`, stack frames; often container or CI paths) to
+ * workspace files: `traceLens.pathMappings` first, then the longest path suffix shared with a
+ * workspace file. One index for every feature (lenses, live lint, go to source), built on first use
+ * and kept current as files are created, deleted and renamed.
+ */
+export class SourceMapping implements vscode.Disposable {
+  private index: WorkspaceFileIndex | undefined;
+  private building: Promise<WorkspaceFileIndex> | undefined;
+  private resolverValue: SourcePathResolver | undefined;
+  private mappingError: string | undefined;
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when a resolution may differ: files added or removed, mappings or folders changed. */
+  readonly onDidChange = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly log: vscode.LogOutputChannel) {
+    const watcher = vscode.workspace.createFileSystemWatcher(INDEX_GLOB, false, true, false);
+    this.disposables.push(
+      watcher,
+      // A rename arrives as a delete and a create.
+      watcher.onDidCreate((u) => this.update(() => this.index?.add(u.fsPath))),
+      watcher.onDidDelete((u) => this.update(() => this.index?.remove(u.fsPath))),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.reset()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('traceLens.pathMappings')) this.update(() => this.resolverValue?.setMappings(this.mappings()));
+      }),
+      this.changed,
+    );
+  }
+
+  /** The resolver over the current workspace index (built on first call). */
+  async resolver(): Promise<SourcePathResolver> {
+    const index = await this.workspaceIndex();
+    if (!this.resolverValue || this.resolverValue.index !== index) this.resolverValue = new SourcePathResolver(index, this.mappings());
+    return this.resolverValue;
+  }
+
+  /** The resolver if the index is already built: for the editor paths, which never wait. */
+  resolverIfReady(): SourcePathResolver | undefined {
+    return this.index && this.resolverValue?.index === this.index ? this.resolverValue : undefined;
+  }
+
+  async resolve(path: string): Promise<PathResolution> {
+    return (await this.resolver()).resolve(path);
+  }
+
+  /** Why `traceLens.pathMappings` was ignored, if it was. */
+  get pathMappingsProblem(): string | undefined {
+    return this.mappingError;
+  }
+
+  get indexedFiles(): number {
+    return this.index?.size ?? 0;
+  }
+
+  /**
+   * Opens the workspace file a span or stack frame points at, at its line. Paths come from span data
+   * (untrusted): only files the workspace index holds are opened.
+   */
+  async openLocation(location: { file: string; line?: number; column?: number }): Promise<boolean> {
+    const resolution = await this.resolve(location.file);
+    if (resolution.resolved === undefined) {
+      const choice = await vscode.window.showWarningMessage(
+        `Trace Lens found no workspace file for "${location.file.slice(0, 200)}". Add a "traceLens.pathMappings" entry if the service runs from another directory (a container, CI).`,
+        'Open Settings',
+      );
+      if (choice) await vscode.commands.executeCommand('workbench.action.openSettings', 'traceLens.pathMappings');
+      return false;
+    }
+    const line = Math.max(0, (location.line ?? 1) - 1);
+    const column = Math.max(0, (location.column ?? 1) - 1);
+    const position = new vscode.Position(line, column);
+    await vscode.window.showTextDocument(vscode.Uri.file(resolution.resolved), { selection: new vscode.Range(position, position), preview: true });
+    return true;
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+
+  private update(change: () => void): void {
+    change();
+    this.changed.fire();
+  }
+
+  private reset(): void {
+    this.index = undefined;
+    this.building = undefined;
+    this.resolverValue = undefined;
+    this.changed.fire();
+  }
+
+  private workspaceIndex(): Promise<WorkspaceFileIndex> {
+    if (this.index) return Promise.resolve(this.index);
+    this.building ??= (async () => {
+      const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
+      const index = new WorkspaceFileIndex(folders.map((f) => f.uri.fsPath));
+      const started = Date.now();
+      const files = await vscode.workspace.findFiles(INDEX_GLOB, INDEX_EXCLUDE, MAX_INDEXED_FILES);
+      for (const f of files) index.add(f.fsPath);
+      this.log.debug(`Indexed ${index.size} workspace files for source mapping in ${Date.now() - started} ms`);
+      this.index = index;
+      this.changed.fire();
+      return index;
+    })();
+    return this.building;
+  }
+
+  private mappings(): PathMapping[] {
+    const raw = vscode.workspace.getConfiguration('traceLens').get<unknown[]>('pathMappings', []) ?? [];
+    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => ({ name: f.name, path: f.uri.fsPath }));
+    try {
+      this.mappingError = undefined;
+      return substituteWorkspaceFolders(Array.isArray(raw) ? raw : [], folders);
+    } catch (err) {
+      this.mappingError = err instanceof Error ? err.message : String(err);
+      this.log.warn(`Ignoring "traceLens.pathMappings": ${this.mappingError}`);
+      return [];
+    }
+  }
+}

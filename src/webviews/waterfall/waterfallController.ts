@@ -1,0 +1,134 @@
+import * as vscode from 'vscode';
+import { shortTraceId } from '../../core/model/ids';
+import type { TraceReference } from '../../core/model/traceIdInput';
+import type { BackendController } from '../../backends/backendController';
+import { describeError, showError } from '../../errors/errorPresenter';
+import { withCancellableProgress } from '../../commands/progress';
+import type { SourceMapping } from '../../source/sourceMapping';
+import type { WaterfallPanelState } from './protocol';
+import { WORKER_THRESHOLD_BYTES, WaterfallPanel, type RestoredTrace, type WaterfallPanelDeps } from './waterfallPanel';
+import { loadTraceFile } from '../../core/traceFiles/loadTraceFile';
+import { spanDurationNs, type Trace } from '../../core/model/trace';
+import { formatDurationMs } from '../../core/model/durations';
+
+/** Trace files above this size are refused before reading; the waterfall's windowed mode starts lower. */
+const MAX_TRACE_FILE_BYTES = 1024 * 1024 * 1024;
+const FILE_SOURCE_PREFIX = 'file:';
+
+/**
+ * Opens traces in the waterfall: by id from the configured backend, or from a file; restores panels
+ * after a reload by fetching again; sends "go to source" through the source mapping.
+ */
+export class WaterfallController implements vscode.Disposable {
+  private readonly deps: WaterfallPanelDeps;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    extensionUri: vscode.Uri,
+    private readonly backends: BackendController,
+    private readonly sourceMapping: SourceMapping,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.deps = {
+      extensionUri,
+      log: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m, err) => log.error(m, err) },
+      onOpenSource: async (location) => {
+        await this.sourceMapping.openLocation(location);
+      },
+      onOpenTrace: async (traceId, spanId) => {
+        await vscode.commands.executeCommand('traceLens.openTraceById', { traceId, spanId });
+      },
+    };
+    this.disposables.push(WaterfallPanel.registerSerializer(this.deps, (state) => this.restore(state)));
+  }
+
+  /** Fetches a trace from the backend with progress and cancel, showing the panel at once. */
+  async openFromBackend(reference: TraceReference): Promise<void> {
+    let panel: WaterfallPanel | undefined;
+    try {
+      const backend = this.backends.current();
+      panel = WaterfallPanel.openLoading(reference.traceId, this.backendSource(), this.deps);
+      const trace = await withCancellableProgress(`Fetching trace ${shortTraceId(reference.traceId)} from ${this.backends.describe()}…`, (signal) =>
+        backend.getTrace(reference.traceId, { signal }),
+      );
+      if (!trace) {
+        panel.dispose();
+        return;
+      }
+      this.log.info(`Opened trace ${reference.traceId}: ${trace.spans.length} spans${trace.partial ? ' (partial)' : ''}`);
+      for (const warning of trace.warnings.slice(0, 20)) this.log.warn(`Trace ${reference.traceId}: ${warning}`);
+      await panel.setTrace(trace);
+    } catch (err) {
+      panel?.setError(describeError(err));
+      showError(err, this.log, `Opening trace ${reference.traceId}`);
+    }
+  }
+
+  /** Opens a saved trace file; big files are parsed and laid out off the extension host's thread. */
+  async openFile(uri: vscode.Uri): Promise<void> {
+    const name = uri.path.split('/').pop() ?? uri.toString();
+    try {
+      const stat = await vscode.workspace.fs.stat(uri);
+      if (stat.size > MAX_TRACE_FILE_BYTES) {
+        throw new Error(`${name} is ${(stat.size / 1024 / 1024).toFixed(0)} MB; Trace Lens opens trace files up to ${MAX_TRACE_FILE_BYTES / 1024 / 1024} MB.`);
+      }
+      const bytes = await vscode.workspace.fs.readFile(uri);
+      const source = FILE_SOURCE_PREFIX + uri.toString();
+      if (bytes.byteLength >= WORKER_THRESHOLD_BYTES) {
+        // Parsed and laid out in a worker; a big file is one trace in practice, the first is shown.
+        await WaterfallPanel.openDocument(bytes, name, source, this.deps);
+        return;
+      }
+      const loaded = loadTraceFile(bytes, { fileName: name });
+      let trace = loaded.traces[0];
+      if (!trace) {
+        void vscode.window.showWarningMessage(`${name} holds no spans.`);
+        return;
+      }
+      if (loaded.traces.length > 1) {
+        const picked = await vscode.window.showQuickPick(loaded.traces.map(describeTraceForPick), {
+          title: `${name} holds ${loaded.traces.length} traces: open which?`,
+          matchOnDetail: true,
+        });
+        if (!picked) return;
+        trace = picked.trace;
+      }
+      this.log.info(`Opened ${name} (${loaded.format}): trace ${trace.traceId}, ${trace.spans.length} spans`);
+      await WaterfallPanel.show(trace, source, this.deps);
+    } catch (err) {
+      showError(err, this.log, `Opening ${name}`);
+    }
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+
+  /** Where backend traces come from, so a restored panel knows whether the same backend still serves it. */
+  private backendSource(): string {
+    return `backend:${this.backends.type}`;
+  }
+
+  private async restore(state: WaterfallPanelState): Promise<RestoredTrace | undefined> {
+    if (state.source.startsWith(FILE_SOURCE_PREFIX)) {
+      const uri = vscode.Uri.parse(state.source.slice(FILE_SOURCE_PREFIX.length));
+      const bytes = await vscode.workspace.fs.readFile(uri);
+      return { bytes, fileName: uri.path.split('/').pop() ?? 'trace' };
+    }
+    if (state.source !== this.backendSource()) return undefined; // the backend changed since
+    // The receiver may still be starting (and restoring its saved spans) while panels are restored.
+    await this.backends.ready;
+    return this.backends.current().getTrace(state.traceId);
+  }
+}
+
+function describeTraceForPick(trace: Trace): vscode.QuickPickItem & { trace: Trace } {
+  const root = trace.spans.find((s) => !s.parentSpanId) ?? trace.spans[0];
+  const errors = trace.spans.filter((s) => s.status.code === 'error').length;
+  return {
+    trace,
+    label: `${errors ? '$(error) ' : ''}${root ? `${root.resource.serviceName}: ${root.name}` : '(no spans)'}`,
+    description: `${trace.spans.length} spans${root ? ` · ${formatDurationMs(spanDurationNs(root) / 1e6)}` : ''}${errors ? ` · ${errors} errors` : ''}`,
+    detail: trace.traceId,
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * The host side of one waterfall, without `vscode`: owns the laid-out trace, validates every
+ * message from the webview and answers it. WaterfallPanel wires it to a WebviewPanel; the
+ * browser tests and the bench wire it to a page, so both exercise the same code.
+ */
+import type { SourceLocation } from '../../core/waterfall/spanDetail';
+import { buildSpanDetail } from '../../core/waterfall/spanDetail';
+import type { WaterfallLayout } from '../../core/waterfall/layout';
+import { SEARCH_RESULT_LIMIT, searchTrace } from '../../core/waterfall/traceSearch';
+import { isWebviewMessage, type HostMessage, type TraceMessage } from './protocol';
+
+export interface WaterfallSessionCallbacks {
+  openSource(location: SourceLocation): void;
+  openTrace(traceId: string, spanId?: string): void;
+  copy(text: string): void;
+  /** The webview (re)loaded and wants the trace. */
+  ready(): void;
+  /** A message failed validation (logged, never acted on). */
+  rejected?(message: unknown): void;
+}
+
+export class WaterfallSession {
+  private layout: WaterfallLayout | undefined;
+
+  constructor(private readonly callbacks: WaterfallSessionCallbacks) {}
+
+  setLayout(layout: WaterfallLayout): void {
+    this.layout = layout;
+  }
+
+  get hasLayout(): boolean {
+    return this.layout !== undefined;
+  }
+
+  /** The columns message. The typed arrays are shared, not copied: VS Code serialises them as binary. */
+  traceMessage(): TraceMessage | undefined {
+    const l = this.layout;
+    return l ? { type: 'trace', summary: l.summary, strings: l.strings, columns: l.columns } : undefined;
+  }
+
+  /** Handles one message from the webview; returns the reply to post, if any. */
+  handle(message: unknown): HostMessage | undefined {
+    if (!isWebviewMessage(message)) {
+      this.callbacks.rejected?.(message);
+      return undefined;
+    }
+    switch (message.type) {
+      case 'ready':
+        this.callbacks.ready();
+        return undefined;
+      case 'detail': {
+        const detail = this.layout ? buildSpanDetail(this.layout, message.row) ?? null : null;
+        return { type: 'detail', requestId: message.requestId, row: message.row, detail };
+      }
+      case 'search': {
+        const rows = this.layout ? searchTrace(this.layout, message.query) : new Int32Array(0);
+        return { type: 'searchResult', requestId: message.requestId, query: message.query, rows, truncated: rows.length >= SEARCH_RESULT_LIMIT };
+      }
+      case 'openSource':
+        this.callbacks.openSource(message.location);
+        return undefined;
+      case 'openTrace':
+        this.callbacks.openTrace(message.traceId, message.spanId);
+        return undefined;
+      case 'copy':
+        this.callbacks.copy(message.text);
+        return undefined;
+    }
+  }
+}

@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { buildHoverMarkdown, commandUri, escapeMarkdown, sparkline } from '../../../src/core/stats/hoverMarkdown';
+import { statsFixture } from './lensText.test';
+
+function decodeArgs(uri: string): unknown {
+  return JSON.parse(decodeURIComponent(uri.slice(uri.indexOf('?') + 1)));
+}
+
+describe('hover markdown', () => {
+  it('shows percentiles against the previous window with trend arrows', () => {
+    const md = buildHoverMarkdown(statsFixture(), { lookbackMs: 3_600_000 });
+    assert.match(md, /\| p95 \| 48 ms \| 30 ms \| ↑ \+60% \|/);
+    assert.match(md, /\| p99 \| 120 ms \| 121 ms \| → −1% \|/);
+    assert.match(md, /\| calls \| 1\.2k \| 1k \|/);
+    assert.match(md, /last 1h/);
+  });
+
+  it('draws the histogram as unicode blocks', () => {
+    const line = sparkline({ boundsNs: [], counts: [0, 5, 50, 400, 500, 200, 50, 20, 5, 2, 1, 1] });
+    assert.equal(line.length, 12);
+    assert.equal(line[0], '▁');
+    assert.equal(line[4], '█');
+    assert.ok(/^[▁▂▃▄▅▆▇█]+$/.test(line));
+  });
+
+  it('links to the slowest and latest failing traces with encoded command arguments', () => {
+    const md = buildHoverMarkdown(statsFixture(), { lookbackMs: 3_600_000 });
+    const links = [...md.matchAll(/\]\((command:[^)\s]+)\)/g)].map((m) => m[1]);
+    assert.equal(links.length, 3);
+    assert.ok(links[0].startsWith('command:traceLens.openTraceById?'));
+    assert.deepEqual(decodeArgs(links[0]), [{ traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) }]);
+    assert.deepEqual(decodeArgs(links[1]), [{ traceId: 'c'.repeat(32), spanId: 'd'.repeat(16) }]);
+    const show = decodeArgs(links[2]) as Array<{ locationKey: string; traceIds: string[] }>;
+    assert.equal(show[0].locationKey, statsFixture().keyString);
+    assert.deepEqual(show[0].traceIds, ['a'.repeat(32), 'c'.repeat(32)]);
+  });
+
+  it('escapes span-derived text so it cannot inject links, HTML or icons', () => {
+    const evil = statsFixture({
+      services: ['<img src=x onerror=alert(1)>', '[click](command:workbench.action.terminal.new)', '$(alert) svc'],
+      location: { functionName: 'evil.`Svc`.**run**', source: 'code' },
+    });
+    const md = buildHoverMarkdown(evil, { lookbackMs: 3_600_000 });
+    assert.ok(!md.includes('<img'));
+    assert.ok(!md.includes('[click](command:workbench'));
+    assert.ok(!md.includes('$(alert)'));
+    assert.ok(!md.includes('[declined](http'));
+    assert.equal(escapeMarkdown('a|b\nc'), 'a\\|b c');
+  });
+
+  it('keeps parentheses out of command URIs so markdown link targets stay intact', () => {
+    const uri = commandUri('traceLens.showFunctionTraces', { functionName: 'pkg.(*T).Method' });
+    assert.ok(!/[()]/.test(uri));
+    assert.deepEqual(decodeArgs(uri), [{ functionName: 'pkg.(*T).Method' }]);
+  });
+
+  it('says when figures are approximate or based on few samples', () => {
+    const md = buildHoverMarkdown(statsFixture({ lowConfidence: true, current: { ...statsFixture().current, count: 42, approximate: true } }), { lookbackMs: 900_000 });
+    assert.match(md, /approximate/);
+    assert.match(md, /Few samples \(42\)/);
+    assert.match(md, /last 15m/);
+  });
+});

@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { syntheticTrace } from '../../../bench/waterfallSyntheticTrace';
+import { toOtlpJson } from '../../../bench/waterfallOtlpJson';
+import type { HostMessage } from '../../../src/webviews/waterfall/protocol';
+import { WaterfallWorkerClient } from '../../../src/webviews/waterfall/workerClient';
+import type { WorkerCommand } from '../../../src/webviews/waterfall/workerProtocol';
+
+// The worker's TypeScript entry, loaded through tsx (the extension runs dist/waterfallWorker.js).
+const entry = path.resolve(__dirname, '../../../src/webviews/waterfall/layoutWorker.ts');
+const bootstrap = `require('tsx/cjs'); require(${JSON.stringify(entry)});`;
+
+function client() {
+  const posts: HostMessage[] = [];
+  const commands: WorkerCommand[] = [];
+  const crashes: string[] = [];
+  const c = new WaterfallWorkerClient(bootstrap, { post: (m) => posts.push(m), command: (m) => commands.push(m), crashed: (m) => crashes.push(m) }, { eval: true });
+  return { c, posts, commands, crashes };
+}
+
+async function until(check: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+describe('waterfall worker', function () {
+  this.timeout(120_000);
+
+  it('parses and lays out in the worker while the host thread stays free, then answers the webview', async () => {
+    const bytes = new TextEncoder().encode(toOtlpJson(syntheticTrace({ spans: 30_000, bigSubtree: 0 })));
+    const { c, posts, commands, crashes } = client();
+    try {
+      let last = performance.now();
+      let maxLag = 0;
+      const watch = setInterval(() => { const now = performance.now(); maxLag = Math.max(maxLag, now - last); last = now; }, 2);
+      const loaded = await c.load(bytes, 'big.json');
+      clearInterval(watch);
+      assert.equal(loaded.summary.spanCount, 30_000);
+      assert.equal(bytes.byteLength, 0, 'the bytes were transferred, not copied');
+      assert.ok(maxLag < 150, `host thread blocked ${maxLag.toFixed(0)} ms`);
+
+      c.fromWebview({ type: 'ready' });
+      await until(() => commands.some((m) => m.type === 'ready'));
+      c.requestTrace();
+      await until(() => posts.some((m) => m.type === 'trace'));
+      const trace = posts.find((m) => m.type === 'trace');
+      assert.ok(trace?.type === 'trace' && trace.columns.startNs instanceof Float64Array && trace.columns.rowCount === 30_000);
+
+      c.fromWebview({ type: 'detail', requestId: 1, row: 5 });
+      c.fromWebview({ type: 'detail', requestId: 'x', row: 5 });
+      c.fromWebview({ type: 'openSource', location: { file: 'src/a.ts', line: 2 } });
+      await until(() => posts.some((m) => m.type === 'detail') && commands.some((m) => m.type === 'openSource'));
+      const detail = posts.find((m) => m.type === 'detail');
+      assert.ok(detail?.type === 'detail' && detail.requestId === 1 && detail.detail?.attributes.span.length === 10);
+      assert.equal(posts.filter((m) => m.type === 'detail').length, 1, 'the malformed request got no answer');
+      assert.deepEqual(crashes, []);
+    } finally {
+      await c.dispose();
+    }
+  });
+
+  it('rejects with the parse error for a document it cannot read', async () => {
+    const { c } = client();
+    try {
+      await assert.rejects(c.load(new TextEncoder().encode('{"hello": 1}'), 'odd.json'), (err: Error) => err.name === 'UnknownTraceFileFormatError' && /odd\.json/.test(err.message));
+    } finally {
+      await c.dispose();
+    }
+  });
+});
