@@ -67,5 +67,16 @@ for (const theme of ['Default Dark Modern', 'Default Light Modern'] as const) {
       await workbench.page.locator('.tab.active[data-resource-name="order.ts"]').waitFor({ timeout: 30_000 });
       await workbench.waitForStatusBarText(/Ln 87, Col 1/);
     });
+
+    it('selects the span a traceparent names', async () => {
+      const charge = sent.spans.find((s) => s.name === 'chargeCard');
+      assert.ok(charge);
+      await workbench.runCommand('Trace Lens: Open Trace by ID');
+      await workbench.typeIntoQuickInput(`00-${sent.traceId}-${charge.spanId}-01`);
+      // The panel was hidden by the source editor: its webview is rebuilt when shown again.
+      frame = await workbench.webviewFrame('#wf-detail-title:has-text("chargeCard")');
+      const title = frame.locator('#wf-detail-title');
+      assert.equal((await title.innerText()).trim(), 'chargeCard');
+    });
   });
 }

@@ -231,6 +231,11 @@ export class TraceWaterfallElement extends HTMLElement {
     }
     this.layoutSpacer();
     this.renderRows(true);
+    // A traceparent names a span: select and reveal it, over any selection restored from the view state.
+    if (msg.selectRow !== undefined && msg.selectRow < msg.columns.rowCount) {
+      this.select(msg.selectRow, true);
+      this.openDetail(msg.selectRow);
+    }
     performance.mark('wf-rows-rendered');
   }
 

@@ -23,6 +23,8 @@ export interface TraceMessage {
   strings: WaterfallStrings;
   /** Typed arrays: VS Code posts them as binary, not as JSON. */
   columns: WaterfallColumns;
+  /** Row to select and reveal first (the span of a traceparent); the root otherwise. */
+  selectRow?: number;
 }
 export interface LoadingMessage { type: 'loading'; message: string }
 /** Sent first after `ready`: what the webview must keep in its state so the panel can be restored. */
@@ -111,7 +113,7 @@ export function isHostMessage(v: unknown): v is HostMessage {
   switch (v.type) {
     case 'trace':
       return isRecord(v.summary) && isRecord(v.strings) && Array.isArray(v.strings.names) && Array.isArray(v.strings.services)
-        && isWaterfallColumns(v.columns);
+        && isWaterfallColumns(v.columns) && (v.selectRow === undefined || isIndex(v.selectRow));
     case 'panelState': return isRecord(v.state) && typeof v.state.traceId === 'string' && typeof v.state.source === 'string';
     case 'loading':
     case 'error': return typeof v.message === 'string';

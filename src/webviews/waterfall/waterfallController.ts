@@ -57,7 +57,7 @@ export class WaterfallController implements vscode.Disposable {
       }
       this.log.info(`Opened trace ${reference.traceId}: ${trace.spans.length} spans${trace.partial ? ' (partial)' : ''}`);
       for (const warning of trace.warnings.slice(0, 20)) this.log.warn(`Trace ${reference.traceId}: ${warning}`);
-      await panel.setTrace(trace);
+      await panel.setTrace(trace, { selectSpanId: reference.spanId });
     } catch (err) {
       panel?.setError(describeError(err));
       showError(err, this.log, `Opening trace ${reference.traceId}`);

@@ -140,7 +140,7 @@ export class WaterfallPanel implements vscode.Disposable {
     );
   }
 
-  async setTrace(trace: Trace, options?: LayoutOptions): Promise<void> {
+  async setTrace(trace: Trace, options?: LayoutOptions & { selectSpanId?: string }): Promise<void> {
     const count = trace.spans.length;
     await this.worker?.dispose();
     this.worker = undefined;
@@ -152,7 +152,7 @@ export class WaterfallPanel implements vscode.Disposable {
     this.deps.log?.info(`Waterfall of ${trace.traceId}: ${count} spans laid out in ${(performance.now() - t0).toFixed(0)} ms`);
     this.panel.title = `${layout.summary.rootName.slice(0, 40)} · ${shortTraceId(trace.traceId)}`;
     this.adoptTraceId(trace.traceId);
-    this.session.setLayout(layout);
+    this.session.setLayout(layout, options?.selectSpanId);
     this.pendingStatus = undefined;
     if (this.ready) await this.postTrace();
   }

@@ -20,22 +20,34 @@ export interface WaterfallSessionCallbacks {
 }
 
 export class WaterfallSession {
+  private selectRow: number | undefined;
   private layout: WaterfallLayout | undefined;
 
   constructor(private readonly callbacks: WaterfallSessionCallbacks) {}
 
-  setLayout(layout: WaterfallLayout): void {
+  setLayout(layout: WaterfallLayout, selectSpanId?: string): void {
     this.layout = layout;
+    this.selectRow = undefined;
+    if (selectSpanId) {
+      const node = layout.tree.spans.findIndex((span) => span.spanId === selectSpanId);
+      if (node >= 0 && layout.nodeToRow[node] >= 0) this.selectRow = layout.nodeToRow[node];
+    }
   }
 
   get hasLayout(): boolean {
     return this.layout !== undefined;
   }
 
-  /** The columns message. The typed arrays are shared, not copied: VS Code serialises them as binary. */
+  /**
+   * The columns message. The typed arrays are shared, not copied: VS Code serialises them as binary.
+   * A requested selection is sent once: when the panel is shown again the user's own selection stays.
+   */
   traceMessage(): TraceMessage | undefined {
     const l = this.layout;
-    return l ? { type: 'trace', summary: l.summary, strings: l.strings, columns: l.columns } : undefined;
+    if (!l) return undefined;
+    const selectRow = this.selectRow;
+    this.selectRow = undefined;
+    return { type: 'trace', summary: l.summary, strings: l.strings, columns: l.columns, selectRow };
   }
 
   /** Handles one message from the webview; returns the reply to post, if any. */
