@@ -1,8 +1,8 @@
 /**
- * The subcommand table. Adding `inspect` means writing an `inspectCommand.ts` exporting a
- * `CliCommand` and listing it here; `main` needs no change.
+ * The subcommand table: each command is a `CliCommand` in its own module; `main` needs no change.
  */
 import type { CliIo } from './cliIo';
+import { inspectCommand } from './inspectCommand';
 import { lintCommand } from './lintCommand';
 
 export interface CliCommand {
@@ -14,4 +14,4 @@ export interface CliCommand {
   run(args: string[], io: CliIo): Promise<number>;
 }
 
-export const COMMANDS: readonly CliCommand[] = [lintCommand];
+export const COMMANDS: readonly CliCommand[] = [lintCommand, inspectCommand];
