@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'trace-lens.vsix');
 // Everything the extension runs is bundled by esbuild, so node_modules stay out of the package.
-const result = spawnSync('npx', ['vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--out', out], {
+const result = spawnSync('npx', ['vsce', 'package', '--no-dependencies', '--out', out], {
   cwd: root,
   stdio: 'inherit',
 });

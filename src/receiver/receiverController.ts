@@ -1,3 +1,5 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import * as vscode from 'vscode';
 import { OtlpHttpReceiver } from '../core/receiver/otlpHttpReceiver';
 import { PortInUseError } from '../core/receiver/receiverErrors';
@@ -13,7 +15,8 @@ export type ReceiverState =
 
 const SNAPSHOT_FILE = 'local-spans.json';
 const SNAPSHOT_MAX_BYTES = 16 * 1024 * 1024;
-const PERSIST_DELAY_MS = 5_000;
+// Saved a second after spans stop arriving (and on deactivate, which a window reload may cut short).
+const PERSIST_DELAY_MS = 1_000;
 
 /**
  * Owns the built-in OTLP receiver and its span store while the backend type is `local`.
@@ -96,9 +99,12 @@ export class ReceiverController implements vscode.Disposable {
     if (this.persistTimer) clearTimeout(this.persistTimer);
     this.persistTimer = undefined;
     try {
-      await vscode.workspace.fs.createDirectory(this.storageUri);
-      const text = this.store.serialize(SNAPSHOT_MAX_BYTES);
-      await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(this.storageUri, SNAPSHOT_FILE), Buffer.from(text, 'utf8'));
+      // Node's fs, not workspace.fs: it needs no round trip to the window, which may be closing.
+      await mkdir(this.storageUri.fsPath, { recursive: true });
+      const file = path.join(this.storageUri.fsPath, SNAPSHOT_FILE);
+      // Written aside and renamed, so a reload in the middle never leaves half a snapshot.
+      await writeFile(`${file}.tmp`, this.store.serialize(SNAPSHOT_MAX_BYTES), 'utf8');
+      await rename(`${file}.tmp`, file);
     } catch (err) {
       this.log.warn(`Could not save received spans: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -120,15 +126,14 @@ export class ReceiverController implements vscode.Disposable {
   }
 
   private async restoreSnapshot(): Promise<void> {
-    const file = vscode.Uri.joinPath(this.storageUri, SNAPSHOT_FILE);
-    let bytes: Uint8Array;
+    let text: string;
     try {
-      bytes = await vscode.workspace.fs.readFile(file);
+      text = await readFile(path.join(this.storageUri.fsPath, SNAPSHOT_FILE), 'utf8');
     } catch {
       return; // nothing saved yet
     }
     try {
-      const { spans, traces } = this.store.restore(Buffer.from(bytes).toString('utf8'));
+      const { spans, traces } = this.store.restore(text);
       this.log.info(`Restored ${spans} spans in ${traces} traces received earlier`);
     } catch (err) {
       this.log.warn(`Ignoring the saved spans, which could not be read: ${err instanceof Error ? err.message : String(err)}`);

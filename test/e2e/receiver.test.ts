@@ -34,6 +34,29 @@ describe('the built-in receiver in the workbench', function () {
     }
   });
 
+  it('keeps received spans across a window reload', async () => {
+    const port = await freePort();
+    const folder = workspaceWithPort(port);
+    const workbench = await Workbench.open({ folder, userSettings: { 'workbench.startupEditor': 'none' } });
+    try {
+      await workbench.waitForStatusBarText(/Trace Lens: local · 0 spans/);
+      const sent = await sendTestTrace({ otlpHttpUrl: `http://127.0.0.1:${port}` });
+      await workbench.waitForStatusBarText(new RegExp(`local · ${sent.spans.length} spans`));
+      await workbench.runCommand('Developer: Reload Window');
+      // After the reload the receiver starts again and restores what it saved.
+      await workbench.page.waitForTimeout(2000);
+      await workbench.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      const text = await workbench.waitForStatusBarText(new RegExp(`local · ${sent.spans.length} spans`), 60_000).catch(async (err) => {
+        await workbench.screenshot('e2e-receiver-reload-failed');
+        throw new Error(`${String(err)}; status bar: ${(await workbench.statusBarTexts()).join(' | ')}`);
+      });
+      assert.match(text, new RegExp(`${sent.spans.length} spans`));
+    } finally {
+      await workbench.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it('says so when the port is taken, without crashing', async () => {
     const blocker: Server = createServer();
     const port = await freePort();
