@@ -12,6 +12,7 @@ import { createLogger } from './log/logger';
 import { ReceiverController } from './receiver/receiverController';
 import { BackendStatusBar } from './status/backendStatusBar';
 import { SourceMapping } from './source/sourceMapping';
+import { registerLatency } from './stats/latencyController';
 import { WaterfallController } from './webviews/waterfall/waterfallController';
 
 let receiverForDeactivate: ReceiverController | undefined;
@@ -44,6 +45,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }),
     );
     registerLint(context, { log, backends, receiver, sourceMapping });
+    registerLatency(context, { log, backends, receiver, sourceMapping });
 
     await backends.reload();
     log.info(`Trace Lens ${context.extension.packageJSON.version as string} activated`);

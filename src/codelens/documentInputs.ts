@@ -1,0 +1,229 @@
+import * as vscode from 'vscode';
+import { qualifiedFunctionName } from '../core/source/codeLocation';
+import { parseFunctionName } from '../core/source/functionName';
+import { normalizeSourcePath, pathIdentity } from '../core/source/sourcePath';
+import { scanSpanNameCalls, type SpanNameSite } from '../core/source/spanNameScanner';
+import { SymbolKindValue, type SymbolNode } from '../core/source/symbolMatching';
+import type { StatsController } from '../stats/statsController';
+
+/** Where a document's function symbols come from. */
+export type SymbolSource =
+  /** The language's symbol provider answered with symbols. */
+  | 'provider'
+  /** Not asked or not answered yet: lenses come from `code.*` line numbers and span names meanwhile. */
+  | 'pending'
+  /** No symbol provider for the language (or it found nothing): `code.*` line numbers and span names only. */
+  | 'none';
+
+export interface DocumentInputs {
+  /** The tree handed to the lens index: the same object as long as nothing changed, so the index serves from cache. */
+  symbols: readonly SymbolNode[];
+  sites: readonly SpanNameSite[];
+  source: SymbolSource;
+  /** Functions the provider reported (0 when it reported none). */
+  providerSymbols: readonly SymbolNode[];
+}
+
+interface Entry {
+  uri: vscode.Uri;
+  version: number;
+  sites: SpanNameSite[];
+  /** The provider's tree; kept across versions until the new one arrives, so lenses do not flicker while typing. */
+  symbols: SymbolNode[] | undefined;
+  symbolsVersion: number;
+  source: SymbolSource;
+  fetching: Promise<void> | undefined;
+  attempts: number;
+  retry: ReturnType<typeof setTimeout> | undefined;
+  fallback?: { key: string; symbols: SymbolNode[] };
+}
+
+/** Documents larger than this are generated code: no span-name scan. */
+const MAX_SCAN_CHARS = 2 * 1024 * 1024;
+const MAX_ENTRIES = 200;
+/** A language server that is still starting answers with nothing: ask again a few times before falling back for good. */
+const RETRY_DELAYS_MS = [1_000, 3_000, 8_000];
+/** A synthetic function from a `code.*` line number covers at most this many lines below it (for hovers). */
+const FALLBACK_SPAN_LINES = 60;
+
+/**
+ * The per-document inputs of the lens index, answered from memory: span-name call sites (scanned
+ * once per document version) and document symbols, fetched with `vscode.executeDocumentSymbolProvider`
+ * in the background and cached. Until symbols arrive, or when the language has no symbol provider,
+ * synthetic one-function-per-reported-line symbols built from `code.*` line numbers stand in.
+ */
+export class DocumentInputsCache implements vscode.Disposable {
+  private readonly entries = new Map<string, Entry>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  /** Fires when a document's symbols arrived or changed: fire `onDidChangeCodeLenses`. */
+  readonly onDidChange = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly stats: StatsController) {
+    this.disposables.push(
+      this.changed,
+      vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
+    );
+  }
+
+  /** Synchronous: never waits for the symbol provider (starts the fetch when needed). */
+  get(document: vscode.TextDocument): DocumentInputs {
+    const entry = this.entryFor(document);
+    if (entry.symbolsVersion !== document.version && !entry.fetching && !entry.retry) this.fetch(entry, document.version);
+    return this.inputsOf(entry, document);
+  }
+
+  /** For commands (Explain Source Mapping): waits for the symbol provider's answer of this version. */
+  async getSettled(document: vscode.TextDocument): Promise<DocumentInputs> {
+    const entry = this.entryFor(document);
+    if (entry.symbolsVersion !== document.version || entry.source === 'pending') {
+      if (entry.retry) {
+        clearTimeout(entry.retry);
+        entry.retry = undefined;
+      }
+      if (!entry.fetching) this.fetch(entry, document.version);
+      await entry.fetching;
+    }
+    return this.inputsOf(entry, document);
+  }
+
+  dispose(): void {
+    for (const e of this.entries.values()) if (e.retry) clearTimeout(e.retry);
+    this.entries.clear();
+    for (const d of this.disposables) d.dispose();
+  }
+
+  private entryFor(document: vscode.TextDocument): Entry {
+    const key = document.uri.toString();
+    let entry = this.entries.get(key);
+    if (!entry) {
+      if (this.entries.size >= MAX_ENTRIES) {
+        const oldest = this.entries.keys().next().value as string;
+        this.forget(this.entries.get(oldest)!.uri);
+      }
+      entry = { uri: document.uri, version: -1, sites: [], symbols: undefined, symbolsVersion: -1, source: 'pending', fetching: undefined, attempts: 0, retry: undefined };
+      this.entries.set(key, entry);
+    }
+    if (entry.version !== document.version) {
+      // The length from the last line's end offset: no copy of a huge generated file's text.
+      const length = document.lineCount > 0 ? document.offsetAt(document.lineAt(document.lineCount - 1).range.end) : 0;
+      entry.sites = length > MAX_SCAN_CHARS ? [] : scanSpanNameCalls(document.getText());
+      entry.version = document.version;
+      entry.attempts = 0;
+    }
+    return entry;
+  }
+
+  private inputsOf(entry: Entry, document: vscode.TextDocument): DocumentInputs {
+    if (entry.symbols && entry.symbols.length > 0) {
+      return { symbols: entry.symbols, sites: entry.sites, source: 'provider', providerSymbols: entry.symbols };
+    }
+    return { symbols: this.fallbackSymbols(entry, document), sites: entry.sites, source: entry.source === 'provider' ? 'none' : entry.source, providerSymbols: [] };
+  }
+
+  private fetch(entry: Entry, version: number): void {
+    const promise = (async () => {
+      let result: Array<vscode.DocumentSymbol | vscode.SymbolInformation> | undefined;
+      try {
+        result = await vscode.commands.executeCommand<Array<vscode.DocumentSymbol | vscode.SymbolInformation> | undefined>('vscode.executeDocumentSymbolProvider', entry.uri);
+      } catch {
+        result = undefined; // a failing provider is the same as none: the fallback serves
+      }
+      if (this.entries.get(entry.uri.toString()) !== entry) return;
+      const tree = toSymbolTree(result ?? []);
+      entry.attempts++;
+      if (tree.length > 0) {
+        entry.symbols = tree;
+        entry.symbolsVersion = version;
+        entry.source = 'provider';
+        this.changed.fire(entry.uri);
+        return;
+      }
+      entry.symbolsVersion = version;
+      const delay = RETRY_DELAYS_MS[entry.attempts - 1];
+      if (delay !== undefined && entry.source !== 'provider') {
+        // The provider may still be starting (the TypeScript server takes seconds): ask again later.
+        entry.retry = setTimeout(() => {
+          entry.retry = undefined;
+          if (this.entries.get(entry.uri.toString()) === entry && !entry.fetching) this.fetch(entry, entry.version);
+        }, delay);
+      } else {
+        const wasPending = entry.source === 'pending';
+        entry.source = entry.symbols && entry.symbols.length > 0 ? 'provider' : 'none';
+        if (wasPending) this.changed.fire(entry.uri);
+      }
+    })().finally(() => {
+      if (entry.fetching === promise) entry.fetching = undefined;
+    });
+    entry.fetching = promise;
+  }
+
+  /**
+   * One synthetic function per `code.*` location placed on this file with a line number: named as
+   * reported, starting at the reported line. Rebuilt only when the statistics or the document change,
+   * so the lens index keeps serving the same tree object from its cache.
+   */
+  private fallbackSymbols(entry: Entry, document: vscode.TextDocument): SymbolNode[] {
+    const index = this.stats.lensIndex;
+    const key = `${index?.generation ?? ''}:${document.version}`;
+    if (entry.fallback?.key === key) return entry.fallback.symbols;
+    const symbols: SymbolNode[] = [];
+    const identity = pathIdentity(normalizeSourcePath(document.uri.fsPath));
+    const lines = new Map<number, string>();
+    for (const s of this.stats.allLocations) {
+      const loc = s.location;
+      if (loc.filePath === undefined || loc.lineNumber === undefined) continue;
+      const resolution = this.stats.resolve(loc.filePath);
+      if (resolution === undefined || pathIdentity(normalizeSourcePath(resolution)) !== identity) continue;
+      const line = loc.lineNumber - 1;
+      if (line >= document.lineCount || lines.has(line)) continue;
+      const q = qualifiedFunctionName(loc);
+      lines.set(line, q !== undefined ? parseFunctionName(q).simple || q : `line ${loc.lineNumber}`);
+    }
+    const starts = [...lines.keys()].sort((a, b) => a - b);
+    starts.forEach((line, i) => {
+      const next = starts[i + 1] ?? document.lineCount;
+      const endLine = Math.max(line, Math.min(next - 1, line + FALLBACK_SPAN_LINES, document.lineCount - 1));
+      symbols.push({ name: lines.get(line)!, kind: SymbolKindValue.Function, range: { startLine: line, endLine }, selectionLine: line, children: [] });
+    });
+    entry.fallback = { key, symbols };
+    return symbols;
+  }
+
+  private forget(uri: vscode.Uri): void {
+    const key = uri.toString();
+    const entry = this.entries.get(key);
+    if (entry?.retry) clearTimeout(entry.retry);
+    this.entries.delete(key);
+  }
+}
+
+/** `DocumentSymbol[]` as the plain tree the core matches against; flat `SymbolInformation[]` nested by range containment. */
+export function toSymbolTree(items: ReadonlyArray<vscode.DocumentSymbol | vscode.SymbolInformation>): SymbolNode[] {
+  if (items.length === 0) return [];
+  if ('selectionRange' in items[0] || 'children' in items[0]) return (items as vscode.DocumentSymbol[]).map(fromDocumentSymbol);
+  const flat = (items as vscode.SymbolInformation[])
+    .filter((s) => s?.location?.range)
+    .map((s): SymbolNode => ({ name: s.name, kind: s.kind, range: { startLine: s.location.range.start.line, endLine: s.location.range.end.line }, selectionLine: s.location.range.start.line, children: [] }))
+    .sort((a, b) => a.range.startLine - b.range.startLine || b.range.endLine - a.range.endLine);
+  const roots: SymbolNode[] = [];
+  const stack: SymbolNode[] = [];
+  for (const node of flat) {
+    while (stack.length > 0 && stack[stack.length - 1].range.endLine < node.range.endLine) stack.pop();
+    const parent = stack[stack.length - 1];
+    if (parent) parent.children!.push(node);
+    else roots.push(node);
+    stack.push(node);
+  }
+  return roots;
+}
+
+function fromDocumentSymbol(s: vscode.DocumentSymbol): SymbolNode {
+  return {
+    name: s.name,
+    kind: s.kind,
+    range: { startLine: s.range.start.line, endLine: s.range.end.line },
+    selectionLine: s.selectionRange?.start.line ?? s.range.start.line,
+    children: (s.children ?? []).map(fromDocumentSymbol),
+  };
+}

@@ -1,0 +1,27 @@
+import * as vscode from 'vscode';
+import { HOVER_COMMANDS } from '../core/stats/hoverMarkdown';
+import type { DocumentInputsCache } from '../codelens/documentInputs';
+import type { StatsController } from '../stats/statsController';
+
+/**
+ * The latency hover of a function (on its first line, where the lens is) or of a span-creating call,
+ * from memory. Links run named commands only: `isTrusted` lists them, never `true`.
+ */
+export class LatencyHoverProvider implements vscode.HoverProvider {
+  constructor(
+    private readonly stats: StatsController,
+    private readonly inputs: DocumentInputsCache,
+  ) {}
+
+  provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+    const index = this.stats.lensIndex;
+    if (!index || document.uri.scheme !== 'file') return undefined;
+    const { symbols, sites } = this.inputs.get(document);
+    const hover = index.hoverAt(document.uri.fsPath, position.line, symbols, sites);
+    // Only where a lens sits: a hover on every line of a function body would be noise.
+    if (!hover || hover.range.startLine !== position.line) return undefined;
+    const markdown = new vscode.MarkdownString(hover.markdown);
+    markdown.isTrusted = { enabledCommands: [...HOVER_COMMANDS] };
+    return new vscode.Hover(markdown, document.lineAt(position.line).range);
+  }
+}

@@ -1,0 +1,111 @@
+import * as vscode from 'vscode';
+import { DocumentInputsCache } from '../codelens/documentInputs';
+import { LatencyCodeLensProvider } from '../codelens/latencyCodeLensProvider';
+import { EXPLAIN_SCHEME, ExplainDocumentProvider, explainSourceMapping } from '../commands/explainSourceMapping';
+import { withCancellableProgress } from '../commands/progress';
+import { showFunctionTraces } from '../commands/showFunctionTraces';
+import { showError } from '../errors/errorPresenter';
+import { LatencyHoverProvider } from '../hovers/latencyHoverProvider';
+import { StatsController, type LatencyDependencies, type StatsSummary } from './statsController';
+import { readLatencySettings } from './statsSettings';
+
+const SELECTOR: vscode.DocumentSelector = { scheme: 'file' };
+
+/** Registers latency above functions: statistics, CodeLens, hover and their commands. */
+export function registerLatency(context: vscode.ExtensionContext, deps: LatencyDependencies): LatencyController {
+  const controller = new LatencyController(deps);
+  context.subscriptions.push(controller);
+  return controller;
+}
+
+/**
+ * Owns the latency features' registrations. The CodeLens and hover providers are registered only
+ * while their setting is on, so toggling applies at once (VS Code re-asks when a provider comes or goes).
+ */
+export class LatencyController implements vscode.Disposable {
+  readonly stats: StatsController;
+  private readonly inputs: DocumentInputsCache;
+  private readonly lensProvider: LatencyCodeLensProvider;
+  private readonly hoverProvider: LatencyHoverProvider;
+  private readonly explainProvider = new ExplainDocumentProvider();
+  private lensRegistration: vscode.Disposable | undefined;
+  private hoverRegistration: vscode.Disposable | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly deps: LatencyDependencies) {
+    this.stats = new StatsController(deps);
+    this.inputs = new DocumentInputsCache(this.stats);
+    this.lensProvider = new LatencyCodeLensProvider(this.stats, this.inputs);
+    this.hoverProvider = new LatencyHoverProvider(this.stats, this.inputs);
+    const explainDeps = { stats: this.stats, inputs: this.inputs, backends: deps.backends, receiver: deps.receiver, sourceMapping: deps.sourceMapping };
+    this.disposables.push(
+      this.stats,
+      this.inputs,
+      this.lensProvider,
+      this.explainProvider,
+      this.stats.onDidChange(() => this.lensProvider.refresh()),
+      this.inputs.onDidChange(() => this.lensProvider.refresh()),
+      vscode.workspace.registerTextDocumentContentProvider(EXPLAIN_SCHEME, this.explainProvider),
+      vscode.commands.registerCommand('traceLens.refresh', () => this.refreshCommand()),
+      vscode.commands.registerCommand('traceLens.showFunctionTraces', (arg?: unknown) => showFunctionTraces(this.stats, deps.backends, deps.log, arg)),
+      vscode.commands.registerCommand('traceLens.explainSourceMapping', async () => {
+        try {
+          return await explainSourceMapping(explainDeps, this.explainProvider);
+        } catch (err) {
+          showError(err, deps.log, 'Explain Source Mapping');
+          return undefined;
+        }
+      }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('traceLens.codeLens.enabled') || e.affectsConfiguration('traceLens.hover.enabled')) this.applyRegistrations();
+      }),
+    );
+    this.applyRegistrations();
+  }
+
+  dispose(): void {
+    this.lensRegistration?.dispose();
+    this.hoverRegistration?.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+
+  private applyRegistrations(): void {
+    const settings = readLatencySettings();
+    if (settings.codeLensEnabled && !this.lensRegistration) {
+      this.lensRegistration = vscode.languages.registerCodeLensProvider(SELECTOR, this.lensProvider);
+    } else if (!settings.codeLensEnabled && this.lensRegistration) {
+      this.lensRegistration.dispose();
+      this.lensRegistration = undefined;
+    }
+    if (settings.hoverEnabled && !this.hoverRegistration) {
+      this.hoverRegistration = vscode.languages.registerHoverProvider(SELECTOR, this.hoverProvider);
+    } else if (!settings.hoverEnabled && this.hoverRegistration) {
+      this.hoverRegistration.dispose();
+      this.hoverRegistration = undefined;
+    }
+  }
+
+  /** `traceLens.refresh`: refetches under a progress notification; says how many locations have statistics. */
+  private async refreshCommand(): Promise<StatsSummary | undefined> {
+    let summary: StatsSummary | undefined;
+    try {
+      summary = await withCancellableProgress('Trace Lens: refreshing latency statistics', (signal) => this.stats.refresh(signal));
+    } catch (err) {
+      showError(err, this.deps.log, 'Refreshing latency statistics');
+      return undefined;
+    }
+    if (!summary) return undefined; // cancelled
+    const text = `Trace Lens: latency statistics for ${summary.locations} location(s)${summary.unresolved > 0 ? `, ${summary.unresolved} outside the workspace` : ''}`;
+    this.deps.log.info(text);
+    vscode.window.setStatusBarMessage(text, 5_000);
+    if (summary.locations === 0 || summary.unresolved === summary.locations) {
+      // The empty state users hit most: point at the explanation instead of leaving them guessing.
+      void vscode.window
+        .showInformationMessage(summary.locations === 0 ? 'Trace Lens has no latency statistics for the last window yet.' : 'None of the traced locations maps to a workspace file.', 'Explain Source Mapping')
+        .then((choice) => {
+          if (choice) void vscode.commands.executeCommand('traceLens.explainSourceMapping');
+        });
+    }
+    return summary;
+  }
+}

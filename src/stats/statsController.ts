@@ -1,0 +1,416 @@
+import * as vscode from 'vscode';
+import type { BackendController } from '../backends/backendController';
+import type { TimeRange, TraceBackend } from '../core/backends/traceBackend';
+import { CancelledError, isCancellation } from '../core/errors';
+import type { Span } from '../core/model/trace';
+import { FunctionLensIndex } from '../core/stats/functionLensIndex';
+import type { LocationStats } from '../core/stats/latencyStats';
+import { formatLookback } from '../core/stats/lookback';
+import { mergeLocationStats, statsFromServerQuantiles } from '../core/stats/serverQuantiles';
+import { aggregateSpans } from '../core/stats/spanAggregator';
+import { describeError } from '../errors/errorPresenter';
+import type { ReceiverController } from '../receiver/receiverController';
+import type { SourceMapping } from '../source/sourceMapping';
+import { affectsStatistics, readLatencySettings, type LatencySettings } from './statsSettings';
+
+/** Spans arriving in bursts recompute the local statistics at most this often. */
+const LOCAL_THROTTLE_MS = 1_000;
+/** Remote statistics are refetched this often when all is well. */
+const REMOTE_REFRESH_MS = 5 * 60_000;
+const BACKOFF_BASE_MS = 30_000;
+const BACKOFF_MAX_MS = 15 * 60_000;
+/** Remote sampling bounds: services searched, traces fetched in all, fetched concurrently. */
+const MAX_SAMPLED_SERVICES = 4;
+const MAX_SAMPLED_TRACES = 60;
+/** Tempo computes the figures itself; traces are fetched only for exemplars and line numbers. */
+const MAX_SAMPLED_TRACES_WITH_SERVER_STATS = 20;
+const FETCH_CONCURRENCY = 4;
+
+export interface LatencyDependencies {
+  log: vscode.LogOutputChannel;
+  backends: BackendController;
+  receiver: ReceiverController;
+  sourceMapping: SourceMapping;
+}
+
+/** What the statistics currently are and where they came from; read by Explain Source Mapping and the refresh command. */
+export interface StatsSummary {
+  locations: number;
+  /** Locations whose file was not found in the workspace. */
+  unresolved: number;
+  origin: string;
+  generatedAtMs?: number;
+  lookbackMs: number;
+  /** The last refresh failed: the figures are from the last one that worked. */
+  lastError?: string;
+  sampled?: string;
+}
+
+/**
+ * Keeps the per-location latency statistics of the current backend and the lens index the editor
+ * paths read from. Local receiver: recomputed from the store when spans change (throttled) and on a
+ * timer, so the window slides. Remote backends: refreshed in the background with backoff on errors;
+ * the last good result keeps serving while the backend is unreachable.
+ */
+export class StatsController implements vscode.Disposable {
+  private index: FunctionLensIndex | undefined;
+  private indexResolver: unknown;
+  private locations: LocationStats[] = [];
+  private settings: LatencySettings = readLatencySettings();
+  private origin = 'nothing yet';
+  private sampled: string | undefined;
+  private generatedAtMs: number | undefined;
+  private lastError: string | undefined;
+  private lastFired = '';
+  private lastLogged = '';
+  private localTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastLocalRunMs = 0;
+  /** Grows with the cost of one pass, so a big store never takes more than ~10 % of the host's time. */
+  private localThrottleMs = LOCAL_THROTTLE_MS;
+  private slideTimer: ReturnType<typeof setInterval> | undefined;
+  private nextRemoteMs = 0;
+  private failures = 0;
+  private remoteRun: { controller: AbortController; promise: Promise<void> } | undefined;
+  /** Services whose spans mapped to workspace files: sampled first when `traceLens.serviceNames` is empty. */
+  private readonly mappedServices = new Set<string>();
+  private templateWarned = '';
+  private disposed = false;
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when lenses or hovers may differ (statistics, source mapping, template). */
+  readonly onDidChange = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly deps: LatencyDependencies) {
+    this.disposables.push(
+      this.changed,
+      deps.receiver.onDidChangeSpans(() => {
+        if (deps.backends.type === 'local') this.scheduleLocal();
+      }),
+      deps.backends.onDidChangeBackend(() => this.onBackendChanged()),
+      deps.sourceMapping.onDidChange(() => void this.onMappingChanged()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (affectsStatistics(e)) {
+          this.settings = readLatencySettings();
+          if (this.settings.lookbackProblem) deps.log.warn(this.settings.lookbackProblem);
+          this.onBackendChanged();
+        } else if (e.affectsConfiguration('traceLens.codeLens.format')) {
+          this.settings = readLatencySettings();
+          this.applyTemplate();
+          this.fireIfChanged();
+        }
+      }),
+    );
+    this.restartSlideTimer();
+    void this.createIndex();
+  }
+
+  /** The lens index, once the workspace file index is built; undefined before (the editor paths show nothing yet). */
+  get lensIndex(): FunctionLensIndex | undefined {
+    return this.index;
+  }
+
+  get currentSettings(): LatencySettings {
+    return this.settings;
+  }
+
+  get allLocations(): readonly LocationStats[] {
+    return this.locations;
+  }
+
+  /** The workspace file a path from span data maps to, if the workspace index is ready (no I/O). */
+  resolve(filePath: string): string | undefined {
+    return this.deps.sourceMapping.resolverIfReady()?.resolve(filePath).resolved;
+  }
+
+  statsFor(locationKey: string): LocationStats | undefined {
+    return this.index?.statsFor(locationKey) ?? this.locations.find((l) => l.keyString === locationKey);
+  }
+
+  summary(): StatsSummary {
+    const s: StatsSummary = {
+      locations: this.locations.length,
+      unresolved: this.index?.unresolved().length ?? 0,
+      origin: this.origin,
+      lookbackMs: this.settings.lookbackMs,
+    };
+    if (this.generatedAtMs !== undefined) s.generatedAtMs = this.generatedAtMs;
+    if (this.lastError !== undefined) s.lastError = this.lastError;
+    if (this.sampled !== undefined) s.sampled = this.sampled;
+    return s;
+  }
+
+  /** Recomputes now (local) or refetches (remote); `traceLens.refresh` runs this under a progress notification. */
+  async refresh(signal?: AbortSignal): Promise<StatsSummary> {
+    await this.deps.backends.ready;
+    if (this.deps.backends.type === 'local') {
+      this.computeLocal();
+    } else {
+      this.remoteRun?.controller.abort(new CancelledError());
+      this.remoteRun = undefined;
+      await this.runRemote(signal);
+    }
+    return this.summary();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.localTimer) clearTimeout(this.localTimer);
+    if (this.slideTimer) clearInterval(this.slideTimer);
+    this.remoteRun?.controller.abort(new CancelledError());
+    for (const d of this.disposables) d.dispose();
+  }
+
+  private async createIndex(): Promise<void> {
+    try {
+      const resolver = await this.deps.sourceMapping.resolver();
+      if (this.disposed) return;
+      if (this.index && this.indexResolver === resolver) return;
+      this.index = new FunctionLensIndex(resolver, { lookbackMs: this.settings.lookbackMs });
+      this.indexResolver = resolver;
+      this.applyTemplate();
+      this.index.setStats(this.locations, this.settings.lookbackMs);
+      this.fireIfChanged(true);
+    } catch (err) {
+      this.deps.log.error(`Could not index the workspace for source mapping: ${describeError(err)}`);
+    }
+  }
+
+  private async onMappingChanged(): Promise<void> {
+    if (!this.deps.sourceMapping.resolverIfReady()) {
+      // The workspace index was reset (folders changed): build the lens index on the new resolver.
+      await this.createIndex();
+      return;
+    }
+    // Re-placing is cheap (the resolver caches per version); a new statistics generation makes the
+    // index drop its per-document cache even when the mapping changed without a version change.
+    this.index?.setStats(this.locations, this.settings.lookbackMs);
+    this.fireIfChanged(true);
+  }
+
+  private onBackendChanged(): void {
+    this.remoteRun?.controller.abort(new CancelledError());
+    this.remoteRun = undefined;
+    this.failures = 0;
+    this.nextRemoteMs = 0;
+    this.lastError = undefined;
+    this.sampled = undefined;
+    this.mappedServices.clear();
+    // Figures of another backend or window would be misleading: start empty, refill at once.
+    this.setLocations([], 'nothing yet');
+    this.restartSlideTimer();
+    if (this.deps.backends.type === 'local') this.scheduleLocal(true);
+    else void this.runRemote().catch(() => undefined);
+  }
+
+  private restartSlideTimer(): void {
+    if (this.slideTimer) clearInterval(this.slideTimer);
+    // The local window slides in steps of a twelfth of the lookback (between 5 s and a minute).
+    const step = Math.min(60_000, Math.max(5_000, Math.floor(this.settings.lookbackMs / 12)));
+    this.slideTimer = setInterval(() => this.onTick(), step);
+  }
+
+  private onTick(): void {
+    if (this.deps.backends.type === 'local') {
+      if (this.locations.length > 0 || this.deps.receiver.spanStore.counts.spansHeld > 0) this.scheduleLocal();
+    } else if (!this.remoteRun && Date.now() >= this.nextRemoteMs) {
+      void this.runRemote().catch(() => undefined);
+    }
+  }
+
+  private scheduleLocal(now = false): void {
+    if (this.localTimer) {
+      if (!now) return;
+      clearTimeout(this.localTimer);
+    }
+    const delay = now ? 0 : Math.max(0, this.lastLocalRunMs + this.localThrottleMs - Date.now());
+    this.localTimer = setTimeout(() => {
+      this.localTimer = undefined;
+      if (!this.disposed && this.deps.backends.type === 'local') this.computeLocal();
+    }, delay);
+  }
+
+  /** One pass over the store (~50 ms at 100k spans): throttled, so the host is never held long or often. */
+  private computeLocal(): void {
+    if (this.localTimer) {
+      clearTimeout(this.localTimer);
+      this.localTimer = undefined;
+    }
+    this.lastLocalRunMs = Date.now();
+    const store = this.deps.receiver.spanStore;
+    try {
+      const snapshot = aggregateSpans(store.allSpans(), {
+        nowMs: Date.now(),
+        lookbackMs: this.settings.lookbackMs,
+        services: this.settings.serviceNames,
+      });
+      const took = Date.now() - this.lastLocalRunMs;
+      this.localThrottleMs = Math.max(LOCAL_THROTTLE_MS, took * 10);
+      if (took > 100) this.deps.log.debug(`Latency statistics of ${snapshot.spansSeen} spans took ${took} ms; next pass in ${this.localThrottleMs} ms at the earliest`);
+      this.lastError = undefined;
+      this.setLocations(snapshot.locations, `the built-in OTLP receiver (${snapshot.spansSeen} spans held, ${snapshot.spansIgnored} outside the window or of other services)`);
+    } catch (err) {
+      this.lastError = describeError(err);
+      this.deps.log.error(`Could not compute latency statistics: ${this.lastError}`);
+    }
+  }
+
+  private runRemote(outer?: AbortSignal): Promise<void> {
+    const controller = new AbortController();
+    const onAbort = (): void => controller.abort(outer?.reason ?? new CancelledError());
+    outer?.addEventListener('abort', onAbort, { once: true });
+    const promise = (async () => {
+      try {
+        await this.deps.backends.ready;
+        await this.computeRemote(controller.signal);
+        this.failures = 0;
+        this.lastError = undefined;
+        this.nextRemoteMs = Date.now() + REMOTE_REFRESH_MS;
+      } catch (err) {
+        if (isCancellation(err) || controller.signal.aborted) throw err instanceof Error ? err : new CancelledError();
+        this.failures++;
+        const wait = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (this.failures - 1));
+        this.nextRemoteMs = Date.now() + wait;
+        this.lastError = describeError(err);
+        this.deps.log.warn(`Latency statistics not refreshed (${this.lastError}); ${this.locations.length > 0 ? 'the last result keeps showing; ' : ''}retrying in ${Math.round(wait / 1000)} s`);
+        this.fireIfChanged();
+        throw err;
+      } finally {
+        outer?.removeEventListener('abort', onAbort);
+        if (this.remoteRun?.controller === controller) this.remoteRun = undefined;
+      }
+    })();
+    this.remoteRun = { controller, promise };
+    return promise;
+  }
+
+  private async computeRemote(signal: AbortSignal): Promise<void> {
+    const backend = this.deps.backends.current();
+    const settings = this.settings;
+    const now = Date.now();
+    const range: TimeRange = { startMs: now - settings.lookbackMs, endMs: now };
+    const services = settings.serviceNames.length > 0 ? settings.serviceNames : await this.pickServices(backend, signal);
+    if (signal.aborted) throw new CancelledError();
+
+    let server: LocationStats[] = [];
+    let serverNote = '';
+    if (backend.latencyStats) {
+      const quantiles = await backend.latencyStats({ range, services: settings.serviceNames, signal });
+      if (signal.aborted) throw new CancelledError();
+      server = statsFromServerQuantiles(quantiles, range);
+      serverNote = `server quantiles for ${server.length} location(s), approximate; `;
+    }
+    const maxTraces = backend.latencyStats ? MAX_SAMPLED_TRACES_WITH_SERVER_STATS : MAX_SAMPLED_TRACES;
+    const sample = await this.sampleTraces(backend, services, range, maxTraces, signal);
+    if (signal.aborted) throw new CancelledError();
+    const local = aggregateSpans(sample.spans, { nowMs: now, lookbackMs: settings.lookbackMs, services: settings.serviceNames }).locations;
+    this.rememberMappedServices(local);
+    const merged = mergeLocationStats(local, server);
+    this.sampled = `${serverNote}${sample.traces} trace(s) (${sample.spans.length} spans) sampled from ${services.length > 0 ? services.join(', ') : 'no service'}${sample.failed > 0 ? `; ${sample.failed} could not be fetched` : ''}`;
+    this.deps.log.info(`Latency statistics from ${this.deps.backends.describe()}: ${this.sampled}`);
+    this.setLocations(merged, this.deps.backends.describe());
+  }
+
+  /** Services to sample when `traceLens.serviceNames` is empty: those that mapped to workspace files before, then the rest, a few at most. */
+  private async pickServices(backend: TraceBackend, signal: AbortSignal): Promise<string[]> {
+    const all = await backend.services(signal);
+    const known = all.filter((s) => this.mappedServices.has(s));
+    const rest = all.filter((s) => !this.mappedServices.has(s));
+    const picked = [...known, ...rest].slice(0, MAX_SAMPLED_SERVICES);
+    if (all.length > picked.length) {
+      this.deps.log.info(`Sampling ${picked.length} of ${all.length} services for latency statistics (${picked.join(', ')}); set "traceLens.serviceNames" to choose`);
+    }
+    return picked;
+  }
+
+  private async sampleTraces(backend: TraceBackend, services: readonly string[], range: TimeRange, maxTraces: number, signal: AbortSignal): Promise<{ spans: Span[]; traces: number; failed: number }> {
+    const perService = Math.max(1, Math.floor(maxTraces / Math.max(1, services.length)));
+    const ids = new Set<string>();
+    for (const service of services) {
+      const found = await backend.search({ service, range, limit: perService }, signal);
+      if (signal.aborted) throw new CancelledError();
+      for (const t of found) if (ids.size < maxTraces) ids.add(t.traceId);
+    }
+    const queue = [...ids];
+    const spans: Span[] = [];
+    let traces = 0;
+    let failed = 0;
+    const worker = async (): Promise<void> => {
+      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+        try {
+          const trace = await backend.getTrace(id, { range, signal });
+          if (signal.aborted) throw new CancelledError();
+          for (const s of trace.spans) spans.push(s);
+          traces++;
+        } catch (err) {
+          if (isCancellation(err) || signal.aborted) throw err;
+          failed++;
+          this.deps.log.debug(`Sampled trace ${id} not fetched: ${describeError(err)}`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(FETCH_CONCURRENCY, queue.length) }, worker));
+    return { spans, traces, failed };
+  }
+
+  private rememberMappedServices(local: readonly LocationStats[]): void {
+    const resolver = this.deps.sourceMapping.resolverIfReady();
+    if (!resolver) return;
+    for (const s of local) {
+      if (s.location.filePath !== undefined && resolver.resolve(s.location.filePath).resolved !== undefined) {
+        for (const service of s.services) this.mappedServices.add(service);
+      }
+    }
+  }
+
+  private setLocations(locations: LocationStats[], origin: string): void {
+    this.locations = locations;
+    this.origin = origin;
+    this.generatedAtMs = Date.now();
+    this.index?.setStats(locations, this.settings.lookbackMs);
+    this.logStatus();
+    this.fireIfChanged(true);
+  }
+
+  private applyTemplate(): void {
+    if (!this.index) return;
+    const template = this.settings.lensTemplate;
+    try {
+      this.index.setTemplate(template);
+      this.templateWarned = '';
+    } catch (err) {
+      // Keep the previous template: a typo in settings must not blank every lens.
+      const message = describeError(err);
+      this.deps.log.warn(message);
+      if (this.templateWarned !== template) {
+        this.templateWarned = template;
+        void vscode.window.showWarningMessage(`Trace Lens: ${message}`, 'Open Settings').then((choice) => {
+          if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'traceLens.codeLens.format');
+        });
+      }
+    }
+  }
+
+  /** One log line whenever the number of locations (or how many map to workspace files) changes. */
+  private logStatus(): void {
+    const total = this.locations.length;
+    const unresolved = this.index?.unresolved().length ?? 0;
+    const key = `${total}:${unresolved}:${this.origin.split(' (')[0]}`;
+    if (key === this.lastLogged) return;
+    this.lastLogged = key;
+    if (total === 0) {
+      this.deps.log.info(`Latency statistics: no locations with spans in the last ${formatLookback(this.settings.lookbackMs)} from ${this.origin}`);
+      return;
+    }
+    this.deps.log.info(`Latency statistics: ${total} location(s) from ${this.origin}; ${total - unresolved} not refused by path mapping, ${unresolved} with a file outside the workspace`);
+    if (unresolved === total) {
+      this.deps.log.info('No location maps to a workspace file, so no lens shows: run "Trace Lens: Explain Source Mapping" to see why, and add "traceLens.pathMappings" if the service ran from another directory.');
+    }
+  }
+
+  private fireIfChanged(force = false): void {
+    const g = this.index?.generation ?? '';
+    if (!force && g === this.lastFired) return;
+    this.lastFired = g;
+    this.changed.fire();
+  }
+}

@@ -1,0 +1,393 @@
+import * as assert from 'node:assert/strict';
+import path from 'node:path';
+import { SpanStatusCode, ROOT_CONTEXT, type Attributes, type HrTime } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import * as vscode from 'vscode';
+import { startJaeger } from '../backends/harness/servers';
+
+const EXTENSION_ID = 'trace-lens.trace-lens';
+// test/workspaces/basic/.vscode/settings.json moves the receiver to 43181.
+const RECEIVER = 'http://127.0.0.1:43181';
+const SERVICE = 'latency-fixture-service';
+const FALLBACK_NOTE = 'falling back to code.* line numbers and literal span names';
+
+function workspaceFile(...segments: string[]): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the suite runs in test/workspaces/basic');
+  return vscode.Uri.file(path.join(folder.uri.fsPath, ...segments));
+}
+
+const CHECKOUT = (): vscode.Uri => workspaceFile('latency', 'latencyCheckout.ts');
+const WORKER = (): vscode.Uri => workspaceFile('latency', 'latencyWorker.py');
+
+async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+/** 0-based line of the first line containing `needle`. */
+function lineOf(doc: vscode.TextDocument, needle: string): number {
+  for (let i = 0; i < doc.lineCount; i++) if (doc.lineAt(i).text.includes(needle)) return i;
+  throw new Error(`"${needle}" not in ${doc.uri.fsPath}`);
+}
+
+/** The quantile as DDSketch defines it (the value at rank floor(q·(n−1))), exact before the sketch's 1 % error. */
+function quantile(durationsMs: number[], q: number): number {
+  const sorted = [...durationsMs].sort((a, b) => a - b);
+  return sorted[Math.floor(q * (sorted.length - 1))];
+}
+
+interface LensFigures {
+  p50: number;
+  p95: number;
+  p99: number;
+  calls: number;
+  errors: string;
+}
+
+const UNIT_MS: Record<string, number> = { ns: 1e-6, 'µs': 1e-3, ms: 1, s: 1000 };
+
+/** Reads the default template: `p50 50 ms · p95 90 ms · p99 90 ms · 10 calls · 10% errors (few samples)`. */
+function parseLens(title: string): LensFigures {
+  const m = /^p50 ~?([\d.]+) (ns|µs|ms|s) · p95 ~?([\d.]+) (ns|µs|ms|s) · p99 ~?([\d.]+) (ns|µs|ms|s) · (\d+) calls · ([\d.<]+%) errors/.exec(title);
+  assert.ok(m, `unexpected lens text "${title}"`);
+  return {
+    p50: Number(m[1]) * UNIT_MS[m[2]],
+    p95: Number(m[3]) * UNIT_MS[m[4]],
+    p99: Number(m[5]) * UNIT_MS[m[6]],
+    calls: Number(m[7]),
+    errors: m[8],
+  };
+}
+
+/** Within DDSketch's 1 % plus the lens's three significant digits. */
+function assertClose(actual: number, expected: number, what: string): void {
+  assert.ok(Math.abs(actual - expected) <= expected * 0.02, `${what}: ${actual} ms, expected ${expected} ms ± 2 %`);
+}
+
+function assertFigures(title: string, durationsMs: number[], errorRate: string): void {
+  const f = parseLens(title);
+  assertClose(f.p50, quantile(durationsMs, 0.5), `p50 of "${title}"`);
+  assertClose(f.p95, quantile(durationsMs, 0.95), `p95 of "${title}"`);
+  assertClose(f.p99, quantile(durationsMs, 0.99), `p99 of "${title}"`);
+  assert.equal(f.calls, durationsMs.length, `calls of "${title}"`);
+  assert.equal(f.errors, errorRate, `error rate of "${title}"`);
+  assert.ok(title.endsWith('(few samples)'), `fewer than 100 samples are marked: "${title}"`);
+}
+
+interface Batch {
+  name: string;
+  attributes: Attributes;
+  durationsMs: number[];
+  /** Indexes of spans that fail. */
+  errors?: number[];
+}
+
+interface SentSpan {
+  traceId: string;
+  spanId: string;
+  durationMs: number;
+  error: boolean;
+}
+
+/** Sends each batch through the real OpenTelemetry SDK (OTLP protobuf), one trace per span, recently started. */
+async function sendBatches(batches: Batch[], otlpHttpUrl = RECEIVER, serviceName = SERVICE): Promise<Map<string, SentSpan[]>> {
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes({ 'service.name': serviceName }),
+    spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${otlpHttpUrl}/v1/traces` }), maxExportBatchSize: 512, maxQueueSize: 2048 })],
+  });
+  const tracer = provider.getTracer('trace-lens-latency-test');
+  const baseMs = Date.now() - 30_000;
+  const hr = (ms: number): HrTime => [Math.floor(ms / 1000), Math.round((ms % 1000) * 1e6)];
+  const sent = new Map<string, SentSpan[]>();
+  let offset = 0;
+  for (const b of batches) {
+    const list: SentSpan[] = [];
+    b.durationsMs.forEach((d, i) => {
+      const start = baseMs + offset;
+      offset += 200;
+      const span = tracer.startSpan(b.name, { startTime: hr(start), attributes: b.attributes }, ROOT_CONTEXT);
+      const error = b.errors?.includes(i) ?? false;
+      if (error) span.setStatus({ code: SpanStatusCode.ERROR, message: 'fixture failure' });
+      span.end(hr(start + d));
+      list.push({ traceId: span.spanContext().traceId, spanId: span.spanContext().spanId, durationMs: d, error });
+    });
+    sent.set(b.name, list);
+  }
+  await provider.forceFlush();
+  await provider.shutdown();
+  return sent;
+}
+
+async function traceLensLenses(uri: vscode.Uri): Promise<vscode.CodeLens[]> {
+  const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100)) ?? [];
+  return lenses.filter((l) => l.command?.command === 'traceLens.showFunctionTraces');
+}
+
+async function lensOnLine(uri: vscode.Uri, line: number): Promise<vscode.CodeLens | undefined> {
+  return (await traceLensLenses(uri)).find((l) => l.range.start.line === line);
+}
+
+async function traceLensHover(uri: vscode.Uri, position: vscode.Position): Promise<string | undefined> {
+  const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position)) ?? [];
+  for (const h of hovers) {
+    for (const c of h.contents) {
+      const value = typeof c === 'string' ? c : 'value' in c ? c.value : '';
+      if (value.includes('**Trace Lens**')) return value;
+    }
+  }
+  return undefined;
+}
+
+async function setGlobal(key: string, value: unknown): Promise<void> {
+  // User settings, not the workspace's .vscode/settings.json, which the suite must leave as it is.
+  await vscode.workspace.getConfiguration('traceLens').update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+describe('latency above functions: CodeLens, hover, refresh and Explain Source Mapping', function () {
+  this.timeout(90_000);
+  let checkout: vscode.TextDocument;
+  let worker: vscode.TextDocument;
+  let sent: Map<string, SentSpan[]>;
+  const cartDurations = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100];
+  const priceDurations = Array.from({ length: 20 }, (_, i) => (i + 1) * 5);
+  const ratesDurations = [1, 2, 3, 4];
+  const jobDurations = [7, 8, 9];
+  const pyJobDurations = [30, 40];
+
+  before(async () => {
+    await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
+    checkout = await vscode.workspace.openTextDocument(CHECKOUT());
+    worker = await vscode.workspace.openTextDocument(WORKER());
+    const cartLine = lineOf(checkout, 'validateCart span line') + 1;
+    const priceLine = lineOf(checkout, 'priceItems span line') + 1;
+    const jobLine = lineOf(worker, 'def process_job') + 1;
+    const batches: Batch[] = [
+      // Current code.* names (semconv ≥ 1.30), a path relative to the workspace folder.
+      { name: 'validate cart', attributes: { 'code.file.path': 'latency/latencyCheckout.ts', 'code.function.name': 'validateCart', 'code.line.number': cartLine }, durationsMs: cartDurations, errors: [9] },
+      // The older names, with a container path that only the suffix rule maps.
+      { name: 'price items', attributes: { 'code.filepath': '/srv/app/latency/latencyCheckout.ts', 'code.function': 'priceItems', 'code.lineno': priceLine }, durationsMs: priceDurations },
+      // No code.*: placed by its literal name at the tracer call.
+      { name: 'latencyFixture.loadRates', attributes: {}, durationsMs: ratesDurations },
+      // Python: no symbol provider here, so the line number places it.
+      { name: 'process job', attributes: { 'code.filepath': '/srv/app/latency/latencyWorker.py', 'code.function': 'process_job', 'code.lineno': jobLine }, durationsMs: jobDurations },
+      { name: 'latencyFixture.pyJob', attributes: {}, durationsMs: pyJobDurations },
+      // A file the workspace does not have: listed by Explain Source Mapping.
+      { name: 'ghost', attributes: { 'code.file.path': '/nowhere/ghost/ghostFile.ts', 'code.function.name': 'haunt', 'code.line.number': 3 }, durationsMs: [5] },
+    ];
+    let lastError: unknown;
+    sent = await waitFor('the receiver to accept spans', async () => {
+      try {
+        return await sendBatches(batches);
+      } catch (err) {
+        lastError = err;
+        return undefined; // not listening yet
+      }
+    }).catch((err: Error) => {
+      throw new Error(`${err.message}: ${describeFailure(lastError)}`);
+    });
+  });
+
+  after(async () => {
+    await setGlobal('backend.type', undefined);
+    await setGlobal('backend.url', undefined);
+    await setGlobal('serviceNames', undefined);
+    await setGlobal('lookback', undefined);
+    await setGlobal('codeLens.enabled', undefined);
+    await setGlobal('hover.enabled', undefined);
+    await setGlobal('codeLens.format', undefined);
+  });
+
+  it('shows the percentiles of spans with current code.* names above their function (document symbols)', async () => {
+    const line = lineOf(checkout, 'export function validateCart');
+    // Until the TypeScript server answers, the lens sits on the reported line; then on the function.
+    const lens = await waitFor('the validateCart lens on its declaration', () => lensOnLine(checkout.uri, line), 45_000);
+    assertFigures(lens.command!.title, cartDurations, '10%');
+    const args = lens.command!.arguments?.[0] as { locationKey: string; traceIds: string[]; location: { functionName?: string } };
+    assert.equal(args.location.functionName, 'validateCart');
+    assert.ok(args.traceIds.includes(sent.get('validate cart')![9].traceId), 'the slowest (and failing) trace is an example');
+  });
+
+  it('maps the older code.* names through a container path', async () => {
+    const line = lineOf(checkout, 'export function priceItems');
+    const lens = await waitFor('the priceItems lens', () => lensOnLine(checkout.uri, line), 45_000);
+    assertFigures(lens.command!.title, priceDurations, '0%');
+  });
+
+  it('places spans without code.* by their literal name at the tracer call', async () => {
+    const line = lineOf(checkout, "startActiveSpan('latencyFixture.loadRates'");
+    const lens = await waitFor('the span-name lens', () => lensOnLine(checkout.uri, line));
+    assertFigures(lens.command!.title, ratesDurations, '0%');
+  });
+
+  it('shows nothing above a function with no data', async () => {
+    await waitFor('the lenses', async () => ((await traceLensLenses(checkout.uri)).length >= 3 ? true : undefined), 45_000);
+    const idle = lineOf(checkout, 'export function idleHelper');
+    const lenses = await traceLensLenses(checkout.uri);
+    assert.deepEqual(lenses.filter((l) => l.range.start.line >= idle && l.range.start.line <= idle + 2), []);
+    assert.equal(await traceLensHover(checkout.uri, new vscode.Position(idle, 20)), undefined);
+    const lines = lenses.map((l) => l.range.start.line).sort((a, b) => a - b);
+    assert.deepEqual(lines, [lineOf(checkout, 'export function validateCart'), lineOf(checkout, 'export function priceItems'), lineOf(checkout, "startActiveSpan('latencyFixture.loadRates'")]);
+  });
+
+  it('falls back to code.* line numbers and span names where no symbol provider exists (Python)', async () => {
+    const jobLine = lineOf(worker, 'def process_job');
+    const jobLens = await waitFor('the process_job lens', () => lensOnLine(worker.uri, jobLine));
+    assertFigures(jobLens.command!.title, jobDurations, '0%');
+    const siteLens = await waitFor('the pyJob span-name lens', () => lensOnLine(worker.uri, lineOf(worker, 'latencyFixture.pyJob')));
+    assertFigures(siteLens.command!.title, pyJobDurations, '0%');
+    assert.equal(await lensOnLine(worker.uri, lineOf(worker, 'def unused')), undefined);
+  });
+
+  it('hovers a function with its percentiles, calls, errors and trusted links to example traces', async () => {
+    const line = lineOf(checkout, 'export function validateCart');
+    await waitFor('the validateCart lens', () => lensOnLine(checkout.uri, line), 45_000);
+    const md = await waitFor('the hover', () => traceLensHover(checkout.uri, new vscode.Position(line, 18)));
+    assert.match(md, /validateCart/);
+    const p50 = /\| p50 \| ([\d.]+) ms \|/.exec(md);
+    assert.ok(p50, 'a p50 row');
+    assertClose(Number(p50[1]), quantile(cartDurations, 0.5), 'hover p50');
+    assert.match(md, /\| calls \| 10 \|/);
+    assert.match(md, /\| errors \| 10% \(1\) \|/);
+    const slowest = sent.get('validate cart')![9];
+    assert.ok(md.includes(`command:traceLens.openTraceById?`), 'links open traces by id');
+    assert.ok(md.includes(slowest.traceId), 'the slowest trace is linked (hex survives URI encoding)');
+    assert.ok(md.includes('command:traceLens.showFunctionTraces?'), 'links list example traces');
+    assert.match(md, /Few samples/);
+  });
+
+  it('applies traceLens.codeLens.enabled and traceLens.hover.enabled at once', async () => {
+    const line = lineOf(checkout, 'export function validateCart');
+    await waitFor('the validateCart lens', () => lensOnLine(checkout.uri, line), 45_000);
+    await setGlobal('codeLens.enabled', false);
+    await waitFor('no lenses', async () => ((await traceLensLenses(checkout.uri)).length === 0 ? true : undefined), 3_000);
+    await setGlobal('hover.enabled', false);
+    await waitFor('no hover', async () => ((await traceLensHover(checkout.uri, new vscode.Position(line, 18))) === undefined ? true : undefined), 3_000);
+    await setGlobal('codeLens.enabled', undefined);
+    await setGlobal('hover.enabled', undefined);
+    await waitFor('the lens again', () => lensOnLine(checkout.uri, line), 3_000);
+    await waitFor('the hover again', () => traceLensHover(checkout.uri, new vscode.Position(line, 18)), 3_000);
+  });
+
+  it('applies traceLens.codeLens.format without a reload', async () => {
+    const line = lineOf(checkout, 'export function validateCart');
+    await setGlobal('codeLens.format', '${count} calls, max ${max}');
+    const lens = await waitFor('the lens in the new format', async () => {
+      const l = await lensOnLine(checkout.uri, line);
+      return l?.command?.title.startsWith('10 calls, max ') ? l : undefined;
+    }, 5_000);
+    assert.match(lens.command!.title, /^10 calls, max 100 ms/);
+    await setGlobal('codeLens.format', undefined);
+    await waitFor('the default format again', async () => ((await lensOnLine(checkout.uri, line))?.command?.title.startsWith('p50 ') ? true : undefined), 5_000);
+  });
+
+  it('refreshes with traceLens.refresh and reports how many locations have statistics', async () => {
+    const summary = await vscode.commands.executeCommand<{ locations: number; unresolved: number; origin: string }>('traceLens.refresh');
+    assert.ok(summary, 'the refresh ran');
+    assert.ok(summary.locations >= 6, `locations: ${summary.locations}`);
+    assert.ok(summary.unresolved >= 1, 'the ghost file is not in the workspace');
+    assert.match(summary.origin, /built-in OTLP receiver/);
+    const lens = await lensOnLine(checkout.uri, lineOf(checkout, 'export function validateCart'));
+    assert.ok(lens, 'lenses keep showing after a refresh');
+  });
+
+  it('explains the source mapping of a document with symbols, one without, and the unmapped locations', async () => {
+    await vscode.window.showTextDocument(checkout);
+    await waitFor('the validateCart lens', () => lensOnLine(checkout.uri, lineOf(checkout, 'export function validateCart')), 45_000);
+    const ts = await vscode.commands.executeCommand<{ uri: string; text: string }>('traceLens.explainSourceMapping');
+    assert.ok(ts, 'the report was produced');
+    assert.match(ts.text, /## Active document: latency\/latencyCheckout\.ts/);
+    assert.match(ts.text, /function\(s\) from the typescript symbol provider/);
+    assert.match(ts.text, /validateCart/);
+    assert.match(ts.text, /`idleHelper` \(line \d+\)\n/, 'functions without a lens are listed');
+    assert.match(ts.text, /`loadRates` \(line \d+\): its span-creating call on line \d+ has a lens/);
+    assert.match(ts.text, /Locations whose file is not in the workspace/);
+    assert.match(ts.text, /ghostFile\.ts/);
+    assert.match(ts.text, /suffix/);
+    const shown = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === ts.uri);
+    assert.ok(shown, 'the report is open in an editor');
+    assert.equal(shown.document.uri.scheme, 'trace-lens-explain');
+
+    await vscode.window.showTextDocument(worker);
+    const py = await vscode.commands.executeCommand<{ uri: string; text: string }>('traceLens.explainSourceMapping');
+    assert.ok(py);
+    assert.match(py.text, /## Active document: latency\/latencyWorker\.py/);
+    assert.ok(py.text.includes(FALLBACK_NOTE), 'the fallback note for a language without a symbol provider');
+    assert.match(py.text, /process_job/);
+  });
+
+  it('applies traceLens.lookback and traceLens.serviceNames without a reload', async () => {
+    const line = lineOf(checkout, 'export function validateCart');
+    await waitFor('the validateCart lens', () => lensOnLine(checkout.uri, line), 45_000);
+    await setGlobal('lookback', '5m');
+    await waitFor('the hover over the new window', async () => ((await traceLensHover(checkout.uri, new vscode.Position(line, 18)))?.includes('last 5m') ? true : undefined), 5_000);
+    await setGlobal('serviceNames', ['some-other-service']);
+    await waitFor('no lenses for spans of other services', async () => ((await traceLensLenses(checkout.uri)).length === 0 ? true : undefined), 5_000);
+    await setGlobal('serviceNames', [SERVICE]);
+    await waitFor('the lens of the chosen service', () => lensOnLine(checkout.uri, line), 5_000);
+    await setGlobal('serviceNames', undefined);
+    await setGlobal('lookback', undefined);
+    await waitFor('the default window again', async () => ((await traceLensHover(checkout.uri, new vscode.Position(line, 18)))?.includes('last 1h') ? true : undefined), 5_000);
+  });
+
+  it('aggregates sampled traces of traceLens.serviceNames from a remote backend (a real Jaeger)', async function () {
+    this.timeout(600_000); // a cold machine builds Jaeger first
+    const jaeger = await startJaeger();
+    const shipDurations = [11, 12, 13];
+    const decl = lineOf(checkout, 'export function shipOrder');
+    try {
+      assert.ok(jaeger.otlpHttpUrl);
+      await sendBatches(
+        [{ name: 'ship order', attributes: { 'code.file.path': '/build/latency/latencyCheckout.ts', 'code.function.name': 'shipOrder', 'code.line.number': lineOf(checkout, 'shipOrder span line') + 1 }, durationsMs: shipDurations }],
+        jaeger.otlpHttpUrl,
+        'latency-jaeger',
+      );
+      await setGlobal('serviceNames', ['latency-jaeger']);
+      await setGlobal('backend.url', jaeger.queryUrl);
+      await setGlobal('backend.type', 'jaeger');
+      // The backend is rebuilt after the settings change and Jaeger indexes spans shortly after receiving them.
+      const lens = await waitFor('the shipOrder lens from Jaeger', async () => {
+        const summary = await vscode.commands.executeCommand<{ origin: string } | undefined>('traceLens.refresh');
+        return summary && /Jaeger/.test(summary.origin) ? lensOnLine(checkout.uri, decl) : undefined;
+      }, 60_000);
+      assertFigures(lens.command!.title, shipDurations, '0%');
+      // Only the remote backend's figures show: the receiver's spans are not mixed in.
+      assert.equal(await lensOnLine(checkout.uri, lineOf(checkout, 'export function validateCart')), undefined);
+    } finally {
+      await setGlobal('backend.type', undefined);
+      await setGlobal('backend.url', undefined);
+      await setGlobal('serviceNames', undefined);
+      await jaeger.stop();
+    }
+    // Back on the local receiver, its statistics return.
+    await waitFor('the local lenses again', () => lensOnLine(checkout.uri, lineOf(checkout, 'export function validateCart')), 15_000);
+    assert.equal(await lensOnLine(checkout.uri, decl), undefined);
+  });
+
+  it('lists the example traces of a function and opens the picked one in the waterfall', async () => {
+    const line = lineOf(checkout, 'export function validateCart');
+    const lens = await waitFor('the validateCart lens', () => lensOnLine(checkout.uri, line), 45_000);
+    const running = vscode.commands.executeCommand<string | undefined>('traceLens.showFunctionTraces', ...(lens.command!.arguments ?? []));
+    await new Promise((r) => setTimeout(r, 800));
+    // The first item is the slowest trace.
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    const picked = await running;
+    assert.equal(picked, sent.get('validate cart')![9].traceId);
+    await waitFor('the waterfall of the picked trace', () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.label.includes(picked!.slice(0, 7))),
+    );
+  });
+});
+
+/** forceFlush rejects with an array of errors: make it readable. */
+function describeFailure(err: unknown): string {
+  if (Array.isArray(err)) return err.map(describeFailure).join('; ');
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}

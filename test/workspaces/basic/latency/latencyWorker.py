@@ -1,0 +1,14 @@
+# Fixture of test/integration/latency.test.ts: no symbol provider for Python here, so lenses come
+# from code.* line numbers and literal span names.
+from opentelemetry import trace
+
+tracer = trace.get_tracer(__name__)
+
+
+def process_job(job):
+    with tracer.start_as_current_span("latencyFixture.pyJob"):
+        return job * 2
+
+
+def unused():
+    return None
