@@ -69,6 +69,21 @@ describe('backend setup and credentials in the workbench', function () {
     await workbench.waitForStatusBarText(/Trace Lens: Tempo/);
   });
 
+  it('sends the stored bearer token to the origin it was stored for', async () => {
+    await workbench.runCommand('Trace Lens: Set Credentials');
+    await workbench.pickQuickInputItem('Bearer token');
+    await workbench.typeIntoQuickInput('secret-token-123');
+    await waitUntil('a request with the token', () => trusted.requests.some((r) => r.authorization === 'Bearer secret-token-123'));
+    await workbench.screenshot('e2e-credentials-stored');
+  });
+
+  it('sends no token when the workspace points the backend at another host', async () => {
+    mkdirSync(path.join(folder, '.vscode'), { recursive: true });
+    writeFileSync(path.join(folder, '.vscode/settings.json'), JSON.stringify({ 'traceLens.backend.url': elsewhere.url }));
+    await waitUntil('a request to the other host', () => elsewhere.requests.length >= 2);
+    assert.deepEqual(elsewhere.requests.filter((r) => r.authorization !== undefined), [], 'no request to the other host carried credentials');
+  });
+  // Last: it rewrites the workspace settings the tests above depend on.
   it('Configure Backend tests the connection with the tenant and saves the workspace settings', async () => {
     const configured = await recordingServer('127.0.0.1');
     try {
@@ -96,20 +111,5 @@ describe('backend setup and credentials in the workbench', function () {
       rmSync(path.join(folder, '.vscode'), { recursive: true, force: true });
       await configured.close();
     }
-  });
-
-  it('sends the stored bearer token to the origin it was stored for', async () => {
-    await workbench.runCommand('Trace Lens: Set Credentials');
-    await workbench.pickQuickInputItem('Bearer token');
-    await workbench.typeIntoQuickInput('secret-token-123');
-    await waitUntil('a request with the token', () => trusted.requests.some((r) => r.authorization === 'Bearer secret-token-123'));
-    await workbench.screenshot('e2e-credentials-stored');
-  });
-
-  it('sends no token when the workspace points the backend at another host', async () => {
-    mkdirSync(path.join(folder, '.vscode'), { recursive: true });
-    writeFileSync(path.join(folder, '.vscode/settings.json'), JSON.stringify({ 'traceLens.backend.url': elsewhere.url }));
-    await waitUntil('a request to the other host', () => elsewhere.requests.length >= 2);
-    assert.deepEqual(elsewhere.requests.filter((r) => r.authorization !== undefined), [], 'no request to the other host carried credentials');
   });
 });
