@@ -5,65 +5,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isIgnored, parseGitignore, type IgnoreRule } from '../core/files/gitignore';
 import { languageForPath } from '../core/lint/languages';
 
 const ALWAYS_SKIPPED = new Set(['node_modules', '.git', '.hg', '.svn']);
-
-interface IgnoreRule {
-  base: string;
-  re: RegExp;
-  dirOnly: boolean;
-}
-
-function globToRegExp(glob: string): string {
-  let out = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        // `**/` matches any number of directories, `**` at the end everything below.
-        const slash = glob[i + 2] === '/';
-        out += slash ? '(?:.*/)?' : '.*';
-        i += slash ? 2 : 1;
-      } else out += '[^/]*';
-    } else if (c === '?') out += '[^/]';
-    else if ('.+^${}()|[]\\'.includes(c)) out += `\\${c}`;
-    else out += c;
-  }
-  return out;
-}
-
-export function parseGitignore(text: string, base: string): IgnoreRule[] {
-  const rules: IgnoreRule[] = [];
-  for (const raw of text.split(/\r?\n/)) {
-    let line = raw.trim();
-    if (!line || line.startsWith('#') || line.startsWith('!')) continue;
-    const dirOnly = line.endsWith('/');
-    if (dirOnly) line = line.slice(0, -1);
-    const anchored = line.startsWith('/') || line.slice(0, -1).includes('/');
-    if (line.startsWith('/')) line = line.slice(1);
-    const body = globToRegExp(line);
-    const re = new RegExp(anchored ? `^${body}(?:/.*)?$` : `(?:^|/)${body}(?:/.*)?$`);
-    rules.push({ base, re, dirOnly });
-  }
-  return rules;
-}
-
-function isIgnored(abs: string, isDir: boolean, rules: readonly IgnoreRule[]): boolean {
-  for (const r of rules) {
-    const rel = path.relative(r.base, abs);
-    if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) continue;
-    const relPosix = rel.split(path.sep).join('/');
-    if (r.dirOnly && !isDir) {
-      // A dir-only rule still ignores files inside that directory.
-      const parent = path.posix.dirname(relPosix);
-      if (parent !== '.' && r.re.test(parent)) return true;
-      continue;
-    }
-    if (r.re.test(relPosix)) return true;
-  }
-  return false;
-}
 
 function readIgnore(dir: string): IgnoreRule[] {
   try {

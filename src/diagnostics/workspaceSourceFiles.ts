@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { parseGitignore } from '../cli/fileWalker';
+import { isIgnored, parseGitignore, type IgnoreRule } from '../core/files/gitignore';
 
 /** Extensions the lint understands (see core/lint/languages.ts). */
 const SOURCE_GLOB = '**/*.{ts,mts,cts,tsx,js,mjs,cjs,jsx,py,go,java,cs}';
@@ -9,7 +9,6 @@ const ALWAYS_EXCLUDED = ['**/node_modules/**', '**/.git/**', '**/.hg/**', '**/.s
 /** A workspace scan is a sample of the code, not an indexer: stop somewhere. */
 export const MAX_SCANNED_FILES = 20_000;
 
-type IgnoreRule = ReturnType<typeof parseGitignore>[number];
 
 /** `{a,b}` inside one pattern cannot be nested in the outer `{…}` group: expand it (one level is all settings use). */
 function expandBraces(pattern: string): string[] {
@@ -67,22 +66,6 @@ async function ancestorRules(folder: string): Promise<IgnoreRule[]> {
   return rules;
 }
 
-/** The CLI walker's matching, applied per file (the walker prunes directories instead). */
-export function isIgnored(abs: string, rules: readonly IgnoreRule[]): boolean {
-  for (const r of rules) {
-    const rel = path.relative(r.base, abs);
-    if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) continue;
-    const relPosix = rel.split(path.sep).join('/');
-    if (r.dirOnly) {
-      const parent = path.posix.dirname(relPosix);
-      if (parent !== '.' && r.re.test(parent)) return true;
-      continue;
-    }
-    if (r.re.test(relPosix)) return true;
-  }
-  return false;
-}
-
 /**
  * Lintable files of every workspace folder, honouring `files.exclude` and `.gitignore` files
  * (the folder's own and those above it up to the repository root), sorted by path.
@@ -102,7 +85,7 @@ export async function findWorkspaceSourceFiles(token?: vscode.CancellationToken)
       const text = await readText(f);
       if (text !== undefined) rules.push(...parseGitignore(text, path.dirname(f.fsPath)));
     }
-    for (const f of files) if (!isIgnored(f.fsPath, rules)) out.push(f);
+    for (const f of files) if (!isIgnored(f.fsPath, false, rules)) out.push(f);
     if (out.length >= MAX_SCANNED_FILES) break;
   }
   out.sort((a, b) => a.fsPath.localeCompare(b.fsPath));
