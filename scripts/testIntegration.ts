@@ -32,7 +32,11 @@ async function main(): Promise<number> {
   const e2e = spawnSync('npx', ['mocha', '--no-config', '--require', 'tsx/cjs', '--timeout', '180000', 'test/e2e/**/*.test.ts'], {
     cwd: repoRoot,
     stdio: 'inherit',
+    // A test that leaves a process or socket open keeps mocha alive: fail instead of hanging CI.
+    timeout: 25 * 60_000,
+    killSignal: 'SIGKILL',
   });
+  if (e2e.error) console.error(`[runner] the end-to-end checks did not finish: ${e2e.error.message}`);
   return e2e.status ?? 1;
 }
 

@@ -17,9 +17,10 @@ describe('npm run demo', function () {
 
   after(async () => {
     await browser?.close();
-    if (demo && demo.exitCode === null) {
+    if (demo?.pid !== undefined && demo.exitCode === null) {
       const exited = new Promise((resolve) => demo?.once('exit', resolve));
-      demo.kill('SIGTERM');
+      // npm → sh → tsx → node: signal the whole group, so the demo script itself stops code-server and the service.
+      process.kill(-demo.pid, 'SIGTERM');
       await exited;
     }
     rmSync(home, { recursive: true, force: true });
@@ -31,6 +32,7 @@ describe('npm run demo', function () {
       cwd: repoRoot,
       env: { ...process.env, TRACE_LENS_DEMO_HOME: home, TRACE_LENS_DEMO_OTLP_PORT: String(otlpPort) },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
     let output = '';
     const url = await new Promise<string>((resolve, reject) => {
