@@ -113,3 +113,61 @@ export function unescapeCommon(raw: string): string {
     }
   });
 }
+
+/** The parts of a string literal joined, escape sequences decoded; undefined when a part interpolates. */
+export function joinStringParts(node: Node, interpolation?: string): string | undefined {
+  let out = '';
+  for (const c of node.namedChildren) {
+    if (!c) continue;
+    if (c.type === interpolation) return undefined;
+    out += c.type === 'escape_sequence' ? unescapeCommon(c.text) : c.text;
+  }
+  return out;
+}
+
+/** How one grammar spells dotted expressions such as `a.b["c"].d()`, for `dottedSegments`. */
+export interface SegmentGrammar {
+  /** Node types that are one segment by themselves (identifiers, `this`). */
+  names: ReadonlySet<string>;
+  /** Member access: node type → [object field, property field]. */
+  member: Readonly<Record<string, readonly [string, string]>>;
+  /** Subscript with a literal key: node type → [object field, index field]. */
+  index?: Readonly<Record<string, readonly [string, string]>>;
+  /** Calls, whose segments are their callee's: node type → function field. */
+  call?: Readonly<Record<string, string>>;
+  unwrap(node: Node): Node;
+  stringValue(node: Node): string | undefined;
+  /** Forms the tables cannot express; return `null` for "not this form". */
+  special?(node: Node, segments: (n: Node) => string[] | undefined): string[] | undefined | null;
+}
+
+/** `a.b.c()` → ["a","b","c"] for any grammar described by a SegmentGrammar. */
+export function dottedSegments(grammar: SegmentGrammar): (node: Node) => string[] | undefined {
+  const segments = (node: Node): string[] | undefined => {
+    const n = grammar.unwrap(node);
+    if (grammar.names.has(n.type)) return [n.text];
+    const member = grammar.member[n.type];
+    if (member) {
+      const obj = n.childForFieldName(member[0]);
+      const prop = n.childForFieldName(member[1]);
+      const head = obj ? segments(obj) : undefined;
+      return head && prop ? [...head, prop.text] : undefined;
+    }
+    const index = grammar.index?.[n.type];
+    if (index) {
+      const obj = n.childForFieldName(index[0]);
+      const key = n.childForFieldName(index[1]);
+      const head = obj ? segments(obj) : undefined;
+      const text = key ? grammar.stringValue(grammar.unwrap(key)) : undefined;
+      return head && text !== undefined ? [...head, text] : undefined;
+    }
+    const call = grammar.call?.[n.type];
+    if (call) {
+      const fn = n.childForFieldName(call);
+      return fn ? segments(fn) : undefined;
+    }
+    const special = grammar.special?.(n, segments);
+    return special === null ? undefined : special;
+  };
+  return segments;
+}

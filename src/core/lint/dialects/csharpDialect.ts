@@ -1,17 +1,11 @@
 /** C# (tree-sitter-c-sharp). */
 import type { Node } from 'web-tree-sitter';
-import { jsStyleQuote, namedArgs, unescapeCommon, unwrapCommon, type CallInfo, type ConstantLookup, type Dialect, type KeyValueEntry } from '../dialect';
+import { dottedSegments, joinStringParts, jsStyleQuote, namedArgs, unwrapCommon, type CallInfo, type ConstantLookup, type Dialect, type KeyValueEntry } from '../dialect';
 
 function stringValue(node: Node): string | undefined {
   switch (node.type) {
-    case 'string_literal': {
-      let out = '';
-      for (const c of node.namedChildren) {
-        if (!c) continue;
-        out += c.type === 'escape_sequence' ? unescapeCommon(c.text) : c.text;
-      }
-      return out;
-    }
+    case 'string_literal':
+      return joinStringParts(node);
     case 'verbatim_string_literal':
       return node.text.slice(2, -1).replace(/""/g, '"');
     case 'raw_string_literal':
@@ -23,43 +17,35 @@ function stringValue(node: Node): string | undefined {
 
 const unwrap = unwrapCommon;
 
-function segments(node: Node): string[] | undefined {
-  const n = unwrap(node);
-  switch (n.type) {
-    case 'identifier':
-    case 'predefined_type':
-    case 'this_expression':
-    case 'this':
-      return [n.text];
-    case 'member_access_expression': {
-      const obj = n.childForFieldName('expression');
-      const name = n.childForFieldName('name');
-      const head = obj ? segments(obj) : undefined;
-      return head && name ? [...head, name.text] : undefined;
+const segments = dottedSegments({
+  names: new Set(['identifier', 'predefined_type', 'this_expression', 'this']),
+  member: { member_access_expression: ['expression', 'name'] },
+  call: { invocation_expression: 'function' },
+  unwrap,
+  stringValue,
+  special(n, recurse) {
+    switch (n.type) {
+      case 'conditional_access_expression': {
+        // a?.b: the member sits in a member_binding_expression child.
+        const obj = n.childForFieldName('condition');
+        const binding = n.namedChildren.find((c) => c?.type === 'member_binding_expression');
+        const head = obj ? recurse(obj) : undefined;
+        const name = binding?.childForFieldName('name');
+        return head && name ? [...head, name.text] : head;
+      }
+      case 'element_access_expression': {
+        // a["k"]: the key is the first argument of a bracketed argument list.
+        const obj = n.childForFieldName('expression');
+        const arg = n.childForFieldName('subscript')?.namedChild(0);
+        const key = arg ? stringValue(unwrap(arg)) : undefined;
+        const head = obj ? recurse(obj) : undefined;
+        return head && key !== undefined ? [...head, key] : undefined;
+      }
+      default:
+        return null;
     }
-    case 'conditional_access_expression': {
-      const obj = n.childForFieldName('condition');
-      const binding = n.namedChildren.find((c) => c?.type === 'member_binding_expression');
-      const head = obj ? segments(obj) : undefined;
-      const name = binding?.childForFieldName('name');
-      return head && name ? [...head, name.text] : head;
-    }
-    case 'element_access_expression': {
-      const obj = n.childForFieldName('expression');
-      const sub = n.childForFieldName('subscript');
-      const arg = sub?.namedChild(0);
-      const key = arg ? stringValue(unwrap(arg)) : undefined;
-      const head = obj ? segments(obj) : undefined;
-      return head && key !== undefined ? [...head, key] : undefined;
-    }
-    case 'invocation_expression': {
-      const fn = n.childForFieldName('function');
-      return fn ? segments(fn) : undefined;
-    }
-    default:
-      return undefined;
-  }
-}
+  },
+});
 
 function callInfo(node: Node): CallInfo | undefined {
   if (node.type !== 'invocation_expression') return undefined;

@@ -1,48 +1,22 @@
 /** Go (tree-sitter-go). */
 import type { Node } from 'web-tree-sitter';
-import { jsStyleQuote, namedArgs, unescapeCommon, unwrapCommon, type CallInfo, type Dialect } from '../dialect';
+import { dottedSegments, joinStringParts, jsStyleQuote, namedArgs, unwrapCommon, type CallInfo, type Dialect } from '../dialect';
 
 function stringValue(node: Node): string | undefined {
   if (node.type === 'raw_string_literal') return node.text.slice(1, -1);
-  if (node.type !== 'interpreted_string_literal') return undefined;
-  let out = '';
-  for (const c of node.namedChildren) {
-    if (!c) continue;
-    out += c.type === 'escape_sequence' ? unescapeCommon(c.text) : c.text;
-  }
-  return out;
+  return node.type === 'interpreted_string_literal' ? joinStringParts(node) : undefined;
 }
 
 const unwrap = unwrapCommon;
 
-function segments(node: Node): string[] | undefined {
-  const n = unwrap(node);
-  switch (n.type) {
-    case 'identifier':
-    case 'field_identifier':
-    case 'package_identifier':
-      return [n.text];
-    case 'selector_expression': {
-      const obj = n.childForFieldName('operand');
-      const field = n.childForFieldName('field');
-      const head = obj ? segments(obj) : undefined;
-      return head && field ? [...head, field.text] : undefined;
-    }
-    case 'index_expression': {
-      const obj = n.childForFieldName('operand');
-      const index = n.childForFieldName('index');
-      const head = obj ? segments(obj) : undefined;
-      const key = index ? stringValue(index) : undefined;
-      return head && key !== undefined ? [...head, key] : undefined;
-    }
-    case 'call_expression': {
-      const fn = n.childForFieldName('function');
-      return fn ? segments(fn) : undefined;
-    }
-    default:
-      return undefined;
-  }
-}
+const segments = dottedSegments({
+  names: new Set(['identifier', 'field_identifier', 'package_identifier']),
+  member: { selector_expression: ['operand', 'field'] },
+  index: { index_expression: ['operand', 'index'] },
+  call: { call_expression: 'function' },
+  unwrap,
+  stringValue,
+});
 
 function callInfo(node: Node): CallInfo | undefined {
   if (node.type !== 'call_expression') return undefined;

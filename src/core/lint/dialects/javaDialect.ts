@@ -1,6 +1,6 @@
 /** Java (tree-sitter-java). */
 import type { Node } from 'web-tree-sitter';
-import { jsStyleQuote, namedArgs, unescapeCommon, unwrapCommon, type CallInfo, type Dialect } from '../dialect';
+import { dottedSegments, joinStringParts, jsStyleQuote, namedArgs, unescapeCommon, unwrapCommon, type CallInfo, type Dialect } from '../dialect';
 
 function stringValue(node: Node): string | undefined {
   if (node.type !== 'string_literal') return undefined;
@@ -8,41 +8,27 @@ function stringValue(node: Node): string | undefined {
     const body = node.text.slice(3, -3).replace(/^[^\n]*\n/, '');
     return unescapeCommon(body.replace(/^[ \t]+/gm, ''));
   }
-  let out = '';
-  for (const c of node.namedChildren) {
-    if (!c) continue;
-    out += c.type === 'escape_sequence' ? unescapeCommon(c.text) : c.text;
-  }
-  return out;
+  return joinStringParts(node);
 }
 
 const unwrap = unwrapCommon;
 
-function segments(node: Node): string[] | undefined {
-  const n = unwrap(node);
-  switch (n.type) {
-    case 'identifier':
-    case 'type_identifier':
-    case 'this':
-      return [n.text];
-    case 'field_access': {
-      const obj = n.childForFieldName('object');
-      const field = n.childForFieldName('field');
-      const head = obj ? segments(obj) : undefined;
-      return head && field ? [...head, field.text] : undefined;
-    }
-    case 'method_invocation': {
-      const obj = n.childForFieldName('object');
-      const name = n.childForFieldName('name');
-      if (!name) return undefined;
-      if (!obj) return [name.text];
-      const head = segments(obj);
-      return head ? [...head, name.text] : undefined;
-    }
-    default:
-      return undefined;
-  }
-}
+const segments = dottedSegments({
+  names: new Set(['identifier', 'type_identifier', 'this']),
+  member: { field_access: ['object', 'field'] },
+  unwrap,
+  stringValue,
+  // A call is its object's segments plus the method name; the object is optional.
+  special(n, recurse) {
+    if (n.type !== 'method_invocation') return null;
+    const obj = n.childForFieldName('object');
+    const name = n.childForFieldName('name');
+    if (!name) return undefined;
+    if (!obj) return [name.text];
+    const head = recurse(obj);
+    return head ? [...head, name.text] : undefined;
+  },
+});
 
 function callInfo(node: Node): CallInfo | undefined {
   if (node.type !== 'method_invocation') return undefined;

@@ -1,25 +1,10 @@
 /** TypeScript, TSX and JavaScript: the three grammars share these node types. */
 import type { Node } from 'web-tree-sitter';
-import { jsStyleQuote, namedArgs, unescapeCommon, unwrapCommon, type CallInfo, type ConstantLookup, type Dialect, type KeyValueEntry } from '../dialect';
+import { dottedSegments, joinStringParts, jsStyleQuote, namedArgs, unwrapCommon, type CallInfo, type ConstantLookup, type Dialect, type KeyValueEntry } from '../dialect';
 
 function stringValue(node: Node): string | undefined {
-  if (node.type === 'string') {
-    let out = '';
-    for (const c of node.namedChildren) {
-      if (!c) continue;
-      out += c.type === 'escape_sequence' ? unescapeCommon(c.text) : c.text;
-    }
-    return out;
-  }
-  if (node.type === 'template_string') {
-    let out = '';
-    for (const c of node.namedChildren) {
-      if (!c) continue;
-      if (c.type === 'template_substitution') return undefined;
-      out += c.type === 'escape_sequence' ? unescapeCommon(c.text) : c.text;
-    }
-    return out;
-  }
+  if (node.type === 'string') return joinStringParts(node);
+  if (node.type === 'template_string') return joinStringParts(node, 'template_substitution');
   return undefined;
 }
 
@@ -27,37 +12,14 @@ function unwrap(node: Node): Node {
   return unwrapCommon(node);
 }
 
-function segments(node: Node): string[] | undefined {
-  const n = unwrap(node);
-  switch (n.type) {
-    case 'identifier':
-    case 'property_identifier':
-    case 'private_property_identifier':
-    case 'shorthand_property_identifier':
-    case 'this':
-    case 'super':
-      return [n.text];
-    case 'member_expression': {
-      const obj = n.childForFieldName('object');
-      const prop = n.childForFieldName('property');
-      const head = obj ? segments(obj) : undefined;
-      return head && prop ? [...head, prop.text] : undefined;
-    }
-    case 'subscript_expression': {
-      const obj = n.childForFieldName('object');
-      const index = n.childForFieldName('index');
-      const head = obj ? segments(obj) : undefined;
-      const key = index ? stringValue(unwrap(index)) : undefined;
-      return head && key !== undefined ? [...head, key] : undefined;
-    }
-    case 'call_expression': {
-      const fn = n.childForFieldName('function');
-      return fn ? segments(fn) : undefined;
-    }
-    default:
-      return undefined;
-  }
-}
+const segments = dottedSegments({
+  names: new Set(['identifier', 'property_identifier', 'private_property_identifier', 'shorthand_property_identifier', 'this', 'super']),
+  member: { member_expression: ['object', 'property'] },
+  index: { subscript_expression: ['object', 'index'] },
+  call: { call_expression: 'function' },
+  unwrap,
+  stringValue,
+});
 
 function callInfo(node: Node): CallInfo | undefined {
   if (node.type !== 'call_expression') return undefined;

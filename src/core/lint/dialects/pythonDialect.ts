@@ -1,6 +1,6 @@
 /** Python (tree-sitter-python). */
 import type { Node } from 'web-tree-sitter';
-import { jsStyleQuote, namedArgs, unescapeCommon, unwrapCommon, type CallInfo, type ConstantLookup, type Dialect, type KeyValueEntry } from '../dialect';
+import { dottedSegments, jsStyleQuote, namedArgs, unescapeCommon, unwrapCommon, type CallInfo, type ConstantLookup, type Dialect, type KeyValueEntry } from '../dialect';
 
 function stringValue(node: Node): string | undefined {
   if (node.type === 'concatenated_string') {
@@ -31,32 +31,14 @@ function unwrap(node: Node): Node {
   return n;
 }
 
-function segments(node: Node): string[] | undefined {
-  const n = unwrap(node);
-  switch (n.type) {
-    case 'identifier':
-      return [n.text];
-    case 'attribute': {
-      const obj = n.childForFieldName('object');
-      const attr = n.childForFieldName('attribute');
-      const head = obj ? segments(obj) : undefined;
-      return head && attr ? [...head, attr.text] : undefined;
-    }
-    case 'subscript': {
-      const obj = n.childForFieldName('value');
-      const sub = n.childForFieldName('subscript');
-      const head = obj ? segments(obj) : undefined;
-      const key = sub ? stringValue(sub) : undefined;
-      return head && key !== undefined ? [...head, key] : undefined;
-    }
-    case 'call': {
-      const fn = n.childForFieldName('function');
-      return fn ? segments(fn) : undefined;
-    }
-    default:
-      return undefined;
-  }
-}
+const segments = dottedSegments({
+  names: new Set(['identifier']),
+  member: { attribute: ['object', 'attribute'] },
+  index: { subscript: ['value', 'subscript'] },
+  call: { call: 'function' },
+  unwrap,
+  stringValue,
+});
 
 function callInfo(node: Node): CallInfo | undefined {
   if (node.type !== 'call') return undefined;
