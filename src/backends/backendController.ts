@@ -7,6 +7,7 @@ import { ReceiverController, type ReceiverState } from '../receiver/receiverCont
 import { BackendStatusBar } from '../status/backendStatusBar';
 import { CredentialStore } from './credentialStore';
 import { describeError } from '../errors/errorPresenter';
+import { formatCount } from '../core/stats/statsFormat';
 
 /**
  * Owns the backend the features read from: the built-in receiver's store for `local`, or a remote
@@ -174,10 +175,4 @@ export class BackendController implements vscode.Disposable {
         break;
     }
   }
-}
-
-export function formatCount(n: number): string {
-  if (n < 1000) return String(n);
-  if (n < 1_000_000) return `${(n / 1000).toFixed(n < 10_000 ? 1 : 0)}k`;
-  return `${(n / 1_000_000).toFixed(1)}M`;
 }

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TraceLensError } from '../core/errors';
-import { formatDurationMs } from '../core/model/durations';
+import { formatDuration } from '../core/stats/statsFormat';
 import { loadTraceFile } from '../core/traceFiles/loadTraceFile';
 import { TRACE_FILE_FORMAT_NAMES } from '../core/traceFiles/traceFileFormat';
 import { inspectTrace } from '../core/waterfall/traceInspection';
@@ -42,7 +42,7 @@ export const inspectCommand: CliCommand = {
     }
     io.stdout(`${path.basename(file)}: ${TRACE_FILE_FORMAT_NAMES[loaded.format]}, ${inspections.length} trace${inspections.length === 1 ? '' : 's'}\n`);
     for (const t of inspections) {
-      io.stdout(`\ntrace ${t.traceId}\n  root      ${t.rootName}\n  duration  ${formatDurationMs(t.durationMs)}\n  spans     ${t.spanCount}\n`);
+      io.stdout(`\ntrace ${t.traceId}\n  root      ${t.rootName}\n  duration  ${formatDuration(t.durationMs * 1e6)}\n  spans     ${t.spanCount}\n`);
       io.stdout(`  services  ${t.services.join(', ')}\n  errors    ${t.errorCount}\n  critical  ${t.criticalPath.length} spans: ${t.criticalPath.join(' → ')}\n`);
     }
     return 0;

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { TraceQuery, TraceSummary } from '../core/backends/traceBackend';
-import { formatDurationMs, parseDurationMs } from '../core/model/durations';
+import { formatDuration } from '../core/stats/statsFormat';
+import { formatLookback } from '../core/stats/lookback';
+import { readLookback } from '../config/settings';
 import { parseSearchFilters } from '../core/search/searchFilters';
 import type { BackendController } from '../backends/backendController';
 import { showError } from '../errors/errorPresenter';
@@ -14,14 +16,9 @@ interface ResultItem extends vscode.QuickPickItem {
   summary: TraceSummary;
 }
 
-export function lookbackMs(): number {
-  const text = vscode.workspace.getConfiguration('traceLens').get<string>('lookback', '1h') ?? '1h';
-  return parseDurationMs(text) ?? 3_600_000;
-}
-
 function resultItem(summary: TraceSummary): ResultItem {
   const started = new Date(Number(summary.startTimeUnixNano / 1_000_000n));
-  const facts = [summary.rootServiceName, formatDurationMs(summary.durationMs)];
+  const facts = [summary.rootServiceName, formatDuration(summary.durationMs * 1e6)];
   if (summary.spanCount !== undefined) facts.push(`${summary.spanCount} spans`);
   if (summary.errorCount) facts.push(`${summary.errorCount} errors`);
   return {
@@ -37,7 +34,7 @@ export async function searchTraces(controller: BackendController, context: vscod
   try {
     const backend = controller.current();
     const end = Date.now();
-    const range = { startMs: end - lookbackMs(), endMs: end };
+    const range = { startMs: end - readLookback().ms, endMs: end };
     let query: TraceQuery | undefined;
 
     if (backend.type === 'tempo') {
@@ -91,7 +88,7 @@ export async function searchTraces(controller: BackendController, context: vscod
     const results = await withCancellableProgress(`Searching ${controller.describe()}…`, (signal) => backend.search(q, signal));
     if (!results) return;
     if (results.length === 0) {
-      void vscode.window.showInformationMessage(`No traces matched in the last ${formatDurationMs(range.endMs - range.startMs)}. Widen "traceLens.lookback" or loosen the query.`);
+      void vscode.window.showInformationMessage(`No traces matched in the last ${formatLookback(range.endMs - range.startMs)}. Widen "traceLens.lookback" or loosen the query.`);
       return;
     }
     const picked = await vscode.window.showQuickPick(results.map(resultItem), {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import type { BackendType } from './../core/backends/traceBackend';
+import type { BackendType } from '../core/backends/traceBackend';
+import { parseLookback } from '../core/stats/lookback';
 
 /** `traceLens.*` settings, read fresh each time: VS Code caches configuration, so reads are cheap. */
 export const SECTION = 'traceLens';
@@ -75,3 +76,18 @@ export const BACKEND_LABELS: Record<BackendType, string> = {
   jaeger: 'Jaeger',
   zipkin: 'Zipkin',
 };
+
+export const DEFAULT_LOOKBACK = '1h';
+
+/**
+ * `traceLens.lookback` in milliseconds, for statistics, searches and the live lint alike; an unusable
+ * value falls back to the default and says why in `problem`.
+ */
+export function readLookback(): { ms: number; problem?: string } {
+  const value = config().get<string>('lookback', DEFAULT_LOOKBACK) ?? DEFAULT_LOOKBACK;
+  try {
+    return { ms: parseLookback(String(value)) };
+  } catch (err) {
+    return { ms: parseLookback(DEFAULT_LOOKBACK), problem: err instanceof Error ? err.message : String(err) };
+  }
+}

@@ -3,7 +3,7 @@ import { SensitiveKeyMatcher } from '../core/lint/sensitiveKeys';
 import type { TimeRange, TraceBackend, TraceQuery, TraceSummary } from '../core/backends/traceBackend';
 import type { Span } from '../core/model/trace';
 import type { SpanStore } from '../core/receiver/spanStore';
-import { parseLookback } from '../core/stats/lookback';
+import { readLookback } from '../config/settings';
 import type { BackendController } from '../backends/backendController';
 import { describeError } from '../errors/errorPresenter';
 import type { ReceiverController } from '../receiver/receiverController';
@@ -133,7 +133,7 @@ export class LiveLinter implements vscode.Disposable {
       return { traces: 0, spans: 0, findings: 0, skipped: describeError(err) };
     }
     const end = Date.now();
-    const lookback = Math.min(REMOTE_MAX_LOOKBACK_MS, lookbackMs());
+    const lookback = Math.min(REMOTE_MAX_LOOKBACK_MS, readLookback().ms);
     const range = { startMs: end - lookback, endMs: end };
     const spans: Span[] = [];
     let traces = 0;
@@ -315,10 +315,3 @@ export class LiveLinter implements vscode.Disposable {
   }
 }
 
-function lookbackMs(): number {
-  try {
-    return parseLookback(vscode.workspace.getConfiguration('traceLens').get<string>('lookback', '1h') ?? '1h');
-  } catch {
-    return REMOTE_MAX_LOOKBACK_MS; // the owner of the setting reports it; a sample of the last hour is fine here
-  }
-}

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { DEFAULT_LENS_TEMPLATE } from '../core/stats/lensText';
-import { parseLookback } from '../core/stats/lookback';
-import { SECTION } from '../config/settings';
+import { SECTION, readLookback } from '../config/settings';
 
 /** The settings the latency features read; read fresh on every change (VS Code caches configuration). */
 export interface LatencySettings {
@@ -14,19 +13,9 @@ export interface LatencySettings {
   hoverEnabled: boolean;
 }
 
-export const DEFAULT_LOOKBACK = '1h';
-
 export function readLatencySettings(): LatencySettings {
   const c = vscode.workspace.getConfiguration(SECTION);
-  const lookback = c.get<string>('lookback', DEFAULT_LOOKBACK) ?? DEFAULT_LOOKBACK;
-  let lookbackMs: number;
-  let lookbackProblem: string | undefined;
-  try {
-    lookbackMs = parseLookback(String(lookback));
-  } catch (err) {
-    lookbackMs = parseLookback(DEFAULT_LOOKBACK);
-    lookbackProblem = err instanceof Error ? err.message : String(err);
-  }
+  const { ms: lookbackMs, problem: lookbackProblem } = readLookback();
   const services = c.get<unknown[]>('serviceNames', []) ?? [];
   const settings: LatencySettings = {
     lookbackMs,

@@ -1,4 +1,4 @@
-/** Durations as people type them: `250ms`, `1.5s`, `2m`, `1h30m`, `24h`, `7d`, `500us`, `100ns`. */
+/** Durations as people type them in search filters: `250ms`, `1.5s`, `2m`, `1h30m`, `24h`, `7d`, `500us`, `100ns`. */
 
 const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const PART = /(\d+(?:\.\d+)?)\s*(ns|us|µs|ms|s|m|h|d)/gy;
@@ -15,16 +15,4 @@ export function parseDurationMs(text: string): number | undefined {
     consumed = PART.lastIndex;
   }
   return consumed === s.length && Number.isFinite(total) ? total : undefined;
-}
-
-/** Compact human form of a duration in milliseconds: `850 µs`, `12.3 ms`, `1.52 s`, `3m 05s`. */
-export function formatDurationMs(ms: number): string {
-  if (!Number.isFinite(ms)) return '–';
-  const abs = Math.abs(ms);
-  if (abs < 1) return `${(ms * 1000).toFixed(abs < 0.01 ? 2 : 0)} µs`;
-  if (abs < 10) return `${ms.toFixed(2)} ms`;
-  if (abs < 1000) return `${ms.toFixed(abs < 100 ? 1 : 0)} ms`;
-  if (abs < 60_000) return `${(ms / 1000).toFixed(2)} s`;
-  const minutes = Math.floor(ms / 60_000);
-  return `${minutes}m ${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s`;
 }

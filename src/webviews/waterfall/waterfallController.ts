@@ -9,7 +9,7 @@ import type { WaterfallPanelState } from './protocol';
 import { WORKER_THRESHOLD_BYTES, WaterfallPanel, type RestoredTrace, type WaterfallPanelDeps } from './waterfallPanel';
 import { loadTraceFile } from '../../core/traceFiles/loadTraceFile';
 import { spanDurationNs, type Trace } from '../../core/model/trace';
-import { formatDurationMs } from '../../core/model/durations';
+import { formatDuration } from '../../core/stats/statsFormat';
 
 /** Trace files above this size are refused before reading; the waterfall's windowed mode starts lower. */
 const MAX_TRACE_FILE_BYTES = 1024 * 1024 * 1024;
@@ -128,7 +128,7 @@ function describeTraceForPick(trace: Trace): vscode.QuickPickItem & { trace: Tra
   return {
     trace,
     label: `${errors ? '$(error) ' : ''}${root ? `${root.resource.serviceName}: ${root.name}` : '(no spans)'}`,
-    description: `${trace.spans.length} spans${root ? ` · ${formatDurationMs(spanDurationNs(root) / 1e6)}` : ''}${errors ? ` · ${errors} errors` : ''}`,
+    description: `${trace.spans.length} spans${root ? ` · ${formatDuration(spanDurationNs(root))}` : ''}${errors ? ` · ${errors} errors` : ''}`,
     detail: trace.traceId,
   };
 }
