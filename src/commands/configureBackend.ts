@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { createBackend } from '../core/backends/createBackend';
 import type { BackendType, ConnectionInfo } from '../core/backends/traceBackend';
 import type { Authentication } from '../core/http/credentials';
-import { readBackendSettings, readProxySettings, updateSetting } from '../config/settings';
+import { readBackendSettings, readLocalReceiverSettings, readProxySettings, updateSetting } from '../config/settings';
 import { CredentialStore } from '../backends/credentialStore';
 import type { BackendController } from '../backends/backendController';
 import { describeError } from '../errors/errorPresenter';
@@ -14,7 +14,7 @@ interface TypeItem extends vscode.QuickPickItem {
 }
 
 const TYPE_ITEMS: TypeItem[] = [
-  { type: 'local', label: '$(radio-tower) Built-in OTLP receiver', description: 'no server needed', detail: 'Your service sends OTLP/HTTP to localhost:4318 and Trace Lens keeps the spans.', defaultUrl: '' },
+  { type: 'local', label: '$(radio-tower) Built-in OTLP receiver', description: 'no server needed', detail: 'Your service sends OTLP/HTTP to this machine and Trace Lens keeps the spans.', defaultUrl: '' },
   { type: 'tempo', label: '$(server) Grafana Tempo', description: 'TraceQL search and metrics', detail: 'e.g. http://localhost:3200, https://tempo-….grafana.net/tempo, or https://grafana…/api/datasources/proxy/uid/<uid>', defaultUrl: 'http://localhost:3200' },
   { type: 'jaeger', label: '$(server) Jaeger', description: 'query API v3, falls back to v1', detail: 'e.g. http://localhost:16686', defaultUrl: 'http://localhost:16686' },
   { type: 'zipkin', label: '$(server) Zipkin', description: 'API v2', detail: 'e.g. http://localhost:9411', defaultUrl: 'http://localhost:9411' },
@@ -65,19 +65,27 @@ export async function askForAuthentication(kind: 'bearer' | 'basic', origin: str
 /** `Trace Lens: Configure Backend`: type, URL, tenant, authentication, a connection test, then save. */
 export async function configureBackend(controller: BackendController, log: vscode.LogOutputChannel): Promise<void> {
   const current = readBackendSettings();
+  const receiverEndpoint = `http://localhost:${readLocalReceiverSettings().port}`;
+  // The first step decides how many follow (only Tempo asks for a tenant), so it carries no count.
   const typeItem = await vscode.window.showQuickPick(
-    TYPE_ITEMS.map((item) => ({ ...item, picked: item.type === current.type, description: item.type === current.type ? `${item.description} · current` : item.description })),
-    { title: 'Trace Lens: where are your traces? (1/4)', ignoreFocusOut: true, matchOnDetail: true },
+    TYPE_ITEMS.map((item) => ({
+      ...item,
+      detail: item.type === 'local' ? `Your service sends OTLP/HTTP to ${receiverEndpoint} and Trace Lens keeps the spans.` : item.detail,
+      picked: item.type === current.type,
+      description: item.type === current.type ? `${item.description} · current` : item.description,
+    })),
+    { title: 'Trace Lens: where are your traces?', ignoreFocusOut: true, matchOnDetail: true },
   );
   if (!typeItem) return;
   if (typeItem.type === 'local') {
     await saveSettings({ type: 'local' });
-    void vscode.window.showInformationMessage('Trace Lens now uses its built-in OTLP receiver. Run your service with OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318.');
+    void vscode.window.showInformationMessage(`Trace Lens now uses its built-in OTLP receiver. Run your service with OTEL_EXPORTER_OTLP_ENDPOINT=${receiverEndpoint}.`);
     return;
   }
+  const steps = typeItem.type === 'tempo' ? 4 : 3;
 
   const urlInput = await vscode.window.showInputBox({
-    title: `${typeItem.label.replace(/\$\([^)]*\)\s*/, '')} URL (2/4)`,
+    title: `${typeItem.label.replace(/\$\([^)]*\)\s*/, '')} URL (2/${steps})`,
     prompt: typeItem.detail,
     value: current.type === typeItem.type && current.url ? current.url : typeItem.defaultUrl,
     ignoreFocusOut: true,
@@ -107,7 +115,7 @@ export async function configureBackend(controller: BackendController, log: vscod
     { auth: 'bearer', label: 'Bearer token', description: 'a proxy in front of the server, Grafana service account tokens' },
     { auth: 'basic', label: 'User name and password', description: 'basic auth, Grafana Cloud' },
   ];
-  const authItem = await vscode.window.showQuickPick(authItems, { title: `Authentication for ${origin} (4/4)`, ignoreFocusOut: true });
+  const authItem = await vscode.window.showQuickPick(authItems, { title: `Authentication for ${origin} (${steps}/${steps})`, ignoreFocusOut: true });
   if (!authItem) return;
   let auth: Authentication | undefined = authItem.auth === 'keep' ? stored?.auth : undefined;
   if (authItem.auth === 'bearer' || authItem.auth === 'basic') {

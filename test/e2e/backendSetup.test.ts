@@ -71,8 +71,8 @@ describe('backend setup and credentials in the workbench', function () {
 
   it('sends the stored bearer token to the origin it was stored for', async () => {
     await workbench.runCommand('Trace Lens: Set Credentials');
-    await workbench.pickQuickInputItem('Bearer token');
-    await workbench.typeIntoQuickInput('secret-token-123');
+    await workbench.pickQuickInputItem(/Credentials for /, 'Bearer token');
+    await workbench.typeIntoQuickInput(/Bearer token for /, 'secret-token-123');
     await waitUntil('a request with the token', () => trusted.requests.some((r) => r.authorization === 'Bearer secret-token-123'));
     await workbench.screenshot('e2e-credentials-stored');
   });
@@ -88,12 +88,12 @@ describe('backend setup and credentials in the workbench', function () {
     const configured = await recordingServer('127.0.0.1');
     try {
       await workbench.runCommand('Trace Lens: Configure Backend');
-      await workbench.pickQuickInputItem('Grafana Tempo');
-      await workbench.typeIntoQuickInput(configured.url);
-      await workbench.typeIntoQuickInput('team-a');
-      await workbench.pickQuickInputItem('No authentication');
+      await workbench.pickQuickInputItem(/where are your traces\?/, 'Grafana Tempo');
+      await workbench.typeIntoQuickInput(/Grafana Tempo URL \(2\/4\)/, configured.url);
+      await workbench.typeIntoQuickInput(/Tempo tenant \(3\/4\)/, 'team-a');
+      await workbench.pickQuickInputItem(/Authentication for .* \(4\/4\)/, 'No authentication');
       await waitUntil('the connection test with the tenant', () => configured.requests.some((r) => r.path.startsWith('/api/status/buildinfo') && r.tenant === 'team-a'));
-      await workbench.pickQuickInputItem('This workspace');
+      await workbench.pickQuickInputItem(/Save the backend for/, 'This workspace');
       const settingsFile = path.join(folder, '.vscode/settings.json');
       await waitUntil('the workspace settings', () => {
         try {

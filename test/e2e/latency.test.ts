@@ -202,23 +202,33 @@ describe('the demo order service gets lenses above its functions', function () {
       await input.waitFor();
       await input.fill(`:${lineOf(ordersText, `async function ${fn}(`)}`);
       await page.keyboard.press('Enter');
-      const decl = page.locator('.view-line', { hasText: new RegExp(`async\\sfunction\\s${fn}\\(`) }).first();
-      await decl.waitFor({ timeout: 30_000 });
-      const declBox = await decl.boundingBox();
-      assert.ok(declBox, `${fn} is visible`);
-      const lenses = page.locator('.codelens-decoration', { hasText: /calls/ });
-      let found = false;
-      for (let attempt = 0; attempt < 40 && !found; attempt++) {
-        for (const l of await lenses.all()) {
-          const box = await l.boundingBox();
-          // The lens is drawn in the zone just above the declaration (its box may start at the line's own top).
-          if (box && box.y <= declBox.y && declBox.y - box.y < declBox.height * 2) found = true;
-        }
-        if (!found) await page.waitForTimeout(500);
+      const declaration = `async function ${fn}(`;
+      await page.locator('.view-line', { hasText: new RegExp(`async\\sfunction\\s${fn}\\(`) }).first().waitFor({ timeout: 30_000 });
+      // Lenses arrive and shift the lines below them while the editor settles: read the declaration's
+      // and the lenses' boxes in the same frame, and wait until a lens sits right above the declaration.
+      const placed = await page
+        .waitForFunction(
+          (decl) => {
+            const line = [...document.querySelectorAll<HTMLElement>('.monaco-editor .view-line')].find((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ').includes(decl));
+            if (!line) return false;
+            const d = line.getBoundingClientRect();
+            return [...document.querySelectorAll<HTMLElement>('.codelens-decoration')].some((lens) => {
+              if (!/calls/.test(lens.textContent ?? '')) return false;
+              const b = lens.getBoundingClientRect();
+              // The lens is drawn in the zone just above the declaration (its box may start at the line's own top).
+              return b.top <= d.top && d.top - b.top < d.height * 2;
+            });
+          },
+          declaration,
+          { timeout: 60_000, polling: 'raf' },
+        )
+        .then(() => true, () => false);
+      if (!placed) {
+        await workbench.screenshot('latency-demo-orders-failed');
+        const boxes = await Promise.all((await page.locator('.codelens-decoration', { hasText: /calls/ }).all()).map((l) => l.boundingBox()));
+        const declBox = await page.locator('.view-line', { hasText: new RegExp(`async\\sfunction\\s${fn}\\(`) }).first().boundingBox();
+        assert.fail(`no lens above ${fn} (at ${JSON.stringify(declBox)}) within 60 s: lenses ${JSON.stringify(boxes)}`);
       }
-      if (!found) await workbench.screenshot('latency-demo-orders-failed');
-      const boxes = await Promise.all((await lenses.all()).map((l) => l.boundingBox()));
-      assert.ok(found, `a lens above ${fn} (at ${JSON.stringify(declBox)}): lenses ${JSON.stringify(boxes)}`);
     }
     await workbench.screenshot('latency-demo-orders');
   });

@@ -49,7 +49,7 @@ describe('lint diagnostics in the workbench', function () {
     await lightbulb.click();
     const fix = page.locator('.action-widget .monaco-list-row', { hasText: /static span name/ }).first();
     try {
-      await fix.waitFor({ timeout: 15_000 });
+      await fix.waitFor({ timeout: 60_000 });
     } catch (err) {
       await workbench.screenshot('e2e-lint-quick-fix-missing');
       throw err;
@@ -59,7 +59,7 @@ describe('lint diagnostics in the workbench', function () {
     // Monaco renders spaces as no-break spaces: match them with \s.
     await page.locator('.monaco-editor .view-lines', { hasText: /startSpan\('process\sorder\s\{order_id\}',\s\{\sattributes:/ }).waitFor({ timeout: 30_000 });
     await page.keyboard.press('Control+S');
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 60_000;
     let saved = '';
     while (Date.now() < deadline && !saved.includes('{order_id}')) {
       saved = readFileSync(path.join(folder, 'orders.ts'), 'utf8');

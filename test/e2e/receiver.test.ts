@@ -42,9 +42,11 @@ describe('the built-in receiver in the workbench', function () {
       await workbench.waitForStatusBarText(/Trace Lens: local · 0 spans/);
       const sent = await sendTestTrace({ otlpHttpUrl: `http://127.0.0.1:${port}` });
       await workbench.waitForStatusBarText(new RegExp(`local · ${sent.spans.length} spans`));
+      // The old page shows the same count until it unloads: wait for the new document, not a delay.
+      const reloaded = workbench.page.waitForEvent('framenavigated', { predicate: (f) => f === workbench.page.mainFrame(), timeout: 60_000 });
       await workbench.runCommand('Developer: Reload Window');
+      await reloaded;
       // After the reload the receiver starts again and restores what it saved.
-      await workbench.page.waitForTimeout(2000);
       await workbench.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
       const text = await workbench.waitForStatusBarText(new RegExp(`local · ${sent.spans.length} spans`), 60_000).catch(async (err) => {
         await workbench.screenshot('e2e-receiver-reload-failed');

@@ -47,7 +47,7 @@ for (const theme of ['Default Dark Modern', 'Default Light Modern'] as const) {
 
     it('opens the trace from the palette and shows the header and every span', async () => {
       await workbench.runCommand('Trace Lens: Open Trace by ID');
-      await workbench.typeIntoQuickInput(sent.traceId);
+      await workbench.typeIntoQuickInput(/Trace Lens: Open Trace by ID/, sent.traceId);
       frame = await workbench.webviewFrame('.wf-row:not([hidden]) .wf-name');
       await frame.locator('.wf-title-name').waitFor();
       assert.equal(await frame.locator('.wf-title-name').innerText(), 'GET /checkout');
@@ -72,7 +72,7 @@ for (const theme of ['Default Dark Modern', 'Default Light Modern'] as const) {
       const charge = sent.spans.find((s) => s.name === 'chargeCard');
       assert.ok(charge);
       await workbench.runCommand('Trace Lens: Open Trace by ID');
-      await workbench.typeIntoQuickInput(`00-${sent.traceId}-${charge.spanId}-01`);
+      await workbench.typeIntoQuickInput(/Trace Lens: Open Trace by ID/, `00-${sent.traceId}-${charge.spanId}-01`);
       // The panel was hidden by the source editor: its webview is rebuilt when shown again.
       frame = await workbench.webviewFrame('#wf-detail-title:has-text("chargeCard")');
       const title = frame.locator('#wf-detail-title');

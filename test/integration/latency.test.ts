@@ -375,9 +375,14 @@ describe('latency above functions: CodeLens, hover, refresh and Explain Source M
     const line = lineOf(checkout, 'export function validateCart');
     const lens = await waitFor('the validateCart lens', () => lensOnLine(checkout.uri, line), 45_000);
     const running = vscode.commands.executeCommand<string | undefined>('traceLens.showFunctionTraces', ...(lens.command!.arguments ?? []));
-    await new Promise((r) => setTimeout(r, 800));
-    // The first item is the slowest trace.
-    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    // The first item is the slowest trace. Accepting before the quick pick shows does nothing, so
+    // accept until the command returns what was picked.
+    let settled = false;
+    void running.then(() => (settled = true), () => (settled = true));
+    await waitFor('the quick pick of example traces to take the first item', async () => {
+      if (!settled) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      return settled ? true : undefined;
+    }, 45_000);
     const picked = await running;
     assert.equal(picked, sent.get('validate cart')![9].traceId);
     await waitFor('the waterfall of the picked trace', () =>

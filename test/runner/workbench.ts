@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Frame, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 import { launchBrowser, type RunningBrowser } from './browser';
 import { runCodeServerCli, startCodeServer, workbenchUrl, type RunningCodeServer } from './codeServer';
 import { repoRoot } from './vscodeRuntime';
@@ -34,6 +34,8 @@ export class Workbench {
     }
     const browser = await launchBrowser({ colorScheme: options.colorScheme });
     const page = await browser.context.newPage();
+    // Playwright's 30 s default is short for a workbench on two busy cores; waits still end on state.
+    page.setDefaultTimeout(60_000);
     await page.goto(workbenchUrl(server, options.folder));
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     return new Workbench(server, browser, page);
@@ -71,19 +73,42 @@ export class Workbench {
     }
   }
 
-  /** Chooses the item with this label in the open quick pick. */
-  async pickQuickInputItem(label: string): Promise<void> {
-    const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: label }).first();
-    await row.waitFor();
-    await row.click();
+  /**
+   * The quick input of one step of a flow, once VS Code shows it. Steps reuse one widget, so a helper
+   * that acted on "the" quick input could type into the step that is closing; waiting for the step's
+   * title ties each action to the step it is meant for.
+   */
+  private async quickInputStep(step: RegExp, timeoutMs: number): Promise<Locator> {
+    const widget = this.page.locator('.quick-input-widget').filter({ has: this.page.locator('.quick-input-title', { hasText: step }) });
+    await widget.waitFor({ state: 'visible', timeout: timeoutMs });
+    return widget;
   }
 
-  /** Types into the open input box (e.g. after a command asked for a value) and accepts it. */
-  async typeIntoQuickInput(text: string): Promise<void> {
-    const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor();
+  /** Waits until the step titled `step` has closed (accepted, or replaced by the next step). */
+  private async stepClosed(step: RegExp, timeoutMs: number): Promise<void> {
+    const title = this.page.locator('.quick-input-widget:visible .quick-input-title', { hasText: step });
+    await title.waitFor({ state: 'hidden', timeout: timeoutMs });
+  }
+
+  /** Chooses the item with this label in the quick pick whose title matches `step`. */
+  async pickQuickInputItem(step: RegExp, label: string, timeoutMs = 60_000): Promise<void> {
+    const widget = await this.quickInputStep(step, timeoutMs);
+    const row = widget.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+    await row.waitFor({ timeout: timeoutMs });
+    await row.click();
+    await this.stepClosed(step, timeoutMs);
+  }
+
+  /** Types into the input box whose title matches `step` and accepts it. */
+  async typeIntoQuickInput(step: RegExp, text: string, timeoutMs = 60_000): Promise<void> {
+    const widget = await this.quickInputStep(step, timeoutMs);
+    const input = widget.locator('.quick-input-box input');
     await input.fill(text);
-    await this.page.keyboard.press('Enter');
+    // Enter must accept this value, not one the box was still settling (its default value).
+    const value = await input.inputValue();
+    if (value !== text) throw new Error(`the input box of step ${step} holds "${value}", not "${text}"`);
+    await input.press('Enter');
+    await this.stepClosed(step, timeoutMs);
   }
 
   /** Opens a workspace file through Quick Open and waits for its editor. */

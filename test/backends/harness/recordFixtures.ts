@@ -143,7 +143,7 @@ async function recordJaeger(r: Recorder, first: SentTrace, second: SentTrace): P
     until: hasTrace(second.traceId),
   });
   const attrs = encodeURIComponent(JSON.stringify({ 'test.run': first.runId }));
-  await r.get('v3-search-attributes.json', 'search by service, operation and attribute, API v3: Jaeger 2.13 ignores query.attributes over HTTP, so both traces come back', `/api/v3/traces?query.service_name=frontend&query.operation_name=${encodeURIComponent('GET /checkout')}&query.attributes=${attrs}&${v3Range}&query.num_traces=20`);
+  await r.get('v3-search-attributes.json', 'search by service, operation and attribute, API v3: this Jaeger ignores query.attributes over HTTP, so both traces come back', `/api/v3/traces?query.service_name=frontend&query.operation_name=${encodeURIComponent('GET /checkout')}&query.attributes=${attrs}&${v3Range}&query.num_traces=20`);
   await r.get('v3-search-duration.json', 'search by minimum duration (100 ms), API v3', `/api/v3/traces?query.service_name=frontend&query.duration_min=100ms&${v3Range}&query.num_traces=20`);
   await r.get('v3-search-empty.json', 'search that finds nothing, API v3', `/api/v3/traces?query.service_name=no-such-service&${v3Range}&query.num_traces=20`);
   await r.get('v3-services.json', 'services, API v3', '/api/v3/services');

@@ -13,7 +13,7 @@ export type ServerName = 'tempo' | 'jaeger' | 'zipkin';
 
 export interface RunningServer {
   name: ServerName;
-  version: string; // e.g. '3.0.3', '2.13.0', '3.6.1'
+  version: string; // e.g. '2.12.0', '3.6.1'
   queryUrl: string; // base URL of the query API, e.g. http://127.0.0.1:37123
   otlpHttpUrl?: string; // base URL of an OTLP/HTTP receiver (POST {otlpHttpUrl}/v1/traces): tempo, jaeger
   zipkinIngestUrl?: string; // POST JSON spans here: zipkin (http://127.0.0.1:port/api/v2/spans)
