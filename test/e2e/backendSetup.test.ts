@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { startTempoReplay } from '../backends/harness/tempoReplay';
 import { Workbench } from '../runner/workbench';
 
 interface Recorded {
@@ -11,21 +11,13 @@ interface Recorded {
   tenant?: string;
 }
 
-/** An HTTP peer that records what it is sent; answers like a Tempo that has no data. */
+/**
+ * A Tempo as Grafana documents its HTTP API: the replay of test/fixtures/backends/tempo-documented
+ * (no Tempo is run), which records every request with its Authorization and X-Scope-OrgID headers.
+ */
 async function recordingServer(host: string): Promise<{ url: string; requests: Recorded[]; close(): Promise<void> }> {
-  const requests: Recorded[] = [];
-  const server: Server = createServer((req, res) => {
-    const headers: IncomingHttpHeaders = req.headers;
-    requests.push({ path: req.url ?? '', authorization: headers.authorization, tenant: headers['x-scope-orgid'] as string | undefined });
-    res.setHeader('content-type', 'application/json');
-    if (req.url?.startsWith('/api/status/buildinfo')) res.end(JSON.stringify({ version: '3.0.3', revision: 'test' }));
-    else if (req.url?.startsWith('/api/v2/search/tags')) res.end(JSON.stringify({ scopes: [] }));
-    else res.end('{}');
-  });
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return { url: `http://${host}:${port}`, requests, close: () => new Promise((r) => server.close(() => r())) };
+  const replay = await startTempoReplay({ host });
+  return { url: replay.url, requests: replay.requests, close: () => replay.close() };
 }
 
 async function waitUntil(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {

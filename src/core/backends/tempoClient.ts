@@ -1,6 +1,6 @@
 /** Grafana Tempo over its HTTP query API (also behind Grafana's data-source proxy or Grafana Cloud). */
-import { HttpStatusError, MalformedResponseError, TraceNotFoundError, TraceTooLargeError } from '../errors';
-import type { HttpClient, HttpResponse } from '../http/httpClient';
+import { ConfigurationError, HttpStatusError, MalformedResponseError, TraceNotFoundError, TraceTooLargeError, UnauthorizedError } from '../errors';
+import type { HttpClient, HttpRequest, HttpResponse } from '../http/httpClient';
 import { segment } from '../http/url';
 import { normalizeTraceId } from '../model/ids';
 import type { Trace } from '../model/trace';
@@ -45,7 +45,7 @@ export class TempoClient implements TraceBackend {
     const notFound = () => new TraceNotFoundError(id, options.range);
     try {
       if (this.v2Traces !== false) {
-        const res = await this.http.get({ path: `/api/v2/traces/${id}`, query, signal: options.signal, acceptStatus: [404] });
+        const res = await this.get({ path: `/api/v2/traces/${id}`, query, signal: options.signal, acceptStatus: [404] });
         if (res.status === 200) {
           this.v2Traces = true;
           return this.toTrace(res, id, notFound);
@@ -53,7 +53,7 @@ export class TempoClient implements TraceBackend {
         // Tempo answers an unknown trace with an empty 404; a 404 with text is a router without the v2 API.
         if (this.v2Traces === true || res.body.length === 0) throw notFound();
       }
-      const res = await this.http.get({ path: `/api/traces/${id}`, query, signal: options.signal, acceptStatus: [404] });
+      const res = await this.get({ path: `/api/traces/${id}`, query, signal: options.signal, acceptStatus: [404] });
       if (res.status === 404) throw notFound();
       this.v2Traces = false;
       return this.toTrace(res, id, notFound);
@@ -66,6 +66,18 @@ export class TempoClient implements TraceBackend {
       }
       throw err;
     }
+  }
+
+  private async get(req: HttpRequest): Promise<HttpResponse> {
+    try {
+      return await this.http.get(req);
+    } catch (err) {
+      throw explainMissingTenant(err);
+    }
+  }
+
+  private async getJson(req: HttpRequest, expected: string): Promise<unknown> {
+    return (await this.get(req)).json(expected);
   }
 
   private toTrace(res: HttpResponse, id: string, notFound: () => Error): Trace {
@@ -85,14 +97,14 @@ export class TempoClient implements TraceBackend {
   async search(query: TraceQuery, signal?: AbortSignal): Promise<TraceSummary[]> {
     const q = buildTraceQL(query);
     const { start, end } = rangeSeconds(query.range);
-    const doc = await this.http.getJson({ path: '/api/search', query: { q, limit: query.limit, start, end }, signal }, 'Tempo search results');
+    const doc = await this.getJson({ path: '/api/search', query: { q, limit: query.limit, start, end }, signal }, 'Tempo search results');
     return parseTempoSearch(doc);
   }
 
   /** Values of one tag over the lookback; `q` narrows them with TraceQL. */
   async tagValues(tag: string, q?: string, signal?: AbortSignal): Promise<string[]> {
     const { start, end } = rangeSeconds(defaultRange(this.lookbackMs));
-    const doc = await this.http.getJson(
+    const doc = await this.getJson(
       { path: `/api/v2/search/tag/${segment(tag)}/values`, query: { q, start, end }, signal },
       'Tempo tag values',
     );
@@ -107,7 +119,7 @@ export class TempoClient implements TraceBackend {
   /** Attribute names by scope (`span`, `resource`, `intrinsic`...). */
   async tags(signal?: AbortSignal): Promise<Record<string, string[]>> {
     const { start, end } = rangeSeconds(defaultRange(this.lookbackMs));
-    const doc = await this.http.getJson({ path: '/api/v2/search/tags', query: { start, end }, signal }, 'Tempo tag names');
+    const doc = await this.getJson({ path: '/api/v2/search/tags', query: { start, end }, signal }, 'Tempo tag names');
     const out: Record<string, string[]> = {};
     if (!isRecord(doc)) throw new MalformedResponseError("Tempo's tags answer", 'a "scopes" list');
     for (const s of asArray(doc.scopes)) {
@@ -129,19 +141,32 @@ export class TempoClient implements TraceBackend {
     const step = `${Math.max(1, end - start)}s`;
     const queries = tempoLatencyQueries(request.services);
     const run = (q: string) =>
-      this.http.getJson({ path: '/api/metrics/query_range', query: { q, start, end, step }, signal: request.signal }, 'TraceQL metrics');
+      this.getJson({ path: '/api/metrics/query_range', query: { q, start, end, step }, signal: request.signal }, 'TraceQL metrics');
     const [quantiles, counts, errors] = await Promise.all([run(queries.quantiles), run(queries.count), run(queries.errors)]);
     return parseLatencySeries(quantiles, counts, errors);
   }
 
   async testConnection(signal?: AbortSignal): Promise<ConnectionInfo> {
-    const info = await this.http.getJson({ path: '/api/status/buildinfo', signal }, 'Tempo build information');
+    const info = await this.getJson({ path: '/api/status/buildinfo', signal }, 'Tempo build information');
     const version = isRecord(info) ? asString(info.version) : undefined;
     if (!version) throw new MalformedResponseError("The answer of /api/status/buildinfo", 'a Tempo version');
     // Build info needs no tenant or query permission: one search-tags call proves both.
     await this.tags(signal);
     return { serverDescription: `Tempo ${version}`, version };
   }
+}
+
+/**
+ * A multi-tenant Tempo needs X-Scope-OrgID on every query and refuses one without it with 401
+ * "no org id". That is the tenant setting, not credentials: say so rather than send the user to
+ * Set Credentials, which cannot help.
+ */
+function explainMissingTenant(err: unknown): unknown {
+  if (!(err instanceof UnauthorizedError) || err.status !== 401 || !/^\s*no org id\b/i.test(err.detail ?? '')) return err;
+  return new ConfigurationError(
+    `The Tempo at ${err.url} keeps traces per tenant and was sent none: set "traceLens.backend.tenant" (sent as X-Scope-OrgID) or run "Trace Lens: Configure Backend".`,
+    { cause: err, detail: err.detail?.trim() },
+  );
 }
 
 /** Tempo's `/api/search` answer into summaries; ids come with leading zeros stripped and are padded back. */

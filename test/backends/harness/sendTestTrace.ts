@@ -1,5 +1,5 @@
 // Sends the canonical test trace to a real backend through the real
-// OpenTelemetry Node SDK (OTLP/HTTP for Tempo and Jaeger, the Zipkin exporter
+// OpenTelemetry Node SDK (OTLP/HTTP for Jaeger, the Zipkin exporter
 // for Zipkin) and returns what was sent, so contract tests can compare a
 // backend's answer with the truth. Every call makes a new trace (fresh ids).
 import { SpanKind, SpanStatusCode, trace, ROOT_CONTEXT, type Attributes, type AttributeValue, type HrTime, type Link } from '@opentelemetry/api';
@@ -66,7 +66,7 @@ export interface SendTarget {
   otlpHttpUrl?: string;
   /** Zipkin's `POST /api/v2/spans` URL. Used when otlpHttpUrl is absent. */
   zipkinIngestUrl?: string;
-  /** Extra request headers, e.g. `X-Scope-OrgID` for a multi-tenant Tempo. */
+  /** Extra request headers, e.g. a tenant or an authentication header. */
   headers?: Record<string, string>;
   /** OTLP encoding; JSON by default. */
   otlpEncoding?: 'json' | 'protobuf';

@@ -1,5 +1,6 @@
-// Starts the real Tempo, Jaeger and Zipkin servers on loopback for the
-// contract tests. Binaries come from scripts/backends/ensure-servers.sh (which
+// Starts the real Jaeger and Zipkin servers on loopback for the contract tests
+// (Tempo is never run: its client is tested against documented answers replayed by
+// tempoReplay.ts). Binaries come from scripts/backends/ensure-servers.sh (which
 // builds them into a cache on a fresh machine); configs come from
 // scripts/backends/config/. A server that cannot be built or started throws an
 // Error naming the server, the command and the tail of its log.
@@ -9,13 +10,13 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-export type ServerName = 'tempo' | 'jaeger' | 'zipkin';
+export type ServerName = 'jaeger' | 'zipkin';
 
 export interface RunningServer {
   name: ServerName;
   version: string; // e.g. '2.12.0', '3.6.1'
   queryUrl: string; // base URL of the query API, e.g. http://127.0.0.1:37123
-  otlpHttpUrl?: string; // base URL of an OTLP/HTTP receiver (POST {otlpHttpUrl}/v1/traces): tempo, jaeger
+  otlpHttpUrl?: string; // base URL of an OTLP/HTTP receiver (POST {otlpHttpUrl}/v1/traces): jaeger
   zipkinIngestUrl?: string; // POST JSON spans here: zipkin (http://127.0.0.1:port/api/v2/spans)
   logFile: string;
   stop(): Promise<void>;
@@ -27,11 +28,11 @@ const configDir = path.join(repoRoot, 'scripts/backends/config');
 // Logs outlive stop() so a failed run can be inspected afterwards.
 const logDir = path.join(os.tmpdir(), 'trace-lens-server-logs');
 
-const allServers: readonly ServerName[] = ['tempo', 'jaeger', 'zipkin'];
+const allServers: readonly ServerName[] = ['jaeger', 'zipkin'];
 
 /**
- * Servers the backend suites should cover: `TRACE_LENS_BACKENDS=jaeger,zipkin`
- * narrows the set (e.g. where a server cannot be built); default is all three.
+ * Servers the backend suites should cover: `TRACE_LENS_BACKENDS=jaeger`
+ * narrows the set (e.g. where a server cannot be built); default is both.
  */
 export function requestedServers(): ServerName[] {
   const raw = process.env.TRACE_LENS_BACKENDS?.trim();
@@ -43,45 +44,14 @@ export function requestedServers(): ServerName[] {
   return names as ServerName[];
 }
 
-/** Starts a server by name with its default options (multitenancy off for Tempo). */
+/** Starts a server by name with its default options. */
 export function startNamedServer(name: ServerName): Promise<RunningServer> {
   switch (name) {
-    case 'tempo':
-      return startTempo();
     case 'jaeger':
       return startJaeger();
     case 'zipkin':
       return startZipkin();
   }
-}
-
-export function startTempo(options?: { multitenancy?: boolean }): Promise<RunningServer> {
-  return startServer('tempo', async (binary, dir) => {
-    const [httpPort, grpcPort, memberlistPort, otlpPort] = await freePorts(4);
-    const config = fillTemplate('tempo.yaml', {
-      MULTITENANCY: String(options?.multitenancy ?? false),
-      HTTP_PORT: String(httpPort),
-      GRPC_PORT: String(grpcPort),
-      MEMBERLIST_PORT: String(memberlistPort),
-      OTLP_HTTP_PORT: String(otlpPort),
-      DATA_DIR: path.join(dir, 'data'),
-      // Tempo 3 needs a Kafka-compatible broker even in monolithic mode; the
-      // harness does not start one yet (see scripts/backends/README.md).
-      KAFKA_ADDRESS: process.env.TRACE_LENS_TEMPO_KAFKA ?? '127.0.0.1:9092',
-    });
-    const configFile = path.join(dir, 'tempo.yaml');
-    writeFileSync(configFile, config);
-    const queryUrl = `http://127.0.0.1:${httpPort}`;
-    return {
-      command: binary,
-      args: [`-config.file=${configFile}`, '-target=all'],
-      queryUrl,
-      otlpHttpUrl: `http://127.0.0.1:${otlpPort}`,
-      readyUrl: `${queryUrl}/ready`,
-      // Tempo reports not-ready for its first 15-30 s while its rings settle.
-      readyTimeoutMs: 120_000,
-    };
-  });
 }
 
 export function startJaeger(): Promise<RunningServer> {
@@ -132,6 +102,127 @@ export function startZipkin(): Promise<RunningServer> {
       readyTimeoutMs: 90_000,
     };
   });
+}
+
+/** Spanmetrics histogram buckets (ms) of jaeger-spm.yaml: 0.5 ms to 60 s, each 10 % wider than the one below. */
+export function spmDurationBucketsMs(): number[] {
+  const out: number[] = [];
+  for (let v = 0.5; v < 60_000; v *= 1.1) out.push(Math.round(v * 10_000) / 10_000);
+  return out;
+}
+
+/** The widest bucket's upper/lower ratio minus one: histogram_quantile is within this of the true value. */
+export function spmBucketRelativeWidth(buckets: readonly number[] = spmDurationBucketsMs()): number {
+  let w = 0;
+  for (let i = 1; i < buckets.length; i++) w = Math.max(w, buckets[i] / buckets[i - 1] - 1);
+  return w;
+}
+
+export interface RunningPrometheus {
+  name: 'prometheus';
+  version: string;
+  /** Base URL of its HTTP API, e.g. http://127.0.0.1:39090 (`/api/v1/query`). */
+  queryUrl: string;
+  logFile: string;
+  stop(): Promise<void>;
+}
+
+/** Jaeger with Service Performance Monitoring: its spanmetrics exporter and the Prometheus scraping it. */
+export interface RunningJaegerSpm extends RunningServer {
+  prometheus: RunningPrometheus;
+  /** The connector's metrics as the prometheus exporter serves them (`{metricsUrl}/metrics`). */
+  metricsUrl: string;
+  bucketsMs: number[];
+}
+
+/**
+ * Debian's Prometheus (`apt-get install prometheus`) as a plain binary: a temp config
+ * scraping `scrapeTargets` (host:port) every second, storage in its temp dir, the API on
+ * a loopback port (`port`, or a free one). The Debian service is never started.
+ */
+export function startPrometheus(options: { scrapeTargets: string[]; port?: number }): Promise<RunningPrometheus> {
+  const ensure = async (): Promise<EnsuredServer> => {
+    const binary = '/usr/bin/prometheus';
+    if (!existsSync(binary)) throw new Error('prometheus: /usr/bin/prometheus is missing: apt-get install -y prometheus');
+    const out = await new Promise<string>((resolve) => {
+      const child = spawn(binary, ['--version'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let text = '';
+      child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (text += d.toString()));
+      child.on('close', () => resolve(text));
+      child.on('error', () => resolve(''));
+    });
+    return { binary, version: /version (\S+)/.exec(out)?.[1] ?? 'unknown' };
+  };
+  return startServer(
+    'prometheus',
+    async (binary, dir) => {
+      const port = options.port ?? (await freePorts(1))[0];
+      const configFile = path.join(dir, 'prometheus.yml');
+      const targets = options.scrapeTargets.map((t) => `'${t}'`).join(', ');
+      writeFileSync(configFile, ['global:', '  scrape_interval: 1s', '  evaluation_interval: 1s', 'scrape_configs:', '  - job_name: spanmetrics', '    static_configs:', `      - targets: [${targets}]`, ''].join('\n'));
+      const queryUrl = `http://127.0.0.1:${port}`;
+      return {
+        command: binary,
+        args: [`--config.file=${configFile}`, `--storage.tsdb.path=${path.join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`],
+        queryUrl,
+        readyUrl: `${queryUrl}/-/ready`,
+        readyTimeoutMs: 60_000,
+      };
+    },
+    ensure,
+  );
+}
+
+/**
+ * Jaeger with jaeger-spm.yaml (spans to the memory store and the spanmetrics connector, its
+ * metrics to a prometheus exporter) and a Prometheus scraping that exporter, which
+ * jaeger_query reads for /api/metrics/*. stop() stops both.
+ */
+export async function startJaegerWithSpm(): Promise<RunningJaegerSpm> {
+  const [promPort, metricsPort] = await freePorts(2);
+  const bucketsMs = spmDurationBucketsMs();
+  const jaeger = await startServer('jaeger', async (binary, dir) => {
+    const [httpPort, grpcPort, otlpPort] = await freePorts(3);
+    const configFile = path.join(dir, 'jaeger-spm.yaml');
+    writeFileSync(
+      configFile,
+      fillTemplate('jaeger-spm.yaml', {
+        QUERY_HTTP_PORT: String(httpPort),
+        QUERY_GRPC_PORT: String(grpcPort),
+        OTLP_HTTP_PORT: String(otlpPort),
+        PROMETHEUS_PORT: String(promPort),
+        METRICS_PORT: String(metricsPort),
+        // Go durations: a bare number would be read as nanoseconds.
+        DURATION_BUCKETS: bucketsMs.map((b) => `${b}ms`).join(', '),
+      }),
+    );
+    const queryUrl = `http://127.0.0.1:${httpPort}`;
+    return {
+      command: binary,
+      args: [`--config=${configFile}`],
+      queryUrl,
+      otlpHttpUrl: `http://127.0.0.1:${otlpPort}`,
+      readyUrl: `${queryUrl}/api/services`,
+      readyTimeoutMs: 60_000,
+    };
+  });
+  let prometheus: RunningPrometheus;
+  try {
+    prometheus = await startPrometheus({ scrapeTargets: [`127.0.0.1:${metricsPort}`], port: promPort });
+  } catch (err) {
+    await jaeger.stop();
+    throw err;
+  }
+  return {
+    ...jaeger,
+    prometheus,
+    metricsUrl: `http://127.0.0.1:${metricsPort}`,
+    bucketsMs,
+    stop: async () => {
+      await Promise.all([jaeger.stop(), prometheus.stop()]);
+    },
+  };
 }
 
 interface LaunchPlan {
@@ -236,11 +327,12 @@ const watchdog = [
   'exit $status',
 ].join('\n');
 
-async function startServer(
-  name: ServerName,
+async function startServer<N extends ServerName | 'prometheus'>(
+  name: N,
   plan: (binary: string, dir: string) => Promise<LaunchPlan>,
-): Promise<RunningServer> {
-  const { version, binary } = await ensureServer(name);
+  ensure: () => Promise<EnsuredServer> = () => ensureServer(name as ServerName),
+): Promise<Omit<RunningServer, 'name'> & { name: N }> {
+  const { version, binary } = await ensure();
   const dir = mkdtempSync(path.join(os.tmpdir(), `trace-lens-${name}-`));
   mkdirSync(logDir, { recursive: true });
   const logFile = path.join(logDir, `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}.log`);

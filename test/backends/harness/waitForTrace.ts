@@ -1,6 +1,5 @@
 // Waits until a backend answers a trace by id with all of its spans: ingestion
-// is asynchronous everywhere (Tempo takes seconds), so tests poll instead of
-// sleeping a fixed time.
+// is asynchronous, so tests poll instead of sleeping a fixed time.
 import type { RunningServer } from './servers';
 
 export interface FetchedTrace {
@@ -13,8 +12,6 @@ export interface FetchedTrace {
 /** The by-id URL each backend is polled on (raw HTTP, no client code under test). */
 export function traceByIdUrl(server: RunningServer, traceId: string): string {
   switch (server.name) {
-    case 'tempo':
-      return `${server.queryUrl}/api/v2/traces/${traceId}`;
     case 'jaeger':
       return `${server.queryUrl}/api/v3/traces/${traceId}`;
     case 'zipkin':
@@ -26,8 +23,7 @@ export function traceByIdUrl(server: RunningServer, traceId: string): string {
 export function countSpans(server: RunningServer, body: string): number {
   const json: unknown = JSON.parse(body);
   if (server.name === 'zipkin') return Array.isArray(json) ? json.length : 0;
-  const root = json as { trace?: OtlpTrace; result?: OtlpTrace };
-  const otlp = server.name === 'tempo' ? root.trace : root.result;
+  const otlp = (json as { result?: OtlpTrace }).result;
   let count = 0;
   for (const rs of otlp?.resourceSpans ?? []) {
     for (const ss of rs.scopeSpans ?? []) count += ss.spans?.length ?? 0;

@@ -1,0 +1,120 @@
+import * as assert from 'node:assert/strict';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { startTempoReplay, type TempoReplay } from '../backends/harness/tempoReplay';
+
+// Latency lenses from Tempo's TraceQL metrics, with the extension pointed at a multi-tenant Tempo as
+// Grafana documents its HTTP API: the replay of test/fixtures/backends/tempo-documented (no Tempo is
+// run; Tempo is AGPL-licensed and never built or downloaded here). Its quantile_over_time series carry
+// code.* labels naming functions of test/workspaces/basic/latency/latencyOrders.ts.
+const EXTENSION_ID = 'trace-lens.trace-lens';
+const TENANT = 'team-a';
+
+function workspaceFile(...segments: string[]): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the suite runs in test/workspaces/basic');
+  return vscode.Uri.file(path.join(folder.uri.fsPath, ...segments));
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+/** 0-based line of the first line containing `needle`. */
+function lineOf(doc: vscode.TextDocument, needle: string): number {
+  for (let i = 0; i < doc.lineCount; i++) if (doc.lineAt(i).text.includes(needle)) return i;
+  throw new Error(`"${needle}" not in ${doc.uri.fsPath}`);
+}
+
+async function lensOnLine(uri: vscode.Uri, line: number): Promise<vscode.CodeLens | undefined> {
+  const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100)) ?? [];
+  return lenses.find((l) => l.command?.command === 'traceLens.showFunctionTraces' && l.range.start.line === line);
+}
+
+async function traceLensHover(uri: vscode.Uri, position: vscode.Position): Promise<string | undefined> {
+  const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position)) ?? [];
+  for (const h of hovers) {
+    for (const c of h.contents) {
+      const value = typeof c === 'string' ? c : 'value' in c ? c.value : '';
+      if (value.includes('**Trace Lens**')) return value;
+    }
+  }
+  return undefined;
+}
+
+async function setGlobal(key: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('traceLens').update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+describe('latency lenses from Tempo TraceQL metrics (documented API, replayed)', function () {
+  this.timeout(120_000);
+  let replay: TempoReplay;
+  let orders: vscode.TextDocument;
+
+  before(async () => {
+    await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
+    // The fixtures' times moved to just before now, so they fall in the default one-hour lookback.
+    replay = await startTempoReplay({ tenant: TENANT, shiftTo: Date.now() });
+    orders = await vscode.workspace.openTextDocument(workspaceFile('latency', 'latencyOrders.ts'));
+    await vscode.window.showTextDocument(orders);
+    await setGlobal('backend.tenant', TENANT);
+    await setGlobal('backend.url', replay.url);
+    await setGlobal('backend.type', 'tempo');
+  });
+
+  after(async () => {
+    await setGlobal('backend.type', undefined);
+    await setGlobal('backend.url', undefined);
+    await setGlobal('backend.tenant', undefined);
+    await replay?.close();
+  });
+
+  it('shows the quantile_over_time figures above the function, marked approximate', async () => {
+    const place = lineOf(orders, 'export async function placeOrder');
+    // The lens sits on the spans' line until the TypeScript symbols arrive, then on the declaration.
+    const lens = await waitFor('the placeOrder lens from Tempo', () => lensOnLine(orders.uri, place), 90_000);
+    // p50 0.0671 s, p95 0.121 s, p99 0.1318 s of the latest interval; 70 + 60 calls, 2 + 2 errors; "~": approximate.
+    assert.match(lens.command?.title ?? '', /^p50 ~67\.1 ms · p95 ~121 ms · p99 ~132 ms · (last 1h · )?130 calls · 3\.1% errors$/);
+    const charge = await waitFor('the chargeCard lens', () => lensOnLine(orders.uri, lineOf(orders, 'export async function chargeCard')), 45_000);
+    assert.match(charge.command?.title ?? '', /^p50 ~41\.2 ms · p95 ~83\.8 ms · p99 ~99\.1 ms · (last 1h · )?130 calls · 6\.9% errors$/);
+    assert.equal(await lensOnLine(orders.uri, lineOf(orders, 'export function cancelOrder')), undefined, 'no lens above a function without data');
+  });
+
+  it('says in the hover that the figures are approximate server quantiles', async () => {
+    const place = lineOf(orders, 'export async function placeOrder');
+    const md = await waitFor('the placeOrder hover', () => traceLensHover(orders.uri, new vscode.Position(place, 24)), 45_000);
+    assert.match(md, /placeOrder · last 1h/);
+    assert.match(md, /approximate \(server quantiles\)|Tempo TraceQL metrics, power-of-two buckets \(approximate\)/);
+    assert.match(md, /\| p50 \| ~?67\.1 ms \|/);
+    assert.match(md, /\| calls \| 130 \|/);
+    assert.match(md, /\| errors \| 3\.1% \(4\) \|/);
+  });
+
+  it('shows exact figures from sampled traces where the server has none', async () => {
+    // reserveStock is only in the sampled (PARTIAL) trace, not in the metrics: three spans, one failed.
+    const lens = await waitFor('the reserveStock lens', () => lensOnLine(orders.uri, lineOf(orders, 'export async function reserveStock')), 45_000);
+    const title = lens.command?.title ?? '';
+    assert.match(title, /^p50 [\d.]+ ms · /);
+    assert.match(title, /\b3 calls\b.* · 33% errors/);
+    assert.ok(!title.includes('~'), `exact, not approximate: "${title}"`);
+  });
+
+  it('reports the server quantiles on refresh and sent the tenant with every query', async () => {
+    const summary = await vscode.commands.executeCommand<{ origin: string; sampled?: string; locations: number }>('traceLens.refresh');
+    assert.ok(summary, 'the refresh ran');
+    assert.equal(summary.origin, `Tempo at ${replay.url}`);
+    // Server-computed figures for the three locations of the metrics answer, said to be approximate.
+    assert.match(summary.sampled ?? '', /^server (quantiles|figures) for 3 location\(s\)[^;]*approximate/);
+    const metrics = replay.requests.filter((r) => r.pathname === '/api/metrics/query_range');
+    assert.ok(metrics.some((r) => r.query.q.includes('| quantile_over_time(duration, .5, .95, .99) by (')), 'the quantiles were asked for');
+    assert.ok(metrics.every((r) => /^\d{10}$/.test(r.query.start) && /^\d{10}$/.test(r.query.end)), 'start and end in seconds');
+    const queries = replay.requests.filter((r) => r.pathname !== '/ready' && r.pathname !== '/api/status/buildinfo');
+    assert.deepEqual(queries.filter((r) => r.tenant !== TENANT || r.status !== 200).map((r) => `${r.status} ${r.path} tenant=${r.tenant}`), []);
+  });
+});
