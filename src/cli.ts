@@ -5,6 +5,7 @@
  */
 import { processIo, UsageError, type CliIo } from './cli/cliIo';
 import { COMMANDS } from './cli/commands';
+import { escapeControlCharacters, terminalText } from './core/text/terminalText';
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -28,7 +29,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    io.stderr(`trace-lens: unknown command "${name}"\n\n${help()}`);
+    io.stderr(terminalText`trace-lens: unknown command "${name}"\n\n` + help());
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -39,10 +40,12 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     return await command.run(rest, io);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr(`trace-lens ${name}: ${e.message}\nUsage: ${command.usage}\n`);
+      // Usage messages quote arguments, which may hold anything.
+      io.stderr(terminalText`trace-lens ${name}: ${e.message}\nUsage: ` + `${command.usage}\n`);
       return 2;
     }
-    io.stderr(`trace-lens ${name}: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    // An unexpected error's message may quote input (a file's content, a span name): its lines are ours, the rest is escaped.
+    io.stderr(`trace-lens ${name}: ${escapeControlCharacters(e instanceof Error ? e.stack ?? e.message : String(e), { keepLayout: true })}\n`);
     return 2;
   }
 }
@@ -54,7 +57,7 @@ if (typeof require !== 'undefined' && typeof module !== 'undefined' && require.m
       process.exitCode = code;
     },
     (e: unknown) => {
-      process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+      process.stderr.write(`${escapeControlCharacters(e instanceof Error ? e.stack ?? e.message : String(e), { keepLayout: true })}\n`);
       process.exitCode = 2;
     },
   );

@@ -1,18 +1,28 @@
 /**
  * Expands CLI paths into source files: directories recursively, skipping node_modules and .git,
  * and honouring .gitignore files in a simple way (globs, `**`, trailing `/`, leading `/`;
- * negations are not supported and are ignored).
+ * negations are not supported and are ignored). A symlink is followed only when its target stays
+ * inside the directory given on the command line: a checkout must not make the lint read
+ * `~/.ssh` or loop forever.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isIgnored, parseGitignore, type IgnoreRule } from '../core/files/gitignore';
 import { languageForPath } from '../core/lint/languages';
+import { isPathInside } from '../core/source/workspaceContainment';
+import { readFileCapped } from './inputFiles';
 
 const ALWAYS_SKIPPED = new Set(['node_modules', '.git', '.hg', '.svn']);
+/** Real .gitignore files are a few KiB; a larger one (or /dev/zero behind a symlink) is not read. */
+const MAX_GITIGNORE_BYTES = 1024 * 1024;
 
 function readIgnore(dir: string): IgnoreRule[] {
+  const file = path.join(dir, '.gitignore');
   try {
-    return parseGitignore(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8'), dir);
+    // Git itself does not follow a symlinked .gitignore; neither does this.
+    if (!fs.lstatSync(file).isFile()) return [];
+    const read = readFileCapped(file, MAX_GITIGNORE_BYTES);
+    return read.ok ? parseGitignore(read.bytes.toString('utf8'), dir) : [];
   } catch {
     return [];
   }
@@ -56,26 +66,66 @@ export function collectSourceFiles(paths: readonly string[], cwd: string): WalkR
       if (languageForPath(abs)) files.add(abs);
       continue;
     }
-    walk(abs, [...ancestorRules(abs)], files);
+    if (!stat.isDirectory()) continue;
+    const root = fs.realpathSync(abs);
+    const w: Walk = { root, visited: new Set([root]), out: files, linkedDirs: [] };
+    walk({ dir: abs, real: root }, w, [...ancestorRules(abs)]);
+    // Linked directories last, so a directory reached both ways is listed under its own path.
+    for (let next = w.linkedDirs.shift(); next; next = w.linkedDirs.shift()) {
+      if (w.visited.has(next.real)) continue;
+      w.visited.add(next.real);
+      walk(next, w, next.rules);
+    }
   }
   return { files: [...files].sort(), missing };
 }
 
-function walk(dir: string, inherited: IgnoreRule[], out: Set<string>): void {
-  const rules = [...inherited, ...readIgnore(dir)];
+interface Walk {
+  /** Real path of the directory named on the command line: nothing outside it is read. */
+  root: string;
+  /** Real paths of the directories walked, so a symlink back up does not loop. */
+  visited: Set<string>;
+  out: Set<string>;
+  /** Symlinked directories inside the root, walked after the real tree. */
+  linkedDirs: Array<{ dir: string; real: string; rules: IgnoreRule[] }>;
+}
+
+/** What a directory entry is, following a symlink only when its real target is inside the root. */
+function entryKind(e: fs.Dirent, abs: string, real: string, w: Walk): { kind: 'dir' | 'linkedDir' | 'file'; real: string } | undefined {
+  if (e.isDirectory()) return { kind: 'dir', real };
+  if (e.isFile()) return { kind: 'file', real };
+  if (!e.isSymbolicLink()) return undefined;
+  try {
+    const target = fs.realpathSync(abs);
+    if (!isPathInside(target, w.root)) return undefined;
+    const stat = fs.statSync(target);
+    return stat.isDirectory() ? { kind: 'linkedDir', real: target } : stat.isFile() ? { kind: 'file', real: target } : undefined;
+  } catch {
+    return undefined; // dangling link
+  }
+}
+
+function walk(dir: { dir: string; real: string }, w: Walk, inherited: IgnoreRule[]): void {
+  const rules = [...inherited, ...readIgnore(dir.dir)];
   let entries: fs.Dirent[];
   try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
+    entries = fs.readdirSync(dir.dir, { withFileTypes: true });
   } catch {
     return;
   }
   for (const e of entries) {
-    const abs = path.join(dir, e.name);
-    if (e.isDirectory()) {
-      if (ALWAYS_SKIPPED.has(e.name) || isIgnored(abs, true, rules)) continue;
-      walk(abs, rules, out);
-    } else if (e.isFile() && languageForPath(abs) && !isIgnored(abs, false, rules)) {
-      out.add(abs);
+    const abs = path.join(dir.dir, e.name);
+    const entry = entryKind(e, abs, path.join(dir.real, e.name), w);
+    if (entry?.kind === 'dir' || entry?.kind === 'linkedDir') {
+      if (ALWAYS_SKIPPED.has(e.name) || isIgnored(abs, true, rules) || w.visited.has(entry.real)) continue;
+      if (entry.kind === 'linkedDir') {
+        w.linkedDirs.push({ dir: abs, real: entry.real, rules });
+        continue;
+      }
+      w.visited.add(entry.real);
+      walk({ dir: abs, real: entry.real }, w, rules);
+    } else if (entry?.kind === 'file' && languageForPath(abs) && !isIgnored(abs, false, rules)) {
+      w.out.add(abs);
     }
   }
 }

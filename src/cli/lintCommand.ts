@@ -1,13 +1,15 @@
 /** `trace-lens lint [paths...] [--format text|json|sarif]`: the source lint for CI. */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { formatByteSize } from '../core/files/byteSize';
 import type { SeveritySetting, SourceFinding } from '../core/lint/findings';
 import { languageForPath } from '../core/lint/languages';
 import { isRuleId } from '../core/lint/ruleCatalogue';
 import { SourceLinter } from '../core/lint/sourceLinter';
+import { terminalText } from '../core/text/terminalText';
 import { UsageError, type CliIo } from './cliIo';
 import type { CliCommand } from './commands';
 import { collectSourceFiles } from './fileWalker';
+import { DEFAULT_MAX_SOURCE_FILE_BYTES, MAX_FILE_SIZE_FLAG, parseMaxFileSize, readFileCapped, reportTooLarge } from './inputFiles';
 import { toSarif, type FileFinding } from './sarif';
 
 type Format = 'text' | 'json' | 'sarif';
@@ -17,12 +19,13 @@ interface LintArgs {
   format: Format;
   wasmDir?: string;
   rules: Record<string, SeveritySetting>;
+  maxFileBytes: number;
 }
 
 const SEVERITIES = new Set(['error', 'warning', 'info', 'hint', 'off']);
 
 function parseArgs(args: readonly string[]): LintArgs {
-  const out: LintArgs = { paths: [], format: 'text', rules: {} };
+  const out: LintArgs = { paths: [], format: 'text', rules: {}, maxFileBytes: DEFAULT_MAX_SOURCE_FILE_BYTES };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -41,6 +44,9 @@ function parseArgs(args: readonly string[]): LintArgs {
       }
       case '--wasm-dir':
         out.wasmDir = value();
+        break;
+      case MAX_FILE_SIZE_FLAG:
+        out.maxFileBytes = parseMaxFileSize(value());
         break;
       case '--rule': {
         // --rule SN011=off
@@ -65,8 +71,9 @@ function toFileFinding(file: string, f: SourceFinding): FileFinding {
   };
 }
 
+/** File names and messages quote the linted source (string literals, attribute keys): escaped for the terminal. */
 function formatText(findings: readonly FileFinding[], fileCount: number): string {
-  const lines = findings.map((f) => `${f.file}:${f.line}:${f.column}  ${f.severity.padEnd(7)} ${f.ruleId}  ${f.message}`);
+  const lines = findings.map((f) => terminalText`${f.file}:${f.line}:${f.column}  ${f.severity.padEnd(7)} ${f.ruleId}  ${f.message}`);
   const errors = findings.filter((f) => f.severity === 'error').length;
   const summary = findings.length === 0
     ? `No problems in ${fileCount} file${fileCount === 1 ? '' : 's'}.`
@@ -77,21 +84,28 @@ function formatText(findings: readonly FileFinding[], fileCount: number): string
 export async function runLint(args: readonly string[], io: CliIo): Promise<number> {
   const opts = parseArgs(args);
   const { files, missing } = collectSourceFiles(opts.paths, io.cwd);
-  for (const m of missing) io.stderr(`trace-lens: ${m}: no such file or directory\n`);
+  for (const m of missing) io.stderr(terminalText`trace-lens: ${m}: no such file or directory\n`);
   if (missing.length > 0 && files.length === 0) return 2;
   const linter = new SourceLinter({ wasmDir: opts.wasmDir });
   const all: FileFinding[] = [];
   let failures = 0;
+  let skipped = 0;
   for (const abs of files) {
     const language = languageForPath(abs);
     if (!language) continue;
     const rel = path.relative(io.cwd, abs).split(path.sep).join('/') || path.basename(abs);
     try {
-      const text = fs.readFileSync(abs, 'utf8');
-      for (const f of await linter.lint(text, language, { rules: opts.rules })) all.push(toFileFinding(rel, f));
+      const read = readFileCapped(abs, opts.maxFileBytes);
+      if (!read.ok) {
+        // Generated or minified code, or a hostile file: not worth linting, and not a failure.
+        reportTooLarge(io, rel, read, opts.maxFileBytes);
+        skipped++;
+        continue;
+      }
+      for (const f of await linter.lint(read.bytes.toString('utf8'), language, { rules: opts.rules })) all.push(toFileFinding(rel, f));
     } catch (e) {
       failures++;
-      io.stderr(`trace-lens: ${rel}: ${e instanceof Error ? e.message : String(e)}\n`);
+      io.stderr(terminalText`trace-lens: ${rel}: ${e instanceof Error ? e.message : String(e)}\n`);
     }
   }
   switch (opts.format) {
@@ -102,7 +116,7 @@ export async function runLint(args: readonly string[], io: CliIo): Promise<numbe
       io.stdout(`${JSON.stringify(toSarif(all), null, 2)}\n`);
       break;
     default:
-      io.stdout(formatText(all, files.length));
+      io.stdout(formatText(all, files.length - skipped));
   }
   if (all.some((f) => f.severity === 'error')) return 1;
   return failures > 0 ? 2 : 0;
@@ -111,6 +125,6 @@ export async function runLint(args: readonly string[], io: CliIo): Promise<numbe
 export const lintCommand: CliCommand = {
   name: 'lint',
   summary: 'Lint OpenTelemetry instrumentation: span-name cardinality and sensitive data',
-  usage: 'trace-lens lint [paths...] [--format text|json|sarif] [--rule RULE=severity|off] [--wasm-dir DIR]',
+  usage: `trace-lens lint [paths...] [--format text|json|sarif] [--rule RULE=severity|off] [--wasm-dir DIR] [${MAX_FILE_SIZE_FLAG} SIZE (default ${formatByteSize(DEFAULT_MAX_SOURCE_FILE_BYTES)})]`,
   run: runLint,
 };

@@ -78,6 +78,9 @@ async function buildReport(deps: ExplainDependencies, document: vscode.TextDocum
   if (summary.sampled) out.push(`- Sampled: ${summary.sampled}`);
   if (summary.lastError) out.push(`- The last refresh failed (${summary.lastError}): the figures shown are from the last one that worked.`);
   out.push(`- Workspace index: ${sourceMapping.indexedFiles} file(s); \`traceLens.pathMappings\`: ${mappingCount() === 1 ? '1 entry' : `${mappingCount()} entries`}${sourceMapping.pathMappingsProblem ? ` — ignored: ${sourceMapping.pathMappingsProblem}` : ''}`);
+  for (const r of await sourceMapping.refusedMappings()) {
+    out.push(`- **Refused** \`traceLens.pathMappings\` entry \`${r.mapping.from}\` → \`${r.mapping.to}\`: ${r.reason}.`);
+  }
   out.push('');
   if (summary.locations === 0) {
     out.push(...emptyStateHelp(deps), '');

@@ -1,19 +1,7 @@
 import * as vscode from 'vscode';
+import type { FileArgument } from '../core/commands/commandArguments';
 import { parseTraceIdInput, type TraceReference } from '../core/model/traceIdInput';
 import type { WaterfallController } from '../webviews/waterfall/waterfallController';
-
-function referenceFromArgument(arg: unknown): TraceReference | undefined {
-  if (typeof arg === 'string') {
-    const parsed = parseTraceIdInput(arg);
-    return parsed.ok ? parsed.reference : undefined;
-  }
-  if (arg && typeof arg === 'object' && typeof (arg as { traceId?: unknown }).traceId === 'string') {
-    const parsed = parseTraceIdInput((arg as { traceId: string }).traceId);
-    const spanId = (arg as { spanId?: unknown }).spanId;
-    return parsed.ok ? { traceId: parsed.reference.traceId, spanId: typeof spanId === 'string' ? spanId : parsed.reference.spanId } : undefined;
-  }
-  return undefined;
-}
 
 /**
  * Asks for a trace id and validates while typing. (Not prefilled from the clipboard: in VS Code for the
@@ -35,19 +23,26 @@ async function askForTraceReference(): Promise<TraceReference | undefined> {
   return parsed.ok ? parsed.reference : undefined;
 }
 
-/** `traceLens.openTraceById`: from the palette, or with a trace id argument from links, lenses and hovers. */
-export async function openTraceById(waterfall: WaterfallController, arg?: unknown): Promise<void> {
-  const reference = referenceFromArgument(arg) ?? (arg === undefined ? await askForTraceReference() : undefined);
-  if (!reference) {
-    if (arg !== undefined) void vscode.window.showErrorMessage(`Trace Lens: "${String(arg).slice(0, 100)}" is not a trace id.`);
-    return;
+/**
+ * `traceLens.openTraceById`: from the palette (asks), or with a trace reference from links, lenses and
+ * hovers (validated by the command registry).
+ */
+export async function openTraceById(waterfall: WaterfallController, reference?: TraceReference): Promise<void> {
+  reference ??= await askForTraceReference();
+  if (reference) await waterfall.openFromBackend(reference);
+}
+
+function uriOf(file: FileArgument): vscode.Uri {
+  switch (file.kind) {
+    case 'uri': return file.uri instanceof vscode.Uri ? file.uri : vscode.Uri.from(file.uri);
+    case 'uriText': return vscode.Uri.parse(file.text, true);
+    case 'path': return vscode.Uri.file(file.path);
   }
-  await waterfall.openFromBackend(reference);
 }
 
 /** `traceLens.openTraceFile`: Jaeger JSON, OTLP JSON (also one object a line), Tempo JSON or Zipkin JSON. */
-export async function openTraceFile(waterfall: WaterfallController, arg?: unknown): Promise<void> {
-  let uri = arg instanceof vscode.Uri ? arg : undefined;
+export async function openTraceFile(waterfall: WaterfallController, file?: FileArgument): Promise<void> {
+  let uri = file ? uriOf(file) : undefined;
   if (!uri) {
     const picked = await vscode.window.showOpenDialog({
       title: 'Open a trace file',

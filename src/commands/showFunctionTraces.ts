@@ -18,16 +18,6 @@ interface TraceItem extends vscode.QuickPickItem {
 const SEARCH_LIMIT = 20;
 const MAX_LOCATIONS_PICKED = 200;
 
-/** Arguments arrive from lenses, hovers (JSON in a command URI) or nowhere (the palette): validate them. */
-function parseArgs(arg: unknown): ShowFunctionTracesArgs | undefined {
-  if (!arg || typeof arg !== 'object') return undefined;
-  const a = arg as Partial<ShowFunctionTracesArgs>;
-  if (typeof a.locationKey !== 'string') return undefined;
-  const location: CodeLocationKey = a.location && typeof a.location === 'object' ? a.location : {};
-  const traceIds = Array.isArray(a.traceIds) ? a.traceIds.filter((t): t is string => typeof t === 'string').slice(0, 50) : [];
-  return { locationKey: a.locationKey, location, traceIds };
-}
-
 function exemplarItem(e: Exemplar, tag?: string): TraceItem {
   const when = new Date(e.startTimeMs);
   const item: TraceItem = {
@@ -43,10 +33,11 @@ function exemplarItem(e: Exemplar, tag?: string): TraceItem {
 /**
  * `traceLens.showFunctionTraces`: the example traces of one function (the slowest few and the latest
  * failure, as the statistics kept them; else found by searching the backend for the function's
- * `code.*` attributes or span name), picked in a quick pick and opened in the waterfall.
+ * `code.*` attributes or span name), picked in a quick pick and opened in the waterfall. Arguments come
+ * from lenses and hovers (validated by the command registry), or none from the palette: then it asks.
  */
-export async function showFunctionTraces(stats: StatsController, backends: BackendController, log: vscode.LogOutputChannel, arg?: unknown): Promise<string | undefined> {
-  let args = parseArgs(arg);
+export async function showFunctionTraces(stats: StatsController, backends: BackendController, log: vscode.LogOutputChannel, given?: ShowFunctionTracesArgs): Promise<string | undefined> {
+  let args = given;
   if (!args) {
     args = await pickLocation(stats);
     if (!args) return undefined;

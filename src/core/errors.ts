@@ -3,6 +3,7 @@
  * and what to do, so the UI can show it as is; `message` may carry more detail
  * for the log.
  */
+import { formatByteSize } from './files/byteSize';
 
 export interface TraceLensErrorOptions {
   cause?: unknown;
@@ -101,16 +102,18 @@ export class TraceNotFoundError extends TraceLensError {
 }
 
 export class TraceTooLargeError extends TraceLensError {
-  constructor(what: string, options: TraceLensErrorOptions = {}) {
-    super(`${what} Open a smaller time range, or raise the server's limit if you operate it.`, options);
+  constructor(what: string, options: TraceLensErrorOptions & { advice?: string } = {}) {
+    super(`${what} ${options.advice ?? "Open a smaller time range, or raise the server's limit if you operate it."}`, options);
   }
 }
 
-/** The HTTP layer stopped reading a body past its size cap. */
+/** The HTTP layer stopped reading a body past its size cap (`traceLens.backend.maxResponseMB`). */
 export class ResponseTooLargeError extends TraceTooLargeError {
   readonly limitBytes: number;
   constructor(url: string, limitBytes: number) {
-    super(`The answer from ${url} is larger than ${Math.round(limitBytes / 1048576)} MB, so Trace Lens stopped reading it.`);
+    super(`The answer from ${url} is larger than ${formatByteSize(limitBytes)}, so Trace Lens stopped reading it.`, {
+      advice: 'Raise "traceLens.backend.maxResponseMB" if the trace really is that large, or open a smaller time range.',
+    });
     this.limitBytes = limitBytes;
   }
 }

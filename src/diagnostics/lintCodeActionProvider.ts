@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
 import type { QuickFix } from '../core/lint/findings';
+import type { CommandId } from '../core/commands/commandArguments';
 import { toRange, type LintDiagnosticStore } from './lintDiagnostics';
 
 /** Internal command behind "Add '<key>' to traceLens.lint.allowedKeys" (not in the palette). */
-export const ALLOW_KEY_COMMAND = 'traceLens.lint.allowKey';
+export const ALLOW_KEY_COMMAND = 'traceLens.lint.allowKey' satisfies CommandId;
 
 /** Turns the engine's fixes into quick fixes: the rule fix (preferred), allow-listing a key, the suppression comment. */
 export class LintCodeActionProvider implements vscode.CodeActionProvider {

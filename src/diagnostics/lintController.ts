@@ -4,6 +4,7 @@ import type { SourceFinding } from '../core/lint/findings';
 import { languageForPath, languageForVscodeId, type LanguageId } from '../core/lint/languages';
 import type { LintOptions } from '../core/lint/sourceLinter';
 import { SourceLinter } from '../core/lint/sourceLinter';
+import { registerCommand } from '../commands/commandRegistry';
 import { showError } from '../errors/errorPresenter';
 import type { ReceiverController } from '../receiver/receiverController';
 import { ALLOW_KEY_COMMAND, LintCodeActionProvider } from './lintCodeActionProvider';
@@ -86,8 +87,8 @@ export class LintController implements vscode.Disposable {
         new LintCodeActionProvider(this.store),
         LintCodeActionProvider.metadata,
       ),
-      vscode.commands.registerCommand('traceLens.lintWorkspace', () => this.lintWorkspaceCommand()),
-      vscode.commands.registerCommand(ALLOW_KEY_COMMAND, (key: unknown) => this.allowKeyCommand(key)),
+      registerCommand('traceLens.lintWorkspace', () => this.lintWorkspaceCommand(), deps.log),
+      registerCommand(ALLOW_KEY_COMMAND, (key) => this.allowKeyCommand(key), deps.log),
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.contentChanges.length > 0) this.schedule(e.document, TYPING_DEBOUNCE_MS);
@@ -303,8 +304,7 @@ export class LintController implements vscode.Disposable {
     });
   }
 
-  private async allowKeyCommand(key: unknown): Promise<void> {
-    if (typeof key !== 'string' || key.trim() === '') return;
+  private async allowKeyCommand(key: string): Promise<void> {
     try {
       const target = await allowKey(key);
       this.log.info(`Lint: "${key}" added to traceLens.lint.allowedKeys (${target === vscode.ConfigurationTarget.Workspace ? 'workspace' : 'user'} settings)`);

@@ -43,7 +43,8 @@ export class LiveFindingLocator {
     const key = uri.toString();
     if (texts.has(key)) return texts.get(key);
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
-    const text = open ? open.getText() : await readSourceFile(uri);
+    // Span data chose this path: read it only if it is really under a workspace folder (symlinks too).
+    const text = open ? open.getText() : (await this.sourceMapping.checkContained(uri.fsPath)).inside ? await readSourceFile(uri) : undefined;
     texts.set(key, text);
     return text;
   }

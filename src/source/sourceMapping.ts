@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
-import { SourcePathResolver, substituteWorkspaceFolders, type PathMapping, type PathResolution } from '../core/source/pathMapping';
+import { SourcePathResolver, substituteWorkspaceFolders, type PathMapping, type PathResolution, type RefusedMapping } from '../core/source/pathMapping';
+import { OutsideWorkspaceError } from '../core/source/sourceErrors';
+import { WorkspaceContainment, type ContainmentResult } from '../core/source/workspaceContainment';
 import { WorkspaceFileIndex } from '../core/source/workspaceFileIndex';
+import { quoteForMessage } from '../core/text/terminalText';
 
 const INDEX_GLOB = '**/*.{ts,mts,cts,tsx,js,mjs,cjs,jsx,py,go,java,cs,rb,rs,php,kt,scala,swift,c,cc,cpp,h,hpp}';
 const INDEX_EXCLUDE = '{**/node_modules/**,**/.git/**}';
@@ -17,6 +20,9 @@ export class SourceMapping implements vscode.Disposable {
   private building: Promise<WorkspaceFileIndex> | undefined;
   private resolverValue: SourcePathResolver | undefined;
   private mappingError: string | undefined;
+  private containmentValue: WorkspaceContainment | undefined;
+  /** Refused mappings already logged, so a setting is reported once, not on every resolution. */
+  private loggedRefusals = '';
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when a resolution may differ: files added or removed, mappings or folders changed. */
   readonly onDidChange = this.changed.event;
@@ -32,6 +38,7 @@ export class SourceMapping implements vscode.Disposable {
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.reset()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('traceLens.pathMappings')) this.update(() => this.resolverValue?.setMappings(this.mappings()));
+        if (e.affectsConfiguration('traceLens.pathMappings') && this.resolverValue) this.logRefusals(this.resolverValue);
       }),
       this.changed,
     );
@@ -40,7 +47,10 @@ export class SourceMapping implements vscode.Disposable {
   /** The resolver over the current workspace index (built on first call). */
   async resolver(): Promise<SourcePathResolver> {
     const index = await this.workspaceIndex();
-    if (!this.resolverValue || this.resolverValue.index !== index) this.resolverValue = new SourcePathResolver(index, this.mappings());
+    if (!this.resolverValue || this.resolverValue.index !== index) {
+      this.resolverValue = new SourcePathResolver(index, this.mappings());
+      this.logRefusals(this.resolverValue);
+    }
     return this.resolverValue;
   }
 
@@ -58,22 +68,46 @@ export class SourceMapping implements vscode.Disposable {
     return this.mappingError;
   }
 
+  /** `traceLens.pathMappings` entries refused because they lead outside the workspace. */
+  async refusedMappings(): Promise<RefusedMapping[]> {
+    return (await this.resolver()).refusedMappings();
+  }
+
+  /**
+   * Whether a resolved path may be opened or read: under a workspace folder once symlinks are
+   * resolved (a mapping is checked lexically when resolving; a symlink in the repository is caught here).
+   */
+  async checkContained(path: string): Promise<ContainmentResult> {
+    this.containmentValue ??= new WorkspaceContainment((vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath));
+    return this.containmentValue.check(path);
+  }
+
   get indexedFiles(): number {
     return this.index?.size ?? 0;
   }
 
   /**
    * Opens the workspace file a span or stack frame points at, at its line. Paths come from span data
-   * (untrusted): only files the workspace index holds are opened.
+   * and mappings from workspace settings (both untrusted): only a file under a workspace folder, after
+   * symlinks are resolved, is opened; anything else is refused with a warning that says why.
    */
   async openLocation(location: { file: string; line?: number; column?: number }): Promise<boolean> {
     const resolution = await this.resolve(location.file);
+    if (resolution.resolved === undefined && resolution.refusal !== undefined) {
+      this.refuse(new OutsideWorkspaceError(location.file, resolution.refusal));
+      return false;
+    }
     if (resolution.resolved === undefined) {
       const choice = await vscode.window.showWarningMessage(
-        `Trace Lens found no workspace file for "${location.file.slice(0, 200)}". Add a "traceLens.pathMappings" entry if the service runs from another directory (a container, CI).`,
+        `Trace Lens found no workspace file for ${quoteForMessage(location.file, 200)}. Add a "traceLens.pathMappings" entry if the service runs from another directory (a container, CI).`,
         'Open Settings',
       );
       if (choice) await vscode.commands.executeCommand('workbench.action.openSettings', 'traceLens.pathMappings');
+      return false;
+    }
+    const contained = await this.checkContained(resolution.resolved);
+    if (!contained.inside) {
+      this.refuse(new OutsideWorkspaceError(resolution.resolved, contained.reason));
       return false;
     }
     const line = Math.max(0, (location.line ?? 1) - 1);
@@ -81,6 +115,21 @@ export class SourceMapping implements vscode.Disposable {
     const position = new vscode.Position(line, column);
     await vscode.window.showTextDocument(vscode.Uri.file(resolution.resolved), { selection: new vscode.Range(position, position), preview: true });
     return true;
+  }
+
+  private refuse(err: OutsideWorkspaceError): void {
+    this.log.warn(err.userMessage);
+    void vscode.window.showWarningMessage(err.userMessage, 'Explain Source Mapping').then((choice) => {
+      if (choice) void vscode.commands.executeCommand('traceLens.explainSourceMapping');
+    });
+  }
+
+  private logRefusals(resolver: SourcePathResolver): void {
+    const refused = resolver.refusedMappings();
+    const key = JSON.stringify(refused);
+    if (key === this.loggedRefusals) return;
+    this.loggedRefusals = key;
+    for (const r of refused) this.log.warn(`Ignoring the "traceLens.pathMappings" entry "${r.mapping.from}" → "${r.mapping.to}": ${r.reason}.`);
   }
 
   dispose(): void {
@@ -93,6 +142,7 @@ export class SourceMapping implements vscode.Disposable {
   }
 
   private reset(): void {
+    this.containmentValue = undefined;
     this.index = undefined;
     this.building = undefined;
     this.resolverValue = undefined;

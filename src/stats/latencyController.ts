@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { DocumentInputsCache } from '../codelens/documentInputs';
 import { LatencyCodeLensProvider } from '../codelens/latencyCodeLensProvider';
+import { registerCommand } from '../commands/commandRegistry';
 import { EXPLAIN_SCHEME, ExplainDocumentProvider, explainSourceMapping } from '../commands/explainSourceMapping';
 import { withCancellableProgress } from '../commands/progress';
 import { showFunctionTraces } from '../commands/showFunctionTraces';
@@ -46,16 +47,16 @@ export class LatencyController implements vscode.Disposable {
       this.stats.onDidChange(() => this.lensProvider.refresh()),
       this.inputs.onDidChange(() => this.lensProvider.refresh()),
       vscode.workspace.registerTextDocumentContentProvider(EXPLAIN_SCHEME, this.explainProvider),
-      vscode.commands.registerCommand('traceLens.refresh', () => this.refreshCommand()),
-      vscode.commands.registerCommand('traceLens.showFunctionTraces', (arg?: unknown) => showFunctionTraces(this.stats, deps.backends, deps.log, arg)),
-      vscode.commands.registerCommand('traceLens.explainSourceMapping', async () => {
+      registerCommand('traceLens.refresh', () => this.refreshCommand(), deps.log),
+      registerCommand('traceLens.showFunctionTraces', (args) => showFunctionTraces(this.stats, deps.backends, deps.log, args), deps.log),
+      registerCommand('traceLens.explainSourceMapping', async () => {
         try {
           return await explainSourceMapping(explainDeps, this.explainProvider);
         } catch (err) {
           showError(err, deps.log, 'Explain Source Mapping');
           return undefined;
         }
-      }),
+      }, deps.log),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('traceLens.codeLens.enabled') || e.affectsConfiguration('traceLens.hover.enabled')) this.applyRegistrations();
       }),

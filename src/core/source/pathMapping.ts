@@ -2,6 +2,7 @@ import { InvalidPathMappingError } from './sourceErrors';
 import { joinLike, normalizeSourcePath, pathIdentity } from './sourcePath';
 import type { NormalizedPath } from './sourcePath';
 import type { SuffixCandidate, WorkspaceFileIndex } from './workspaceFileIndex';
+import { containingFolder } from './workspaceContainment';
 
 /** One `traceLens.pathMappings` entry: a path prefix in span data and the local folder it stands for. */
 export interface PathMapping {
@@ -26,12 +27,24 @@ export interface ExplainStep {
 export interface PathResolution {
   input: string;
   normalized: string;
-  /** The local file, as the workspace index spells it (or as a mapping produced it, for `unverifiedMapping`). */
+  /**
+   * The local file, as the workspace index spells it (or as a mapping produced it, for
+   * `unverifiedMapping`). Always under a workspace folder lexically; the editor still checks the real
+   * path (symlinks) before opening it.
+   */
   resolved?: string;
   rule?: PathRule;
   ambiguous: boolean;
   candidates: SuffixCandidate[];
   steps: ExplainStep[];
+  /** Set when a path mapping matched but was refused because it leads outside the workspace: why. */
+  refusal?: string;
+}
+
+/** A `traceLens.pathMappings` entry that is never applied, and why. */
+export interface RefusedMapping {
+  mapping: PathMapping;
+  reason: string;
 }
 
 /**
@@ -97,6 +110,19 @@ export class SourcePathResolver {
     this.cache.clear();
   }
 
+  /**
+   * Mappings whose target is not under a workspace folder: never applied, whoever wrote them (a
+   * repository's `.vscode/settings.json` must not turn span paths into paths to `~/.ssh`).
+   */
+  refusedMappings(): RefusedMapping[] {
+    const out: RefusedMapping[] = [];
+    for (const m of this.mappings) {
+      const reason = this.targetRefusal(m.source);
+      if (reason !== undefined) out.push({ mapping: m.source, reason });
+    }
+    return out;
+  }
+
   /** A version that changes whenever a resolution could change. */
   get version(): string {
     return `${this.index.version}:${this.mappings.length}`;
@@ -132,8 +158,24 @@ export class SourcePathResolver {
         steps.push({ rule: 'pathMapping', outcome: 'skipped', detail: `"${m.source.from}" is not a prefix` });
         continue;
       }
+      const refused = this.targetRefusal(m.source);
+      if (refused !== undefined) {
+        const detail = `"${m.source.from}" → "${m.source.to}" is refused: ${refused}`;
+        steps.push({ rule: 'pathMapping', outcome: 'rejected', detail });
+        res.refusal ??= `the path mapping ${detail}`;
+        continue;
+      }
       const mapped = joinLike(m.source.to, norm.segments.slice(m.from.segments.length));
+      if (containingFolder(mapped, this.index.folderPaths) === undefined) {
+        // `..` in the rest of the path can climb out of a target that is itself inside.
+        const detail = `"${m.source.from}" → "${m.source.to}" gives "${mapped}", which is outside the workspace folders`;
+        steps.push({ rule: 'pathMapping', outcome: 'rejected', detail });
+        res.refusal ??= `the path mapping ${detail}`;
+        continue;
+      }
       const known = this.index.lookup(mapped);
+      // With an empty index (still building, or no indexed file types) the mapped path is taken as is:
+      // it is inside a workspace folder, and the editor checks its real path before opening it.
       if (known !== undefined || this.index.size === 0) {
         steps.push({ rule: 'pathMapping', outcome: 'matched', detail: `"${m.source.from}" → "${m.source.to}" gives "${mapped}"` });
         return { ...res, resolved: known ?? mapped, rule: 'pathMapping' };
@@ -185,6 +227,14 @@ export class SourcePathResolver {
       return { ...res, resolved: unverified, rule: 'unverifiedMapping' };
     }
     return res;
+  }
+
+  /** Why a mapping's target cannot be used, or undefined when it is under a workspace folder. */
+  private targetRefusal(m: PathMapping): string | undefined {
+    const folders = this.index.folderPaths;
+    if (folders.length === 0) return 'no workspace folder is open, and mappings may only lead into one';
+    if (containingFolder(m.to, folders) !== undefined) return undefined;
+    return `the target "${m.to}" is outside the workspace folders (${folders.join(', ')})`;
   }
 }
 

@@ -8,12 +8,12 @@ import type { SourceMapping } from '../../source/sourceMapping';
 import type { WaterfallPanelState } from './protocol';
 import { WORKER_THRESHOLD_BYTES, WaterfallPanel, type RestoredTrace, type WaterfallPanelDeps } from './waterfallPanel';
 import { loadTraceFile } from '../../core/traceFiles/loadTraceFile';
+import { FILE_SOURCE_PREFIX, planRestore, type OpenedTraceFiles } from '../../core/traceFiles/openedTraceFiles';
 import { spanDurationNs, type Trace } from '../../core/model/trace';
 import { formatDuration } from '../../core/stats/statsFormat';
 
 /** Trace files above this size are refused before reading; the waterfall's windowed mode starts lower. */
 const MAX_TRACE_FILE_BYTES = 1024 * 1024 * 1024;
-const FILE_SOURCE_PREFIX = 'file:';
 
 /**
  * Opens traces in the waterfall: by id from the configured backend, or from a file; restores panels
@@ -28,6 +28,8 @@ export class WaterfallController implements vscode.Disposable {
     private readonly backends: BackendController,
     private readonly sourceMapping: SourceMapping,
     private readonly log: vscode.LogOutputChannel,
+    /** Files the user opened, kept host-side: a restored panel may read only these. */
+    private readonly openedFiles: OpenedTraceFiles,
   ) {
     this.deps = {
       extensionUri,
@@ -74,6 +76,7 @@ export class WaterfallController implements vscode.Disposable {
       }
       const bytes = await vscode.workspace.fs.readFile(uri);
       const source = FILE_SOURCE_PREFIX + uri.toString();
+      await this.openedFiles.record(uri.toString());
       if (bytes.byteLength >= WORKER_THRESHOLD_BYTES) {
         // Parsed and laid out in a worker; a big file is one trace in practice, the first is shown.
         await WaterfallPanel.openDocument(bytes, name, source, this.deps);
@@ -109,13 +112,16 @@ export class WaterfallController implements vscode.Disposable {
     return `backend:${this.backends.type}`;
   }
 
+  /** Webview state is untrusted: a file is read again only if the host recorded the user opening it. */
   private async restore(state: WaterfallPanelState): Promise<RestoredTrace | undefined> {
-    if (state.source.startsWith(FILE_SOURCE_PREFIX)) {
-      const uri = vscode.Uri.parse(state.source.slice(FILE_SOURCE_PREFIX.length));
+    const plan = planRestore(state.source, this.openedFiles, this.backendSource());
+    if (plan.kind === 'refused') throw plan.error; // shown in the panel and logged by the serializer
+    if (plan.kind === 'file') {
+      const uri = vscode.Uri.parse(plan.uri, true);
       const bytes = await vscode.workspace.fs.readFile(uri);
       return { bytes, fileName: uri.path.split('/').pop() ?? 'trace' };
     }
-    if (state.source !== this.backendSource()) return undefined; // the backend changed since
+    if (plan.kind === 'stale') return undefined; // the backend changed since
     // The receiver may still be starting (and restoring its saved spans) while panels are restored.
     await this.backends.ready;
     return this.backends.current().getTrace(state.traceId);

@@ -201,9 +201,31 @@ describe('http: against a real local server', function () {
     await assert.rejects(client({ maxResponseBytes: 1024 * 1024 }).get({ path: '/x' }), (e: unknown) => {
       assert.ok(e instanceof ResponseTooLargeError);
       assert.ok(e instanceof TraceTooLargeError);
-      assert.match(e.userMessage, /larger than 1 MB/);
+      assert.match(e.userMessage, /larger than 1 MiB/);
+      assert.match(e.userMessage, /Raise "traceLens\.backend\.maxResponseMB"/);
       return true;
     });
+  });
+
+  it('aborts an endless answer once the cap is passed, closing the connection', async () => {
+    let closed!: () => void;
+    const connectionClosed = new Promise<void>((resolve) => (closed = resolve));
+    server.handle((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      let open = true;
+      res.on('close', () => {
+        open = false;
+        closed();
+      });
+      // Never ends on its own: only the client hanging up stops it.
+      const pump = () => {
+        while (open) if (!res.write(chunk)) return void res.once('drain', pump);
+      };
+      pump();
+    });
+    await assert.rejects(client({ maxResponseBytes: 2 * 1024 * 1024 }).get({ path: '/x' }), (e: unknown) => e instanceof ResponseTooLargeError && e.limitBytes === 2 * 1024 * 1024);
+    await connectionClosed;
   });
 
   it('rejects a declared Content-Length over the cap before reading', async () => {
