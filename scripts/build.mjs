@@ -35,7 +35,9 @@ const common = {
   plugins: [reporter],
 };
 
-const nodeCommon = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] };
+// @grpc/grpc-js (bundled) requires @grpc/proto-loader only lazily, to serve its channelz and ORCA
+// admin services, which Trace Lens never registers: left out of the bundle with protobufjs behind it.
+const nodeCommon = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', '@grpc/proto-loader'] };
 
 const contexts = [
   {

@@ -7,9 +7,11 @@ import { gzipSync } from 'node:zlib';
 import { rawRequest } from '../unit/receiver/httpClient';
 import { buildRequest, newSpanId, newTraceId } from '../unit/receiver/otlpTestBodies';
 import type { TestSpan } from '../unit/receiver/otlpTestBodies';
-import { DEFAULT_MAX_BODY_BYTES } from '../../src/core/receiver/otlpHttpReceiver';
-import { startReceiver } from './receiverHarness';
-import type { RunningReceiver } from './receiverHarness';
+import { DEFAULT_MAX_BODY_BYTES } from '../../src/core/receiver/otlpReceiverBase';
+import * as grpc from '@grpc/grpc-js';
+import { TRACE_EXPORT_PATH } from '../../src/core/receiver/otlpGrpcReceiver';
+import { startGrpcReceiver, startReceiver } from './receiverHarness';
+import type { RunningGrpcReceiver, RunningReceiver } from './receiverHarness';
 
 const PB = { 'Content-Type': 'application/x-protobuf' };
 const JSON_CT = { 'Content-Type': 'application/json' };
@@ -133,5 +135,49 @@ describe('receiver under hostile bodies', () => {
   it('is still serving after all of the above', async () => {
     const res = await rawRequest(rx.port, 'POST', '/v1/traces', PB, buildRequest([{ traceId: newTraceId(), spanId: newSpanId(), name: 'still here' }]));
     assert.equal(res.status, 200);
+  });
+});
+
+describe('OTLP/gRPC receiver under hostile messages', () => {
+  let rx: RunningGrpcReceiver;
+  let plain: grpc.Client;
+  let gzip: grpc.Client;
+  before(async () => {
+    rx = await startGrpcReceiver(200_000);
+    plain = new grpc.Client(`127.0.0.1:${rx.port}`, grpc.credentials.createInsecure());
+    gzip = new grpc.Client(`127.0.0.1:${rx.port}`, grpc.credentials.createInsecure(), { 'grpc.default_compression_algorithm': 2 });
+  });
+  after(async () => {
+    plain?.close();
+    gzip?.close();
+    await rx?.stop();
+  });
+
+  function exportRaw(client: grpc.Client, body: Uint8Array): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      client.makeUnaryRequest(TRACE_EXPORT_PATH, (b: Buffer) => b, (b: Buffer) => b, Buffer.from(body), (err, res) => (err ? reject(err) : resolve(res ?? Buffer.alloc(0))));
+    });
+  }
+
+  const held = (): number => rx.store.counts.spansHeld;
+
+  it('answers truncated protobuf with INVALID_ARGUMENT and leaves the store unchanged', async () => {
+    const body = buildRequest(Array.from({ length: 50 }, () => ({ traceId: newTraceId(), spanId: newSpanId(), name: 'lost' })));
+    for (const cut of [1, 10, Math.floor(body.length / 2), body.length - 1]) {
+      await assert.rejects(exportRaw(plain, body.subarray(0, cut)), (err: grpc.ServiceError) => err.code === grpc.status.INVALID_ARGUMENT, `cut at ${cut}`);
+    }
+    assert.equal(held(), 0);
+  });
+
+  it(`refuses a gzip bomb (40 MiB of zeros in < 100 KB) with RESOURCE_EXHAUSTED, then keeps serving`, async () => {
+    const bomb = Buffer.alloc(40 * 1024 * 1024);
+    assert.ok(gzipSync(bomb).length < 100 * 1024);
+    await assert.rejects(exportRaw(gzip, bomb), (err: grpc.ServiceError) => {
+      assert.equal(err.code, grpc.status.RESOURCE_EXHAUSTED);
+      assert.match(err.details, new RegExp(`larger than ${DEFAULT_MAX_BODY_BYTES}`));
+      return true;
+    });
+    await exportRaw(gzip, buildRequest([{ traceId: newTraceId(), spanId: newSpanId(), name: 'after the bomb' }]));
+    assert.equal(held(), 1);
   });
 });

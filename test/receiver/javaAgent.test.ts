@@ -1,22 +1,28 @@
 /*
  * The OpenTelemetry Java agent (from Maven Central, cached) instrumenting a tiny
- * program compiled with javac at test time, exporting http/protobuf over
- * loopback into the receiver: @WithSpan spans with code.* attributes and a
+ * program compiled with javac at test time, exporting over loopback into the
+ * receiver, once with otel.exporter.otlp.protocol=http/protobuf and once with
+ * grpc (the agent's OTLP/gRPC exporter, port 4317's protocol): @WithSpan spans with code.* attributes and a
  * manual span with every attribute type, an event and an error status.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ensureJavaJars, run, startReceiver, waitFor } from './receiverHarness';
-import type { RunningReceiver } from './receiverHarness';
+import { ensureJavaJars, run, startGrpcReceiver, startReceiver, waitFor } from './receiverHarness';
+import type { RunningGrpcReceiver, RunningReceiver } from './receiverHarness';
 
-describe('receiver with the OpenTelemetry Java agent (http/protobuf)', () => {
-  let rx: RunningReceiver;
+const PROTOCOLS = [
+  { protocol: 'http/protobuf', start: startReceiver },
+  { protocol: 'grpc', start: startGrpcReceiver },
+] as const;
+
+for (const { protocol, start } of PROTOCOLS) describe(`receiver with the OpenTelemetry Java agent (${protocol})`, () => {
+  let rx: RunningReceiver | RunningGrpcReceiver;
   let workDir: string;
 
   before(async () => {
-    rx = await startReceiver();
+    rx = await start();
     workDir = mkdtempSync(path.join(tmpdir(), 'trace-lens-java-'));
   });
   after(async () => {
@@ -34,7 +40,7 @@ describe('receiver with the OpenTelemetry Java agent (http/protobuf)', () => {
       [
         `-javaagent:${jars.agent}`,
         `-Dotel.exporter.otlp.endpoint=http://localhost:${rx.port}`,
-        '-Dotel.exporter.otlp.protocol=http/protobuf',
+        `-Dotel.exporter.otlp.protocol=${protocol}`,
         '-Dotel.traces.exporter=otlp',
         '-Dotel.metrics.exporter=none',
         '-Dotel.logs.exporter=none',

@@ -7,14 +7,15 @@
 import assert from 'node:assert/strict';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Context } from '@opentelemetry/api';
+import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { AttributeValue, Span } from '../../src/core/model/trace';
-import { hrTimeToNs, startReceiver, waitFor } from './receiverHarness';
-import type { RunningReceiver } from './receiverHarness';
+import { hrTimeToNs, startGrpcReceiver, startReceiver, waitFor } from './receiverHarness';
+import type { RunningGrpcReceiver, RunningReceiver } from './receiverHarness';
 
 const API_KIND_TO_MODEL: Record<number, Span['kind']> = {
   [SpanKind.INTERNAL]: 'internal',
@@ -102,7 +103,7 @@ function assertSameSpan(got: Span, sdk: ReadableSpan): void {
   assert.deepEqual(got.scope, { name: 'trace-lens-test', version: '9.9.9' }, label);
 }
 
-async function exportWith(rx: RunningReceiver, exporter: SpanExporter, emit: (p: TracerProvider) => number): Promise<ReadableSpan[]> {
+async function exportWith(rx: RunningReceiver | RunningGrpcReceiver, exporter: SpanExporter, emit: (p: TracerProvider) => number): Promise<ReadableSpan[]> {
   const memory = new InMemorySpanExporter();
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'node-sdk-test', 'service.version': '1.0.0', 'deployment.environment.name': 'test' }),
@@ -121,7 +122,7 @@ async function exportWith(rx: RunningReceiver, exporter: SpanExporter, emit: (p:
   return spans;
 }
 
-async function assertAllArrived(rx: RunningReceiver, sdkSpans: ReadableSpan[]): Promise<void> {
+async function assertAllArrived(rx: RunningReceiver | RunningGrpcReceiver, sdkSpans: ReadableSpan[]): Promise<void> {
   for (const sdk of sdkSpans) {
     const trace = await rx.store.getTrace(sdk.spanContext().traceId);
     const got = trace.spans.find((s) => s.spanId === sdk.spanContext().spanId);
@@ -195,5 +196,43 @@ describe('receiver with the OpenTelemetry JS SDK', () => {
     const [summary] = await rx.store.search({ range: { startMs: 0, endMs: Date.now() + 60_000 }, limit: 1 });
     assert.equal(summary.rootName, 'level 0');
     assert.equal(summary.spanCount, depth);
+  });
+});
+
+describe('receiver with the OpenTelemetry JS SDK over OTLP/gRPC', () => {
+  let rx: RunningGrpcReceiver;
+  beforeEach(async () => {
+    rx = await startGrpcReceiver();
+  });
+  afterEach(async () => {
+    await rx.stop();
+  });
+
+  for (const compression of ['none', 'gzip']) {
+    it(`receives every span intact from the gRPC exporter (compression ${compression})`, async () => {
+      process.env.OTEL_EXPORTER_OTLP_TRACES_COMPRESSION = compression;
+      let exporter: GrpcExporter;
+      try {
+        exporter = new GrpcExporter({ url: `http://localhost:${rx.port}` });
+      } finally {
+        delete process.env.OTEL_EXPORTER_OTLP_TRACES_COMPRESSION;
+      }
+      const spans = await exportWith(rx, exporter, emitWorkload);
+      await assertAllArrived(rx, spans);
+      assert.equal(rx.receiver.stats.requestsRefused, 0);
+      assert.equal(rx.store.counts.spansRejected, 0);
+    });
+  }
+
+  it('takes 5,000 spans sent in many exports', async () => {
+    const exporter = new GrpcExporter({ url: `http://localhost:${rx.port}` });
+    const spans = await exportWith(rx, exporter, (provider) => {
+      const tracer = provider.getTracer('trace-lens-test', '9.9.9');
+      for (let i = 0; i < 5_000; i++) tracer.startSpan(`op ${i % 7}`, { attributes: { i } }, ROOT_CONTEXT).end();
+      return 5_000;
+    });
+    assert.equal(spans.length, 5_000);
+    assert.ok(rx.receiver.stats.requests >= 5_000 / 512, 'arrived in several exports');
+    assert.equal(rx.store.counts.spansHeld, 5_000);
   });
 });

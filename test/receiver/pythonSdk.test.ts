@@ -1,14 +1,14 @@
 /*
- * The OpenTelemetry Python SDK with opentelemetry-exporter-otlp-proto-http,
- * installed into a cached venv on first run, exporting over loopback into the
- * receiver. The script prints its own in-memory copy of the spans; every field
+ * The OpenTelemetry Python SDK with opentelemetry-exporter-otlp, installed into a
+ * cached venv on first run, exporting over loopback into the receiver with its
+ * default exporter for each protocol: OTLP/HTTP protobuf, then OTLP/gRPC. The script prints its own in-memory copy of the spans; every field
  * must match what the store holds.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { AttributeValue, Span } from '../../src/core/model/trace';
-import { ensurePythonOtel, run, startReceiver, waitFor } from './receiverHarness';
-import type { RunningReceiver } from './receiverHarness';
+import { ensurePythonOtel, run, startGrpcReceiver, startReceiver, waitFor } from './receiverHarness';
+import type { RunningGrpcReceiver, RunningReceiver } from './receiverHarness';
 
 type Typed = ['bool', boolean] | ['int', string] | ['double', number] | ['string', string] | ['array', Typed[]];
 
@@ -45,13 +45,19 @@ function attrs(a: Record<string, Typed>): Record<string, AttributeValue> {
   return Object.fromEntries(Object.entries(a).map(([k, v]) => [k, value(v)]));
 }
 
-describe('receiver with the OpenTelemetry Python SDK (http/protobuf)', () => {
-  let rx: RunningReceiver;
+const PROTOCOLS = [
+  { protocol: 'http/protobuf', start: startReceiver, endpoint: (port: number) => `http://localhost:${port}/v1/traces` },
+  // The gRPC exporter's endpoint is host:port; insecure (plain HTTP/2) on loopback.
+  { protocol: 'grpc', start: startGrpcReceiver, endpoint: (port: number) => `localhost:${port}` },
+] as const;
+
+for (const { protocol, start, endpoint } of PROTOCOLS) describe(`receiver with the OpenTelemetry Python SDK (${protocol})`, () => {
+  let rx: RunningReceiver | RunningGrpcReceiver;
   let python: string;
 
   before(async () => {
     python = await ensurePythonOtel();
-    rx = await startReceiver();
+    rx = await start();
   });
   after(async () => {
     await rx?.stop();
@@ -59,7 +65,9 @@ describe('receiver with the OpenTelemetry Python SDK (http/protobuf)', () => {
 
   it('receives every span intact: ids, parents, timings, all attribute types, events, links, status, resource', async () => {
     const script = path.join(__dirname, 'python', 'emit_spans.py');
-    const { stdout } = await run(python, [script, `http://localhost:${rx.port}/v1/traces`], { timeoutMs: 120_000 });
+    // gRPC with gzip, as many deployments configure it (grpc-js decompresses).
+    const env = protocol === 'grpc' ? { ...process.env, OTEL_EXPORTER_OTLP_TRACES_COMPRESSION: 'gzip' } : process.env;
+    const { stdout } = await run(python, [script, endpoint(rx.port), protocol], { timeoutMs: 120_000, env });
     const expected = JSON.parse(stdout.trim().split('\n').pop() ?? '[]') as PySpan[];
     assert.equal(expected.length, 4);
     await waitFor('4 spans from Python', () => rx.store.counts.spansReceived >= 4);

@@ -6,9 +6,10 @@
  * loudly; nothing is skipped.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
+import { OtlpGrpcReceiver } from '../../src/core/receiver/otlpGrpcReceiver';
 import { OtlpHttpReceiver } from '../../src/core/receiver/otlpHttpReceiver';
 import { SpanStore } from '../../src/core/receiver/spanStore';
 
@@ -22,6 +23,29 @@ export interface RunningReceiver {
 export async function startReceiver(maxSpans = 100_000, maxBodyBytes?: number): Promise<RunningReceiver> {
   const store = new SpanStore({ maxSpans });
   const receiver = new OtlpHttpReceiver(store, { port: 0, maxBodyBytes });
+  const { port } = await receiver.start();
+  return {
+    store,
+    receiver,
+    port,
+    async stop() {
+      await receiver.stop();
+      store.dispose();
+    },
+  };
+}
+
+export interface RunningGrpcReceiver {
+  store: SpanStore;
+  receiver: OtlpGrpcReceiver;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** The OTLP/gRPC receiver on a free loopback port, with its own store. */
+export async function startGrpcReceiver(maxSpans = 100_000): Promise<RunningGrpcReceiver> {
+  const store = new SpanStore({ maxSpans });
+  const receiver = new OtlpGrpcReceiver(store, { port: 0 });
   const { port } = await receiver.start();
   return {
     store,
@@ -76,18 +100,28 @@ export function cacheDir(): string {
 }
 
 /**
- * Python venv with the OpenTelemetry SDK and the OTLP/HTTP protobuf exporter.
- * Built in a temporary folder and renamed into place, so an interrupted install
- * is never mistaken for a complete one.
+ * Python venv with the OpenTelemetry SDK and `opentelemetry-exporter-otlp` (the
+ * OTLP/HTTP protobuf and OTLP/gRPC exporters). Built in a temporary folder and
+ * renamed into place, so an interrupted install is never mistaken for a complete
+ * one; a venv from before the gRPC exporter gets it added (marked by a stamp file
+ * written after pip succeeds).
  */
 export async function ensurePythonOtel(): Promise<string> {
   const venv = path.join(cacheDir(), 'py-otel');
   const python = path.join(venv, 'bin', 'python');
-  if (existsSync(python)) return python;
+  const grpcStamp = path.join(venv, '.otlp-grpc-installed');
+  if (existsSync(python)) {
+    if (!existsSync(grpcStamp)) {
+      await run(path.join(venv, 'bin', 'pip'), ['install', '--quiet', 'opentelemetry-exporter-otlp']);
+      writeFileSync(grpcStamp, '');
+    }
+    return python;
+  }
   const tmp = `${venv}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   await run('python3', ['-m', 'venv', tmp]);
-  await run(path.join(tmp, 'bin', 'pip'), ['install', '--quiet', 'opentelemetry-sdk', 'opentelemetry-exporter-otlp-proto-http']);
+  await run(path.join(tmp, 'bin', 'pip'), ['install', '--quiet', 'opentelemetry-sdk', 'opentelemetry-exporter-otlp']);
+  writeFileSync(path.join(tmp, '.otlp-grpc-installed'), '');
   renameSync(tmp, venv);
   return python;
 }

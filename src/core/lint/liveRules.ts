@@ -7,8 +7,8 @@ import type { AttributeValue, Attributes, Span } from '../model/trace';
 import type { LiveFinding, LiveRuleId, Severity, SeveritySetting, SpanRef } from './findings';
 import { normaliseSpanName } from './nameNormaliser';
 import { resolveSeverity } from './ruleCatalogue';
-import { describeClass, SensitiveKeyMatcher, type KeyMatcherOptions } from './sensitiveKeys';
-import { detectSensitiveValue, detectUrlSecret, VALUE_KIND_LABEL, type SensitiveValueKind } from './valueDetectors';
+import { describeClass, SensitiveKeyMatcher, type KeyMatch, type KeyMatcherOptions } from './sensitiveKeys';
+import { detectSensitiveValue, detectUrlSecret, VALUE_KIND_LABEL, type SensitiveValueKind, type UrlSecret } from './valueDetectors';
 
 export interface ExplosionThresholds {
   /** SN010 by code location: at least this many distinct names… (default 50) */
@@ -178,50 +178,85 @@ function stringsOf(v: AttributeValue, out: string[], depth = 0): void {
   else if (v && typeof v === 'object' && !(v instanceof Uint8Array) && depth < 3) for (const x of Object.values(v)) stringsOf(x, out, depth + 1);
 }
 
+/**
+ * What the sensitive-data rules (SD001, SD004, SD005, SD006) see in one attribute; undefined when
+ * nothing. The live lint reports these and the receiver redacts them before saving spans to disk,
+ * so both always agree on what is sensitive.
+ */
+export interface SensitiveAttribute {
+  /** SD005: a captured credential header (`http.request.header.authorization`). */
+  credentialHeader?: true;
+  /** SD001: the key names a credential or personal data. */
+  key?: KeyMatch;
+  /** SD004: the value holds a secret, card number, email… */
+  valueKind?: SensitiveValueKind;
+  /** SD006: a URL attribute carries userinfo or a sensitive query parameter. */
+  urlSecret?: UrlSecret;
+}
+
+export function sensitiveAttribute(key: string, value: AttributeValue, keys: SensitiveKeyMatcher): SensitiveAttribute | undefined {
+  if (CREDENTIAL_HEADER_KEY.test(key)) return { credentialHeader: true };
+  if (keys.isAllowed(key)) return undefined;
+  const found: SensitiveAttribute = {};
+  const m = HEADER_KEY.test(key) ? undefined : keys.matchKey(key);
+  if (m) found.key = m;
+  const strings: string[] = [];
+  stringsOf(value, strings);
+  let kind: SensitiveValueKind | undefined;
+  for (const s of strings) {
+    kind = detectSensitiveValue(s);
+    if (kind) break;
+  }
+  // URL credentials are SD006's, with a message about sanitising the URL.
+  if (kind === 'basic-auth-url' && URL_KEYS.includes(key)) kind = undefined;
+  if (kind) found.valueKind = kind;
+  if (URL_KEYS.includes(key) && typeof value === 'string') {
+    const secret = detectUrlSecret(value);
+    if (secret) found.urlSecret = secret;
+  }
+  return found.key || found.valueKind || found.urlSecret ? found : undefined;
+}
+
+/** Attribute keys that hold URLs, which SD006 checks for credentials. */
+export function isUrlAttributeKey(key: string): boolean {
+  return URL_KEYS.includes(key);
+}
+
 function sensitiveDataRules(span: Span, keys: SensitiveKeyMatcher, c: Collector, seen: WeakSet<object>): void {
   const service = span.resource.serviceName;
   for (const { attrs, location } of attributeMaps(span, seen)) {
     for (const [key, value] of Object.entries(attrs)) {
-      if (CREDENTIAL_HEADER_KEY.test(key)) {
+      const found = sensitiveAttribute(key, value, keys);
+      if (!found) continue;
+      if (found.credentialHeader) {
         c.add(`${service}\u0000${key}`, {
           ruleId: 'SD005', severity: 'error', span: spanRef(span), attributeKey: key, location,
           message: `${key} is captured: credentials end up in every span. Remove the header from the capture configuration.`,
         });
         continue;
       }
-      if (keys.isAllowed(key)) continue;
-      const m = HEADER_KEY.test(key) ? undefined : keys.matchKey(key);
+      const m = found.key;
       if (m) {
         c.add(`${service}\u0000${location}\u0000${key}`, {
           ruleId: 'SD001', severity: m.severity, span: spanRef(span), attributeKey: key, location,
           message: `${location === 'span' ? 'Span' : location[0].toUpperCase() + location.slice(1)} attribute "${key}" looks like ${describeClass(m.sensitiveClass)} ("${m.term}").`,
         });
       }
-      const strings: string[] = [];
-      stringsOf(value, strings);
-      let kind: SensitiveValueKind | undefined;
-      for (const s of strings) {
-        kind = detectSensitiveValue(s);
-        if (kind) break;
-      }
-      // URL credentials are SD006's, with a message about sanitising the URL.
-      if (kind === 'basic-auth-url' && URL_KEYS.includes(key)) kind = undefined;
+      const kind = found.valueKind;
       if (kind) {
         c.add(`${service}\u0000${key}\u0000${kind}`, {
           ruleId: 'SD004', severity: kind === 'email' ? 'warning' : 'error', span: spanRef(span), attributeKey: key, location, valueKind: kind,
           message: `Attribute "${key}" holds ${VALUE_KIND_LABEL[kind]}. Redact it at the Collector (redaction processor) or stop recording it.`,
         });
       }
-      if (URL_KEYS.includes(key) && typeof value === 'string') {
-        const secret = detectUrlSecret(value);
-        if (secret) {
-          c.add(`${service}\u0000${key}\u0000${secret.kind}\u0000${secret.parameter ?? ''}`, {
-            ruleId: 'SD006', severity: 'error', span: spanRef(span), attributeKey: key, location,
-            message: secret.kind === 'userinfo'
-              ? `${key} contains user:password credentials. Strip the userinfo before recording the URL.`
-              : `${key} carries the sensitive query parameter "${secret.parameter}". Redact its value before recording the URL.`,
-          });
-        }
+      const secret = found.urlSecret;
+      if (secret) {
+        c.add(`${service}\u0000${key}\u0000${secret.kind}\u0000${secret.parameter ?? ''}`, {
+          ruleId: 'SD006', severity: 'error', span: spanRef(span), attributeKey: key, location,
+          message: secret.kind === 'userinfo'
+            ? `${key} contains user:password credentials. Strip the userinfo before recording the URL.`
+            : `${key} carries the sensitive query parameter "${secret.parameter}". Redact its value before recording the URL.`,
+        });
       }
     }
   }

@@ -1,9 +1,6 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Span } from '../model/trace';
-import { Emitter } from './emitter';
-import type { Event } from './emitter';
 import { isLoopbackHostHeader, isLoopbackOrigin } from './loopbackOrigin';
 import type { OtlpDecodeResult } from './otlpDecodeResult';
 import { decodeOtlpJsonTextAsync } from './otlpJsonDecoder';
@@ -18,15 +15,10 @@ import {
   UnsupportedMediaTypeError,
 } from './receiverErrors';
 import { CorruptBodyError, readRequestBody } from './requestBody';
+import { OtlpReceiverBase, RECEIVER_HOST } from './otlpReceiverBase';
+import type { ReceiverLimits, SpanSink } from './otlpReceiverBase';
 
-/** Where decoded spans go; SpanStore implements it. */
-export interface SpanSink {
-  addSpans(spans: Span[]): void;
-  /** Rejected spans never reach addSpans; the sink may still want to count them. */
-  noteRejectedSpans?(count: number): void;
-}
-
-export interface OtlpReceiverOptions {
+export interface OtlpReceiverOptions extends ReceiverLimits {
   /** Default 4318 (the OTLP/HTTP port); 0 picks a free port. */
   port?: number;
   /** Cap on the body, compressed and decompressed. Default 32 MiB. */
@@ -38,36 +30,7 @@ export interface OtlpReceiverOptions {
   maxConcurrentRequests?: number;
 }
 
-export interface SpansReceivedEvent {
-  /** Spans accepted from one request. */
-  count: number;
-  rejected: number;
-  /** Distinct trace ids in the request, in first-seen order. */
-  traceIds: string[];
-}
-
-/** A request the receiver refused, for the log; never thrown. */
-export interface ReceiverRequestError {
-  status: number;
-  message: string;
-  error?: unknown;
-}
-
-export interface ReceiverStats {
-  requests: number;
-  spansAccepted: number;
-  spansRejected: number;
-  requestsRefused: number;
-  /** Decompressed body bytes of accepted requests. */
-  bytesReceived: number;
-  /** Requests that arrived with a Content-Encoding other than identity. */
-  compressedRequests: number;
-}
-
 export const DEFAULT_OTLP_HTTP_PORT = 4318;
-export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
-/** Loopback only: the receiver must never be reachable from the network. */
-export const RECEIVER_HOST = '127.0.0.1';
 export const TRACES_PATH = '/v1/traces';
 /** Accepted and discarded so SDKs that also export these (the Java agent does by default) do not log errors. */
 const IGNORED_SIGNAL_PATHS = new Set(['/v1/metrics', '/v1/logs']);
@@ -83,53 +46,12 @@ const DRAIN_GRACE_MS = 5000;
  * (partial_success for rejected spans), 400 + google.rpc.Status for malformed bodies,
  * 413 over the size cap, 415 for unknown media types, 405 / 404 otherwise.
  */
-export class OtlpHttpReceiver {
+export class OtlpHttpReceiver extends OtlpReceiverBase {
   private server: Server | undefined;
-  private boundPort: number | undefined;
   private readonly sockets = new Set<Socket>();
-  private readonly spansEmitter = new Emitter<SpansReceivedEvent>();
-  private readonly errorEmitter = new Emitter<ReceiverRequestError>();
-  private readonly counters: ReceiverStats = {
-    requests: 0,
-    spansAccepted: 0,
-    spansRejected: 0,
-    requestsRefused: 0,
-    bytesReceived: 0,
-    compressedRequests: 0,
-  };
-  private readonly requestedPort: number;
-  private active = 0;
-  readonly maxBodyBytes: number;
-  readonly maxConcurrentRequests: number;
 
-  /** Fires after each request whose spans reached the sink. */
-  readonly onSpans: Event<SpansReceivedEvent> = this.spansEmitter.event;
-  /** Fires for each refused request (malformed, too large, ...), for logging. */
-  readonly onRequestError: Event<ReceiverRequestError> = this.errorEmitter.event;
-
-  constructor(
-    private readonly sink: SpanSink,
-    options: OtlpReceiverOptions = {},
-  ) {
-    this.requestedPort = options.port ?? DEFAULT_OTLP_HTTP_PORT;
-    this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-    this.maxConcurrentRequests = Math.max(1, options.maxConcurrentRequests ?? 8);
-    if (!Number.isInteger(this.requestedPort) || this.requestedPort < 0 || this.requestedPort > 65535) {
-      throw new ReceiverStartError(`"traceLens.local.port" must be a port number from 0 to 65535, not ${this.requestedPort}.`);
-    }
-  }
-
-  get port(): number | undefined {
-    return this.boundPort;
-  }
-
-  /** The endpoint to give SDKs (`OTEL_EXPORTER_OTLP_ENDPOINT`), once started. */
-  get endpoint(): string | undefined {
-    return this.boundPort === undefined ? undefined : `http://localhost:${this.boundPort}`;
-  }
-
-  get stats(): Readonly<ReceiverStats> {
-    return { ...this.counters };
+  constructor(sink: SpanSink, options: OtlpReceiverOptions = {}) {
+    super(sink, options, DEFAULT_OTLP_HTTP_PORT, 'traceLens.local.port');
   }
 
   /** Throws PortInUseError when another process holds the port. */
@@ -191,12 +113,12 @@ export class OtlpHttpReceiver {
     this.errorEmitter.dispose();
   }
 
-  /** Bytes that are not HTTP/1.1; the common case is an SDK exporting OTLP/gRPC (HTTP/2) to this port. */
+  /** Bytes that are not HTTP/1.1; the common case is an SDK exporting OTLP/gRPC (HTTP/2) to this port instead of the gRPC one. */
   private clientError(err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket): void {
     const raw = err.rawPacket;
     const http2 = raw !== undefined && raw.subarray(0, HTTP2_PREFACE.length).toString('latin1') === HTTP2_PREFACE;
     const message = http2
-      ? 'Received OTLP/gRPC (HTTP/2); this receiver speaks OTLP/HTTP only: set OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf'
+      ? 'Received OTLP/gRPC (HTTP/2) on the OTLP/HTTP port: send gRPC to the gRPC port (traceLens.local.grpcPort, default 4317) or set OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf'
       : `Malformed HTTP request: ${err.code ?? err.message}`;
     this.counters.requestsRefused++;
     this.errorEmitter.fire({ status: 400, message, error: err });

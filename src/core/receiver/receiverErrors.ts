@@ -22,17 +22,21 @@ export class UnsupportedMediaTypeError extends TraceLensError {}
 
 /** Another process already listens on the port: the user can pick another port or backend. */
 export class PortInUseError extends TraceLensError {
+  /** The setting that chooses the port: `traceLens.local.port` (OTLP/HTTP) or `traceLens.local.grpcPort`. */
+  readonly setting: string;
   constructor(
     readonly port: number,
     readonly host: string,
-    options: TraceLensErrorOptions = {},
+    options: TraceLensErrorOptions & { setting?: string; protocol?: string } = {},
   ) {
+    const { setting = 'traceLens.local.port', protocol = 'OTLP', ...rest } = options;
     super(
-      `Port ${port} is already in use, so the Trace Lens OTLP receiver could not start. If an OpenTelemetry Collector, ` +
-        'Jaeger or Tempo already listens there, point Trace Lens at it ("Trace Lens: Configure Backend"); otherwise choose ' +
-        'another port in "traceLens.local.port" and set OTEL_EXPORTER_OTLP_ENDPOINT to match.',
-      { detail: `EADDRINUSE on ${host}:${port}`, ...options },
+      `Port ${port} is already in use, so the Trace Lens ${protocol} receiver could not start. If an OpenTelemetry Collector, ` +
+        `Jaeger or Tempo already listens there, point Trace Lens at it ("Trace Lens: Configure Backend"); otherwise choose ` +
+        `another port in "${setting}" and set OTEL_EXPORTER_OTLP_ENDPOINT to match.`,
+      { detail: `EADDRINUSE on ${host}:${port}`, ...rest },
     );
+    this.setting = setting;
   }
 }
 

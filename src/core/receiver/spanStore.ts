@@ -430,16 +430,17 @@ export class SpanStore implements TraceBackend {
    * A compact saved form (OTLP/JSON text, bigints as decimal strings) of the most
    * recently received traces that fit in maxBytes (default 16 MiB; whole traces only,
    * about 20k spans at typical sizes). Store it in a file under the extension's
-   * storage folder; restore() reads it back.
+   * storage folder; restore() reads it back. `transform` (e.g. SnapshotRedactor.redactSpan) maps
+   * each span before it is encoded; the held spans are not changed.
    */
-  serialize(maxBytes: number = DEFAULT_SNAPSHOT_MAX_BYTES): string {
+  serialize(maxBytes: number = DEFAULT_SNAPSHOT_MAX_BYTES, transform?: (span: Span) => Span): string {
     const entries = [...this.traces.values()].reverse();
     const chosen: TraceEntry[] = [];
     const spans: Span[] = [];
     const encoded: string[] = [];
     let size = 200;
     for (const entry of entries) {
-      const traceSpans = [...entry.spans.values()];
+      const traceSpans = transform ? [...entry.spans.values()].map(transform) : [...entry.spans.values()];
       const traceEncoded = traceSpans.map((s) => JSON.stringify(encodeSpan(s)));
       const traceSize = traceEncoded.reduce((n, s) => n + s.length + 1, 0) + entry.traceId.length + 3;
       if (size + traceSize > maxBytes) break;

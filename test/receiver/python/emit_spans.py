@@ -1,12 +1,11 @@
 """Emits a known workload through the OpenTelemetry Python SDK's OTLP/HTTP protobuf
-exporter to the endpoint in argv[1], and prints what an in-memory exporter saw of
+exporter (or, with argv[2] == "grpc", its OTLP/gRPC exporter) to the endpoint in argv[1], and prints what an in-memory exporter saw of
 the same spans as JSON, so the Node test can compare field by field.
 Attribute values are printed with their type so big integers survive JSON."""
 import json
 import sys
 
 from opentelemetry import trace
-from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor
@@ -14,9 +13,19 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import Link, SpanKind, Status, StatusCode
 
 endpoint = sys.argv[1]
+# "http/protobuf" (default) or "grpc": the SDK's default exporter for each OTLP protocol.
+protocol = sys.argv[2] if len(sys.argv) > 2 else "http/protobuf"
+if protocol == "grpc":
+    from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
+
+    exporter = OTLPSpanExporter(endpoint=endpoint, insecure=True)
+else:
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+    exporter = OTLPSpanExporter(endpoint=endpoint)
 memory = InMemorySpanExporter()
 provider = TracerProvider(resource=Resource.create({"service.name": "python-sdk-test", "service.version": "3.2.1"}))
-provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=endpoint), schedule_delay_millis=50))
+provider.add_span_processor(BatchSpanProcessor(exporter, schedule_delay_millis=50))
 provider.add_span_processor(SimpleSpanProcessor(memory))
 tracer = provider.get_tracer("py-test-scope", "0.4.2")
 

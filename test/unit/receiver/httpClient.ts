@@ -30,7 +30,9 @@ export function rawRequest(
     });
     req.on('error', (err) => {
       // EPIPE/ECONNRESET after the server answered early is expected; the response handler settles.
-      setTimeout(() => !settled && reject(err), 200);
+      const early = (err as NodeJS.ErrnoException).code === 'EPIPE' || (err as NodeJS.ErrnoException).code === 'ECONNRESET';
+      if (early) setTimeout(() => !settled && reject(err), 10_000).unref();
+      else reject(err);
     });
     if (typeof body === 'function') body((c) => req.write(c), () => req.end());
     else req.end(body);

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { BinaryReader } from '@bufbuild/protobuf/wire';
 import { OtlpHttpReceiver } from '../../../src/core/receiver/otlpHttpReceiver';
-import type { SpansReceivedEvent } from '../../../src/core/receiver/otlpHttpReceiver';
+import type { SpansReceivedEvent } from '../../../src/core/receiver/otlpReceiverBase';
 import { PortInUseError } from '../../../src/core/receiver/receiverErrors';
 import { SpanStore } from '../../../src/core/receiver/spanStore';
 import { rawRequest } from './httpClient';
@@ -180,7 +180,12 @@ describe('OtlpHttpReceiver', () => {
         finishers.push(end);
       }),
     );
-    await new Promise((r) => setTimeout(r, 200));
+    // Both slow requests are in progress once the receiver has counted them (it does so before reading the body).
+    const deadline = Date.now() + 30_000;
+    while (receiver.stats.requests < 2) {
+      if (Date.now() > deadline) throw new Error('the two slow requests never reached the receiver');
+      await new Promise((r) => setTimeout(r, 10));
+    }
     const busy = await rawRequest(port, 'POST', '/v1/traces', PB, buildRequest([{ traceId: newTraceId(), spanId: newSpanId(), name: 'busy' }]));
     assert.equal(busy.status, 503);
     assert.equal(busy.headers['retry-after'], '1');
