@@ -1,13 +1,15 @@
 import * as vscode from 'vscode';
 import type { BackendController } from '../backends/backendController';
-import type { TimeRange, TraceBackend } from '../core/backends/traceBackend';
+import type { LatencyQuantiles, TimeRange, TraceBackend } from '../core/backends/traceBackend';
 import { CancelledError, isCancellation } from '../core/errors';
 import type { Span } from '../core/model/trace';
 import { FunctionLensIndex } from '../core/stats/functionLensIndex';
 import type { LocationStats } from '../core/stats/latencyStats';
 import { formatLookback } from '../core/stats/lookback';
-import { mergeLocationStats, statsFromServerQuantiles } from '../core/stats/serverQuantiles';
+import { locateOperations, mergeLocationStats, statsFromServerQuantiles, unlocatedOperations } from '../core/stats/serverQuantiles';
 import { aggregateSpans } from '../core/stats/spanAggregator';
+import { drawSample } from '../core/stats/traceSampler';
+import { quantileMethodText, sampleBasis } from '../core/stats/statsBasis';
 import { describeError } from '../errors/errorPresenter';
 import type { ReceiverController } from '../receiver/receiverController';
 import type { SourceMapping } from '../source/sourceMapping';
@@ -25,6 +27,10 @@ const MAX_SAMPLED_TRACES = 60;
 /** Tempo computes the figures itself; traces are fetched only for exemplars and line numbers. */
 const MAX_SAMPLED_TRACES_WITH_SERVER_STATS = 20;
 const FETCH_CONCURRENCY = 4;
+/** Traces a spread sample (Jaeger without SPM, Zipkin) holds at most. */
+const MAX_SPREAD_SAMPLE_TRACES = 600;
+/** Server operations the sample did not place on code: one example trace each, this many at most. */
+const MAX_OPERATION_EXAMPLES = 10;
 
 export interface LatencyDependencies {
   log: vscode.LogOutputChannel;
@@ -291,18 +297,36 @@ export class StatsController implements vscode.Disposable {
     const services = settings.serviceNames.length > 0 ? settings.serviceNames : await this.pickServices(backend, signal);
     if (signal.aborted) throw new CancelledError();
 
-    let server: LocationStats[] = [];
-    let serverNote = '';
+    // Server figures (Tempo's TraceQL metrics, Jaeger's SPM) cover every call; an empty answer
+    // (e.g. Jaeger without SPM) means sampling alone, with no error shown.
+    let quantiles: LatencyQuantiles[] = [];
     if (backend.latencyStats) {
-      const quantiles = await backend.latencyStats({ range, services: settings.serviceNames, signal });
+      try {
+        quantiles = await backend.latencyStats({ range, services: settings.serviceNames, signal });
+      } catch (err) {
+        // Server figures failing (e.g. SPM's Prometheus down) must not stop the sample from showing.
+        if (isCancellation(err) || signal.aborted) throw err;
+        this.deps.log.warn(`Server latency figures unavailable (${describeError(err)}); sampling traces instead`);
+      }
       if (signal.aborted) throw new CancelledError();
-      server = statsFromServerQuantiles(quantiles, range);
-      serverNote = `server quantiles for ${server.length} location(s), approximate; `;
     }
-    const maxTraces = backend.latencyStats ? MAX_SAMPLED_TRACES_WITH_SERVER_STATS : MAX_SAMPLED_TRACES;
-    const sample = await this.sampleTraces(backend, services, range, maxTraces, signal);
+    const maxTraces = quantiles.length > 0 ? MAX_SAMPLED_TRACES_WITH_SERVER_STATS : MAX_SAMPLED_TRACES;
+    const sample =
+      quantiles.length === 0 && backend.searchTraces ? await this.drawSpreadSample(backend, services, range, signal) : await this.sampleTraces(backend, services, range, maxTraces, signal);
     if (signal.aborted) throw new CancelledError();
-    const local = aggregateSpans(sample.spans, { nowMs: now, lookbackMs: settings.lookbackMs, services: settings.serviceNames }).locations;
+    // Per-operation rows (Jaeger SPM) land on code through the code.* of sampled spans; operations
+    // the sample missed get one example trace each, a few at most.
+    let located = locateOperations(quantiles, sample.spans);
+    const missing = unlocatedOperations(located).slice(0, MAX_OPERATION_EXAMPLES);
+    if (missing.length > 0) {
+      const extra = await this.exampleSpans(backend, missing, range, signal);
+      if (extra.length > 0) located = locateOperations(located, extra);
+    }
+    const server = statsFromServerQuantiles(located, range);
+    const serverNote = server.length > 0 ? `server figures for ${server.length} location(s) (${quantileMethodText(server[0].basis)}); ` : '';
+    // Figures from sampled traces describe the sample: say so, with its size and what the search saw.
+    const basis = sampleBasis(sample.traces, sample.found);
+    const local = aggregateSpans(sample.spans, { nowMs: now, lookbackMs: settings.lookbackMs, services: settings.serviceNames }).locations.map((l) => ({ ...l, basis }));
     this.rememberMappedServices(local);
     const merged = mergeLocationStats(local, server);
     this.sampled = `${serverNote}${sample.traces} trace(s) (${sample.spans.length} spans) sampled from ${services.length > 0 ? services.join(', ') : 'no service'}${sample.failed > 0 ? `; ${sample.failed} could not be fetched` : ''}`;
@@ -322,13 +346,17 @@ export class StatsController implements vscode.Disposable {
     return picked;
   }
 
-  private async sampleTraces(backend: TraceBackend, services: readonly string[], range: TimeRange, maxTraces: number, signal: AbortSignal): Promise<{ spans: Span[]; traces: number; failed: number }> {
+  private async sampleTraces(backend: TraceBackend, services: readonly string[], range: TimeRange, maxTraces: number, signal: AbortSignal): Promise<{ spans: Span[]; traces: number; failed: number; found: number }> {
     const perService = Math.max(1, Math.floor(maxTraces / Math.max(1, services.length)));
     const ids = new Set<string>();
+    const allFound = new Set<string>();
     for (const service of services) {
       const found = await backend.search({ service, range, limit: perService }, signal);
       if (signal.aborted) throw new CancelledError();
-      for (const t of found) if (ids.size < maxTraces) ids.add(t.traceId);
+      for (const t of found) {
+        if (ids.size < maxTraces) ids.add(t.traceId);
+        allFound.add(t.traceId);
+      }
     }
     const queue = [...ids];
     const spans: Span[] = [];
@@ -349,7 +377,44 @@ export class StatsController implements vscode.Disposable {
       }
     };
     await Promise.all(Array.from({ length: Math.min(FETCH_CONCURRENCY, queue.length) }, worker));
-    return { spans, traces, failed };
+    return { spans, traces, failed, found: allFound.size };
+  }
+
+  /**
+   * Without server figures, on backends whose search returns whole traces (Jaeger, Zipkin): a
+   * sample spread over time slices of the lookback, grown until the p95 of the busiest
+   * operations is tight or the request budget is spent, two requests in flight, stopping on 429/503.
+   */
+  private async drawSpreadSample(backend: TraceBackend, services: readonly string[], range: TimeRange, signal: AbortSignal): Promise<{ spans: Span[]; traces: number; failed: number; found: number }> {
+    const searchTraces = backend.searchTraces?.bind(backend);
+    if (!searchTraces) return { spans: [], traces: 0, failed: 0, found: 0 };
+    const drawn = await drawSample((service, r, limit, sig) => searchTraces({ service, range: r, limit }, sig), services, range, { maxTraces: MAX_SPREAD_SAMPLE_TRACES }, signal);
+    if (signal.aborted) throw new CancelledError();
+    const spans: Span[] = [];
+    for (const t of drawn.traces) for (const s of t.spans) spans.push(s);
+    this.deps.log.debug(`Sampled ${drawn.traces.length} trace(s) in ${drawn.requests} request(s), stopped: ${drawn.stoppedBy}`);
+    return { spans, traces: drawn.traces.length, failed: drawn.failed, found: drawn.atLeast };
+  }
+
+  /** One example trace per operation (search, then fetch), two requests in flight; failures only thin the mapping. */
+  private async exampleSpans(backend: TraceBackend, operations: ReadonlyArray<{ service: string; operation: string }>, range: TimeRange, signal: AbortSignal): Promise<Span[]> {
+    const spans: Span[] = [];
+    const queue = [...operations];
+    const worker = async (): Promise<void> => {
+      for (let op = queue.shift(); op !== undefined; op = queue.shift()) {
+        try {
+          const [found] = await backend.search({ service: op.service, operation: op.operation, range, limit: 1 }, signal);
+          if (!found) continue;
+          const trace = await backend.getTrace(found.traceId, { range, signal });
+          for (const s of trace.spans) spans.push(s);
+        } catch (err) {
+          if (isCancellation(err) || signal.aborted) throw err;
+          this.deps.log.debug(`No example trace of ${op.service} / ${op.operation}: ${describeError(err)}`);
+        }
+      }
+    };
+    await Promise.all([worker(), worker()]);
+    return spans;
   }
 
   private rememberMappedServices(local: readonly LocationStats[]): void {

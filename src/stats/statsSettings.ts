@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { DEFAULT_LENS_TEMPLATE } from '../core/stats/lensText';
+import { effectiveLensTemplate } from '../core/stats/lensText';
 import { SECTION, readLookback } from '../config/settings';
 
 /** The settings the latency features read; read fresh on every change (VS Code caches configuration). */
@@ -20,7 +20,7 @@ export function readLatencySettings(): LatencySettings {
   const settings: LatencySettings = {
     lookbackMs,
     serviceNames: (Array.isArray(services) ? services : []).filter((s): s is string => typeof s === 'string' && s.trim() !== '').map((s) => s.trim()),
-    lensTemplate: c.get<string>('codeLens.format', DEFAULT_LENS_TEMPLATE) || DEFAULT_LENS_TEMPLATE,
+    lensTemplate: effectiveLensTemplate(c.get<string>('codeLens.format')),
     codeLensEnabled: c.get<boolean>('codeLens.enabled', true) !== false,
     hoverEnabled: c.get<boolean>('hover.enabled', true) !== false,
   };

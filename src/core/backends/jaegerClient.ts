@@ -9,8 +9,9 @@ import { segment } from '../http/url';
 import type { Trace } from '../model/trace';
 import { goDuration, pickTrace, requireTraceId, stringList, uniqueSorted } from './backendClientSupport';
 import { jaegerDocumentToTraces, otlpDocumentToTraces } from './convertDocuments';
-import type { ConnectionInfo, GetTraceOptions, TraceBackend, TraceQuery, TraceSummary } from './traceBackend';
-import { sortSummaries, summarizeTrace } from './traceSummary';
+import { parseMinStep, parseSpmSeries, spmQuery, type SpmMetric, type SpmSeries, spmToQuantiles } from './jaegerSpm';
+import type { ConnectionInfo, GetTraceOptions, LatencyQuantiles, LatencyStatsRequest, TraceBackend, TraceQuery, TraceSummary } from './traceBackend';
+import { newestFirst, sortSummaries, summarizeTrace } from './traceSummary';
 import { asArray, isRecord } from './wireValues';
 
 export type JaegerApiVersion = 'v3' | 'v1';
@@ -18,7 +19,14 @@ export type JaegerApiVersion = 'v3' | 'v1';
 export interface JaegerClientOptions {
   /** Force one API; by default v3 is used when the server has it. */
   apiVersion?: JaegerApiVersion | 'auto';
+  /** For tests: when an absent SPM is asked about again. Default Date.now. */
+  clock?: () => number;
 }
+
+/** An absent Service Performance Monitoring is looked for again after this long. */
+export const SPM_RECHECK_MS = 30 * 60_000;
+/** Services asked about in one SPM query when none are configured. */
+const SPM_MAX_SERVICES = 20;
 
 /** Query-parameter spelling of the v3 API: camelCase since Jaeger 2.1x, snake_case before. */
 type ParamStyle = 'camel' | 'snake';
@@ -69,12 +77,15 @@ export class JaegerClient implements TraceBackend {
   readonly type = 'jaeger' as const;
   private api: Promise<JaegerApiVersion> | undefined;
   private paramStyle: ParamStyle = 'camel';
+  private spm: { available: boolean; checkedAtMs: number } | undefined;
+  private readonly clock: () => number;
 
   constructor(
     private readonly http: HttpClient,
     options: JaegerClientOptions = {},
   ) {
     if (options.apiVersion === 'v1' || options.apiVersion === 'v3') this.api = Promise.resolve(options.apiVersion);
+    this.clock = options.clock ?? Date.now;
   }
 
   /** Which API this client talks to; asks the server once. */
@@ -113,9 +124,17 @@ export class JaegerClient implements TraceBackend {
   }
 
   async search(query: TraceQuery, signal?: AbortSignal): Promise<TraceSummary[]> {
+    return sortSummaries((await this.matchingTraces(query, signal)).map(summarizeTrace)).slice(0, query.limit);
+  }
+
+  async searchTraces(query: TraceQuery, signal?: AbortSignal): Promise<Trace[]> {
+    return newestFirst(await this.matchingTraces(query, signal)).slice(0, query.limit);
+  }
+
+  private async matchingTraces(query: TraceQuery, signal?: AbortSignal): Promise<Trace[]> {
     const api = await this.apiVersion(signal);
     const traces = api === 'v3' ? await this.searchV3(query, signal) : await this.searchV1(query, signal);
-    return sortSummaries(traces.filter((t) => matchesFilters(t, query)).map(summarizeTrace)).slice(0, query.limit);
+    return traces.filter((t) => matchesFilters(t, query));
   }
 
   private async searchV3(query: TraceQuery, signal?: AbortSignal): Promise<Trace[]> {
@@ -137,13 +156,16 @@ export class JaegerClient implements TraceBackend {
       });
     };
     let res;
+    const used = this.paramStyle;
     try {
-      res = await run(this.paramStyle);
+      res = await run(used);
     } catch (err) {
       // A server from before the camelCase rename says the time bounds are missing: switch spelling once.
       if (!(err instanceof HttpStatusError && err.status === 400 && /start_?time_?min|startTimeMin/i.test(err.body))) throw err;
-      this.paramStyle = this.paramStyle === 'camel' ? 'snake' : 'camel';
-      res = await run(this.paramStyle);
+      // The other spelling than the one this request used (not a toggle: concurrent searches fail together).
+      const other: ParamStyle = used === 'camel' ? 'snake' : 'camel';
+      this.paramStyle = other;
+      res = await run(other);
     }
     // Jaeger answers an empty search with 404 "No traces found".
     if (res.status === 404) return [];
@@ -192,6 +214,53 @@ export class JaegerClient implements TraceBackend {
     }
     const doc = await this.http.getJson({ path: `/api/services/${segment(service)}/operations`, signal }, 'Jaeger operations');
     return uniqueSorted(stringList(doc, 'data', "Jaeger's operations answer"));
+  }
+
+  /**
+   * Whether the server answers the monitor API (Service Performance Monitoring). Asked
+   * once; a "no" is asked again after SPM_RECHECK_MS (a metric backend may be added),
+   * a failed probe (network, auth) is not remembered.
+   */
+  async hasServicePerformanceMonitoring(signal?: AbortSignal): Promise<boolean> {
+    const now = this.clock();
+    if (this.spm && (this.spm.available || now - this.spm.checkedAtMs < SPM_RECHECK_MS)) return this.spm.available;
+    // 404: a Jaeger without the endpoint; 501: "metrics querying is currently disabled"; 500: its Prometheus fails.
+    const res = await this.http.get({ path: '/api/metrics/minstep', signal, acceptStatus: [400, 404, 405, 500, 501, 502, 503] });
+    let available = false;
+    if (res.status === 200) {
+      try {
+        available = parseMinStep(res.json('Jaeger metrics minstep')) !== undefined;
+      } catch {
+        available = false;
+      }
+    }
+    this.spm = { available, checkedAtMs: now };
+    return available;
+  }
+
+  /**
+   * Full-window figures per service and operation from SPM (five requests, at most
+   * two in flight); an empty list when the server has no SPM, so the caller samples
+   * traces instead and shows no error. Locations are span names with their service.
+   */
+  async latencyStats(request: LatencyStatsRequest): Promise<LatencyQuantiles[]> {
+    const { signal } = request;
+    if (!(await this.hasServicePerformanceMonitoring(signal))) return [];
+    let services = request.services;
+    if (services.length === 0) services = (await this.services(signal)).slice(0, SPM_MAX_SERVICES);
+    if (services.length === 0) return [];
+    const lookbackMs = request.range.endMs - request.range.startMs;
+    const ask = async (metric: SpmMetric, quantile?: number): Promise<SpmSeries> =>
+      parseSpmSeries(await this.http.getJson({ path: `/api/metrics/${metric}`, query: spmQuery(services, request.range.endMs, lookbackMs, quantile), signal }, `Jaeger SPM ${metric}`));
+    const jobs: Array<() => Promise<SpmSeries>> = [() => ask('calls'), () => ask('errors'), () => ask('latencies', 0.5), () => ask('latencies', 0.95), () => ask('latencies', 0.99)];
+    const results: SpmSeries[] = new Array<SpmSeries>(jobs.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      for (let i = next++; i < jobs.length; i = next++) results[i] = await jobs[i]();
+    };
+    await Promise.all([worker(), worker()]);
+    const [calls, errors, p50, p95, p99] = results;
+    return spmToQuantiles({ calls, errors, p50, p95, p99 }, Math.max(60_000, lookbackMs));
   }
 
   async testConnection(signal?: AbortSignal): Promise<ConnectionInfo> {

@@ -67,6 +67,14 @@ export interface LatencyQuantiles {
   p99?: number;
   /** True when the server approximated the quantiles (Tempo's power-of-two buckets). */
   approximate: boolean;
+  /** The service of a per-operation row (Jaeger SPM), so sampled spans can map it to code. */
+  service?: string;
+  /** True when the count is derived from a rate (Prometheus extrapolates `rate` to the window's edges). */
+  countApproximate?: boolean;
+  /** How the server computed the quantiles; absent = Tempo's power-of-two buckets. */
+  method?: 'prometheus-histogram' | 'tempo-buckets';
+  /** Prometheus histogram: the widest bucket's relative width (0.1 = 10 %), when known. */
+  bucketRelativeWidth?: number;
 }
 
 export interface ConnectionInfo {
@@ -79,9 +87,17 @@ export interface TraceBackend {
   readonly type: BackendType;
   getTrace(traceId: string, options?: GetTraceOptions): Promise<Trace>;
   search(query: TraceQuery, signal?: AbortSignal): Promise<TraceSummary[]>;
+  /**
+   * Present where a search answer holds whole traces (Jaeger, Zipkin): the matching traces
+   * with all their spans, newest first, so a statistics sample needs no fetch per trace.
+   */
+  searchTraces?(query: TraceQuery, signal?: AbortSignal): Promise<Trace[]>;
   services(signal?: AbortSignal): Promise<string[]>;
   operations(service: string, signal?: AbortSignal): Promise<string[]>;
-  /** Present only where the server computes latency quantiles itself (Tempo's TraceQL metrics). */
+  /**
+   * Server-computed figures (Tempo's TraceQL metrics, Jaeger's Service Performance Monitoring).
+   * An empty answer means the server has none (e.g. Jaeger without SPM): sample traces instead.
+   */
   latencyStats?(request: LatencyStatsRequest): Promise<LatencyQuantiles[]>;
   testConnection(signal?: AbortSignal): Promise<ConnectionInfo>;
 }

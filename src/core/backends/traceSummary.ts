@@ -34,3 +34,18 @@ export function summarizeTrace(trace: Trace): TraceSummary {
 export function sortSummaries(list: TraceSummary[]): TraceSummary[] {
   return list.sort((a, b) => (a.startTimeUnixNano < b.startTimeUnixNano ? 1 : a.startTimeUnixNano > b.startTimeUnixNano ? -1 : 0));
 }
+
+/** Traces by their earliest span start, newest first (the order a search lists them). */
+export function newestFirst(traces: Trace[]): Trace[] {
+  const start = new Map<Trace, bigint>();
+  for (const t of traces) {
+    let s: bigint | undefined;
+    for (const span of t.spans) if (s === undefined || span.startTimeUnixNano < s) s = span.startTimeUnixNano;
+    start.set(t, s ?? 0n);
+  }
+  return traces.sort((a, b) => {
+    const x = start.get(a)!;
+    const y = start.get(b)!;
+    return x < y ? 1 : x > y ? -1 : 0;
+  });
+}

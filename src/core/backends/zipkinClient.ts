@@ -5,7 +5,7 @@ import type { Trace } from '../model/trace';
 import { pickTrace, requireTraceId, stringList, uniqueSorted } from './backendClientSupport';
 import { zipkinDocumentToTraces } from './convertDocuments';
 import type { ConnectionInfo, GetTraceOptions, TraceBackend, TraceQuery, TraceSummary } from './traceBackend';
-import { sortSummaries, summarizeTrace } from './traceSummary';
+import { newestFirst, sortSummaries, summarizeTrace } from './traceSummary';
 import { isRecord } from './wireValues';
 
 /** `k=v and k2 and ...`: Zipkin's tag/annotation filter syntax. */
@@ -32,6 +32,14 @@ export class ZipkinClient implements TraceBackend {
   }
 
   async search(query: TraceQuery, signal?: AbortSignal): Promise<TraceSummary[]> {
+    return sortSummaries((await this.matchingTraces(query, signal)).map(summarizeTrace)).slice(0, query.limit);
+  }
+
+  async searchTraces(query: TraceQuery, signal?: AbortSignal): Promise<Trace[]> {
+    return newestFirst(await this.matchingTraces(query, signal)).slice(0, query.limit);
+  }
+
+  private async matchingTraces(query: TraceQuery, signal?: AbortSignal): Promise<Trace[]> {
     const endTs = Math.round(query.range.endMs);
     const doc = await this.http.getJson(
       {
@@ -51,8 +59,7 @@ export class ZipkinClient implements TraceBackend {
       'Zipkin search results',
     );
     if (!Array.isArray(doc)) throw new MalformedResponseError("Zipkin's search answer", 'a list of traces');
-    const traces = zipkinDocumentToTraces(doc, "Zipkin's search answer");
-    return sortSummaries(traces.map(summarizeTrace)).slice(0, query.limit);
+    return zipkinDocumentToTraces(doc, "Zipkin's search answer");
   }
 
   async services(signal?: AbortSignal): Promise<string[]> {

@@ -1,6 +1,7 @@
 import { ConfigurationError } from '../errors';
 
-export type QueryParams = Record<string, string | number | boolean | undefined>;
+/** A list repeats the parameter (`spanKind=a&spanKind=b`). */
+export type QueryParams = Record<string, string | number | boolean | readonly string[] | undefined>;
 
 /** Parses a configured backend URL; only http and https make sense for a query API. */
 export function parseBaseUrl(raw: string): URL {
@@ -34,7 +35,8 @@ export function joinUrl(base: string | URL, path: string, query?: QueryParams): 
   url.hash = '';
   if (query) {
     for (const [k, v] of Object.entries(query)) {
-      if (v !== undefined) url.searchParams.set(k, String(v));
+      if (Array.isArray(v)) for (const item of v as readonly string[]) url.searchParams.append(k, item);
+      else if (v !== undefined) url.searchParams.set(k, String(v));
     }
   }
   return url;

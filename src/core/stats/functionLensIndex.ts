@@ -234,7 +234,7 @@ export class FunctionLensIndex {
 
   private text(s: LocationStats): string {
     let t = this.texts.get(s.keyString);
-    if (t === undefined) this.texts.set(s.keyString, (t = this.format(s)));
+    if (t === undefined) this.texts.set(s.keyString, (t = this.format(s, this.lookbackMs)));
     return t;
   }
 

@@ -3,7 +3,10 @@ import { locationLabel } from '../source/codeLocation';
 import type { LatencyHistogram, LatencyStats, LocationStats } from './latencyStats';
 import { trendArrow } from './lensText';
 import { formatLookback } from './lookback';
-import { formatChange, formatCount, formatDuration, formatRate } from './statsFormat';
+import { supportedQuantileNs } from './lensText';
+import { isBucketed, missingQuantileText, quantileMethodText, sourceText } from './statsBasis';
+import type { QuantileName } from './statsBasis';
+import { formatChange, formatCount, formatDuration, formatExactCount, formatRate } from './statsFormat';
 
 /** Commands hover links use: pass as `isTrusted: { enabledCommands: HOVER_COMMANDS }`, never `true`. */
 export const HOVER_COMMANDS = ['traceLens.showFunctionTraces', 'traceLens.openTraceById'] as const;
@@ -63,18 +66,31 @@ export function buildHoverMarkdown(stats: LocationStats, options: HoverOptions):
   const c = stats.current;
   const p = stats.previous;
   const span = formatLookback(options.lookbackMs);
+  const basis = stats.basis;
+  const sampled = basis.kind === 'sample';
   const lines: string[] = [];
-  lines.push(`**Trace Lens** · ${escapeMarkdown(locationLabel(stats.location))} · last ${span}${c.approximate ? ' · approximate (server quantiles)' : ''}`, '');
+  lines.push(`**Trace Lens** · ${escapeMarkdown(locationLabel(stats.location))} · ${sourceText(c.count, basis, options.lookbackMs)}`, '');
   lines.push(`| | last ${span} | previous ${span} | |`, '|---|---:|---:|---|');
   const row = (label: string, cur: number | undefined, prev: number | undefined, fmt: (v: number | undefined) => string): void => {
     const change = formatChange(cur, prev);
     const arrow = trendArrow(cur, prev);
     lines.push(`| ${label} | ${fmt(cur)} | ${prev !== undefined ? fmt(prev) : '–'} | ${arrow}${change ? ` ${change}` : ''} |`);
   };
-  row('p50', c.p50Ns, p?.p50Ns, formatDuration);
-  row('p95', c.p95Ns, p?.p95Ns, formatDuration);
-  row('p99', c.p99Ns, p?.p99Ns, formatDuration);
-  row('calls', c.count, p?.count, (v) => (v === undefined ? '–' : formatCount(v)));
+  const approx = c.approximate || isBucketed(basis) ? '~' : '';
+  const missing: QuantileName[] = [];
+  for (const q of ['p50', 'p95', 'p99'] as const) {
+    const cur = supportedQuantileNs(c, q, basis);
+    const prev = p ? supportedQuantileNs(p, q, basis) : undefined;
+    if (cur === undefined && quantileValue(c, q) !== undefined) {
+      // Too few values: say what is missing instead of a number the sample cannot support.
+      lines.push(`| ${q} | ${missingQuantileText(q)} | ${prev !== undefined ? formatDuration(prev) : '–'} | |`);
+      missing.push(q);
+      continue;
+    }
+    row(q, cur, prev, (v) => (v === undefined ? '–' : `${approx}${formatDuration(v)}`));
+  }
+  const countFmt = (v: number | undefined): string => (v === undefined || basis.countUnknown ? '–' : `${basis.countApproximate ? '~' : ''}${formatExactCount(v)}`);
+  row(sampled ? 'calls (in the sample)' : 'calls', c.count, p?.count, countFmt);
   lines.push(`| errors | ${formatRate(c.errorRate)} (${formatCount(c.errorCount)}) | ${p ? formatRate(p.errorRate) : '–'} | ${errorTrend(c, p)} |`);
   lines.push('');
   if (stats.histogram) {
@@ -98,11 +114,21 @@ export function buildHoverMarkdown(stats: LocationStats, options: HoverOptions):
   const args: ShowFunctionTracesArgs = { locationKey: stats.keyString, location: stripSource(stats.location), traceIds: [...new Set(traceIds)] };
   links.push(`[Example traces…](${commandUri('traceLens.showFunctionTraces', args)})`);
   lines.push(links.join(' · '), '');
-  if (stats.lowConfidence) lines.push(`_Few samples (${formatCount(c.count)}): percentiles are indicative only._`);
+  lines.push(`_Quantiles: ${quantileMethodText(basis)}._`);
+  if (sampled) {
+    const of = basis.ofAtLeast !== undefined && basis.sampleTraces !== undefined && basis.ofAtLeast > basis.sampleTraces ? ` of at least ${formatExactCount(basis.ofAtLeast)} in the window` : '';
+    lines.push(`_Sampled: figures come from ${formatExactCount(c.count)} call(s) found in ${basis.sampleTraces !== undefined ? formatExactCount(basis.sampleTraces) : 'the'} sampled trace(s)${of}; calls and errors count the sample, not all calls._`);
+  }
+  if (missing.length > 0) lines.push(`_Too few values (${formatExactCount(c.count)}) for ${missing.join(' and ')}: ${missing.map((q) => `${q} ${missingQuantileText(q)}`).join(', ')}._`);
+  else if (stats.lowConfidence && !basis.countUnknown) lines.push(`_Few samples (${formatCount(c.count)}): percentiles are indicative only._`);
   if (stats.exceptionHint && stats.location.spanName !== undefined) {
     lines.push(`_Failures point at ${escapeMarkdown(locationLabel(stats.exceptionHint))}${stats.exceptionHint.lineNumber ? ` line ${stats.exceptionHint.lineNumber}` : ''}._`);
   }
   return lines.join('\n').trimEnd();
+}
+
+function quantileValue(c: LatencyStats, q: QuantileName): number | undefined {
+  return q === 'p50' ? c.p50Ns : q === 'p95' ? c.p95Ns : c.p99Ns;
 }
 
 function errorTrend(c: LatencyStats, p: LatencyStats | undefined): string {

@@ -1,6 +1,7 @@
 import type { DDSketch } from '@datadog/sketches-js';
 import type { SpanLocation } from '../source/codeLocation';
 import type { Exemplar, LatencyAccumulator } from './latencyAccumulator';
+import type { StatsBasis } from './statsBasis';
 
 /** Below this many samples a function's figures are shown as low-confidence. */
 export const LOW_CONFIDENCE_SAMPLES = 100;
@@ -36,6 +37,8 @@ export interface LocationStats {
   /** The location, with the latest reported line. */
   location: SpanLocation;
   source: StatsSource;
+  /** What the figures are computed from (every call or a sample) and how the quantiles are defined. */
+  basis: StatsBasis;
   window: { startMs: number; endMs: number };
   current: LatencyStats;
   /** The window of the same length just before; undefined when it held no spans. */

@@ -1,8 +1,10 @@
-import type { LatencyQuantiles } from '../backends/traceBackend';
-import { locationKeyString } from '../source/codeLocation';
-import type { SpanLocation } from '../source/codeLocation';
+import type { CodeLocationKey, LatencyQuantiles } from '../backends/traceBackend';
+import type { Span } from '../model/trace';
+import { extractCodeLocation, locationKeyString } from '../source/codeLocation';
+import type { ExtractOptions, SpanLocation } from '../source/codeLocation';
 import { LOW_CONFIDENCE_SAMPLES } from './latencyStats';
 import type { LatencyStats, LocationStats } from './latencyStats';
+import type { StatsBasis } from './statsBasis';
 
 function seconds(v: number | undefined): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v * 1e9 : undefined;
@@ -37,10 +39,15 @@ export function statsFromServerQuantiles(list: readonly LatencyQuantiles[], wind
     // Repeated keys (e.g. one row per service) keep the row with more calls.
     const prev = out.get(keyString);
     if (prev && prev.current.count >= count) continue;
+    const basis: StatsBasis = { kind: 'exact', method: q.method ?? 'tempo-buckets' };
+    if (q.bucketRelativeWidth !== undefined && Number.isFinite(q.bucketRelativeWidth) && q.bucketRelativeWidth > 0) basis.bucketRelativeWidth = q.bucketRelativeWidth;
+    if (nonNegative(q.count) === undefined) basis.countUnknown = true;
+    else if (q.countApproximate === true) basis.countApproximate = true;
     out.set(keyString, {
       keyString,
       location,
       source: 'server',
+      basis,
       window,
       current,
       slowest: [],
@@ -53,8 +60,8 @@ export function statsFromServerQuantiles(list: readonly LatencyQuantiles[], wind
 
 /**
  * Combines local statistics (exact sketches, from the receiver or fetched traces)
- * with server quantiles for the same window. Per location, the side with more
- * calls supplies the figures; local exemplars, services and histogram are kept
+ * with server quantiles for the same window. Per location, the server supplies
+ * the figures when the local side is a sample, else the side with more calls does; local exemplars, services and histogram are kept
  * when the figures come from the server, since the server sends none.
  */
 export function mergeLocationStats(local: readonly LocationStats[], server: readonly LocationStats[]): LocationStats[] {
@@ -66,7 +73,8 @@ export function mergeLocationStats(local: readonly LocationStats[], server: read
       byKey.set(s.keyString, s);
       continue;
     }
-    if (l.current.count >= s.current.count) continue;
+    // A sample never outranks a server aggregate of the same window; exact local figures win with more calls.
+    if (l.basis.kind !== 'sample' && l.current.count >= s.current.count) continue;
     const merged: LocationStats = {
       ...s,
       location: l.location.lineNumber !== undefined ? l.location : s.location,
@@ -78,4 +86,59 @@ export function mergeLocationStats(local: readonly LocationStats[], server: read
     byKey.set(s.keyString, merged);
   }
   return [...byKey.values()].sort((a, b) => b.current.count - a.current.count || (a.keyString < b.keyString ? -1 : 1));
+}
+
+/**
+ * Server rows keyed by span name and service (Jaeger SPM's operations) moved onto the
+ * code location their spans carry: for each (service, span name) of the sampled spans
+ * with `code.*`, the location most spans name. Rows without such a span keep their
+ * span name (they still match a call that starts a span with that literal name).
+ */
+export function locateOperations(list: readonly LatencyQuantiles[], spans: Iterable<Span>, extract: ExtractOptions = {}): LatencyQuantiles[] {
+  const wanted = new Set<string>();
+  for (const q of list) if (q.location.spanName !== undefined && q.service !== undefined) wanted.add(operationKey(q.service, q.location.spanName));
+  if (wanted.size === 0) return [...list];
+  const votes = new Map<string, Map<string, { location: CodeLocationKey; n: number }>>();
+  for (const span of spans) {
+    const k = operationKey(span.resource.serviceName, span.name);
+    if (!wanted.has(k)) continue;
+    const loc = extractCodeLocation(span, extract);
+    if (loc.source !== 'code') continue;
+    const key = locationKeyString(loc);
+    let byLoc = votes.get(k);
+    if (!byLoc) votes.set(k, (byLoc = new Map()));
+    const v = byLoc.get(key);
+    if (v) v.n++;
+    else byLoc.set(key, { location: codeKeyOf(loc), n: 1 });
+  }
+  return list.map((q) => {
+    if (q.location.spanName === undefined || q.service === undefined) return q;
+    const byLoc = votes.get(operationKey(q.service, q.location.spanName));
+    if (!byLoc) return q;
+    let best: { location: CodeLocationKey; n: number } | undefined;
+    for (const v of byLoc.values()) if (!best || v.n > best.n) best = v;
+    return best ? { ...q, location: best.location } : q;
+  });
+}
+
+/** Operations (service, span name) of server rows that no sampled span placed on code yet. */
+export function unlocatedOperations(list: readonly LatencyQuantiles[]): Array<{ service: string; operation: string; count: number }> {
+  const out: Array<{ service: string; operation: string; count: number }> = [];
+  for (const q of list) {
+    const l = q.location;
+    if (q.service !== undefined && l.spanName !== undefined && l.filePath === undefined && l.functionName === undefined) out.push({ service: q.service, operation: l.spanName, count: q.count ?? 0 });
+  }
+  return out.sort((a, b) => b.count - a.count);
+}
+
+function operationKey(service: string, name: string): string {
+  return `${service}\u0000${name}`;
+}
+
+function codeKeyOf(loc: SpanLocation): CodeLocationKey {
+  const out: CodeLocationKey = {};
+  if (loc.filePath !== undefined) out.filePath = loc.filePath;
+  if (loc.functionName !== undefined) out.functionName = loc.functionName;
+  if (loc.namespace !== undefined) out.namespace = loc.namespace;
+  return out;
 }

@@ -5,6 +5,7 @@ import { DEFAULT_EXEMPLARS, LatencyAccumulator } from './latencyAccumulator';
 import type { SpanColumns } from './latencyAccumulator';
 import { LOW_CONFIDENCE_SAMPLES, histogramOf, servicesByCount, summarizeAccumulator } from './latencyStats';
 import type { LocationStats, StatsSnapshot } from './latencyStats';
+import { EXACT_DDSKETCH } from './statsBasis';
 import { InvalidLookbackError } from './statsErrors';
 
 export interface AggregationOptions {
@@ -290,6 +291,7 @@ function buildStats(entry: LocationEntry, current: LatencyAccumulator[], previou
     keyString: entry.keyString,
     location: entry.location,
     source: entry.location.source,
+    basis: EXACT_DDSKETCH,
     window,
     current: summarizeAccumulator(cur),
     slowest: cur.slowest(),

@@ -33,6 +33,14 @@ export function formatCount(n: number): string {
   return `${trim((n / 1e9).toFixed(1))}B`;
 }
 
+/** `950`, `1,204`, `999,999`, then `1.2M`: exact below a million, for call counts that are exact. */
+export function formatExactCount(n: number): string {
+  if (!Number.isFinite(n) || n < 0) return '–';
+  const r = Math.round(n);
+  if (r >= 1_000_000) return formatCount(r);
+  return String(r).replace(/\B(?=(\d{3})+$)/g, ',');
+}
+
 /** A 0..1 rate as `0%`, `<0.1%`, `0.4%`, `12%`, `100%`. */
 export function formatRate(rate: number): string {
   if (!Number.isFinite(rate) || rate <= 0) return '0%';

@@ -177,7 +177,8 @@ export const fixturesRoot = path.resolve(__dirname, '../../fixtures/backends');
 
 /** The recorded fixture folder of a server (`<server>-<version>`); fails loudly when none was recorded. */
 export function fixtureDir(server: 'tempo' | 'jaeger' | 'zipkin'): string {
-  const dirs = readdirSync(fixturesRoot).filter((d) => d.startsWith(`${server}-`)).sort();
+  // `<server>-<version>` only: `jaeger-2.12.0-spm` holds monitor-API answers, not traces.
+  const dirs = readdirSync(fixturesRoot).filter((d) => new RegExp(`^${server}-\\d+(\\.\\d+)*$`).test(d)).sort();
   if (dirs.length === 0) throw new Error(`no recorded ${server} fixtures under ${fixturesRoot}: run npx tsx test/backends/harness/recordFixtures.ts ${server}`);
   return path.join(fixturesRoot, dirs[dirs.length - 1]);
 }

@@ -11,8 +11,9 @@ describe('hover markdown', () => {
     const md = buildHoverMarkdown(statsFixture(), { lookbackMs: 3_600_000 });
     assert.match(md, /\| p95 \| 48 ms \| 30 ms \| ↑ \+60% \|/);
     assert.match(md, /\| p99 \| 120 ms \| 121 ms \| → −1% \|/);
-    assert.match(md, /\| calls \| 1\.2k \| 1k \|/);
-    assert.match(md, /last 1h/);
+    assert.match(md, /\| calls \| 1,234 \| 1,000 \|/);
+    assert.match(md, /· last 1h · 1,234 calls\n/);
+    assert.match(md, /Quantiles: DDSketch over every span received, relative error ≤ 1 %/);
   });
 
   it('draws the histogram as unicode blocks', () => {
@@ -55,9 +56,35 @@ describe('hover markdown', () => {
   });
 
   it('says when figures are approximate or based on few samples', () => {
-    const md = buildHoverMarkdown(statsFixture({ lowConfidence: true, current: { ...statsFixture().current, count: 42, approximate: true } }), { lookbackMs: 900_000 });
-    assert.match(md, /approximate/);
-    assert.match(md, /Few samples \(42\)/);
-    assert.match(md, /last 15m/);
+    const md = buildHoverMarkdown(statsFixture({ lowConfidence: true, source: 'server', basis: { kind: 'exact', method: 'tempo-buckets' }, current: { ...statsFixture().current, count: 142, approximate: true } }), { lookbackMs: 900_000 });
+    assert.match(md, /Tempo TraceQL metrics, power-of-two buckets \(approximate\)/);
+    assert.match(md, /\| p95 \| ~48 ms \|/);
+    assert.match(md, /Few samples \(142\)/);
+    assert.match(md, /last 15m · 142 calls/);
+  });
+
+  it('names a sample and says which percentiles it cannot support', () => {
+    const md = buildHoverMarkdown(
+      statsFixture({ lowConfidence: true, basis: { kind: 'sample', method: 'ddsketch', sampleTraces: 60, ofAtLeast: 200 }, current: { ...statsFixture().current, count: 15 }, previous: undefined }),
+      { lookbackMs: 3_600_000 },
+    );
+    assert.match(md, /· last 1h · 15 calls in a sample of 60 traces \(of ≥ 200\)\n/);
+    assert.match(md, /\| p50 \| 12 ms \| – \|/);
+    assert.match(md, /\| p95 \| needs ≥ 20 samples \| – \|/);
+    assert.match(md, /\| p99 \| needs ≥ 100 samples \| – \|/);
+    assert.match(md, /\| calls \(in the sample\) \| 15 \|/);
+    assert.ok(!/\| calls \| /.test(md), 'no bare call count for a sample');
+    assert.match(md, /Quantiles: DDSketch over the sampled spans/);
+    assert.match(md, /Sampled: figures come from 15 call\(s\) found in 60 sampled trace\(s\) of at least 200 in the window/);
+    assert.match(md, /p95 needs ≥ 20 samples, p99 needs ≥ 100 samples/);
+    assert.ok(!/\b48 ms\b/.test(md) && !/\b120 ms\b/.test(md), 'unsupported percentiles are not shown as numbers');
+  });
+
+  it('states the Prometheus bucket tolerance for Jaeger SPM figures', () => {
+    const md = buildHoverMarkdown(statsFixture({ source: 'server', basis: { kind: 'exact', method: 'prometheus-histogram', bucketRelativeWidth: 0.1, countApproximate: true } }), { lookbackMs: 3_600_000 });
+    assert.match(md, /Quantiles: Prometheus histogram \(Jaeger SPM\), within one bucket \(buckets ≤ 10 % wide\)/);
+    assert.match(md, /\| p99 \| ~120 ms \|/);
+    assert.match(md, /· last 1h · ~1,234 calls\n/);
+    assert.match(md, /\| calls \| ~1,234 \|/);
   });
 });

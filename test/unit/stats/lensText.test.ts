@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { LocationStats } from '../../../src/core/stats/latencyStats';
-import { compileLensTemplate, DEFAULT_LENS_TEMPLATE } from '../../../src/core/stats/lensText';
+import { compileLensTemplate, DEFAULT_LENS_TEMPLATE, effectiveLensTemplate, LEGACY_DEFAULT_LENS_TEMPLATE } from '../../../src/core/stats/lensText';
+import { EXACT_DDSKETCH } from '../../../src/core/stats/statsBasis';
 import { InvalidLensTemplateError } from '../../../src/core/stats/statsErrors';
 
 export function statsFixture(over: Partial<LocationStats> = {}): LocationStats {
@@ -8,6 +9,7 @@ export function statsFixture(over: Partial<LocationStats> = {}): LocationStats {
     keyString: 'code\u0000/app/svc.py\u0000svc.Svc.serve',
     location: { filePath: '/app/svc.py', functionName: 'svc.Svc.serve', lineNumber: 10, source: 'code' },
     source: 'code',
+    basis: EXACT_DDSKETCH,
     window: { startMs: 0, endMs: 3_600_000 },
     current: { count: 1234, errorCount: 5, errorRate: 5 / 1234, p50Ns: 12e6, p95Ns: 48e6, p99Ns: 120e6, minNs: 1e6, maxNs: 2e9, meanNs: 20e6, approximate: false },
     previous: { count: 1000, errorCount: 1, errorRate: 0.001, p50Ns: 10e6, p95Ns: 30e6, p99Ns: 121e6, approximate: false },
@@ -22,7 +24,9 @@ export function statsFixture(over: Partial<LocationStats> = {}): LocationStats {
 
 describe('CodeLens text', () => {
   it('renders the default template with units', () => {
-    assert.equal(compileLensTemplate(DEFAULT_LENS_TEMPLATE)(statsFixture()), 'p50 12 ms · p95 48 ms · p99 120 ms · 1.2k calls · 0.4% errors');
+    assert.equal(compileLensTemplate(DEFAULT_LENS_TEMPLATE)(statsFixture(), 3_600_000), 'p50 12 ms · p95 48 ms · p99 120 ms · last 1h · 1,234 calls · 0.4% errors');
+    // Without a lookback the stats' own window names it.
+    assert.equal(compileLensTemplate('${calls}')(statsFixture()), 'last 1h · 1,234 calls');
   });
 
   it('supports other placeholders, approximate and low-confidence marks', () => {
@@ -30,6 +34,42 @@ describe('CodeLens text', () => {
     assert.equal(f(statsFixture()), 'p95 48 ms ↑ max 2 s (5 errors, 2 services)');
     const approx = statsFixture({ lowConfidence: true, current: { ...statsFixture().current, approximate: true } });
     assert.equal(f(approx), 'p95 ~48 ms ↑ max 2 s (5 errors, 2 services) ?');
+  });
+
+  it('names a sample as a sample and never shows its count as the call count', () => {
+    const sampled = statsFixture({ basis: { kind: 'sample', method: 'ddsketch', sampleTraces: 60, ofAtLeast: 200 }, current: { ...statsFixture().current, count: 60 }, lowConfidence: true });
+    const text = compileLensTemplate(DEFAULT_LENS_TEMPLATE)(sampled, 3_600_000);
+    assert.equal(text, 'p50 12 ms · p95 48 ms · p99 needs ≥ 100 samples · last 1h · 60 calls in a sample of 60 traces (of ≥ 200) · 0.4% errors');
+    assert.ok(!/\b60 calls ·/.test(text));
+    assert.equal(compileLensTemplate('${count} calls')(sampled), '60 sampled calls (few samples)');
+    // "of ≥ N" only when known and larger than the sample.
+    const whole = statsFixture({ basis: { kind: 'sample', method: 'ddsketch', sampleTraces: 60 }, current: { ...statsFixture().current, count: 1 } });
+    assert.equal(compileLensTemplate('${calls}')(whole, 3_600_000), 'last 1h · 1 call in a sample of 60 traces');
+  });
+
+  it('says what is missing instead of a percentile the values cannot support', () => {
+    const few = statsFixture({ current: { ...statsFixture().current, count: 10, errorCount: 1, errorRate: 0.1 }, lowConfidence: true });
+    assert.equal(compileLensTemplate(DEFAULT_LENS_TEMPLATE)(few, 3_600_000), 'p50 12 ms · p95 needs ≥ 20 samples · p99 needs ≥ 100 samples · last 1h · 10 calls · 10% errors');
+    const some = statsFixture({ current: { ...statsFixture().current, count: 20 }, lowConfidence: true });
+    assert.equal(compileLensTemplate('${p95} · ${p99}')(some), 'p95 48 ms · p99 needs ≥ 100 samples');
+    assert.equal(compileLensTemplate('${p95} ${trend}')(some), 'p95 48 ms ↑ (few samples)');
+    const hundred = statsFixture({ current: { ...statsFixture().current, count: 100 } });
+    assert.equal(compileLensTemplate('${p99}')(hundred), 'p99 120 ms');
+  });
+
+  it('marks bucketed server quantiles and keeps the exact server count', () => {
+    const spm = statsFixture({ source: 'server', basis: { kind: 'exact', method: 'prometheus-histogram', bucketRelativeWidth: 0.1, countApproximate: true } });
+    assert.equal(compileLensTemplate(DEFAULT_LENS_TEMPLATE)(spm, 3_600_000), 'p50 ~12 ms · p95 ~48 ms · p99 ~120 ms · last 1h · ~1,234 calls · 0.4% errors');
+    assert.equal(compileLensTemplate('${count}')(spm), '~1.2k');
+    const noCount = statsFixture({ source: 'server', basis: { kind: 'exact', method: 'tempo-buckets', countUnknown: true }, current: { ...statsFixture().current, count: 0 } });
+    assert.equal(compileLensTemplate(DEFAULT_LENS_TEMPLATE)(noCount, 3_600_000), 'p50 ~12 ms · p95 ~48 ms · p99 ~120 ms · last 1h · calls unknown · 0.4% errors');
+  });
+
+  it('treats the legacy default setting as the current default', () => {
+    assert.equal(effectiveLensTemplate(LEGACY_DEFAULT_LENS_TEMPLATE), DEFAULT_LENS_TEMPLATE);
+    assert.equal(effectiveLensTemplate(''), DEFAULT_LENS_TEMPLATE);
+    assert.equal(effectiveLensTemplate(undefined), DEFAULT_LENS_TEMPLATE);
+    assert.equal(effectiveLensTemplate('${count} calls'), '${count} calls');
   });
 
   it('rejects unknown placeholders with a typed error', () => {
