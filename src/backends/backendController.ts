@@ -3,7 +3,7 @@ import { createBackend, type CreatedBackend } from '../core/backends/createBacke
 import type { BackendType, ConnectionInfo, TraceBackend } from '../core/backends/traceBackend';
 import { ConfigurationError, isCancellation } from '../core/errors';
 import { BACKEND_LABELS, affectsBackend, affectsLocalReceiver, readBackendSettings, readProxySettings, type BackendSettingsView } from '../config/settings';
-import { ReceiverController, type ReceiverState } from '../receiver/receiverController';
+import { ReceiverController, type GrpcReceiverState, type ReceiverState } from '../receiver/receiverController';
 import { BackendStatusBar } from '../status/backendStatusBar';
 import { CredentialStore } from './credentialStore';
 import { describeError } from '../errors/errorPresenter';
@@ -42,6 +42,7 @@ export class BackendController implements vscode.Disposable {
         if (CredentialStore.originOf(this.settings.url) === origin) void this.reload();
       }),
       receiver.onDidChangeState(() => this.render()),
+      receiver.onDidChangeGrpcState(() => this.render()),
       receiver.onDidChangeSpans(() => {
         if (this.settings.type === 'local') this.render();
       }),
@@ -95,6 +96,7 @@ export class BackendController implements vscode.Disposable {
           headers: this.settings.headers,
           timeoutMs: this.settings.timeoutMs,
           caCertificate: this.settings.caCertificate || undefined,
+          maxResponseBytes: this.settings.maxResponseBytes,
           proxy: proxy.proxy,
           noProxy: proxy.noProxy,
           userAgent: 'trace-lens-vscode',
@@ -162,6 +164,7 @@ export class BackendController implements vscode.Disposable {
         this.statusBar.show(`local · ${formatCount(counts.spansHeld)} spans`, 'ok',
           `The built-in OTLP receiver listens on http://127.0.0.1:${state.port}/v1/traces. ` +
           `Run your service with OTEL_EXPORTER_OTLP_ENDPOINT=${state.endpoint}. ` +
+          `${grpcLine(this.receiver.grpcState)}` +
           `${counts.spansHeld} spans in ${counts.tracesHeld} traces held (${counts.spansReceived} received this session).`);
         break;
       case 'failed':
@@ -174,5 +177,19 @@ export class BackendController implements vscode.Disposable {
         this.statusBar.show('local', 'connecting', 'The OTLP receiver is stopped.');
         break;
     }
+  }
+}
+
+/** The OTLP/gRPC receiver's line of the status bar tooltip. */
+function grpcLine(state: GrpcReceiverState): string {
+  switch (state.kind) {
+    case 'listening':
+      return `OTLP/gRPC on 127.0.0.1:${state.port} (OTEL_EXPORTER_OTLP_PROTOCOL=grpc, OTEL_EXPORTER_OTLP_ENDPOINT=${state.endpoint}). `;
+    case 'failed':
+      return `OTLP/gRPC is not running: ${state.message} `;
+    case 'starting':
+      return `OTLP/gRPC is starting on port ${state.port}. `;
+    case 'off':
+      return '';
   }
 }

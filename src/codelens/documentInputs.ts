@@ -42,7 +42,10 @@ interface Entry {
 const MAX_SCAN_CHARS = 2 * 1024 * 1024;
 const MAX_ENTRIES = 200;
 /** A language server that is still starting answers with nothing: ask again a few times before falling back for good. */
-const RETRY_DELAYS_MS = [1_000, 3_000, 8_000];
+// A language server can take well over ten seconds to answer its first request on a busy machine
+// (the TypeScript server does); until it does the lenses sit on code.* lines, so keep asking for about
+// two minutes, each try one cheap command.
+const RETRY_DELAYS_MS = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000, 60_000];
 /** A synthetic function from a `code.*` line number covers at most this many lines below it (for hovers). */
 const FALLBACK_SPAN_LINES = 60;
 

@@ -12,14 +12,22 @@ export interface BackendSettingsView {
   headers: Record<string, string>;
   timeoutMs: number;
   caCertificate: string;
+  /** `backend.maxResponseMB` in bytes: the HTTP client stops reading an answer past it. */
+  maxResponseBytes: number;
 }
 
 export interface LocalReceiverSettings {
   port: number;
+  /** OTLP/gRPC port; 0 turns the gRPC receiver off. */
+  grpcPort: number;
   maxSpans: number;
+  /** Save received spans (redacted) in the workspace storage so they survive a reload. */
+  persist: boolean;
 }
 
 const BACKEND_TYPES: readonly BackendType[] = ['local', 'tempo', 'jaeger', 'zipkin'];
+/** `backend.maxResponseMB`: the manifest's default and bounds (a JavaScript string holds at most ~512 MiB). */
+const MAX_RESPONSE_MB = { default: 256, min: 1, max: 512 };
 
 function config(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration(SECTION);
@@ -37,14 +45,28 @@ export function readBackendSettings(): BackendSettingsView {
     headers: Object.fromEntries(Object.entries(headers).filter((e): e is [string, string] => typeof e[1] === 'string')),
     timeoutMs: Math.max(1000, c.get<number>('backend.timeoutMs', 30_000) ?? 30_000),
     caCertificate: c.get<string>('backend.caCertificate', '') ?? '',
+    maxResponseBytes: clampInteger(c.get<number>('backend.maxResponseMB'), MAX_RESPONSE_MB) * 1024 * 1024,
   };
+}
+
+/** A numeric setting as an integer within its bounds; anything unusable (text, NaN) gives the default. */
+function clampInteger(value: unknown, bounds: { default: number; min: number; max: number }): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return bounds.default;
+  return Math.min(bounds.max, Math.max(bounds.min, Math.floor(value)));
+}
+
+/** A hand-edited settings.json can hold anything: only a whole number 1–65535 is a port. */
+function validPort(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 65535 ? value : undefined;
 }
 
 export function readLocalReceiverSettings(): LocalReceiverSettings {
   const c = config();
   return {
-    port: c.get<number>('local.port', 4318) ?? 4318,
+    port: validPort(c.get<unknown>('local.port')) ?? 4318,
+    grpcPort: c.get<unknown>('local.grpcPort') === 0 ? 0 : (validPort(c.get<unknown>('local.grpcPort')) ?? 4317),
     maxSpans: Math.max(1000, c.get<number>('local.maxSpans', 200_000) ?? 200_000),
+    persist: c.get<unknown>('local.persist') !== false,
   };
 }
 

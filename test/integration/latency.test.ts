@@ -6,10 +6,9 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import * as vscode from 'vscode';
 import { startJaeger } from '../backends/harness/servers';
+import { RECEIVER } from './receiverPorts';
 
 const EXTENSION_ID = 'trace-lens.trace-lens';
-// test/workspaces/basic/.vscode/settings.json moves the receiver to 43181.
-const RECEIVER = 'http://127.0.0.1:43181';
 const SERVICE = 'latency-fixture-service';
 const FALLBACK_NOTE = 'falling back to code.* line numbers and literal span names';
 
@@ -46,23 +45,27 @@ function quantile(durationsMs: number[], q: number): number {
 
 interface LensFigures {
   p50: number;
-  p95: number;
-  p99: number;
+  /** Undefined where the lens says the values cannot support the percentile. */
+  p95?: number;
+  p99?: number;
   calls: number;
   errors: string;
 }
 
 const UNIT_MS: Record<string, number> = { ns: 1e-6, 'µs': 1e-3, ms: 1, s: 1000 };
 
-/** Reads the default template: `p50 50 ms · p95 90 ms · p99 90 ms · 10 calls · 10% errors (few samples)`. */
+/**
+ * Reads the default template: `p50 50 ms · p95 needs ≥ 20 samples · p99 needs ≥ 100 samples · last 1h · 10 calls · 10% errors`
+ * (a backend's sample reads `… · last 1h · 3 calls in a sample of 3 traces · …`).
+ */
 function parseLens(title: string): LensFigures {
-  const m = /^p50 ~?([\d.]+) (ns|µs|ms|s) · p95 ~?([\d.]+) (ns|µs|ms|s) · p99 ~?([\d.]+) (ns|µs|ms|s) · (\d+) calls · ([\d.<]+%) errors/.exec(title);
+  const m = /^p50 ~?([\d.]+) (ns|µs|ms|s) · p95 (?:~?([\d.]+) (ns|µs|ms|s)|needs ≥ 20 samples) · p99 (?:~?([\d.]+) (ns|µs|ms|s)|needs ≥ 100 samples) · last \w+ · ([\d,]+) calls?(?: in a sample of [\d,]+ traces?(?: \(of ≥ [\d,]+\))?)? · ([\d.<]+%) errors$/.exec(title);
   assert.ok(m, `unexpected lens text "${title}"`);
   return {
     p50: Number(m[1]) * UNIT_MS[m[2]],
-    p95: Number(m[3]) * UNIT_MS[m[4]],
-    p99: Number(m[5]) * UNIT_MS[m[6]],
-    calls: Number(m[7]),
+    p95: m[3] !== undefined ? Number(m[3]) * UNIT_MS[m[4]] : undefined,
+    p99: m[5] !== undefined ? Number(m[5]) * UNIT_MS[m[6]] : undefined,
+    calls: Number(m[7].replace(/,/g, '')),
     errors: m[8],
   };
 }
@@ -72,14 +75,16 @@ function assertClose(actual: number, expected: number, what: string): void {
   assert.ok(Math.abs(actual - expected) <= expected * 0.02, `${what}: ${actual} ms, expected ${expected} ms ± 2 %`);
 }
 
+/** p95 needs ≥ 20 values and p99 ≥ 100: below that the lens says so instead of a number. */
 function assertFigures(title: string, durationsMs: number[], errorRate: string): void {
   const f = parseLens(title);
   assertClose(f.p50, quantile(durationsMs, 0.5), `p50 of "${title}"`);
-  assertClose(f.p95, quantile(durationsMs, 0.95), `p95 of "${title}"`);
-  assertClose(f.p99, quantile(durationsMs, 0.99), `p99 of "${title}"`);
+  if (durationsMs.length >= 20) assertClose(f.p95 ?? NaN, quantile(durationsMs, 0.95), `p95 of "${title}"`);
+  else assert.equal(f.p95, undefined, `p95 of ${durationsMs.length} values is not shown: "${title}"`);
+  if (durationsMs.length >= 100) assertClose(f.p99 ?? NaN, quantile(durationsMs, 0.99), `p99 of "${title}"`);
+  else assert.equal(f.p99, undefined, `p99 of ${durationsMs.length} values is not shown: "${title}"`);
   assert.equal(f.calls, durationsMs.length, `calls of "${title}"`);
   assert.equal(f.errors, errorRate, `error rate of "${title}"`);
-  assert.ok(title.endsWith('(few samples)'), `fewer than 100 samples are marked: "${title}"`);
 }
 
 interface Batch {
@@ -260,7 +265,10 @@ describe('latency above functions: CodeLens, hover, refresh and Explain Source M
     assert.ok(md.includes(`command:traceLens.openTraceById?`), 'links open traces by id');
     assert.ok(md.includes(slowest.traceId), 'the slowest trace is linked (hex survives URI encoding)');
     assert.ok(md.includes('command:traceLens.showFunctionTraces?'), 'links list example traces');
-    assert.match(md, /Few samples/);
+    assert.match(md, /· last 1h · 10 calls\n/);
+    assert.match(md, /\| p99 \| needs ≥ 100 samples \|/);
+    assert.match(md, /Too few values \(10\) for p95 and p99/);
+    assert.match(md, /Quantiles: DDSketch over every span received, relative error ≤ 1 %/);
   });
 
   it('applies traceLens.codeLens.enabled and traceLens.hover.enabled at once', async () => {
@@ -358,6 +366,7 @@ describe('latency above functions: CodeLens, hover, refresh and Explain Source M
         return summary && /Jaeger/.test(summary.origin) ? lensOnLine(checkout.uri, decl) : undefined;
       }, 60_000);
       assertFigures(lens.command!.title, shipDurations, '0%');
+      assert.match(lens.command!.title, /· last 1h · 3 calls in a sample of \d+ traces? ·/, 'figures from sampled traces say so');
       // Only the remote backend's figures show: the receiver's spans are not mixed in.
       assert.equal(await lensOnLine(checkout.uri, lineOf(checkout, 'export function validateCart')), undefined);
     } finally {

@@ -2,10 +2,9 @@ import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { startJaeger } from '../backends/harness/servers';
+import { RECEIVER } from './receiverPorts';
 
 const EXTENSION_ID = 'trace-lens.trace-lens';
-// test/workspaces/basic/.vscode/settings.json moves the receiver off 4318 so a developer's Collector does not interfere.
-const RECEIVER = 'http://127.0.0.1:43181';
 const SOURCE = 'Trace Lens';
 
 function folder(): vscode.Uri {

@@ -1,8 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { format } from 'node:util';
 import { launchBrowser } from './browser';
-import { startCodeServer, workbenchUrl } from './codeServer';
+import { freePort, startCodeServer, workbenchUrl } from './codeServer';
 import { repoRoot } from './vscodeRuntime';
 
 // Offline chatter of the workbench that says nothing about our suite.
@@ -26,6 +27,7 @@ export async function runHostSuite(options: {
   screenshot?: string;
 }): Promise<HostSuiteResult> {
   const started = Date.now();
+  const workspace = await workspaceCopy(options.workspace);
   const server = await startCodeServer({ label: 'integration' });
   const browser = await launchBrowser();
   const output: string[] = [];
@@ -41,10 +43,10 @@ export async function runHostSuite(options: {
       else if (suiteStarted && !NOISE.test(line)) process.stdout.write(`${line}\n`);
     });
     await page.exposeFunction('codeAutomationExit', (code: number) => finish(code));
-    const url = workbenchUrl(server, options.workspace, {
+    const url = workbenchUrl(server, workspace.folder, {
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath: path.join(repoRoot, 'dist/test/integration/index.js'),
-      extensionEnvironment: options.env,
+      extensionEnvironment: { ...options.env, ...workspace.env },
     });
     await page.goto(url);
     const timeoutMs = options.timeoutMs ?? 5 * 60_000;
@@ -63,5 +65,21 @@ export async function runHostSuite(options: {
   } finally {
     await browser.close();
     await server.stop();
+    rmSync(path.dirname(workspace.folder), { recursive: true, force: true });
   }
+}
+
+/**
+ * A scratch copy of the test workspace with free receiver ports in its settings (the suite reads them
+ * from the environment): runs never share a port, and the suite's setting changes stay in the copy.
+ */
+async function workspaceCopy(source: string): Promise<{ folder: string; env: Record<string, string> }> {
+  const folder = path.join(mkdtempSync(path.join(os.tmpdir(), 'trace-lens-host-')), path.basename(source));
+  cpSync(source, folder, { recursive: true });
+  const settingsFile = path.join(folder, '.vscode/settings.json');
+  const settings = existsSync(settingsFile) ? (JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>) : {};
+  const [http, grpc] = [await freePort(), await freePort()];
+  mkdirSync(path.dirname(settingsFile), { recursive: true });
+  writeFileSync(settingsFile, JSON.stringify({ ...settings, 'traceLens.local.port': http, 'traceLens.local.grpcPort': grpc }, null, 2));
+  return { folder, env: { TRACE_LENS_TEST_HTTP_PORT: String(http), TRACE_LENS_TEST_GRPC_PORT: String(grpc) } };
 }

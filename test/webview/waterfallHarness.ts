@@ -99,6 +99,15 @@ export interface PageOptions {
   withoutCsp?: boolean;
 }
 
+/** Polls until `check` holds: the webview's effects reach the host asynchronously. */
+export async function until(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 export interface WaterfallPage {
   page: Page;
   session: WaterfallSession;

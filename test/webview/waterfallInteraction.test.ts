@@ -5,7 +5,7 @@ import { SpanFlag } from '../../src/core/waterfall/columnLayout';
 import { buildWaterfall, type WaterfallLayout } from '../../src/core/waterfall/layout';
 import { syntheticTrace } from '../../bench/waterfallSyntheticTrace';
 import { launchBrowser, type RunningBrowser } from '../runner/browser';
-import { openWaterfallPage, type WaterfallPage } from './waterfallHarness';
+import { openWaterfallPage, until, type WaterfallPage } from './waterfallHarness';
 
 // Browser globals for the page.evaluate callbacks (the root tsconfig has no DOM lib).
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -90,7 +90,7 @@ describe('waterfall webview interaction', () => {
     const title = await wp.page.textContent('.wf-detail-title');
     assert.equal(title, name(0));
     await wp.page.click('.wf-id-row vscode-button');
-    await wp.page.waitForTimeout(50);
+    await until('the copy request', () => wp.effects.some((e) => e.kind === 'copy'));
     assert.deepEqual(wp.effects.find((e) => e.kind === 'copy')?.value, layout.tree.spans[layout.rowToNode[0]].spanId);
     await wp.page.keyboard.press('Escape');
     assert.equal(await wp.page.isHidden('.wf-detail'), true);

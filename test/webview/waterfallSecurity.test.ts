@@ -6,7 +6,7 @@ import type { Span } from '../../src/core/model/trace';
 import { buildWaterfall } from '../../src/core/waterfall/layout';
 import { launchBrowser, type RunningBrowser } from '../runner/browser';
 import { msAt, span, trace } from '../unit/waterfall/traceBuilder';
-import { openWaterfallPage, type WaterfallPage } from './waterfallHarness';
+import { openWaterfallPage, until, type WaterfallPage } from './waterfallHarness';
 // Browser globals for the page.evaluate callbacks (the root tsconfig has no DOM lib, and adding it
 // would change the types of every other file). Module-scoped: nothing leaks into the program.
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -143,14 +143,17 @@ for (const withoutCsp of [false, true]) {
     });
 
     it('sends a javascript: "file" and a link to the host as data; the host decides what to open', async () => {
+      const count = (kind: string) => wp.effects.filter((e) => e.kind === kind).length;
+      const sources = count('openSource');
       await wp.page.locator('.wf-source .wf-link').click();
-      await wp.page.waitForTimeout(100);
+      await until('the openSource request', () => count('openSource') > sources);
       const opened = wp.effects.filter((e) => e.kind === 'openSource');
       const loc = opened.at(-1)?.value as { file: string; line: number } | undefined;
       assert.equal(loc?.file, PAYLOADS.js);
       assert.equal(loc?.line, 3);
+      const traces = count('openTrace');
       await wp.page.locator('.wf-detail-section .wf-link', { hasText: 'Trace aaaa' }).click();
-      await wp.page.waitForTimeout(100);
+      await until('the openTrace request', () => count('openTrace') > traces);
       assert.deepEqual(wp.effects.filter((e) => e.kind === 'openTrace').at(-1)?.value, { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) });
       const p = await probe(wp.page);
       assert.equal(p.pwned, undefined);
@@ -158,12 +161,15 @@ for (const withoutCsp of [false, true]) {
     });
 
     it('ignores malformed host messages', async () => {
-      await wp.page.evaluate(() => {
+      await wp.page.evaluate(async () => {
+        // Messages are delivered in order: once a marker posted last arrives, the webview has handled the rest.
+        const handled = new Promise<void>((resolve) => window.addEventListener('message', (e: { data: unknown }) => e.data === 'test-marker' && resolve()));
         window.postMessage({ type: 'trace', summary: {}, strings: { names: [], services: [] }, columns: { rowCount: 5, startNs: [1, 2] } }, '*');
         window.postMessage({ type: 'error', message: { toString: 1 } }, '*');
         window.postMessage('<img src=x onerror=alert(1)>', '*');
+        window.postMessage('test-marker', '*');
+        await handled;
       });
-      await wp.page.waitForTimeout(100);
       const p = await probe(wp.page);
       assert.equal(p.rowHeights.length, 6, 'the trace on screen is unchanged');
       assert.deepEqual(pageErrors, []);
@@ -173,7 +179,15 @@ for (const withoutCsp of [false, true]) {
     // Last: proves the probes above would have caught an injection (it pollutes the page).
     it('detects an injection when one happens (the probes can fail)', async () => {
       await wp.page.evaluate((html) => { const d = document.createElement('div'); d.innerHTML = html; document.body.append(d); }, PAYLOADS.img.replace('alert(1)', ''));
-      await wp.page.waitForTimeout(300);
+      // The image fails to load, then its handler runs (no CSP) or the CSP reports the inline handler.
+      await wp.page.waitForFunction(
+        (csp) => {
+          const w = window as unknown as { __pwned?: unknown; __violations: unknown[] };
+          return csp ? w.__violations.length > 0 : w.__pwned !== undefined;
+        },
+        !withoutCsp,
+        { timeout: 30_000 },
+      );
       const p = await probe(wp.page);
       if (withoutCsp) assert.equal(p.pwned, 1);
       else {
