@@ -34,6 +34,8 @@ interface Entry {
   source: SymbolSource;
   fetching: Promise<void> | undefined;
   attempts: number;
+  /** When the provider was last asked (Date.now()), to ask again while lenses are still being drawn. */
+  askedAtMs: number;
   retry: ReturnType<typeof setTimeout> | undefined;
   fallback?: { key: string; symbols: SymbolNode[] };
 }
@@ -41,11 +43,19 @@ interface Entry {
 /** Documents larger than this are generated code: no span-name scan. */
 const MAX_SCAN_CHARS = 2 * 1024 * 1024;
 const MAX_ENTRIES = 200;
-/** A language server that is still starting answers with nothing: ask again a few times before falling back for good. */
-// A language server can take well over ten seconds to answer its first request on a busy machine
-// (the TypeScript server does); until it does the lenses sit on code.* lines, so keep asking for about
-// two minutes, each try one cheap command.
+/**
+ * A language server that is still starting answers with nothing: ask again before falling back for
+ * good. The TypeScript server can take well over ten seconds on a busy machine, and until it answers
+ * the lenses sit on `code.*` lines, so the tries (one cheap command each) span about two minutes.
+ */
 const RETRY_DELAYS_MS = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000, 60_000];
+/**
+ * After the tries, a document whose lenses are still requested (statistics keep changing) asks again
+ * at most this often: a provider that answers late still moves the lenses onto the signatures.
+ */
+const ASK_AGAIN_MS = 10_000;
+/** A provider that has not answered after this long is treated as having answered nothing (and asked again later). */
+const PROVIDER_TIMEOUT_MS = 30_000;
 /** A synthetic function from a `code.*` line number covers at most this many lines below it (for hovers). */
 const FALLBACK_SPAN_LINES = 60;
 
@@ -72,7 +82,11 @@ export class DocumentInputsCache implements vscode.Disposable {
   /** Synchronous: never waits for the symbol provider (starts the fetch when needed). */
   get(document: vscode.TextDocument): DocumentInputs {
     const entry = this.entryFor(document);
-    if (entry.symbolsVersion !== document.version && !entry.fetching && !entry.retry) this.fetch(entry, document.version);
+    if (!entry.fetching && !entry.retry) {
+      const stale = entry.symbolsVersion !== document.version;
+      const unanswered = entry.source !== 'provider' && Date.now() - entry.askedAtMs >= ASK_AGAIN_MS;
+      if (stale || unanswered) this.fetch(entry, document.version);
+    }
     return this.inputsOf(entry, document);
   }
 
@@ -104,7 +118,7 @@ export class DocumentInputsCache implements vscode.Disposable {
         const oldest = this.entries.keys().next().value as string;
         this.forget(this.entries.get(oldest)!.uri);
       }
-      entry = { uri: document.uri, version: -1, sites: [], symbols: undefined, symbolsVersion: -1, source: 'pending', fetching: undefined, attempts: 0, retry: undefined };
+      entry = { uri: document.uri, version: -1, sites: [], symbols: undefined, symbolsVersion: -1, source: 'pending', fetching: undefined, attempts: 0, askedAtMs: 0, retry: undefined };
       this.entries.set(key, entry);
     }
     if (entry.version !== document.version) {
@@ -127,10 +141,17 @@ export class DocumentInputsCache implements vscode.Disposable {
   private fetch(entry: Entry, version: number): void {
     const promise = (async () => {
       let result: Array<vscode.DocumentSymbol | vscode.SymbolInformation> | undefined;
+      entry.askedAtMs = Date.now();
+      let timer: ReturnType<typeof setTimeout> | undefined;
       try {
-        result = await vscode.commands.executeCommand<Array<vscode.DocumentSymbol | vscode.SymbolInformation> | undefined>('vscode.executeDocumentSymbolProvider', entry.uri);
+        result = await Promise.race([
+          vscode.commands.executeCommand<Array<vscode.DocumentSymbol | vscode.SymbolInformation> | undefined>('vscode.executeDocumentSymbolProvider', entry.uri),
+          new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), PROVIDER_TIMEOUT_MS))),
+        ]);
       } catch {
         result = undefined; // a failing provider is the same as none: the fallback serves
+      } finally {
+        clearTimeout(timer);
       }
       if (this.entries.get(entry.uri.toString()) !== entry) return;
       const tree = toSymbolTree(result ?? []);

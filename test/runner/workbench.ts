@@ -25,7 +25,9 @@ export class Workbench {
     colorScheme?: 'light' | 'dark';
     env?: NodeJS.ProcessEnv;
   }): Promise<Workbench> {
-    const server = await startCodeServer({ label: 'e2e', userSettings: options.userSettings, env: options.env });
+    // No test here speaks gRPC: off, so workbenches never contend for 4317 (or meet a developer's Collector).
+    const userSettings = { 'traceLens.local.grpcPort': 0, ...options.userSettings };
+    const server = await startCodeServer({ label: 'e2e', userSettings, env: options.env });
     const vsix = options.vsix ?? path.join(repoRoot, 'trace-lens.vsix');
     const install = await runCodeServerCli(['--extensions-dir', server.extensionsDir, '--user-data-dir', server.userDataDir, '--install-extension', vsix]);
     if (install.code !== 0 || !/successfully installed/i.test(install.output)) {
