@@ -43,16 +43,26 @@ describe('lint diagnostics in the workbench', function () {
     const page = workbench.page;
     await workbench.openFile('orders.ts');
     // Put the cursor inside the template literal, then open the lightbulb that appears next to it.
-    await page.locator('.monaco-editor .view-line span span', { hasText: /^orderId$/ }).nth(1).click();
+    const token = page.locator('.monaco-editor .view-line span span', { hasText: /^orderId$/ }).nth(1);
+    await token.click();
     const lightbulb = page.locator('.monaco-editor .lightBulbWidget').first();
     await lightbulb.waitFor({ timeout: 30_000 });
-    await lightbulb.click();
     const fix = page.locator('.action-widget .monaco-list-row', { hasText: /static span name/ }).first();
-    try {
-      await fix.waitFor({ timeout: 60_000 });
-    } catch (err) {
+    // The lightbulb can still be the one of the cursor's previous place (line 1 has a TypeScript error)
+    // when it is clicked, and its menu is then that place's: ask again for the cursor's quick fixes.
+    let shown = false;
+    for (let attempt = 1; attempt <= 4 && !shown; attempt++) {
+      if (attempt === 1) await lightbulb.click();
+      else {
+        await page.keyboard.press('Escape');
+        await token.click();
+        await page.keyboard.press('Control+.');
+      }
+      shown = await fix.waitFor({ timeout: 15_000 }).then(() => true, () => false);
+    }
+    if (!shown) {
       await workbench.screenshot('e2e-lint-quick-fix-missing');
-      throw err;
+      assert.fail('no "static span name" quick fix in the menu after four requests');
     }
     await workbench.screenshot('e2e-lint-quick-fix-menu');
     await fix.click();
