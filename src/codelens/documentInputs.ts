@@ -54,6 +54,8 @@ const RETRY_DELAYS_MS = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000, 60_000];
  * at most this often: a provider that answers late still moves the lenses onto the signatures.
  */
 const ASK_AGAIN_MS = 10_000;
+/** After the tries, how often a document that is still open and has no provider symbols asks again. */
+const ASK_AGAIN_LATE_MS = 30_000;
 /** A provider that has not answered after this long is treated as having answered nothing (and asked again later). */
 const PROVIDER_TIMEOUT_MS = 30_000;
 /** A synthetic function from a `code.*` line number covers at most this many lines below it (for hovers). */
@@ -165,16 +167,18 @@ export class DocumentInputsCache implements vscode.Disposable {
       }
       entry.symbolsVersion = version;
       const delay = RETRY_DELAYS_MS[entry.attempts - 1];
-      if (delay !== undefined && entry.source !== 'provider') {
-        // The provider may still be starting (the TypeScript server takes seconds): ask again later.
-        entry.retry = setTimeout(() => {
-          entry.retry = undefined;
-          if (this.entries.get(entry.uri.toString()) === entry && !entry.fetching) this.fetch(entry, entry.version);
-        }, delay);
-      } else {
+      if (delay === undefined) {
         const wasPending = entry.source === 'pending';
         entry.source = entry.symbols && entry.symbols.length > 0 ? 'provider' : 'none';
         if (wasPending) this.changed.fire(entry.uri);
+      }
+      if (entry.source !== 'provider') {
+        // The provider may still be starting (the TypeScript server can take minutes on a busy
+        // machine): ask again later, and keep asking, rarely, while the document is open.
+        entry.retry = setTimeout(() => {
+          entry.retry = undefined;
+          if (this.entries.get(entry.uri.toString()) === entry && !entry.fetching) this.fetch(entry, entry.version);
+        }, delay ?? ASK_AGAIN_LATE_MS);
       }
     })().finally(() => {
       if (entry.fetching === promise) entry.fetching = undefined;

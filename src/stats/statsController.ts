@@ -17,6 +17,7 @@ import { affectsStatistics, readLatencySettings, type LatencySettings } from './
 
 /** Spans arriving in bursts recompute the local statistics at most this often. */
 const LOCAL_THROTTLE_MS = 1_000;
+const LOCAL_THROTTLE_MAX_MS = 15_000;
 /** Remote statistics are refetched this often when all is well. */
 const REMOTE_REFRESH_MS = 5 * 60_000;
 const BACKOFF_BASE_MS = 30_000;
@@ -250,7 +251,8 @@ export class StatsController implements vscode.Disposable {
         services: this.settings.serviceNames,
       });
       const took = Date.now() - this.lastLocalRunMs;
-      this.localThrottleMs = Math.max(LOCAL_THROTTLE_MS, took * 10);
+      // Wall time: on a starved machine one pass can take seconds, which must not stall the lenses for minutes.
+      this.localThrottleMs = Math.min(LOCAL_THROTTLE_MAX_MS, Math.max(LOCAL_THROTTLE_MS, took * 10));
       if (took > 100) this.deps.log.debug(`Latency statistics of ${snapshot.spansSeen} spans took ${took} ms; next pass in ${this.localThrottleMs} ms at the earliest`);
       this.lastError = undefined;
       this.setLocations(snapshot.locations, `the built-in OTLP receiver (${snapshot.spansSeen} spans held, ${snapshot.spansIgnored} outside the window or of other services)`);
