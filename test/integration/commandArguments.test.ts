@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { controlCharactersIn } from '../unit/text/terminalAssertions';
+import { waitFor } from './support';
 
 const EXTENSION_ID = 'trace-lens.trace-lens';
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -28,15 +29,6 @@ const HOSTILE: Record<string, unknown[][]> = {
 };
 const NO_ARGUMENTS_HOSTILE: unknown[][] = [['/home/u/.ssh/id_rsa'], [{ traceId: TRACE }], [undefined, 1]];
 
-async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Everything the user could see opened: tabs (editors, webviews) and visible editors. */
 function openedThings(): string[] {

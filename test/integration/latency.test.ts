@@ -1,5 +1,4 @@
 import * as assert from 'node:assert/strict';
-import path from 'node:path';
 import { SpanStatusCode, ROOT_CONTEXT, type Attributes, type HrTime } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -7,29 +6,16 @@ import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import * as vscode from 'vscode';
 import { startJaeger } from '../backends/harness/servers';
 import { RECEIVER } from './receiverPorts';
+import { waitFor, workspaceFile } from './support';
 
 const EXTENSION_ID = 'trace-lens.trace-lens';
 const SERVICE = 'latency-fixture-service';
 const FALLBACK_NOTE = 'falling back to code.* line numbers and literal span names';
 
-function workspaceFile(...segments: string[]): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the suite runs in test/workspaces/basic');
-  return vscode.Uri.file(path.join(folder.uri.fsPath, ...segments));
-}
 
 const CHECKOUT = (): vscode.Uri => workspaceFile('latency', 'latencyCheckout.ts');
 const WORKER = (): vscode.Uri => workspaceFile('latency', 'latencyWorker.py');
 
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 /** 0-based line of the first line containing `needle`. */
 function lineOf(doc: vscode.TextDocument, needle: string): number {

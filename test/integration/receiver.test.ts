@@ -9,18 +9,10 @@ import * as vscode from 'vscode';
 import { sendTestTrace } from '../backends/harness/sendTestTrace';
 import type { TraceLensTestHooks } from '../../src/extension';
 import { RECEIVER, GRPC_RECEIVER } from './receiverPorts';
+import { waitFor } from './support';
 
 const EXTENSION_ID = 'trace-lens.trace-lens';
 
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** The tab of the waterfall of a trace: its title is the root span's name and the short trace id. */
 function waterfallTabFor(traceId: string, rootName: string): vscode.Tab | undefined {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import path from 'node:path';
 import * as vscode from 'vscode';
 import { startTempoReplay, type TempoReplay } from '../backends/harness/tempoReplay';
+import { waitFor, workspaceFile } from './support';
 
 // Latency lenses from Tempo's TraceQL metrics, with the extension pointed at a multi-tenant Tempo as
 // Grafana documents its HTTP API: the replay of test/fixtures/backends/tempo-documented (no Tempo is
@@ -10,21 +10,7 @@ import { startTempoReplay, type TempoReplay } from '../backends/harness/tempoRep
 const EXTENSION_ID = 'trace-lens.trace-lens';
 const TENANT = 'team-a';
 
-function workspaceFile(...segments: string[]): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the suite runs in test/workspaces/basic');
-  return vscode.Uri.file(path.join(folder.uri.fsPath, ...segments));
-}
 
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 /** 0-based line of the first line containing `needle`. */
 function lineOf(doc: vscode.TextDocument, needle: string): number {

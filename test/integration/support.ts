@@ -1,0 +1,22 @@
+// What the in-host suites share: where the test workspace is, and waiting on state.
+import * as assert from 'node:assert/strict';
+import path from 'node:path';
+import * as vscode from 'vscode';
+
+/** A file of the test workspace (the runner's scratch copy of test/workspaces/basic). */
+export function workspaceFile(...segments: string[]): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the suite runs in test/workspaces/basic');
+  return vscode.Uri.file(path.join(folder.uri.fsPath, ...segments));
+}
+
+/** Polls until `probe` returns a value (not undefined); fails naming what it waited for. */
+export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
