@@ -1,5 +1,7 @@
-// Waterfall budgets (DESIGN.md), measured: host layout in Node, then the real webview bundle
-// in headless Chromium behind the real CSP (test/webview/waterfallHarness.ts).
+// The webview's side of the waterfall budgets (DESIGN.md): a trace laid out in memory, then the
+// real webview bundle in headless Chromium behind the real CSP (test/webview/waterfallHarness.ts):
+// paint, scrolling, collapse, detail and memory. The path from response bytes, with the worker and
+// the extension host's block and memory, is waterfallRealPath.bench.ts.
 import type { BenchRow } from './benchRow';
 import { buildWaterfallAsync, type WaterfallLayout } from '../src/core/waterfall/layout';
 import { buildSpanDetail } from '../src/core/waterfall/spanDetail';
@@ -7,10 +9,6 @@ import type { Trace } from '../src/core/model/trace';
 import { launchBrowser } from '../test/runner/browser';
 import { openWaterfallPage, packTrace } from '../test/webview/waterfallHarness';
 import { syntheticTrace } from './waterfallSyntheticTrace';
-import { toOtlpJson } from './waterfallOtlpJson';
-import path from 'node:path';
-import type { TraceMessage } from '../src/webviews/waterfall/protocol';
-import { WaterfallWorkerClient } from '../src/webviews/waterfall/workerClient';
 // Browser globals for the page.evaluate callbacks (the root tsconfig has no DOM lib, and adding it
 // would change the types of every other file). Module-scoped: nothing leaks into the program.
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -89,26 +87,22 @@ export async function run(): Promise<BenchRow[]> {
 
     const r10 = await measure(10_000, 5);
     const fp10 = r10.hostMs + r10.transferMs + r10.renderMs;
-    rows.push(row('waterfall 10k spans: fetch done → first paint', fp10, 'ms', '≤ 300 ms', fp10 <= 300,
+    rows.push(row('waterfall 10k in-memory trace: layout → first paint', fp10, 'ms', '≤ 300 ms', fp10 <= 300,
       `host layout ${r10.hostMs.toFixed(0)} ms + transfer ${r10.transferMs.toFixed(0)} ms + render to paint ${r10.renderMs.toFixed(0)} ms; webview boot (in parallel with the fetch) ${r10.bootMs.toFixed(0)} ms; first of ${r10.spread}`));
     await r10.page.page.close();
 
     const r50 = await measure(50_000, 3);
     const fr50 = r50.hostMs + r50.transferMs + r50.renderMs;
-    rows.push(row('waterfall 50k spans: fetch done → first row visible', fr50, 'ms', '≤ 800 ms', fr50 <= 800,
+    rows.push(row('waterfall 50k in-memory trace: layout → first row visible', fr50, 'ms', '≤ 800 ms', fr50 <= 800,
       `host ${r50.hostMs.toFixed(0)} + transfer ${r50.transferMs.toFixed(0)} + rows drawn ${r50.firstRowMs.toFixed(0)} → painted ${r50.renderMs.toFixed(0)} ms; first of ${r50.spread}`));
     await r50.page.page.close();
 
-    const heapBefore = process.memoryUsage();
     const r = await measure(100_000, 3);
-    const hostMem = process.memoryUsage();
     const page = r.page.page;
     const fp = r.hostMs + r.transferMs + r.renderMs;
-    rows.push(row('waterfall 100k spans: fetch done → first paint', fp, 'ms', '≤ 2500 ms', fp <= 2500,
+    rows.push(row('waterfall 100k in-memory trace: layout → first paint', fp, 'ms', '≤ 2500 ms', fp <= 2500,
       `host layout ${r.hostMs.toFixed(0)} ms + transfer ${r.transferMs.toFixed(0)} ms (${(r.bytes / MB).toFixed(1)} MB of columns) + render to paint ${r.renderMs.toFixed(0)} ms; first of ${r.spread}`));
 
-    rows.push(row('waterfall 100k extension-host longest block while laying out', r.maxBlockMs, 'ms', '≤ 100 ms', r.maxBlockMs <= 100,
-      'worst of 3 layouts; layout runs in ~20 ms slices with a turn of the event loop between them (no worker: copying the Trace to one costs more than the layout)'));
 
     // Interactive: the first keyboard input after the paint is handled and painted.
     const inputMs = await page.evaluate(() => new Promise<number>((resolve) => {
@@ -119,7 +113,7 @@ export async function run(): Promise<BenchRow[]> {
       requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - t0), 0));
     }));
     const interactive = fp + inputMs;
-    rows.push(row('waterfall 100k spans: fetch done → interactive', interactive, 'ms', '≤ 3000 ms', interactive <= 3000,
+    rows.push(row('waterfall 100k in-memory trace: layout → interactive', interactive, 'ms', '≤ 3000 ms', interactive <= 3000,
       `first paint + first key handled and painted (${inputMs.toFixed(0)} ms); nothing is deferred after the first paint`));
 
     const phase = (name: string) => page.evaluate((n) => { performance.mark(`bench-${n}`); }, name);
@@ -228,58 +222,12 @@ export async function run(): Promise<BenchRow[]> {
     const webviewMb = (Math.max(jsHeap, heap.usedSize) + (heap.backingStorageSize ?? r.bytes)) / MB;
     rows.push(row('waterfall 100k webview memory', webviewMb, 'MB', '≤ 150 MB', webviewMb <= 150,
       `JS heap after GC ${(heap.usedSize / MB).toFixed(1)} MB + array buffers ${((heap.backingStorageSize ?? r.bytes) / MB).toFixed(1)} MB`));
-    const hostMb = hostMem.rss / MB;
-    rows.push(row('waterfall 100k extension-host memory', hostMb, 'MB', '≤ 500 MB', hostMb <= 500,
-      `RSS of the bench process holding the parsed trace and its layout; heap used ${(hostMem.heapUsed / MB).toFixed(0)} MB (was ${(heapBefore.heapUsed / MB).toFixed(0)} MB before the 100k trace)`));
     await page.close();
 
-    rows.push(...await measureWorkerPath(browser));
   } finally {
     await browser.close();
   }
   return rows;
-}
-
-/**
- * The path a big document takes in the extension: bytes → worker (JSON.parse, conversion,
- * layout) → columns posted to the host → webview. This is "fetch done" in the strict sense:
- * the parse of OTLP JSON (the floor per performance.md) is included.
- */
-async function measureWorkerPath(browser: Awaited<ReturnType<typeof launchBrowser>>): Promise<BenchRow[]> {
-  const bytes = new TextEncoder().encode(toOtlpJson(syntheticTrace({ spans: 100_000, bigSubtree: 10_500 })));
-  const size = bytes.byteLength;
-  const entry = path.resolve(__dirname, '../src/webviews/waterfall/layoutWorker.ts');
-  let traceMsg: TraceMessage | undefined;
-  const client = new WaterfallWorkerClient(`require('tsx/cjs'); require(${JSON.stringify(entry)});`, {
-    post: (m) => { if (m.type === 'trace') traceMsg = m; }, command: () => undefined, crashed: () => undefined,
-  }, { eval: true });
-  const page = await browser.context.newPage();
-  try {
-    const wp = await openWaterfallPage(page, undefined);
-    // The worker starts with the panel, before the bytes arrive.
-    client.fromWebview({ type: 'ready' });
-    let last = performance.now();
-    let maxBlockMs = 0;
-    const watch = setInterval(() => { const now = performance.now(); maxBlockMs = Math.max(maxBlockMs, now - last); last = now; }, 1);
-    const t0 = performance.now();
-    const loaded = await client.load(bytes, 'trace.json');
-    client.requestTrace();
-    while (!traceMsg) await new Promise((r) => setTimeout(r, 1));
-    const hostMs = performance.now() - t0;
-    clearInterval(watch);
-    const rss = process.memoryUsage().rss / MB;
-    const t = await wp.postTrace(traceMsg);
-    const total = hostMs + t.transferMs + t.renderMs;
-    return [
-      row('waterfall 100k spans from OTLP JSON bytes (worker): fetch done → first paint', total, 'ms', '≤ 2500 ms', total <= 2500,
-        `${(size / MB).toFixed(0)} MB of OTLP JSON: worker parse+convert ${loaded.parseMs.toFixed(0)} ms + layout ${loaded.layoutMs.toFixed(0)} ms, columns to the host ${(hostMs - loaded.parseMs - loaded.layoutMs).toFixed(0)} ms, to the page ${t.transferMs.toFixed(0)} ms, render to paint ${t.renderMs.toFixed(0)} ms`),
-      row('waterfall 100k spans from OTLP JSON bytes (worker): extension-host longest block', maxBlockMs, 'ms', '≤ 100 ms', maxBlockMs <= 100,
-        `parse and layout run in the worker; process RSS ${rss.toFixed(0)} MB here counts the worker's parsed trace and the bench's own earlier 100k trace and layout, so it is an upper bound`),
-    ];
-  } finally {
-    await page.close();
-    await client.dispose();
-  }
 }
 
 if (require.main === module) {

@@ -7,10 +7,11 @@ import { HttpStatusError, MalformedResponseError, TraceNotFoundError } from '../
 import type { HttpClient } from '../http/httpClient';
 import { segment } from '../http/url';
 import type { Trace } from '../model/trace';
-import { goDuration, pickTrace, requireTraceId, stringList, uniqueSorted } from './backendClientSupport';
+import { goDuration, requireTraceId, stringList, uniqueSorted } from './backendClientSupport';
 import { jaegerDocumentToTraces, otlpDocumentToTraces } from './convertDocuments';
 import { parseMinStep, parseSpmSeries, spmQuery, type SpmMetric, type SpmSeries, spmToQuantiles } from './jaegerSpm';
 import type { ConnectionInfo, GetTraceOptions, LatencyQuantiles, LatencyStatsRequest, TraceBackend, TraceQuery, TraceSummary } from './traceBackend';
+import { traceFromResponse, type TraceResponse } from './traceResponse';
 import { newestFirst, sortSummaries, summarizeTrace } from './traceSummary';
 import { asArray, isRecord } from './wireValues';
 
@@ -102,25 +103,25 @@ export class JaegerClient implements TraceBackend {
   }
 
   async getTrace(traceId: string, options: GetTraceOptions = {}): Promise<Trace> {
+    return traceFromResponse(await this.fetchTrace(traceId, options));
+  }
+
+  async fetchTrace(traceId: string, options: GetTraceOptions = {}): Promise<TraceResponse> {
     const id = requireTraceId(traceId);
     const api = await this.apiVersion(options.signal);
     const r = options.range;
-    let traces: Trace[];
+    const source = `Jaeger's answer for trace ${id}`;
     if (api === 'v3') {
       const p = V3_PARAMS[this.paramStyle];
       const query = r ? { [p.start]: rfc3339(r.startMs), [p.end]: rfc3339(r.endMs) } : undefined;
-      const res = await this.http.get({ path: `/api/v3/traces/${id}`, query, signal: options.signal, acceptStatus: [404] });
+      const res = await this.http.get({ path: `/api/v3/traces/${id}`, query, signal: options.signal, acceptStatus: [404], sink: options.sink });
       if (res.status === 404) throw new TraceNotFoundError(id, r);
-      traces = otlpDocumentToTraces(res.json('a Jaeger trace'), `Jaeger's answer for trace ${id}`);
-    } else {
-      const query = r ? { start: r.startMs * 1000, end: r.endMs * 1000 } : undefined;
-      const res = await this.http.get({ path: `/api/traces/${id}`, query, signal: options.signal, acceptStatus: [404] });
-      if (res.status === 404) throw new TraceNotFoundError(id, r);
-      traces = jaegerDocumentToTraces(res.json('a Jaeger trace'), `Jaeger's answer for trace ${id}`);
+      return { traceId: id, format: 'otlp', body: res.body, streamed: options.sink !== undefined, source, url: res.url, range: r };
     }
-    const trace = pickTrace(traces, id);
-    if (!trace) throw new TraceNotFoundError(id, r);
-    return trace;
+    const query = r ? { start: r.startMs * 1000, end: r.endMs * 1000 } : undefined;
+    const res = await this.http.get({ path: `/api/traces/${id}`, query, signal: options.signal, acceptStatus: [404], sink: options.sink });
+    if (res.status === 404) throw new TraceNotFoundError(id, r);
+    return { traceId: id, format: 'jaeger-v1', body: res.body, streamed: options.sink !== undefined, source, url: res.url, range: r };
   }
 
   async search(query: TraceQuery, signal?: AbortSignal): Promise<TraceSummary[]> {

@@ -4,9 +4,9 @@ import type { HttpClient, HttpRequest, HttpResponse } from '../http/httpClient';
 import { segment } from '../http/url';
 import { normalizeTraceId } from '../model/ids';
 import type { Trace } from '../model/trace';
-import { defaultRange, pickTrace, rangeSeconds, requireTraceId, uniqueSorted } from './backendClientSupport';
-import { otlpDocumentToTraces } from './convertDocuments';
+import { defaultRange, rangeSeconds, requireTraceId, uniqueSorted } from './backendClientSupport';
 import { parseLatencySeries, tempoLatencyQueries } from './tempoMetrics';
+import { traceFromResponse, type TraceResponse } from './traceResponse';
 import { buildTraceQL, quoteTraceQL } from './traceql';
 import type {
   ConnectionInfo,
@@ -40,23 +40,28 @@ export class TempoClient implements TraceBackend {
   }
 
   async getTrace(traceId: string, options: GetTraceOptions = {}): Promise<Trace> {
+    return traceFromResponse(await this.fetchTrace(traceId, options));
+  }
+
+  async fetchTrace(traceId: string, options: GetTraceOptions = {}): Promise<TraceResponse> {
     const id = requireTraceId(traceId);
     const query = options.range ? rangeSeconds(options.range) : undefined;
     const notFound = () => new TraceNotFoundError(id, options.range);
+    const answer = (res: HttpResponse): TraceResponse => ({ traceId: id, format: 'tempo', body: res.body, streamed: options.sink !== undefined, source: `Tempo's answer for trace ${id}`, url: res.url, range: options.range });
     try {
       if (this.v2Traces !== false) {
-        const res = await this.get({ path: `/api/v2/traces/${id}`, query, signal: options.signal, acceptStatus: [404] });
+        const res = await this.get({ path: `/api/v2/traces/${id}`, query, signal: options.signal, acceptStatus: [404], sink: options.sink });
         if (res.status === 200) {
           this.v2Traces = true;
-          return this.toTrace(res, id, notFound);
+          return answer(res);
         }
         // Tempo answers an unknown trace with an empty 404; a 404 with text is a router without the v2 API.
         if (this.v2Traces === true || res.body.length === 0) throw notFound();
       }
-      const res = await this.get({ path: `/api/traces/${id}`, query, signal: options.signal, acceptStatus: [404] });
+      const res = await this.get({ path: `/api/traces/${id}`, query, signal: options.signal, acceptStatus: [404], sink: options.sink });
       if (res.status === 404) throw notFound();
       this.v2Traces = false;
-      return this.toTrace(res, id, notFound);
+      return answer(res);
     } catch (err) {
       if (err instanceof HttpStatusError && TOO_LARGE.test(err.body)) {
         throw new TraceTooLargeError(`Tempo refused trace ${id} because it is larger than its configured maximum.`, {
@@ -78,20 +83,6 @@ export class TempoClient implements TraceBackend {
 
   private async getJson(req: HttpRequest, expected: string): Promise<unknown> {
     return (await this.get(req)).json(expected);
-  }
-
-  private toTrace(res: HttpResponse, id: string, notFound: () => Error): Trace {
-    const doc = res.json('a Tempo trace');
-    const status = isRecord(doc) ? asString(doc.status) : undefined;
-    const partial = status === 'PARTIAL';
-    const traces = otlpDocumentToTraces(doc, `Tempo's answer for trace ${id}`, { partial });
-    const trace = pickTrace(traces, id);
-    if (!trace) throw notFound();
-    if (partial) {
-      const message = isRecord(doc) ? asString(doc.message) : undefined;
-      trace.warnings.unshift(`Tempo returned only part of this trace${message ? `: ${message}` : ''}.`);
-    }
-    return trace;
   }
 
   async search(query: TraceQuery, signal?: AbortSignal): Promise<TraceSummary[]> {

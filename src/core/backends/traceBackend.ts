@@ -1,4 +1,5 @@
 import type { Trace } from '../model/trace';
+import type { TraceResponse } from './traceResponse';
 
 /** The one interface the rest of the extension uses to read traces, whatever stores them. */
 export type BackendType = 'local' | 'tempo' | 'jaeger' | 'zipkin';
@@ -13,6 +14,8 @@ export interface TimeRange {
 export interface GetTraceOptions {
   range?: TimeRange;
   signal?: AbortSignal;
+  /** `fetchTrace` only: the answer's body goes here as it arrives (see TraceResponse.streamed). */
+  sink?: (chunk: Uint8Array) => void;
 }
 
 export interface TraceQuery {
@@ -86,6 +89,11 @@ export interface ConnectionInfo {
 export interface TraceBackend {
   readonly type: BackendType;
   getTrace(traceId: string, options?: GetTraceOptions): Promise<Trace>;
+  /**
+   * Present where the trace arrives as a document (every remote backend): the answer's bytes,
+   * so a caller can parse them off the extension host's thread with `traceFromResponse`.
+   */
+  fetchTrace?(traceId: string, options?: GetTraceOptions): Promise<TraceResponse>;
   search(query: TraceQuery, signal?: AbortSignal): Promise<TraceSummary[]>;
   /**
    * Present where a search answer holds whole traces (Jaeger, Zipkin): the matching traces

@@ -2,9 +2,10 @@
 import { MalformedResponseError, TraceNotFoundError } from '../errors';
 import type { HttpClient } from '../http/httpClient';
 import type { Trace } from '../model/trace';
-import { pickTrace, requireTraceId, stringList, uniqueSorted } from './backendClientSupport';
+import { requireTraceId, stringList, uniqueSorted } from './backendClientSupport';
 import { zipkinDocumentToTraces } from './convertDocuments';
 import type { ConnectionInfo, GetTraceOptions, TraceBackend, TraceQuery, TraceSummary } from './traceBackend';
+import { traceFromResponse, type TraceResponse } from './traceResponse';
 import { newestFirst, sortSummaries, summarizeTrace } from './traceSummary';
 import { isRecord } from './wireValues';
 
@@ -21,14 +22,16 @@ export class ZipkinClient implements TraceBackend {
   constructor(private readonly http: HttpClient) {}
 
   async getTrace(traceId: string, options: GetTraceOptions = {}): Promise<Trace> {
+    return traceFromResponse(await this.fetchTrace(traceId, options));
+  }
+
+  async fetchTrace(traceId: string, options: GetTraceOptions = {}): Promise<TraceResponse> {
     const id = requireTraceId(traceId);
     // A 64-bit trace is stored under its 16-character id.
     const wireId = id.startsWith('0000000000000000') ? id.slice(16) : id;
-    const res = await this.http.get({ path: `/api/v2/trace/${wireId}`, signal: options.signal, acceptStatus: [404] });
+    const res = await this.http.get({ path: `/api/v2/trace/${wireId}`, signal: options.signal, acceptStatus: [404], sink: options.sink });
     if (res.status === 404) throw new TraceNotFoundError(id, options.range);
-    const trace = pickTrace(zipkinDocumentToTraces(res.json('Zipkin spans'), `Zipkin's answer for trace ${id}`), id);
-    if (!trace) throw new TraceNotFoundError(id, options.range);
-    return trace;
+    return { traceId: id, format: 'zipkin', body: res.body, streamed: options.sink !== undefined, source: `Zipkin's answer for trace ${id}`, url: res.url, range: options.range };
   }
 
   async search(query: TraceQuery, signal?: AbortSignal): Promise<TraceSummary[]> {

@@ -19,6 +19,7 @@ import { authorizationFor, type StoredCredentials } from './credentials';
 import { proxyForUrl } from './proxy';
 import { backoffDelay, DEFAULT_RETRY, parseRetryAfter, RETRYABLE_STATUS, sleep, type RetryPolicy } from './retry';
 import { joinUrl, parseBaseUrl, type QueryParams } from './url';
+import { parseJsonBody } from './jsonBody';
 
 export interface HttpClientOptions {
   baseUrl: string;
@@ -51,6 +52,11 @@ export interface HttpRequest {
   credentials?: StoredCredentials;
   /** Statuses the caller handles itself (e.g. 404 for "not found"); no error is thrown for them. */
   acceptStatus?: number[];
+  /**
+   * Receives a successful (2xx) answer's decoded body chunk by chunk instead of `body`, which
+   * stays empty: a big answer then never sits whole in this thread's heap (nor its garbage).
+   */
+  sink?: (chunk: Buffer) => void;
 }
 
 export interface HttpResponse {
@@ -175,7 +181,7 @@ export class HttpClient {
 
     for (let attempt = 0; ; attempt++) {
       if (req.signal?.aborted) throw new CancelledError();
-      const res = await this.attempt(url, headers, req.signal);
+      const res = await this.attempt(url, headers, req.signal, req.sink);
       if (RETRYABLE_STATUS.has(res.status) && attempt < this.retry.maxRetries && !req.acceptStatus?.includes(res.status)) {
         const retryAfter = parseRetryAfter(res.headers['retry-after']);
         if (retryAfter === undefined || retryAfter <= this.retry.maxRetryAfterMs) {
@@ -200,7 +206,7 @@ export class HttpClient {
     return (await this.get(req)).json(expected);
   }
 
-  private async attempt(url: URL, headers: Record<string, string>, userSignal?: AbortSignal): Promise<HttpResponse> {
+  private async attempt(url: URL, headers: Record<string, string>, userSignal?: AbortSignal, sink?: (chunk: Buffer) => void): Promise<HttpResponse> {
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = userSignal ? AbortSignal.any([userSignal, timeout]) : timeout;
     const mapError = (err: unknown): Error => {
@@ -226,7 +232,8 @@ export class HttpClient {
     }
     const resHeaders = flattenHeaders(res.headers);
     try {
-      const body = await this.readBody(url, res.body, resHeaders, signal);
+      const ok = res.statusCode >= 200 && res.statusCode < 300;
+      const body = await this.readBody(url, res.body, resHeaders, signal, ok ? sink : undefined);
       return makeResponse(url.href, res.statusCode, resHeaders, body);
     } catch (err) {
       // Destroying emits an abort error of its own; nobody else listens any more.
@@ -236,7 +243,7 @@ export class HttpClient {
     }
   }
 
-  private async readBody(url: URL, body: Readable, headers: Record<string, string>, signal: AbortSignal): Promise<Buffer> {
+  private async readBody(url: URL, body: Readable, headers: Record<string, string>, signal: AbortSignal, sink?: (chunk: Buffer) => void): Promise<Buffer> {
     const declared = Number(headers['content-length']);
     if (Number.isFinite(declared) && declared > this.maxBytes) throw new ResponseTooLargeError(url.origin + url.pathname, this.maxBytes);
     const chunks: Buffer[] = [];
@@ -247,7 +254,8 @@ export class HttpClient {
       for await (const chunk of source) {
         total += chunk.length;
         if (total > cap) throw new ResponseTooLargeError(url.origin + url.pathname, cap);
-        chunks.push(chunk);
+        if (sink) sink(chunk);
+        else chunks.push(chunk);
       }
     };
     const encoding = headers['content-encoding'];
@@ -294,17 +302,6 @@ function makeResponse(url: string, status: number, headers: Record<string, strin
     headers,
     body,
     text: () => body.toString('utf8'),
-    json(expected: string) {
-      const text = body.toString('utf8');
-      try {
-        return JSON.parse(text) as unknown;
-      } catch (err) {
-        const excerpt = text.trim().slice(0, 120);
-        throw new MalformedResponseError(`The answer from ${url}`, `JSON ${expected}`, {
-          cause: err,
-          detail: excerpt ? `it began with: ${excerpt}` : 'it was empty',
-        });
-      }
-    },
+    json: (expected: string) => parseJsonBody(body, url, expected),
   };
 }

@@ -1,13 +1,17 @@
 /**
- * Entry of the waterfall worker (bundle it to dist/waterfallWorker.js, node/cjs). Owns one
- * trace: parses the bytes, lays them out and answers the webview through the same
- * WaterfallSession the in-process path uses.
+ * Entry of the waterfall worker (bundled to dist/waterfallWorker.js, node/cjs). Owns the one
+ * trace of its panel: parses the bytes or takes the spans, lays them out and answers the
+ * webview through the same WaterfallSession the tests drive.
  */
+import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
-import { buildWaterfall } from '../../core/waterfall/layout';
+import { traceFromResponse } from '../../core/backends/traceResponse';
+import { TraceLensError } from '../../core/errors';
+import { spanDurationNs, type Span, type Trace } from '../../core/model/trace';
 import { loadTraceFile } from '../../core/traceFiles/loadTraceFile';
+import { buildWaterfall } from '../../core/waterfall/layout';
 import { WaterfallSession } from './waterfallSession';
-import type { FromWorker, ToWorker } from './workerProtocol';
+import type { FromWorker, LoadViewOptions, ToWorker, TraceChoice, WorkerLoad } from './workerProtocol';
 
 const port = parentPort;
 if (!port) throw new Error('layoutWorker must run in a worker thread');
@@ -20,30 +24,106 @@ const session = new WaterfallSession({
   copy: (text) => send({ type: 'copy', text }),
 });
 
+/** Spans of an in-memory trace arriving in slices. */
+let incoming: Span[] = [];
+/** A backend's answer arriving from the network. */
+let bodyChunks: Uint8Array[] = [];
+/** The traces of a document that holds several, until one is chosen. */
+let documentTraces: Trace[] = [];
+let documentBytes = 0;
+
+function describe(trace: Trace): TraceChoice {
+  const root = trace.spans.find((s) => !s.parentSpanId) ?? trace.spans[0];
+  return {
+    traceId: trace.traceId,
+    rootService: root?.resource.serviceName ?? '',
+    rootName: root?.name ?? '(no spans)',
+    spanCount: trace.spans.length,
+    durationNs: root ? spanDurationNs(root) : 0,
+    errorCount: trace.spans.reduce((n, s) => n + (s.status.code === 'error' ? 1 : 0), 0),
+  };
+}
+
+function show(trace: Trace, others: Trace[], options: LoadViewOptions, sourceBytes: number, parseMs: number): void {
+  const t0 = performance.now();
+  const layout = buildWaterfall(trace, { spanLimit: options.spanLimit, sourceBytes });
+  session.setLayout(layout, options.selectSpanId);
+  // Only the shown trace is kept: the others of the document go with this turn.
+  documentTraces = [];
+  send({
+    type: 'loaded', summary: layout.summary, otherTraceIds: others.filter((t) => t !== trace).map((t) => t.traceId),
+    parseMs, layoutMs: performance.now() - t0, workerHeapBytes: getHeapStatistics().used_heap_size,
+  });
+}
+
+function load(msg: WorkerLoad): void {
+  const t0 = performance.now();
+  switch (msg.type) {
+    case 'loadDocument': {
+      const { traces } = loadTraceFile(msg.bytes, { fileName: msg.fileName });
+      const parseMs = performance.now() - t0;
+      if (traces.length === 0) throw new TraceLensError(`${msg.fileName} holds no spans.`);
+      if (msg.traceId !== undefined) {
+        const trace = traces.find((t) => t.traceId === msg.traceId);
+        if (!trace) throw new TraceLensError(`${msg.fileName} no longer holds trace ${msg.traceId}.`);
+        show(trace, traces, msg, msg.bytes.byteLength, parseMs);
+      } else if (traces.length === 1) {
+        show(traces[0], traces, msg, msg.bytes.byteLength, parseMs);
+      } else {
+        documentTraces = traces;
+        documentBytes = msg.bytes.byteLength;
+        send({ type: 'choose', choices: traces.map(describe) });
+      }
+      return;
+    }
+    case 'show': {
+      const trace = documentTraces.find((t) => t.traceId === msg.traceId);
+      if (!trace) throw new TraceLensError(`Trace ${msg.traceId} is not in this document.`);
+      show(trace, documentTraces, msg, documentBytes, 0);
+      return;
+    }
+    case 'loadResponse': {
+      const response = msg.response.streamed ? { ...msg.response, body: Buffer.concat(bodyChunks) } : msg.response;
+      bodyChunks = [];
+      const trace = traceFromResponse(response);
+      show(trace, [trace], msg, response.body.byteLength, performance.now() - t0);
+      return;
+    }
+    case 'loadSpans': {
+      const trace: Trace = { traceId: msg.traceId, spans: incoming, warnings: msg.warnings, partial: msg.partial };
+      incoming = [];
+      show(trace, [trace], msg, 0, 0);
+      return;
+    }
+  }
+}
+
 port.on('message', (msg: ToWorker) => {
-  if (msg.type === 'webview') {
-    const reply = session.handle(msg.message);
-    if (reply) send({ type: 'post', message: reply });
-    return;
-  }
-  if (msg.type === 'postTrace') {
-    const trace = session.traceMessage();
-    if (trace) send({ type: 'post', message: trace });
-    return;
-  }
-  try {
-    const t0 = performance.now();
-    const { traces } = loadTraceFile(msg.bytes, { fileName: msg.fileName });
-    const t1 = performance.now();
-    const trace = traces.find((t) => t.traceId === msg.traceId) ?? traces[0];
-    if (!trace) throw new Error(`${msg.fileName} holds no spans.`);
-    const layout = buildWaterfall(trace, { spanLimit: msg.spanLimit, sourceBytes: msg.bytes.byteLength });
-    session.setLayout(layout);
-    send({
-      type: 'loaded', summary: layout.summary, otherTraceIds: traces.filter((t) => t !== trace).map((t) => t.traceId),
-      parseMs: t1 - t0, layoutMs: performance.now() - t1,
-    });
-  } catch (err) {
-    send({ type: 'failed', message: err instanceof Error ? err.message : String(err), errorName: err instanceof Error ? err.name : 'Error' });
+  switch (msg.type) {
+    case 'webview': {
+      const reply = session.handle(msg.message);
+      if (reply) send({ type: 'post', message: reply });
+      return;
+    }
+    case 'postTrace': {
+      const trace = session.traceMessage();
+      if (trace) send({ type: 'post', message: trace });
+      return;
+    }
+    case 'addSpans':
+      for (const s of msg.spans) incoming.push(s);
+      return;
+    case 'responseChunk':
+      if (msg.first) bodyChunks = [];
+      bodyChunks.push(msg.bytes);
+      return;
+    default:
+      try {
+        load(msg);
+      } catch (err) {
+        const message = err instanceof TraceLensError ? err.userMessage : err instanceof Error ? err.message : String(err);
+        const detail = err instanceof TraceLensError ? err.detail : undefined;
+        send({ type: 'failed', message, detail, errorName: err instanceof Error ? err.name : 'Error' });
+      }
   }
 });

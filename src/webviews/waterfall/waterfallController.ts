@@ -6,10 +6,9 @@ import { describeError, showError } from '../../errors/errorPresenter';
 import { withCancellableProgress } from '../../commands/progress';
 import type { SourceMapping } from '../../source/sourceMapping';
 import type { WaterfallPanelState } from './protocol';
-import { WORKER_THRESHOLD_BYTES, WaterfallPanel, type RestoredTrace, type WaterfallPanelDeps } from './waterfallPanel';
-import { loadTraceFile } from '../../core/traceFiles/loadTraceFile';
+import { WaterfallPanel, type RestoredTrace, type WaterfallPanelDeps } from './waterfallPanel';
+import type { TraceChoice } from './workerProtocol';
 import { FILE_SOURCE_PREFIX, planRestore, type OpenedTraceFiles } from '../../core/traceFiles/openedTraceFiles';
-import { spanDurationNs, type Trace } from '../../core/model/trace';
 import { formatDuration } from '../../core/stats/statsFormat';
 
 /** Trace files above this size are refused before reading; the waterfall's windowed mode starts lower. */
@@ -44,29 +43,40 @@ export class WaterfallController implements vscode.Disposable {
     this.disposables.push(WaterfallPanel.registerSerializer(this.deps, (state) => this.restore(state)));
   }
 
-  /** Fetches a trace from the backend with progress and cancel, showing the panel at once. */
+  /**
+   * Fetches a trace from the backend with progress and cancel, showing the panel at once. A
+   * remote backend's answer goes to the panel's worker as bytes; only the receiver's traces,
+   * already in memory, are copied over as spans.
+   */
   async openFromBackend(reference: TraceReference): Promise<void> {
     let panel: WaterfallPanel | undefined;
     try {
       const backend = this.backends.current();
       panel = WaterfallPanel.openLoading(reference.traceId, this.backendSource(), this.deps);
-      const trace = await withCancellableProgress(`Fetching trace ${shortTraceId(reference.traceId)} from ${this.backends.describe()}…`, (signal) =>
-        backend.getTrace(reference.traceId, { signal }),
-      );
-      if (!trace) {
-        panel.dispose();
+      const what = `Fetching trace ${shortTraceId(reference.traceId)} from ${this.backends.describe()}…`;
+      const view = { selectSpanId: reference.spanId };
+      if (backend.fetchTrace) {
+        const fetchTrace = backend.fetchTrace.bind(backend);
+        const sink = panel.responseSink();
+        let bytes = 0;
+        const response = await withCancellableProgress(what, (signal) => fetchTrace(reference.traceId, { signal, sink: (chunk) => { bytes += chunk.byteLength; sink(chunk); } }));
+        if (!response) { panel.dispose(); return; }
+        this.log.info(`Fetched trace ${reference.traceId}: ${bytes} bytes from ${response.url}`);
+        await panel.showResponse(response, view);
         return;
       }
+      const trace = await withCancellableProgress(what, (signal) => backend.getTrace(reference.traceId, { signal }));
+      if (!trace) { panel.dispose(); return; }
       this.log.info(`Opened trace ${reference.traceId}: ${trace.spans.length} spans${trace.partial ? ' (partial)' : ''}`);
       for (const warning of trace.warnings.slice(0, 20)) this.log.warn(`Trace ${reference.traceId}: ${warning}`);
-      await panel.setTrace(trace, { selectSpanId: reference.spanId });
+      await panel.setTrace(trace, view);
     } catch (err) {
       panel?.setError(describeError(err));
       showError(err, this.log, `Opening trace ${reference.traceId}`);
     }
   }
 
-  /** Opens a saved trace file; big files are parsed and laid out off the extension host's thread. */
+  /** Opens a saved trace file: read here, parsed and laid out in the panel's worker whatever its size. */
   async openFile(uri: vscode.Uri): Promise<void> {
     const name = uri.path.split('/').pop() ?? uri.toString();
     try {
@@ -74,30 +84,19 @@ export class WaterfallController implements vscode.Disposable {
       if (stat.size > MAX_TRACE_FILE_BYTES) {
         throw new Error(`${name} is ${(stat.size / 1024 / 1024).toFixed(0)} MB; Trace Lens opens trace files up to ${MAX_TRACE_FILE_BYTES / 1024 / 1024} MB.`);
       }
-      const bytes = await vscode.workspace.fs.readFile(uri);
       const source = FILE_SOURCE_PREFIX + uri.toString();
+      const open = WaterfallPanel.findDocument(source);
+      if (open) { open.panel.reveal(); return; }
+      const bytes = await vscode.workspace.fs.readFile(uri);
       await this.openedFiles.record(uri.toString());
-      if (bytes.byteLength >= WORKER_THRESHOLD_BYTES) {
-        // Parsed and laid out in a worker; a big file is one trace in practice, the first is shown.
-        await WaterfallPanel.openDocument(bytes, name, source, this.deps);
-        return;
-      }
-      const loaded = loadTraceFile(bytes, { fileName: name });
-      let trace = loaded.traces[0];
-      if (!trace) {
-        void vscode.window.showWarningMessage(`${name} holds no spans.`);
-        return;
-      }
-      if (loaded.traces.length > 1) {
-        const picked = await vscode.window.showQuickPick(loaded.traces.map(describeTraceForPick), {
-          title: `${name} holds ${loaded.traces.length} traces: open which?`,
+      const panel = await WaterfallPanel.openDocument(bytes, name, source, this.deps, async (choices) => {
+        const picked = await vscode.window.showQuickPick(choices.map(describeTraceForPick), {
+          title: `${name} holds ${choices.length} traces: open which?`,
           matchOnDetail: true,
         });
-        if (!picked) return;
-        trace = picked.trace;
-      }
-      this.log.info(`Opened ${name} (${loaded.format}): trace ${trace.traceId}, ${trace.spans.length} spans`);
-      await WaterfallPanel.show(trace, source, this.deps);
+        return picked?.traceId;
+      });
+      if (panel) this.log.info(`Opened ${name} (${bytes.byteLength} bytes)`);
     } catch (err) {
       showError(err, this.log, `Opening ${name}`);
     }
@@ -124,17 +123,18 @@ export class WaterfallController implements vscode.Disposable {
     if (plan.kind === 'stale') return undefined; // the backend changed since
     // The receiver may still be starting (and restoring its saved spans) while panels are restored.
     await this.backends.ready;
-    return this.backends.current().getTrace(state.traceId);
+    const backend = this.backends.current();
+    if (backend.fetchTrace) return { response: await backend.fetchTrace(state.traceId) };
+    return backend.getTrace(state.traceId);
   }
 }
 
-function describeTraceForPick(trace: Trace): vscode.QuickPickItem & { trace: Trace } {
-  const root = trace.spans.find((s) => !s.parentSpanId) ?? trace.spans[0];
-  const errors = trace.spans.filter((s) => s.status.code === 'error').length;
+function describeTraceForPick(choice: TraceChoice): vscode.QuickPickItem & { traceId: string } {
+  const errors = choice.errorCount;
   return {
-    trace,
-    label: `${errors ? '$(error) ' : ''}${root ? `${root.resource.serviceName}: ${root.name}` : '(no spans)'}`,
-    description: `${trace.spans.length} spans${root ? ` · ${formatDuration(spanDurationNs(root))}` : ''}${errors ? ` · ${errors} errors` : ''}`,
-    detail: trace.traceId,
+    traceId: choice.traceId,
+    label: `${errors ? '$(error) ' : ''}${choice.rootService ? `${choice.rootService}: ` : ''}${choice.rootName}`,
+    description: `${choice.spanCount} spans · ${formatDuration(choice.durationNs)}${errors ? ` · ${errors} errors` : ''}`,
+    detail: choice.traceId,
   };
 }

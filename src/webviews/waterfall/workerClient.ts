@@ -1,23 +1,49 @@
 /**
- * The extension-host side of the waterfall worker: starts it, hands it the bytes, relays
- * webview messages to it and its answers back. No `vscode` import, so it is tested in Node.
+ * The extension-host side of a waterfall worker: starts it, hands it the bytes or the spans,
+ * relays webview messages to it and its answers back. No `vscode` import, so it is tested in Node.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
+import type { TraceResponse } from '../../core/backends/traceResponse';
+import { CancelledError, TraceLensError } from '../../core/errors';
+import type { Trace } from '../../core/model/trace';
 import type { HostMessage } from './protocol';
-import type { FromWorker, WorkerCommand, WorkerLoaded, WorkerLoad } from './workerProtocol';
+import type { FromWorker, LoadViewOptions, ToWorker, WorkerCommand, WorkerLoaded, WorkerLoadResult } from './workerProtocol';
 
 export interface WorkerClientCallbacks {
   /** A message for the webview. */
   post(message: HostMessage): void;
   command(command: WorkerCommand): void;
-  /** The worker died outside a load (crash, out of memory). */
+  /** The worker died outside a load (crash, out of memory); never called after dispose. */
   crashed(message: string): void;
+}
+
+/** A failure inside the worker, rebuilt on this side with the user message the worker gave. */
+export class WaterfallWorkerError extends TraceLensError {
+  constructor(message: string, errorName: string, detail?: string) {
+    super(message, { detail });
+    this.name = errorName;
+  }
+}
+
+/** Host time spent cloning one slice of an in-memory trace into the worker (the clone is synchronous). */
+const SLICE_BUDGET_MS = 15;
+/** A streamed body crosses to the worker in batches of this size: few messages, little held here. */
+const BODY_BATCH_BYTES = 1024 * 1024;
+
+/** The buffer to transfer instead of copy, when the view covers all of it (a pooled Buffer must be copied). */
+function transferable(bytes: Uint8Array): ArrayBuffer[] {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : [];
 }
 
 export class WaterfallWorkerClient {
   private readonly worker: Worker;
-  private pending: { resolve(v: WorkerLoaded): void; reject(e: Error): void } | undefined;
+  private pending: { resolve(v: WorkerLoadResult): void; reject(e: Error): void } | undefined;
   private exited = false;
+  private disposed = false;
+  private batch: Uint8Array | undefined;
+  private batchUsed = 0;
+  private streamStarted = false;
 
   /** `workerPath`: dist/waterfallWorker.js in the extension; tests pass the .ts entry with tsx in execArgv. */
   constructor(workerPath: string, private readonly callbacks: WorkerClientCallbacks, options: WorkerOptions = {}) {
@@ -25,53 +51,144 @@ export class WaterfallWorkerClient {
     this.worker = new Worker(workerPath, { resourceLimits: { maxOldGenerationSizeMb: 2048 }, ...options });
     this.worker.on('message', (msg: FromWorker) => this.onMessage(msg));
     this.worker.on('error', (err) => this.fail(err));
-    this.worker.on('exit', (code) => { this.exited = true; if (code !== 0) this.fail(new Error(`The waterfall worker stopped (exit code ${code}).`)); });
+    this.worker.on('exit', (code) => {
+      this.exited = true;
+      // terminate() ends the thread with code 1: closing the panel is not a crash.
+      if (code !== 0 && !this.disposed) this.fail(new Error(`The waterfall worker stopped (exit code ${code}).`));
+    });
   }
 
-  /** Parses and lays out the document in the worker. Transfers `bytes` (the caller's copy becomes unusable). */
-  load(bytes: Uint8Array, fileName: string, options: Pick<WorkerLoad, 'traceId' | 'spanLimit'> = {}): Promise<WorkerLoaded> {
-    if (this.exited) return Promise.reject(new Error('The waterfall worker has stopped.'));
-    if (this.pending) return Promise.reject(new Error('A trace is already loading in this worker.'));
-    return new Promise((resolve, reject) => {
-      this.pending = { resolve, reject };
-      const msg: WorkerLoad = { type: 'load', bytes, fileName, ...options };
-      // Zero-copy when the view covers its whole buffer; otherwise copied by the clone.
-      const transfer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : [];
-      this.worker.postMessage(msg, transfer);
-    });
+  /**
+   * Parses a document and lays out its trace (or `traceId`'s). A document of several traces
+   * without `traceId` answers `choose`; then call `show`. Transfers `bytes` when it can (the
+   * caller's copy becomes unusable).
+   */
+  loadDocument(bytes: Uint8Array, fileName: string, options: LoadViewOptions & { traceId?: string } = {}): Promise<WorkerLoadResult> {
+    return this.request({ type: 'loadDocument', bytes, fileName, ...options }, transferable(bytes));
+  }
+
+  /**
+   * Starts a body that arrives from the network: pass the returned function as fetchTrace's
+   * `sink`, then the `streamed` answer to `loadResponse`. The bytes cross in ~1 MB batches as
+   * they come, so the host never holds the whole answer.
+   */
+  beginResponse(): (chunk: Uint8Array) => void {
+    this.batch = undefined;
+    this.batchUsed = 0;
+    this.streamStarted = false;
+    return (chunk) => this.writeChunk(chunk);
+  }
+
+  private writeChunk(chunk: Uint8Array): void {
+    if (this.exited) return;
+    if (this.batch && this.batchUsed + chunk.byteLength > this.batch.byteLength) this.flushBatch();
+    if (chunk.byteLength >= BODY_BATCH_BYTES) {
+      this.postChunk(chunk.slice());
+      return;
+    }
+    this.batch ??= new Uint8Array(BODY_BATCH_BYTES);
+    this.batch.set(chunk, this.batchUsed);
+    this.batchUsed += chunk.byteLength;
+  }
+
+  private flushBatch(): void {
+    if (!this.batch || this.batchUsed === 0) return;
+    const bytes = this.batchUsed === this.batch.byteLength ? this.batch : this.batch.slice(0, this.batchUsed);
+    this.batch = undefined;
+    this.batchUsed = 0;
+    this.postChunk(bytes);
+  }
+
+  /** `bytes` must own its whole buffer: it is transferred. */
+  private postChunk(bytes: Uint8Array): void {
+    this.worker.postMessage({ type: 'responseChunk', bytes, first: !this.streamStarted } satisfies ToWorker, [bytes.buffer as ArrayBuffer]);
+    this.streamStarted = true;
+  }
+
+  /** Interprets a backend's answer in the worker, as the backend client would. */
+  async loadResponse(response: TraceResponse, options: LoadViewOptions = {}): Promise<WorkerLoaded> {
+    if (response.streamed) {
+      this.flushBatch();
+      // An empty body still has to reset what an earlier stream left.
+      if (!this.streamStarted) this.postChunk(new Uint8Array(0));
+    }
+    return this.expectLoaded(await this.request({ type: 'loadResponse', response, ...options }, transferable(response.body)));
+  }
+
+  /** Lays out one of the traces of the document that answered `choose`. */
+  async show(traceId: string, options: LoadViewOptions = {}): Promise<WorkerLoaded> {
+    return this.expectLoaded(await this.request({ type: 'show', traceId, ...options }));
+  }
+
+  /**
+   * A trace already in memory (the receiver's): its spans cross in slices sized to keep each
+   * synchronous clone near SLICE_BUDGET_MS, with a turn of the event loop between them.
+   */
+  async loadTrace(trace: Trace, options: LoadViewOptions = {}): Promise<WorkerLoaded> {
+    let size = 500;
+    for (let i = 0; i < trace.spans.length; ) {
+      if (this.exited) break;
+      const t0 = performance.now();
+      const spans = trace.spans.slice(i, i + size);
+      this.worker.postMessage({ type: 'addSpans', spans } satisfies ToWorker);
+      i += spans.length;
+      const ms = performance.now() - t0;
+      size = Math.max(100, Math.min(20_000, Math.round(size * (SLICE_BUDGET_MS / Math.max(ms, 0.5)))));
+      await nextTurn();
+    }
+    return this.expectLoaded(await this.request({ type: 'loadSpans', traceId: trace.traceId, warnings: trace.warnings, partial: trace.partial, ...options }));
   }
 
   /** A message from the webview, validated in the worker by WaterfallSession. */
   fromWebview(message: unknown): void {
-    if (!this.exited) this.worker.postMessage({ type: 'webview', message });
+    if (!this.exited) this.worker.postMessage({ type: 'webview', message } satisfies ToWorker);
   }
 
   /** Has the worker post the columns to the webview (after `ready`). */
   requestTrace(): void {
-    if (!this.exited) this.worker.postMessage({ type: 'postTrace' });
+    if (!this.exited) this.worker.postMessage({ type: 'postTrace' } satisfies ToWorker);
+  }
+
+  private request(msg: ToWorker, transfer: ArrayBuffer[] = []): Promise<WorkerLoadResult> {
+    if (this.exited) return Promise.reject(new Error('The waterfall worker has stopped.'));
+    if (this.pending) return Promise.reject(new Error('A trace is already loading in this worker.'));
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve, reject };
+      this.worker.postMessage(msg, transfer);
+    });
+  }
+
+  private expectLoaded(result: WorkerLoadResult): WorkerLoaded {
+    if (result.type !== 'loaded') throw new Error('The waterfall worker asked which trace to show for a single trace.');
+    return result;
   }
 
   private onMessage(msg: FromWorker): void {
     switch (msg.type) {
-      case 'loaded': this.pending?.resolve(msg); this.pending = undefined; break;
-      case 'failed': {
-        const err = new Error(msg.message);
-        err.name = msg.errorName;
-        this.pending?.reject(err);
+      case 'loaded':
+      case 'choose':
+        this.pending?.resolve(msg);
         this.pending = undefined;
         break;
-      }
+      case 'failed':
+        this.pending?.reject(new WaterfallWorkerError(msg.message, msg.errorName, msg.detail));
+        this.pending = undefined;
+        break;
       case 'post': this.callbacks.post(msg.message); break;
       default: this.callbacks.command(msg);
     }
   }
 
   private fail(err: Error): void {
-    if (this.pending) { this.pending.reject(err); this.pending = undefined; } else this.callbacks.crashed(err.message);
+    if (this.pending) { this.pending.reject(err); this.pending = undefined; } else if (!this.disposed) this.callbacks.crashed(err.message);
   }
 
   async dispose(): Promise<void> {
-    this.exited = true;
+    if (this.disposed) return;
+    this.disposed = true;
+    // Closing the panel mid-load cancels the load: not an error to show.
+    this.pending?.reject(new CancelledError());
+    this.pending = undefined;
     await this.worker.terminate();
   }
 }

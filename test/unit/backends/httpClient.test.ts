@@ -184,6 +184,23 @@ describe('http: against a real local server', function () {
     });
   }
 
+  it('hands a successful gzip body to the sink as it arrives, and keeps an error body for its message', async () => {
+    const payload = Buffer.from(JSON.stringify({ values: Array.from({ length: 50_000 }, (_, i) => `v${i}`) }));
+    server.handle((req, res) => {
+      if (req.url === '/prefix/missing') return void res.writeHead(404, { 'content-type': 'text/plain' }).end('trace not found');
+      res.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync(payload));
+    });
+    const chunks: Buffer[] = [];
+    const res = await client().get({ path: '/x', sink: (c) => chunks.push(Buffer.from(c)) });
+    assert.equal(res.body.length, 0, 'the body went to the sink only');
+    assert.ok(chunks.length > 1, `${chunks.length} chunk(s)`);
+    assert.deepEqual(Buffer.concat(chunks), payload);
+    const sunk: Buffer[] = [];
+    const missing = await client().get({ path: '/missing', acceptStatus: [404], sink: (c) => sunk.push(c) });
+    assert.equal(missing.text(), 'trace not found');
+    assert.equal(sunk.length, 0);
+  });
+
   it('stops reading past the size cap while streaming', async () => {
     server.handle((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });

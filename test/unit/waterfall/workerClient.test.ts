@@ -1,15 +1,18 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { Worker, type Transferable } from 'node:worker_threads';
 import { syntheticTrace } from '../../../bench/waterfallSyntheticTrace';
 import { toOtlpJson } from '../../../bench/waterfallOtlpJson';
 import type { HostMessage } from '../../../src/webviews/waterfall/protocol';
 import { WaterfallWorkerClient } from '../../../src/webviews/waterfall/workerClient';
+import { traceFromResponse } from '../../../src/core/backends/traceResponse';
 import type { WorkerCommand } from '../../../src/webviews/waterfall/workerProtocol';
 
 // The worker's TypeScript entry, loaded through tsx (the extension runs dist/waterfallWorker.js).
 const entry = path.resolve(__dirname, '../../../src/webviews/waterfall/layoutWorker.ts');
 const bootstrap = `require('tsx/cjs'); require(${JSON.stringify(entry)});`;
+const fixtures = path.resolve(__dirname, '../../fixtures/backends');
 
 function client() {
   const posts: HostMessage[] = [];
@@ -48,8 +51,9 @@ describe('waterfall worker', function () {
       // machine leaves the thread waiting for a core, which says nothing about where the work runs.
       const before = mainThreadCpuMs();
       const started = performance.now();
-      const loaded = await c.load(bytes, 'big.json');
+      const loaded = await c.loadDocument(bytes, 'big.json');
       const cpu = mainThreadCpuMs() - before;
+      assert.ok(loaded.type === 'loaded');
       assert.equal(loaded.summary.spanCount, 30_000);
       assert.equal(bytes.byteLength, 0, 'the bytes were transferred, not copied');
       assert.ok(cpu < 150, `the host thread used ${cpu} ms of CPU during the ${(performance.now() - started).toFixed(0)} ms load`);
@@ -77,9 +81,111 @@ describe('waterfall worker', function () {
   it('rejects with the parse error for a document it cannot read', async () => {
     const { c } = client();
     try {
-      await assert.rejects(c.load(new TextEncoder().encode('{"hello": 1}'), 'odd.json'), (err: Error) => err.name === 'UnknownTraceFileFormatError' && /odd\.json/.test(err.message));
+      await assert.rejects(c.loadDocument(new TextEncoder().encode('{"hello": 1}'), 'odd.json'), (err: Error) => err.name === 'UnknownTraceFileFormatError' && /odd\.json/.test(err.message));
     } finally {
       await c.dispose();
     }
+  });
+
+  it('interprets a recorded Jaeger answer in the worker as the client would, and says when the trace is not in it', async () => {
+    const body = readFileSync(path.join(fixtures, 'jaeger-2.12.0/v1-trace.json'));
+    const response = { traceId: '321cb718f8d3c1298fcb248a07d65ce1', format: 'jaeger-v1' as const, body: new Uint8Array(body), source: "Jaeger's answer", url: 'http://127.0.0.1:16686/api/traces/321cb718f8d3c1298fcb248a07d65ce1' };
+    const inProcess = traceFromResponse({ ...response, body: new Uint8Array(body) });
+    const { c } = client();
+    try {
+      const loaded = await c.loadResponse(response, { selectSpanId: inProcess.spans[1].spanId });
+      assert.equal(loaded.summary.traceId, response.traceId);
+      assert.equal(loaded.summary.spanCount, inProcess.spans.length);
+      assert.ok(loaded.workerHeapBytes > 0);
+    } finally {
+      await c.dispose();
+    }
+    const other = client();
+    try {
+      await assert.rejects(other.c.loadResponse({ ...response, traceId: '0af7651916cd43dd8448eb211c80319c', body: new Uint8Array(body) }),
+        (err: Error & { userMessage?: string }) => err.name === 'TraceNotFoundError' && /0af7651916cd43dd8448eb211c80319c was not found/.test(err.userMessage ?? ''));
+    } finally {
+      await other.c.dispose();
+    }
+  });
+
+  it('takes a streamed answer in batches as it arrives, and a new stream replaces what an earlier one left', async () => {
+    const body = readFileSync(path.join(fixtures, 'jaeger-2.12.0/v1-trace.json'));
+    const response = { traceId: '321cb718f8d3c1298fcb248a07d65ce1', format: 'jaeger-v1' as const, body: new Uint8Array(0), streamed: true, source: "Jaeger's answer", url: 'http://127.0.0.1:16686/api/traces/321cb718f8d3c1298fcb248a07d65ce1' };
+    const expected = traceFromResponse({ ...response, streamed: false, body: new Uint8Array(body) });
+    const { c } = client();
+    try {
+      // A stream cut short (a cancelled fetch) left 1.1 MB behind in the worker (a batch's worth
+      // crosses at once); the next one starts afresh.
+      c.beginResponse()(new Uint8Array(1_100_000).fill(0x78));
+      const sink = c.beginResponse();
+      for (let i = 0; i < body.length; i += 700) sink(body.subarray(i, i + 700));
+      const loaded = await c.loadResponse(response);
+      assert.equal(loaded.summary.traceId, response.traceId);
+      assert.equal(loaded.summary.spanCount, expected.spans.length);
+    } finally {
+      await c.dispose();
+    }
+  });
+
+  it('asks which trace of a document of several to show, then shows the chosen one', async () => {
+    const body = readFileSync(path.join(fixtures, 'jaeger-2.12.0/v1-search-service.json'));
+    const { c } = client();
+    try {
+      const first = await c.loadDocument(new Uint8Array(body), 'search.json');
+      assert.ok(first.type === 'choose', 'a document of several traces asks');
+      assert.ok(first.choices.length >= 2);
+      const pick = first.choices[1];
+      assert.ok(pick.spanCount > 0 && pick.rootName.length > 0);
+      const shown = await c.show(pick.traceId);
+      assert.equal(shown.summary.traceId, pick.traceId);
+      assert.equal(shown.summary.spanCount, pick.spanCount);
+      assert.deepEqual(new Set(shown.otherTraceIds), new Set(first.choices.filter((x) => x !== pick).map((x) => x.traceId)));
+    } finally {
+      await c.dispose();
+    }
+  });
+
+  it('takes an in-memory trace in slices, none of which blocks the host for long', async () => {
+    const trace = syntheticTrace({ spans: 40_000, bigSubtree: 0 });
+    const { c } = client();
+    try {
+      // Records, for each message to the worker, how many turns the host's event loop had made:
+      // a copy in one synchronous block would post every slice within the same turn. (Wall-clock
+      // gaps would also count the time a busy machine leaves this thread waiting for a core.)
+      let turns = 0;
+      let loading = true;
+      const tick = () => { turns++; if (loading) setImmediate(tick); };
+      setImmediate(tick);
+      const posted: { type: string; turns: number }[] = [];
+      const original = Worker.prototype.postMessage;
+      Worker.prototype.postMessage = function (this: Worker, msg: { type: string }, transfer?: readonly Transferable[]) {
+        posted.push({ type: msg.type, turns });
+        return original.call(this, msg, transfer);
+      } as typeof original;
+      let loaded;
+      try {
+        loaded = await c.loadTrace(trace);
+      } finally {
+        Worker.prototype.postMessage = original;
+        loading = false;
+      }
+      assert.equal(loaded.summary.spanCount, 40_000);
+      assert.equal(loaded.summary.traceId, trace.traceId);
+      const slices = posted.filter((p) => p.type === 'addSpans');
+      assert.ok(slices.length >= 3, `${slices.length} slices`);
+      for (let i = 1; i < slices.length; i++) assert.ok(slices[i].turns > slices[i - 1].turns, `slice ${i} was posted in the same turn as the one before`);
+    } finally {
+      await c.dispose();
+    }
+  });
+
+  it('closing the panel is not a crash, and a load cut short by it is a cancellation', async () => {
+    const { c, crashes } = client();
+    const loading = c.loadDocument(new TextEncoder().encode(toOtlpJson(syntheticTrace({ spans: 20_000, bigSubtree: 0 }))), 'big.json');
+    const rejected = assert.rejects(loading, (err: Error) => err.name === 'CancelledError');
+    await c.dispose();
+    await rejected;
+    assert.deepEqual(crashes, [], 'terminating the worker is reported as nothing');
   });
 });

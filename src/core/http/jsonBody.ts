@@ -1,0 +1,16 @@
+/** Response bodies as JSON, with the error that says which answer was not JSON and how it began. */
+import { MalformedResponseError } from '../errors';
+
+/** Parses a JSON body; a body that is not JSON becomes a MalformedResponseError naming `expected`. */
+export function parseJsonBody(body: Uint8Array, url: string, expected: string): unknown {
+  const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    const excerpt = text.trim().slice(0, 120);
+    throw new MalformedResponseError(`The answer from ${url}`, `JSON ${expected}`, {
+      cause: err,
+      detail: excerpt ? `it began with: ${excerpt}` : 'it was empty',
+    });
+  }
+}
