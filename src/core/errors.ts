@@ -91,13 +91,31 @@ function describeRange(range?: { startMs: number; endMs: number }): string {
 
 export class TraceNotFoundError extends TraceLensError {
   readonly traceId: string;
-  constructor(traceId: string, range?: { startMs: number; endMs: number }, options: TraceLensErrorOptions = {}) {
+  /** `userMessage` replaces the backend's explanation (retention, tenant) for a source that has other reasons. */
+  constructor(traceId: string, range?: { startMs: number; endMs: number }, options: TraceLensErrorOptions & { userMessage?: string } = {}) {
     super(
-      `Trace ${traceId} was not found ${describeRange(range)}. It may be older than the backend's retention, ` +
-        'not yet ingested, or stored in another tenant; widen the time range or check "traceLens.backend.tenant".',
+      options.userMessage ??
+        `Trace ${traceId} was not found ${describeRange(range)}. It may be older than the backend's retention, ` +
+          'not yet ingested, or stored in another tenant; widen the time range or check "traceLens.backend.tenant".',
       options,
     );
     this.traceId = traceId;
+  }
+}
+
+/**
+ * The built-in receiver does not hold the trace. It has no retention, time range or tenant: it holds
+ * what was sent to it since it started (or was restored), up to its span budget.
+ */
+export class ReceiverTraceNotFoundError extends TraceNotFoundError {
+  constructor(traceId: string, maxSpans: number, options: TraceLensErrorOptions = {}) {
+    super(traceId, undefined, {
+      ...options,
+      userMessage:
+        `Trace ${traceId} is not in the built-in receiver. It has not been received yet (is the service exporting to the receiver?), ` +
+        `the received spans were cleared ("Trace Lens: Clear Received Spans"), or it was evicted: the receiver keeps the most recent ` +
+        `${maxSpans.toLocaleString('en-US')} spans ("traceLens.local.maxSpans").`,
+    });
   }
 }
 

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import { SourcePathResolver, substituteWorkspaceFolders, type PathMapping, type PathResolution, type RefusedMapping } from '../core/source/pathMapping';
-import { OutsideWorkspaceError } from '../core/source/sourceErrors';
+import { openSourceLocation, type SourceTarget } from '../core/source/openSourceLocation';
+import type { OutsideWorkspaceError } from '../core/source/sourceErrors';
 import { WorkspaceContainment, type ContainmentResult } from '../core/source/workspaceContainment';
 import { WorkspaceFileIndex } from '../core/source/workspaceFileIndex';
-import { quoteForMessage } from '../core/text/terminalText';
 
 const INDEX_GLOB = '**/*.{ts,mts,cts,tsx,js,mjs,cjs,jsx,py,go,java,cs,rb,rs,php,kt,scala,swift,c,cc,cpp,h,hpp}';
 const INDEX_EXCLUDE = '{**/node_modules/**,**/.git/**}';
@@ -89,32 +89,30 @@ export class SourceMapping implements vscode.Disposable {
   /**
    * Opens the workspace file a span or stack frame points at, at its line. Paths come from span data
    * and mappings from workspace settings (both untrusted): only a file under a workspace folder, after
-   * symlinks are resolved, is opened; anything else is refused with a warning that says why.
+   * symlinks are resolved, is opened; anything else is refused with a warning that says why. Whatever
+   * fails, the user is told which path could not be opened (see openSourceLocation).
    */
-  async openLocation(location: { file: string; line?: number; column?: number }): Promise<boolean> {
-    const resolution = await this.resolve(location.file);
-    if (resolution.resolved === undefined && resolution.refusal !== undefined) {
-      this.refuse(new OutsideWorkspaceError(location.file, resolution.refusal));
+  async openLocation(location: SourceTarget): Promise<boolean> {
+    const outcome = await openSourceLocation(location, {
+      resolve: (path) => this.resolve(path),
+      checkContained: (path) => this.checkContained(path),
+      open: async (path, target) => {
+        const position = new vscode.Position(Math.max(0, (target.line ?? 1) - 1), Math.max(0, (target.column ?? 1) - 1));
+        await vscode.window.showTextDocument(vscode.Uri.file(path), { selection: new vscode.Range(position, position), preview: true });
+      },
+    });
+    if (outcome.kind === 'opened') return true;
+    if (outcome.kind === 'refused') {
+      this.refuse(outcome.error);
       return false;
     }
-    if (resolution.resolved === undefined) {
-      const choice = await vscode.window.showWarningMessage(
-        `Trace Lens found no workspace file for ${quoteForMessage(location.file, 200)}. Add a "traceLens.pathMappings" entry if the service runs from another directory (a container, CI).`,
-        'Open Settings',
-      );
-      if (choice) await vscode.commands.executeCommand('workbench.action.openSettings', 'traceLens.pathMappings');
-      return false;
-    }
-    const contained = await this.checkContained(resolution.resolved);
-    if (!contained.inside) {
-      this.refuse(new OutsideWorkspaceError(resolution.resolved, contained.reason));
-      return false;
-    }
-    const line = Math.max(0, (location.line ?? 1) - 1);
-    const column = Math.max(0, (location.column ?? 1) - 1);
-    const position = new vscode.Position(line, column);
-    await vscode.window.showTextDocument(vscode.Uri.file(resolution.resolved), { selection: new vscode.Range(position, position), preview: true });
-    return true;
+    this.log.warn(outcome.message);
+    // Not awaited: the click is handled; the notification stays until the user acts on it.
+    void vscode.window.showWarningMessage(outcome.message, 'Open Settings', 'Explain Source Mapping').then((choice) => {
+      if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'traceLens.pathMappings');
+      if (choice === 'Explain Source Mapping') void vscode.commands.executeCommand('traceLens.explainSourceMapping');
+    });
+    return false;
   }
 
   private refuse(err: OutsideWorkspaceError): void {

@@ -83,7 +83,7 @@ const INIT = `(() => {
     const t1 = performance.now();
     // Rows are drawn synchronously on the message; the frame after them is the first paint.
     const painted = new Promise((resolve) => requestAnimationFrame(() => setTimeout(() => resolve(performance.now()), 0)));
-    window.postMessage({ type: 'trace', summary: header.summary, strings: header.strings, columns }, '*');
+    window.postMessage({ type: 'trace', summary: header.summary, strings: header.strings, columns, selectRow: header.selectRow, notice: header.notice }, '*');
     await new Promise((resolve) => {
       const check = () => (performance.getEntriesByName('wf-rows-rendered').length > 0 ? resolve() : setTimeout(check, 0));
       check();
@@ -124,7 +124,7 @@ export interface WaterfallPage {
 
 const COLUMN_KEYS = ['startNs', 'durationNs', 'selfNs', 'depth', 'parent', 'subtreeSize', 'service', 'name', 'kind', 'flags', 'eventStart', 'eventTimeNs', 'eventIsError'] as const;
 
-/** One buffer: a JSON header (summary, strings, column types and byte ranges) then 8-byte aligned columns. */
+/** One buffer: a JSON header (summary, strings, selection, notice, column types and byte ranges) then 8-byte aligned columns. */
 export function packTrace(msg: TraceMessage): Buffer {
   const parts: { key: string; type: string; offset: number; length: number }[] = [];
   let offset = 0;
@@ -133,7 +133,7 @@ export function packTrace(msg: TraceMessage): Buffer {
     parts.push({ key, type: col.constructor.name, offset, length: col.length });
     offset += Math.ceil(col.byteLength / 8) * 8;
   }
-  const header = Buffer.from(JSON.stringify({ summary: msg.summary, strings: msg.strings, rowCount: msg.columns.rowCount, parts }));
+  const header = Buffer.from(JSON.stringify({ summary: msg.summary, strings: msg.strings, selectRow: msg.selectRow, notice: msg.notice, rowCount: msg.columns.rowCount, parts }));
   const headerLen = Math.ceil((header.length + 4) / 8) * 8;
   const out = Buffer.alloc(headerLen + offset);
   out.writeUInt32LE(header.length, 0);

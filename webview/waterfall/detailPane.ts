@@ -37,8 +37,9 @@ function section(title: string, count?: number): { root: HTMLElement; body: HTML
   return { root, body };
 }
 
-function attributeTable(attrs: DetailAttribute[], label: string): HTMLElement {
-  if (attrs.length === 0) return el('p', 'wf-muted', 'None');
+/** Attributes as a table; `undefined` when there are none (an event or link then shows only its heading). */
+function attributeTable(attrs: DetailAttribute[], label: string): HTMLElement | undefined {
+  if (attrs.length === 0) return undefined;
   const table = el('table', 'wf-attrs');
   table.setAttribute('aria-label', label);
   const body = el('tbody');
@@ -113,7 +114,7 @@ export function renderDetail(container: HTMLElement, d: SpanDetail, actions: Det
   for (const [group, attrs] of [['Span attributes', d.attributes.span], ['Resource attributes', d.attributes.resource], ['Scope attributes', d.attributes.scope]] as const) {
     if (group === 'Scope attributes' && attrs.length === 0) continue;
     const s = section(group, attrs.length);
-    s.body.append(attributeTable(attrs, group));
+    s.body.append(attributeTable(attrs, group) ?? el('p', 'wf-muted', 'No attributes'));
     container.append(s.root);
   }
 
@@ -122,7 +123,8 @@ export function renderDetail(container: HTMLElement, d: SpanDetail, actions: Det
     for (const ev of d.events) {
       const box = el('div', ev.name === 'exception' ? 'wf-event wf-event-error' : 'wf-event');
       box.append(el('div', 'wf-event-head', `+${formatDuration(ev.offsetNs)}  ${visibleText(ev.name)}`));
-      box.append(attributeTable(ev.attributes.filter((a) => a.key !== 'exception.stacktrace' || !ev.stack), `Attributes of event ${ev.name}`));
+      const table = attributeTable(ev.attributes.filter((a) => a.key !== 'exception.stacktrace' || !ev.stack), `Attributes of event ${ev.name}`);
+      if (table) box.append(table);
       if (ev.stack && ev.stack.length > 0) box.append(frameList(ev.stack, actions));
       s.body.append(box);
     }
@@ -134,7 +136,8 @@ export function renderDetail(container: HTMLElement, d: SpanDetail, actions: Det
     for (const l of d.links) {
       const box = el('div', 'wf-event');
       box.append(linkButton(`Trace ${l.traceId} · span ${l.spanId}`, 'Open the linked trace', () => actions.openTrace(l.traceId, l.spanId)));
-      box.append(attributeTable(l.attributes, 'Link attributes'));
+      const table = attributeTable(l.attributes, 'Link attributes');
+      if (table) box.append(table);
       s.body.append(box);
     }
     container.append(s.root);

@@ -29,6 +29,43 @@ export function rulerTicks(fromNs: number, toNs: number, maxTicks = 8): number[]
   return ticks;
 }
 
+/** Room per tick label ("999.5 ms" plus a gap) when choosing how many ticks a ruler of some width gets. */
+const TICK_SPACING_PX = 80;
+
+/** How many ticks a ruler this wide has room for: between 2 and 8. */
+export function tickCountFor(widthPx: number): number {
+  return Math.max(2, Math.min(8, Math.floor(widthPx / TICK_SPACING_PX)));
+}
+
+/** A tick's label as laid out: x of the tick and the label's width, px from the track's left edge. */
+export interface TickLabel { x: number; width: number }
+/** Right of the tick, left of it (it would run past the end), or not at all (it would overlap). */
+export type TickPlacement = 'start' | 'end' | 'hidden';
+
+/**
+ * Places ruler labels so that none overlaps another. A label sits right of its tick unless it would
+ * run more than `rightRoom` px past the track's end; then left of it. The last tick (the latest time,
+ * the one a reader looks for) is always labelled; the others are taken left to right, each only if it
+ * clears the label before it and the last one by `gap` px.
+ */
+export function placeTickLabels(ticks: readonly TickLabel[], trackWidth: number, rightRoom: number, gap = 6): TickPlacement[] {
+  const side = ticks.map((t): TickPlacement => (t.x + t.width <= trackWidth + rightRoom ? 'start' : 'end'));
+  const left = ticks.map((t, i) => (side[i] === 'start' ? t.x : t.x - t.width));
+  const out: TickPlacement[] = ticks.map(() => 'hidden');
+  const last = ticks.length - 1;
+  if (last < 0) return out;
+  out[last] = side[last];
+  let prevRight = -Infinity;
+  for (let i = 0; i < last; i++) {
+    const right = left[i] + ticks[i].width;
+    if (left[i] >= prevRight + gap && right + gap <= left[last]) {
+      out[i] = side[i];
+      prevRight = right;
+    }
+  }
+  return out;
+}
+
 /** ns since the epoch (decimal string) → ISO date-time in UTC with milliseconds. */
 export function formatStart(unixNs: string): string {
   try {

@@ -14,7 +14,7 @@ import type { TraceMessage } from '../../src/webviews/waterfall/protocol';
 import { renderDetail } from './detailPane';
 import { el, visibleText } from './dom';
 import { RowModel } from './rowModel';
-import { formatDuration, formatStart, rulerTicks } from './timeFormat';
+import { formatDuration, formatStart, placeTickLabels, rulerTicks, tickCountFor } from './timeFormat';
 
 export const ROW_HEIGHT = 22;
 export const MAX_DOM_ROWS = 150;
@@ -24,6 +24,8 @@ const PALETTE_SIZE = 12;
 const MAX_LEGEND = 40;
 const INDENT_PX = 12;
 const MAX_INDENT_DEPTH = 40;
+/** How far a ruler label may run past the track's right end: the track's right margin (60 px in waterfall.css) less a little. */
+const RULER_RIGHT_ROOM_PX = 56;
 
 /** What the element needs from its page (main.ts wires these to postMessage). */
 export interface WaterfallHost {
@@ -83,12 +85,16 @@ export class TraceWaterfallElement extends HTMLElement {
   /** The visible time window (zoom), ns from the trace start. */
   private viewFrom = 0;
   private viewTo = 1;
+  /** Width of the ruler's track when its ticks were placed: a resize to another width places them again. */
+  private rulerWidth = 0;
   private dragFrom: number | undefined;
   private selectionBox!: HTMLElement;
   private resetZoomButton!: HTMLElement;
 
   // Parts, created once in build().
   private status!: HTMLElement;
+  /** What the host says about the trace shown (windowed mode, a traceparent span not found): one line each. */
+  private notices!: HTMLElement;
   private header!: HTMLElement;
   private toolbar!: HTMLElement;
   private searchField!: HTMLElement & { value: string };
@@ -99,6 +105,7 @@ export class TraceWaterfallElement extends HTMLElement {
   private scroller!: HTMLDivElement;
   private spacer!: HTMLDivElement;
   private detail!: HTMLElement;
+  private main!: HTMLElement;
   private resizeObserver: ResizeObserver | undefined;
 
   connect(host: WaterfallHost, state?: ViewState): void {
@@ -120,6 +127,9 @@ export class TraceWaterfallElement extends HTMLElement {
     this.classList.add('wf');
     this.status = el('div', 'wf-status');
     this.status.setAttribute('role', 'status');
+    this.notices = el('div', 'wf-notices');
+    this.notices.setAttribute('role', 'status');
+    this.notices.hidden = true;
     this.header = el('header', 'wf-header');
     this.toolbar = el('div', 'wf-toolbar');
     this.toolbar.setAttribute('role', 'toolbar');
@@ -157,6 +167,7 @@ export class TraceWaterfallElement extends HTMLElement {
     this.toolbar.append(this.resetZoomButton);
 
     const main = el('div', 'wf-main');
+    this.main = main;
     this.grid = el('div', 'wf-grid');
     this.ruler = el('div', 'wf-ruler');
     this.ruler.setAttribute('aria-hidden', 'true');
@@ -178,15 +189,22 @@ export class TraceWaterfallElement extends HTMLElement {
     this.detail.hidden = true;
     this.detail.addEventListener('keydown', (e) => { if (e.key === 'Escape') { e.preventDefault(); this.closeDetail(); } });
     main.append(this.grid, this.detail);
-    this.append(this.status, this.header, this.toolbar, main);
+    this.append(this.status, this.notices, this.header, this.toolbar, main);
+    // No trace yet: the trace's parts stay hidden until one arrives (an error may come instead).
+    this.showTraceParts(false);
 
     document.addEventListener('keydown', (e) => {
       const target = e.target as HTMLElement | null;
       const typing = target && (target.tagName === 'INPUT' || target.tagName === 'VSCODE-TEXTFIELD' || target.tagName === 'TEXTAREA');
       if (e.key === '/' && !typing) { e.preventDefault(); this.searchField.focus(); }
     });
-    this.resizeObserver = new ResizeObserver(() => this.ensurePool());
+    this.resizeObserver = new ResizeObserver(() => {
+      this.ensurePool();
+      const track = this.ruler.querySelector<HTMLElement>('.wf-ruler-track');
+      if (this.summary && track && track.clientWidth !== this.rulerWidth) this.renderRuler();
+    });
     this.resizeObserver.observe(this.scroller);
+    this.resizeObserver.observe(this.ruler);
     this.setLoading('Waiting for the trace…');
   }
 
@@ -195,10 +213,25 @@ export class TraceWaterfallElement extends HTMLElement {
     this.status.hidden = false;
   }
 
+  /** The trace could not be shown: the message alone, without the toolbar and rows of a trace that is not there. */
   setError(message: string): void {
     this.status.textContent = message;
     this.status.classList.add('wf-status-error');
     this.status.hidden = false;
+    this.showTraceParts(false);
+  }
+
+  private showTraceParts(shown: boolean): void {
+    this.header.hidden = !shown;
+    this.toolbar.hidden = !shown;
+    this.main.hidden = !shown;
+    if (!shown) this.notices.hidden = true;
+  }
+
+  private renderNotices(msg: TraceMessage): void {
+    const lines = [msg.summary.windowed, msg.notice].filter((t): t is string => typeof t === 'string' && t.length > 0);
+    this.notices.replaceChildren(...lines.map((t) => el('p', 'wf-notice', visibleText(t))));
+    this.notices.hidden = lines.length === 0;
   }
 
   setTrace(msg: TraceMessage): void {
@@ -213,9 +246,10 @@ export class TraceWaterfallElement extends HTMLElement {
     this.matchMask = new Uint8Array(msg.columns.rowCount);
     this.matchIndex = -1;
     this.selectedRow = msg.columns.rowCount > 0 ? 0 : -1;
-    this.status.hidden = !msg.summary.windowed;
+    this.status.hidden = true;
     this.status.classList.remove('wf-status-error');
-    if (msg.summary.windowed) this.status.textContent = msg.summary.windowed;
+    this.showTraceParts(true);
+    this.renderNotices(msg);
     this.viewFrom = 0;
     this.viewTo = msg.summary.durationNs > 0 ? msg.summary.durationNs : 1;
     this.resetZoomButton.hidden = true;
@@ -288,19 +322,29 @@ export class TraceWaterfallElement extends HTMLElement {
     const label = el('div', 'wf-ruler-label', 'Service · span');
     const track = el('div', 'wf-ruler-track');
     track.title = 'Drag to zoom into a time range; double-click to see the whole trace';
-    for (const t of rulerTicks(from, to)) {
-      const x = (t - from) / (to - from);
-      const tick = el('span', 'wf-tick', formatDuration(t));
-      tick.style.left = `${x * 100}%`;
-      if (x > 0.9) tick.classList.add('wf-tick-end');
-      track.append(tick);
-    }
     this.selectionBox = el('div', 'wf-zoom-selection');
     this.selectionBox.hidden = true;
     track.append(this.selectionBox);
     track.addEventListener('pointerdown', (e) => this.startZoomDrag(e, track));
     track.addEventListener('dblclick', () => this.setWindow(0, this.summary?.durationNs ?? 1));
     this.ruler.append(label, track);
+    // Ticks are chosen for the track's real width and their labels placed by their real widths
+    // (two layouts per ruler, drawn on a new trace, a zoom or a resize only).
+    const width = track.clientWidth;
+    this.rulerWidth = width;
+    const ticks = rulerTicks(from, to, width > 0 ? tickCountFor(width) : undefined);
+    const tickEls = ticks.map((t) => {
+      const tick = el('span', 'wf-tick', formatDuration(t));
+      tick.style.left = `${((t - from) / (to - from)) * 100}%`;
+      return tick;
+    });
+    track.prepend(...tickEls);
+    if (width === 0) return; // not laid out (hidden): the resize observer draws it again once it is
+    const labels = ticks.map((t, i) => ({ x: ((t - from) / (to - from)) * width, width: tickEls[i].getBoundingClientRect().width }));
+    placeTickLabels(labels, width, RULER_RIGHT_ROOM_PX).forEach((placement, i) => {
+      if (placement === 'end') tickEls[i].classList.add('wf-tick-end');
+      if (placement === 'hidden') { tickEls[i].textContent = ''; tickEls[i].classList.add('wf-tick-bare'); }
+    });
   }
 
   private timeAt(track: HTMLElement, clientX: number): number {

@@ -95,8 +95,6 @@ const WARNING_TEXT: Record<string, (n: number, l: ConversionLimits) => string> =
   badTime: (n) => `${n} span(s) had no valid start time; they are shown at the trace start.`,
   negativeDuration: (n) => `${n} span(s) ended before they started; their duration is shown as 0.`,
   duplicateSpan: (n) => `${n} duplicate span(s) (same span id) were dropped.`,
-  cycle: (n) => `${n} span(s) were part of a parent cycle; they are shown as roots.`,
-  orphan: (n) => `${n} span(s) reference a parent that is not in the trace (the trace may be incomplete).`,
   badParent: (n) => `${n} span(s) had an unreadable parent id and are shown as roots.`,
   droppedSpans: (n, l) => `${n} span(s) beyond ${l.maxSpans} were dropped.`,
   badEvent: (n) => `${n} event(s) or log(s) without a valid time were placed at their span's start.`,

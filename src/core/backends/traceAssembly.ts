@@ -5,9 +5,11 @@ import type { ConversionContext } from './conversionContext';
 export const MISSING_TIME = -1n;
 
 /**
- * Groups converted spans into traces and repairs what would break the tree: duplicate
- * span ids (first wins), missing start times, negative durations, parent cycles. Orphans
- * keep their parent id (the parent may arrive later) and are counted in the warnings.
+ * Groups converted spans into traces and repairs what the wire format got wrong: duplicate
+ * span ids (first wins), missing start times, negative durations. The tree itself (orphans,
+ * spans naming themselves or a descendant as parent, clock skew) is left as sent: it is
+ * inspected and reported once, for every source alike, by the span tree (src/core/waterfall/spanTree.ts),
+ * so a file, a backend and the receiver say the same about the same trace.
  * Traces come back in order of first appearance.
  */
 export function assembleTraces(spans: Span[], ctx: ConversionContext, partial = false): Trace[] {
@@ -25,14 +27,14 @@ export function assembleTraces(spans: Span[], ctx: ConversionContext, partial = 
 }
 
 function repair(spans: Span[], ctx: ConversionContext): Span[] {
-  const index = new Map<string, number>();
+  const seen = new Set<string>();
   const unique: Span[] = [];
   for (const s of spans) {
-    if (index.has(s.spanId)) {
+    if (seen.has(s.spanId)) {
       ctx.count('duplicateSpan');
       continue;
     }
-    index.set(s.spanId, unique.length);
+    seen.add(s.spanId);
     unique.push(s);
   }
 
@@ -52,45 +54,5 @@ function repair(spans: Span[], ctx: ConversionContext): Span[] {
     }
     for (const e of s.events) if (e.timeUnixNano === MISSING_TIME) e.timeUnixNano = s.startTimeUnixNano;
   }
-
-  // Parent of each span as an index into `unique`, -1 for roots and orphans.
-  const parent = new Int32Array(unique.length);
-  for (let i = 0; i < unique.length; i++) {
-    const s = unique[i];
-    parent[i] = -1;
-    if (s.parentSpanId === undefined) continue;
-    if (s.parentSpanId === s.spanId) {
-      ctx.count('cycle');
-      delete s.parentSpanId;
-      continue;
-    }
-    const p = index.get(s.parentSpanId);
-    if (p === undefined) ctx.count('orphan');
-    else parent[i] = p;
-  }
-  breakCycles(unique, parent, ctx);
   return unique;
-}
-
-/** Walks parent chains with colouring so each span is visited once: O(n) even for deep chains. */
-function breakCycles(spans: Span[], parent: Int32Array, ctx: ConversionContext): void {
-  const state = new Uint8Array(spans.length); // 0 = unseen, 1 = on the current path, 2 = reaches a root
-  const path: number[] = [];
-  for (let start = 0; start < spans.length; start++) {
-    if (state[start] !== 0) continue;
-    path.length = 0;
-    let cur = start;
-    while (cur !== -1 && state[cur] === 0) {
-      state[cur] = 1;
-      path.push(cur);
-      cur = parent[cur];
-    }
-    if (cur !== -1 && state[cur] === 1) {
-      // `cur` closes a cycle: cut its parent link so it becomes a root.
-      ctx.count('cycle');
-      delete spans[cur].parentSpanId;
-      parent[cur] = -1;
-    }
-    for (const i of path) state[i] = 2;
-  }
 }

@@ -16,7 +16,7 @@ import { Emitter } from './emitter';
 import type { Event } from './emitter';
 import { decodeOtlpJson } from './otlpJsonDecoder';
 import { encodeAttributes, encodeOtlpJsonRequest, encodeSpan } from './otlpJsonEncoder';
-import { TraceNotFoundError } from '../errors';
+import { ReceiverTraceNotFoundError } from '../errors';
 import { MalformedOtlpError } from './receiverErrors';
 
 export interface SpanStoreOptions {
@@ -340,9 +340,7 @@ export class SpanStore implements TraceBackend {
   async getTrace(traceId: string, _options?: GetTraceOptions): Promise<Trace> {
     const trace = this.peekTrace(traceId);
     if (!trace) {
-      throw new TraceNotFoundError(normalizeTraceId(traceId) ?? traceId, undefined, {
-        detail: `the local receiver holds the most recently received ${this.maxSpans} spans; this trace was never received or was evicted`,
-      });
+      throw new ReceiverTraceNotFoundError(normalizeTraceId(traceId) ?? traceId, this.maxSpans);
     }
     return trace;
   }

@@ -51,7 +51,8 @@ function windowTrace(trace: Trace, options: LayoutOptions): { trace: Trace; note
   const sorted = trace.spans.slice().sort((a, b) => (a.startTimeUnixNano < b.startTimeUnixNano ? -1 : a.startTimeUnixNano > b.startTimeUnixNano ? 1 : 0));
   const kept = sorted.slice(0, cap);
   const note = `Windowed mode: showing the first ${cap.toLocaleString('en-US')} of ${trace.spans.length.toLocaleString('en-US')} spans (by start time).`;
-  return { trace: { ...trace, spans: kept, warnings: [...trace.warnings, note] }, note };
+  // The note is `summary.windowed` (shown once); not repeated among the warnings.
+  return { trace: { ...trace, spans: kept }, note };
 }
 
 export function buildWaterfall(input: Trace, options: LayoutOptions = {}): WaterfallLayout {

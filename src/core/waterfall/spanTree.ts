@@ -3,6 +3,8 @@
  * dropped, orphans and parent cycles turned into flagged roots, children in start order and
  * clock skew between processes adjusted the way Jaeger's adjuster does it. Everything is
  * index based (typed arrays) because traces reach hundreds of thousands of spans.
+ * The one place a trace's tree is judged and its warnings counted: files, backends and the
+ * receiver hand spans over with their parent ids as sent (see traceAssembly.ts).
  */
 import type { Span, Trace } from '../model/trace';
 import { SpanFlag } from './columnLayout';
@@ -80,16 +82,18 @@ export function* spanTreeSteps(trace: Trace): Steps<SpanTree> {
   // 2. Parents. A span naming itself or a missing span becomes a root.
   const parent = new Int32Array(n).fill(-1);
   let orphans = 0;
+  // A span naming itself is the shortest parent cycle: counted with the cycles below.
+  let selfParents = 0;
   for (let i = 0; i < n; i++) {
     if ((i & YIELD_MASK) === 0) yield;
     const pid = spans[i].parentSpanId;
     if (!pid) continue;
     const p = byId.get(pid);
     if (p === undefined) { flags[i] |= SpanFlag.orphan; orphans++; continue; }
-    if (p === i) { flags[i] |= SpanFlag.cycleBroken; continue; }
+    if (p === i) { flags[i] |= SpanFlag.cycleBroken; selfParents++; continue; }
     parent[i] = p;
   }
-  if (orphans > 0) warnings.push(`${orphans} span(s) reference a parent that is not in the trace; they are shown as roots.`);
+  if (orphans > 0) warnings.push(`${orphans} span(s) reference a parent that is not in the trace (it may be incomplete); they are shown as roots.`);
 
   // 3. Cycles: walk each parent chain once (iteratively, chains can be 100k long).
   const state = new Uint8Array(n); // 0 new, 1 on the current path, 2 done
@@ -115,7 +119,9 @@ export function* spanTreeSteps(trace: Trace): Steps<SpanTree> {
     for (const p of path) state[p] = 2;
     path.length = 0;
   }
-  if (cycles > 0) warnings.push(`${cycles} parent cycle(s) were broken; the earliest span of each loop is shown as a root.`);
+  // One span per loop becomes a root, so loops broken = spans shown as roots for it; the others stay nested.
+  const loops = cycles + selfParents;
+  if (loops > 0) warnings.push(`${loops} parent cycle(s) were broken (a span naming itself as its parent is one); the earliest span of each is shown as a root.`);
 
   // 4. Times as float offsets from the earliest start (bigint arithmetic once per span).
   let origin = n > 0 ? spans[0].startTimeUnixNano : 0n;

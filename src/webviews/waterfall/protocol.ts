@@ -25,6 +25,8 @@ export interface TraceMessage {
   columns: WaterfallColumns;
   /** Row to select and reveal first (the span of a traceparent); the root otherwise. */
   selectRow?: number;
+  /** A line for the user about this trace, e.g. that the span a traceparent names is not in it. */
+  notice?: string;
 }
 export interface LoadingMessage { type: 'loading'; message: string }
 /** Sent first after `ready`: what the webview must keep in its state so the panel can be restored. */
@@ -113,7 +115,8 @@ export function isHostMessage(v: unknown): v is HostMessage {
   switch (v.type) {
     case 'trace':
       return isRecord(v.summary) && isRecord(v.strings) && Array.isArray(v.strings.names) && Array.isArray(v.strings.services)
-        && isWaterfallColumns(v.columns) && (v.selectRow === undefined || isIndex(v.selectRow));
+        && isWaterfallColumns(v.columns) && (v.selectRow === undefined || isIndex(v.selectRow))
+        && (v.notice === undefined || typeof v.notice === 'string');
     case 'panelState': return isRecord(v.state) && typeof v.state.traceId === 'string' && typeof v.state.source === 'string';
     case 'loading':
     case 'error': return typeof v.message === 'string';

@@ -21,6 +21,7 @@ export interface WaterfallSessionCallbacks {
 
 export class WaterfallSession {
   private selectRow: number | undefined;
+  private notice: string | undefined;
   private layout: WaterfallLayout | undefined;
 
   constructor(private readonly callbacks: WaterfallSessionCallbacks) {}
@@ -28,9 +29,12 @@ export class WaterfallSession {
   setLayout(layout: WaterfallLayout, selectSpanId?: string): void {
     this.layout = layout;
     this.selectRow = undefined;
+    this.notice = undefined;
     if (selectSpanId) {
       const node = layout.tree.spans.findIndex((span) => span.spanId === selectSpanId);
       if (node >= 0 && layout.nodeToRow[node] >= 0) this.selectRow = layout.nodeToRow[node];
+      // Said, not silently dropped: the user asked for this span (a traceparent) and would otherwise look for it.
+      else this.notice = missingSpanNotice(selectSpanId, layout.summary.windowed !== undefined);
     }
   }
 
@@ -47,7 +51,7 @@ export class WaterfallSession {
     if (!l) return undefined;
     const selectRow = this.selectRow;
     this.selectRow = undefined;
-    return { type: 'trace', summary: l.summary, strings: l.strings, columns: l.columns, selectRow };
+    return { type: 'trace', summary: l.summary, strings: l.strings, columns: l.columns, selectRow, notice: this.notice };
   }
 
   /** Handles one message from the webview; returns the reply to post, if any. */
@@ -79,4 +83,9 @@ export class WaterfallSession {
         return undefined;
     }
   }
+}
+
+/** The span a traceparent named is not among the spans laid out (span ids are validated hex: safe to show). */
+function missingSpanNotice(spanId: string, windowed: boolean): string {
+  return `Span ${spanId} (from the traceparent) is not in this trace${windowed ? ', or not among the spans shown in windowed mode' : ''}; the trace is shown from its root.`;
 }

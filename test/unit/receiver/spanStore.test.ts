@@ -64,6 +64,22 @@ describe('SpanStore', () => {
     store.dispose();
   });
 
+  // #15 bug 2: the receiver has no retention, time range or tenant; saying so sent users to the wrong settings.
+  it('explains a missing trace the receiver way: not received, cleared, or beyond traceLens.local.maxSpans', async () => {
+    const store = new SpanStore({ maxSpans: 5 });
+    store.addSpans([span(1), span(1), span(1), span(1), span(1)]);
+    store.addSpans([span(2)]); // evicts trace 1
+    const err = await store.getTrace('1').then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof TraceNotFoundError, String(err));
+    assert.equal(err.traceId, '00000000000000000000000000000001');
+    assert.match(err.userMessage, /built-in receiver/);
+    assert.match(err.userMessage, /not been received yet/);
+    assert.match(err.userMessage, /cleared/);
+    assert.match(err.userMessage, /most recent 5 spans \("traceLens\.local\.maxSpans"\)/);
+    assert.doesNotMatch(err.userMessage, /retention|tenant|time range/i);
+    store.dispose();
+  });
+
   it('bounds estimated bytes too: a few huge spans evict older traces instead of growing memory', async () => {
     const store = new SpanStore({ maxSpans: 1000, maxBytes: 2_000_000 });
     const huge = 'x'.repeat(600_000);

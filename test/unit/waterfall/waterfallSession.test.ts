@@ -48,6 +48,22 @@ describe('waterfall host session and protocol', () => {
     assert.ok(isWebviewMessage({ type: 'ready' }));
   });
 
+  // #15 bug 3: a traceparent naming a span the trace does not hold was dropped without a word.
+  it('says when the span a traceparent names is not in the trace, and selects it when it is', () => {
+    const { s } = session();
+    const layout = buildWaterfall(trace([span('r', undefined, 0, 10, { name: 'root' }), span('c', 'r', 1, 2, { name: 'child' })]));
+    s.setLayout(layout, '00f067aa0ba902b7');
+    const missing = s.traceMessage()!;
+    assert.equal(missing.selectRow, undefined);
+    assert.match(missing.notice ?? '', /^Span 00f067aa0ba902b7 \(from the traceparent\) is not in this trace/);
+    assert.ok(isHostMessage(missing));
+    s.setLayout(layout, layout.tree.spans[layout.rowToNode[1]].spanId);
+    const found = s.traceMessage()!;
+    assert.equal(found.selectRow, 1);
+    assert.equal(found.notice, undefined);
+    assert.ok(!isHostMessage({ ...found, notice: 42 }), 'a notice must be text');
+  });
+
   it('sends columns as typed arrays and checks their lengths', () => {
     const { s } = session();
     const msg = s.traceMessage()!;
