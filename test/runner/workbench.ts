@@ -16,6 +16,8 @@ export class Workbench {
     readonly server: RunningCodeServer,
     private readonly browser: RunningBrowser,
     readonly page: Page,
+    /** False for a window opened by openWindow(): closing it leaves the server and browser to the first. */
+    private readonly ownsServer = true,
   ) {}
 
   static async open(options: {
@@ -41,6 +43,15 @@ export class Workbench {
     await page.goto(workbenchUrl(server, options.folder));
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     return new Workbench(server, browser, page);
+  }
+
+  /** A second window of the same VS Code (same user settings, its own extension host) on another folder. */
+  async openWindow(folder: string): Promise<Workbench> {
+    const page = await this.browser.context.newPage();
+    page.setDefaultTimeout(60_000);
+    await page.goto(workbenchUrl(this.server, folder));
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    return new Workbench(this.server, this.browser, page, false);
   }
 
   /** Text of every status bar item, e.g. to find `Trace Lens: local`. */
@@ -113,6 +124,27 @@ export class Workbench {
     await this.stepClosed(step, timeoutMs);
   }
 
+  /**
+   * Picks a file in VS Code's simple file dialog (what showOpenDialog is in a browser workbench).
+   * The dialog lists the folder again on every change of its value and takes Enter only once it
+   * has settled on the typed path; an Enter it ignored is pressed again while the dialog stays open.
+   */
+  async pickInFileDialog(step: RegExp, filePath: string, timeoutMs = 60_000): Promise<void> {
+    const widget = await this.quickInputStep(step, timeoutMs);
+    const input = widget.locator('.quick-input-box input');
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if ((await input.inputValue().catch(() => filePath)) !== filePath) await input.fill(filePath);
+      await input.press('Enter').catch(() => undefined);
+      try {
+        await this.stepClosed(step, 5_000);
+        return;
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+      }
+    }
+  }
+
   /** Opens a workspace file through Quick Open and waits for its editor. */
   async openFile(relativePath: string): Promise<void> {
     await this.page.keyboard.press('Escape'); // close hovers or widgets that would take the keystrokes
@@ -167,6 +199,10 @@ export class Workbench {
   }
 
   async close(): Promise<void> {
+    if (!this.ownsServer) {
+      await this.page.close();
+      return;
+    }
     await this.browser.close();
     await this.server.stop();
   }

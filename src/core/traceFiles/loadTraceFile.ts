@@ -39,7 +39,7 @@ export function loadTraceFile(content: string | Uint8Array, options: LoadTraceFi
   if (whole.ok) {
     const format = detectDocumentFormat(whole.value);
     if (!format) throw new UnknownTraceFileFormatError(fileName, 'its JSON has none of the known trace layouts');
-    return { format, traces: convertDocument(format, whole.value, source, convert) };
+    return { format, traces: tracesFromDocument(format, whole.value, source, convert) };
   }
 
   // Not one JSON document: maybe one OTLP document per line (the Collector's file exporter).
@@ -67,11 +67,12 @@ export function loadTraceFile(content: string | Uint8Array, options: LoadTraceFi
   return { format: 'otlp-lines', traces };
 }
 
-function convertDocument(
+/** The traces of one parsed document of a known format. */
+export function tracesFromDocument(
   format: Exclude<TraceFileFormat, 'otlp-lines'>,
   doc: unknown,
   source: string,
-  options: { limits?: Partial<ConversionLimits> },
+  options: { limits?: Partial<ConversionLimits> } = {},
 ): Trace[] {
   switch (format) {
     case 'jaeger':

@@ -8,6 +8,7 @@ import { parentPort } from 'node:worker_threads';
 import { traceFromResponse } from '../../core/backends/traceResponse';
 import { TraceLensError } from '../../core/errors';
 import { spanDurationNs, type Span, type Trace } from '../../core/model/trace';
+import { PREVIEW_PREFIX_BYTES, previewTraces } from '../../core/traceFiles/documentPreview';
 import { loadTraceFile } from '../../core/traceFiles/loadTraceFile';
 import { buildWaterfall } from '../../core/waterfall/layout';
 import { WaterfallSession } from './waterfallSession';
@@ -28,6 +29,30 @@ const session = new WaterfallSession({
 let incoming: Span[] = [];
 /** A backend's answer arriving from the network. */
 let bodyChunks: Uint8Array[] = [];
+let bodyBytes = 0;
+/** Whether rows were shown from part of the current trace. */
+let previewed = false;
+
+/**
+ * Shows the spans known so far, before the whole trace is in: the first rows a user sees of a
+ * big trace. The laid-out trace replaces them. `traceId`: the trace asked for, else the biggest.
+ */
+function preview(traces: Trace[] | undefined, traceId: string | undefined, what: string): void {
+  previewed = true;
+  if (!traces || traces.length === 0) return;
+  const trace = traces.find((t) => t.traceId === traceId) ?? traces.reduce((a, b) => (b.spans.length > a.spans.length ? b : a));
+  const layout = buildWaterfall(trace);
+  const count = trace.spans.length.toLocaleString('en-US');
+  const services = trace.spans.every((s) => s.resource.serviceName === '') ? ' (services follow)' : '';
+  session.setPreview(layout, `Still loading: showing the first ${count} spans ${what}${services}; the tree settles when the whole trace is in.`);
+  const message = session.traceMessage();
+  if (message) send({ type: 'post', message });
+}
+
+/** An in-memory trace smaller than this is laid out whole about as fast as its first slice. */
+const PREVIEW_MIN_SPANS = 10_000;
+/** Room for the preview's prefix: a document smaller than this parses whole about as fast. */
+const PREVIEW_MIN_DOCUMENT = 2 * PREVIEW_PREFIX_BYTES;
 /** The traces of a document that holds several, until one is chosen. */
 let documentTraces: Trace[] = [];
 let documentBytes = 0;
@@ -60,6 +85,7 @@ function load(msg: WorkerLoad): void {
   const t0 = performance.now();
   switch (msg.type) {
     case 'loadDocument': {
+      if (msg.bytes.byteLength >= PREVIEW_MIN_DOCUMENT) preview(previewTraces(msg.bytes.subarray(0, PREVIEW_PREFIX_BYTES), msg.fileName), msg.traceId, 'of the file');
       const { traces } = loadTraceFile(msg.bytes, { fileName: msg.fileName });
       const parseMs = performance.now() - t0;
       if (traces.length === 0) throw new TraceLensError(`${msg.fileName} holds no spans.`);
@@ -85,6 +111,7 @@ function load(msg: WorkerLoad): void {
     case 'loadResponse': {
       const response = msg.response.streamed ? { ...msg.response, body: Buffer.concat(bodyChunks) } : msg.response;
       bodyChunks = [];
+      bodyBytes = 0;
       const trace = traceFromResponse(response);
       show(trace, [trace], msg, response.body.byteLength, performance.now() - t0);
       return;
@@ -111,11 +138,20 @@ port.on('message', (msg: ToWorker) => {
       return;
     }
     case 'addSpans':
+      if (incoming.length === 0) previewed = false;
       for (const s of msg.spans) incoming.push(s);
+      if (!previewed && incoming.length < msg.total && msg.total >= PREVIEW_MIN_SPANS) {
+        preview([{ traceId: msg.traceId, spans: incoming.slice(), warnings: [] }], msg.traceId, `of ${msg.total.toLocaleString('en-US')}`);
+      }
       return;
     case 'responseChunk':
-      if (msg.first) bodyChunks = [];
+      if (msg.first) { bodyChunks = []; bodyBytes = 0; previewed = false; }
       bodyChunks.push(msg.bytes);
+      bodyBytes += msg.bytes.byteLength;
+      if (!previewed && bodyBytes >= PREVIEW_PREFIX_BYTES) {
+        const prefix = Buffer.concat(bodyChunks);
+        preview(previewTraces(prefix.subarray(0, Math.min(prefix.byteLength, 2 * PREVIEW_PREFIX_BYTES)), 'the answer'), msg.traceId, 'received');
+      }
       return;
     default:
       try {

@@ -87,16 +87,17 @@ export class WaterfallController implements vscode.Disposable {
       const source = FILE_SOURCE_PREFIX + uri.toString();
       const open = WaterfallPanel.findDocument(source);
       if (open) { open.panel.reveal(); return; }
-      const bytes = await vscode.workspace.fs.readFile(uri);
       await this.openedFiles.record(uri.toString());
-      const panel = await WaterfallPanel.openDocument(bytes, name, source, this.deps, async (choices) => {
+      let size = 0;
+      const read = async () => { const bytes = await vscode.workspace.fs.readFile(uri); size = bytes.byteLength; return bytes; };
+      const panel = await WaterfallPanel.openDocument(read, name, source, this.deps, async (choices) => {
         const picked = await vscode.window.showQuickPick(choices.map(describeTraceForPick), {
           title: `${name} holds ${choices.length} traces: open which?`,
           matchOnDetail: true,
         });
         return picked?.traceId;
       });
-      if (panel) this.log.info(`Opened ${name} (${bytes.byteLength} bytes)`);
+      if (panel) this.log.info(`Opened ${name} (${size} bytes)`);
     } catch (err) {
       showError(err, this.log, `Opening ${name}`);
     }

@@ -11,7 +11,7 @@ import { shortTraceId } from '../../core/model/ids';
 import { describeError } from '../../errors/errorPresenter';
 import type { Trace } from '../../core/model/trace';
 import type { SourceLocation } from '../../core/waterfall/spanDetail';
-import type { HostMessage, WaterfallPanelState } from './protocol';
+import { isWebviewMessage, type HostMessage, type WaterfallPanelState } from './protocol';
 import { createNonce, renderWaterfallHtml } from './waterfallHtml';
 import { WaterfallWorkerClient } from './workerClient';
 import type { LoadViewOptions, TraceChoice, WorkerLoaded } from './workerProtocol';
@@ -56,6 +56,7 @@ export class WaterfallPanel implements vscode.Disposable {
   private disposed = false;
   private readonly worker: WaterfallWorkerClient;
   private loaded: WorkerLoaded | undefined;
+  private preview: HostMessage | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   /**
@@ -84,14 +85,23 @@ export class WaterfallPanel implements vscode.Disposable {
 
   /**
    * Opens a document whose trace id is not known yet (a trace file): `source` identifies it
-   * (e.g. the file's URI, used again by the serializer's restore). Opening the same single-trace
+   * (e.g. the file's URI, used again by the serializer's restore). The panel opens before
+   * `read` runs, so the webview boots while the bytes are read. Opening the same single-trace
    * document again focuses its panel. Resolves with the panel, or undefined when the user chose
    * no trace of a document that holds several.
    */
-  static async openDocument(bytes: Uint8Array, fileName: string, source: string, deps: WaterfallPanelDeps, choose: ChooseTrace): Promise<WaterfallPanel | undefined> {
+  static async openDocument(read: () => Promise<Uint8Array>, fileName: string, source: string, deps: WaterfallPanelDeps, choose: ChooseTrace): Promise<WaterfallPanel | undefined> {
     const existing = WaterfallPanel.findDocument(source);
     if (existing) { existing.panel.reveal(); return existing; }
     const panel = WaterfallPanel.openLoading(UNKNOWN_TRACE_ID, source, deps, fileName.slice(0, 60));
+    panel.setStatus({ type: 'loading', message: `Reading ${fileName}…` });
+    let bytes: Uint8Array;
+    try {
+      bytes = await read();
+    } catch (err) {
+      panel.dispose();
+      throw err;
+    }
     return (await panel.loadDocument(bytes, fileName, { choose })) ? panel : undefined;
   }
 
@@ -128,7 +138,12 @@ export class WaterfallPanel implements vscode.Disposable {
     WaterfallPanel.open.set(panelKey(state.source, state.traceId), this);
     // Started with the panel, so the worker boots while the trace is fetched or read.
     this.worker = new WaterfallWorkerClient(vscode.Uri.joinPath(deps.extensionUri, 'dist', 'waterfallWorker.js').fsPath, {
-      post: (message) => { if (this.ready) void this.post(message); },
+      post: (message) => {
+        // Rows of the spans known so far arrive before the trace is loaded: kept (they are small)
+        // for a webview that is not ready yet, which would otherwise wait for the whole parse.
+        if (message.type === 'trace' && !this.loaded) this.preview = message;
+        if (this.ready) void this.post(message);
+      },
       command: (command) => {
         switch (command.type) {
           case 'ready': this.onReady(); break;
@@ -142,8 +157,12 @@ export class WaterfallPanel implements vscode.Disposable {
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'waterfall-icon.svg');
     panel.webview.html = this.html();
     this.disposables.push(
-      // The worker validates every webview message (WaterfallSession) before acting on it.
-      panel.webview.onDidReceiveMessage((msg: unknown) => this.worker.fromWebview(msg)),
+      panel.webview.onDidReceiveMessage((msg: unknown) => {
+        // `ready` is answered here: the worker may be busy parsing for seconds, and the rows of
+        // the spans read so far must not wait for it. The worker validates everything else.
+        if (isWebviewMessage(msg) && msg.type === 'ready') this.onReady();
+        else this.worker.fromWebview(msg);
+      }),
       panel.onDidDispose(() => this.dispose()),
       // The webview reloads when shown again (no retained context): it will say ready again.
       panel.onDidChangeViewState(() => { if (!panel.visible) this.ready = false; }),
@@ -157,7 +176,7 @@ export class WaterfallPanel implements vscode.Disposable {
 
   /** A sink for fetchTrace: the answer's bytes go to this panel's worker as they arrive. */
   responseSink(): (chunk: Uint8Array) => void {
-    return this.worker.beginResponse();
+    return this.worker.beginResponse(this.state.traceId);
   }
 
   /** Shows the trace in a backend's answer, parsed in the worker exactly as the backend client would. */
@@ -203,6 +222,7 @@ export class WaterfallPanel implements vscode.Disposable {
     this.panel.title = `${s.rootName.slice(0, 40)} · ${shortTraceId(s.traceId)}`;
     this.adoptTraceId(s.traceId);
     this.loaded = loaded;
+    this.preview = undefined;
     this.pendingStatus = undefined;
     if (this.ready) this.worker.requestTrace();
   }
@@ -231,6 +251,7 @@ export class WaterfallPanel implements vscode.Disposable {
     // webview the trace id and source to store.
     void this.post({ type: 'panelState', state: { traceId: this.state.traceId, source: this.state.source } });
     if (this.loaded) this.worker.requestTrace();
+    else if (this.preview) void this.post(this.preview);
     else if (this.pendingStatus) void this.post(this.pendingStatus);
   }
 

@@ -38,6 +38,16 @@ export class WaterfallSession {
     }
   }
 
+  /**
+   * Rows to show while the trace is still arriving or being parsed (the spans known so far),
+   * with a notice saying so; the next setLayout replaces them.
+   */
+  setPreview(layout: WaterfallLayout, notice: string): void {
+    this.layout = layout;
+    this.selectRow = undefined;
+    this.notice = notice;
+  }
+
   get hasLayout(): boolean {
     return this.layout !== undefined;
   }

@@ -7,6 +7,7 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
 import type { TraceResponse } from '../../core/backends/traceResponse';
 import { CancelledError, TraceLensError } from '../../core/errors';
 import type { Trace } from '../../core/model/trace';
+import { PREVIEW_PREFIX_BYTES } from '../../core/traceFiles/documentPreview';
 import type { HostMessage } from './protocol';
 import type { FromWorker, LoadViewOptions, ToWorker, WorkerCommand, WorkerLoaded, WorkerLoadResult } from './workerProtocol';
 
@@ -44,6 +45,7 @@ export class WaterfallWorkerClient {
   private batch: Uint8Array | undefined;
   private batchUsed = 0;
   private streamStarted = false;
+  private streamTraceId: string | undefined;
 
   /** `workerPath`: dist/waterfallWorker.js in the extension; tests pass the .ts entry with tsx in execArgv. */
   constructor(workerPath: string, private readonly callbacks: WorkerClientCallbacks, options: WorkerOptions = {}) {
@@ -72,10 +74,11 @@ export class WaterfallWorkerClient {
    * `sink`, then the `streamed` answer to `loadResponse`. The bytes cross in ~1 MB batches as
    * they come, so the host never holds the whole answer.
    */
-  beginResponse(): (chunk: Uint8Array) => void {
+  beginResponse(traceId?: string): (chunk: Uint8Array) => void {
     this.batch = undefined;
     this.batchUsed = 0;
     this.streamStarted = false;
+    this.streamTraceId = traceId;
     return (chunk) => this.writeChunk(chunk);
   }
 
@@ -89,6 +92,8 @@ export class WaterfallWorkerClient {
     this.batch ??= new Uint8Array(BODY_BATCH_BYTES);
     this.batch.set(chunk, this.batchUsed);
     this.batchUsed += chunk.byteLength;
+    // The first bytes go early: the worker shows the spans in them while the rest arrives.
+    if (!this.streamStarted && this.batchUsed >= PREVIEW_PREFIX_BYTES) this.flushBatch();
   }
 
   private flushBatch(): void {
@@ -101,7 +106,7 @@ export class WaterfallWorkerClient {
 
   /** `bytes` must own its whole buffer: it is transferred. */
   private postChunk(bytes: Uint8Array): void {
-    this.worker.postMessage({ type: 'responseChunk', bytes, first: !this.streamStarted } satisfies ToWorker, [bytes.buffer as ArrayBuffer]);
+    this.worker.postMessage({ type: 'responseChunk', bytes, first: !this.streamStarted, traceId: this.streamTraceId } satisfies ToWorker, [bytes.buffer as ArrayBuffer]);
     this.streamStarted = true;
   }
 
@@ -130,7 +135,7 @@ export class WaterfallWorkerClient {
       if (this.exited) break;
       const t0 = performance.now();
       const spans = trace.spans.slice(i, i + size);
-      this.worker.postMessage({ type: 'addSpans', spans } satisfies ToWorker);
+      this.worker.postMessage({ type: 'addSpans', spans, traceId: trace.traceId, total: trace.spans.length } satisfies ToWorker);
       i += spans.length;
       const ms = performance.now() - t0;
       size = Math.max(100, Math.min(20_000, Math.round(size * (SLICE_BUDGET_MS / Math.max(ms, 0.5)))));

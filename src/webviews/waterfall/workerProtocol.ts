@@ -37,10 +37,10 @@ export interface WorkerLoadResponse extends LoadViewOptions {
   type: 'loadResponse';
   response: TraceResponse;
 }
-/** Part of a body as it arrives from the network; `first` starts a new body. */
-export interface WorkerResponseChunk { type: 'responseChunk'; bytes: Uint8Array; first: boolean }
+/** Part of a body as it arrives from the network; `first` starts a new body of the trace `traceId`. */
+export interface WorkerResponseChunk { type: 'responseChunk'; bytes: Uint8Array; first: boolean; traceId?: string }
 /** Part of a trace already in memory (the built-in receiver); sent in slices so no clone blocks the host long. */
-export interface WorkerAddSpans { type: 'addSpans'; spans: Span[] }
+export interface WorkerAddSpans { type: 'addSpans'; spans: Span[]; traceId: string; total: number }
 /** The last message of an in-memory trace: lays out the spans added so far. */
 export interface WorkerLoadSpans extends LoadViewOptions {
   type: 'loadSpans';

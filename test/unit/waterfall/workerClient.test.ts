@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Worker, type Transferable } from 'node:worker_threads';
 import { syntheticTrace } from '../../../bench/waterfallSyntheticTrace';
 import { toOtlpJson } from '../../../bench/waterfallOtlpJson';
+import { toJaegerJson } from '../../../bench/waterfallJaegerJson';
 import type { HostMessage } from '../../../src/webviews/waterfall/protocol';
 import { WaterfallWorkerClient } from '../../../src/webviews/waterfall/workerClient';
 import { traceFromResponse } from '../../../src/core/backends/traceResponse';
@@ -60,10 +61,15 @@ describe('waterfall worker', function () {
 
       c.fromWebview({ type: 'ready' });
       await until(() => commands.some((m) => m.type === 'ready'));
+      // Before the parse, the spans in the first bytes were posted as rows, saying they are a preview.
+      const preview = posts.find((m) => m.type === 'trace');
+      assert.ok(preview?.type === 'trace' && preview.columns.rowCount > 0 && preview.columns.rowCount < 30_000, 'a preview of part of the trace');
+      assert.match(preview.notice ?? '', /^Still loading: showing the first [\d,]+ spans of the file/);
       c.requestTrace();
-      await until(() => posts.some((m) => m.type === 'trace'));
-      const trace = posts.find((m) => m.type === 'trace');
+      await until(() => posts.filter((m) => m.type === 'trace').length >= 2);
+      const trace = posts.filter((m) => m.type === 'trace').at(-1);
       assert.ok(trace?.type === 'trace' && trace.columns.startNs instanceof Float64Array && trace.columns.rowCount === 30_000);
+      assert.equal(trace.notice, undefined, 'the whole trace is not called a preview');
 
       c.fromWebview({ type: 'detail', requestId: 1, row: 5 });
       c.fromWebview({ type: 'detail', requestId: 'x', row: 5 });
@@ -123,6 +129,27 @@ describe('waterfall worker', function () {
       const loaded = await c.loadResponse(response);
       assert.equal(loaded.summary.traceId, response.traceId);
       assert.equal(loaded.summary.spanCount, expected.spans.length);
+    } finally {
+      await c.dispose();
+    }
+  });
+
+  it('shows the spans of the first bytes of a streamed answer while the rest has not arrived', async () => {
+    const trace = syntheticTrace({ spans: 20_000, bigSubtree: 0 });
+    const body = new TextEncoder().encode(toJaegerJson(trace));
+    const { c, posts } = client();
+    try {
+      const sink = c.beginResponse(trace.traceId);
+      let sent = 0;
+      for (; sent < 400_000; sent += 65_536) sink(body.subarray(sent, sent + 65_536));
+      // Only the first 400 kB are in: the rows come from them.
+      await until(() => posts.some((m) => m.type === 'trace'));
+      const preview = posts.find((m) => m.type === 'trace');
+      assert.ok(preview?.type === 'trace' && preview.summary.traceId === trace.traceId && preview.columns.rowCount > 0 && preview.columns.rowCount < 2_000);
+      assert.match(preview.notice ?? '', /spans received \(services follow\)/);
+      for (; sent < body.byteLength; sent += 65_536) sink(body.subarray(sent, sent + 65_536));
+      const loaded = await c.loadResponse({ traceId: trace.traceId, format: 'jaeger-v1', body: new Uint8Array(0), streamed: true, source: 'bench', url: 'http://127.0.0.1/api/traces/x' });
+      assert.equal(loaded.summary.spanCount, 20_000);
     } finally {
       await c.dispose();
     }

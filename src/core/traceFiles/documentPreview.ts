@@ -1,0 +1,159 @@
+/**
+ * The spans complete in the first bytes of a trace document, so the waterfall can show rows
+ * while the rest is still arriving or being parsed. A byte-level scan of the prefix finds each
+ * span object that closes within it (tracking strings, escapes and nesting, and the keys of the
+ * shallow levels), and the span objects are given to the same converters as whole documents, in
+ * a document of the same format. What cannot be known from a prefix stays unknown: a Jaeger
+ * answer lists its processes (the services) after its spans.
+ */
+import type { Trace } from '../model/trace';
+import { tracesFromDocument } from './loadTraceFile';
+import { detectDocumentFormat } from './traceFileFormat';
+
+/** Enough bytes for a few hundred spans: scanning and converting them takes a few ms. */
+export const PREVIEW_PREFIX_BYTES = 256 * 1024;
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+
+/** Keys are read only this deep: spans sit at depth ≤ 6 in every format (OTLP: resourceSpans[].scopeSpans[].spans[]). */
+const KEY_DEPTH = 8;
+
+interface Level {
+  isArray: boolean;
+  /** The key this container has in its parent object; '[]' for an array element; '' at the top. */
+  key: string;
+  start: number;
+  /** Index of the resourceSpans element this level is inside, -1 outside one. */
+  group: number;
+}
+
+interface Found {
+  spans: { start: number; end: number; group: number }[];
+  /** Resource objects of resourceSpans elements, by group. */
+  resources: Map<number, { start: number; end: number }>;
+  /** Spans under resourceSpans/batches (OTLP, Tempo). */
+  otlp: boolean;
+  /** Spans in a "spans" list outside resourceSpans (Jaeger's traces). */
+  jaeger: boolean;
+  /** The document is a list (Zipkin's spans, or Jaeger's bare list of traces). */
+  topArray: boolean;
+}
+
+const decoder = new TextDecoder();
+
+function scan(bytes: Uint8Array): Found {
+  const found: Found = { spans: [], resources: new Map(), otlp: false, jaeger: false, topArray: false };
+  const stack: Level[] = [];
+  let inString = false;
+  let stringStart = 0;
+  let lastString = '';
+  let expectKey = false;
+  let pendingKey = '';
+  let groups = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (inString) {
+      if (b === BACKSLASH) i++;
+      else if (b === QUOTE) {
+        inString = false;
+        // Only keys of shallow levels are ever looked at; decoding every value would cost the scan.
+        if (expectKey && stack.length <= KEY_DEPTH) lastString = decoder.decode(bytes.subarray(stringStart, i));
+      }
+      continue;
+    }
+    switch (b) {
+      case QUOTE:
+        inString = true;
+        stringStart = i + 1;
+        break;
+      case COLON:
+        pendingKey = lastString;
+        expectKey = false;
+        break;
+      case COMMA: {
+        const top = stack[stack.length - 1];
+        expectKey = top !== undefined && !top.isArray;
+        break;
+      }
+      case OPEN_OBJECT:
+      case OPEN_ARRAY: {
+        const parent = stack[stack.length - 1];
+        const key = parent === undefined ? '' : parent.isArray ? '[]' : pendingKey;
+        let group = parent?.group ?? -1;
+        // An element of resourceSpans (or Tempo's batches) starts a group: its resource and spans belong together.
+        if (parent?.isArray && (parent.key === 'resourceSpans' || parent.key === 'batches') && b === OPEN_OBJECT) {
+          group = groups++;
+          found.otlp = true;
+        }
+        if (stack.length === 0 && b === OPEN_ARRAY) found.topArray = true;
+        stack.push({ isArray: b === OPEN_ARRAY, key, start: i, group });
+        expectKey = b === OPEN_OBJECT;
+        pendingKey = '';
+        break;
+      }
+      case CLOSE_OBJECT:
+      case CLOSE_ARRAY: {
+        const level = stack.pop();
+        if (!level || level.isArray) break;
+        const parent = stack[stack.length - 1];
+        if (parent?.isArray && parent.key === 'spans') {
+          found.spans.push({ start: level.start, end: i + 1, group: level.group });
+          if (level.group < 0) found.jaeger = true;
+        }
+        else if (level.key === 'resource' && level.group >= 0) found.resources.set(level.group, { start: level.start, end: i + 1 });
+        else if (found.topArray && parent?.isArray && stack.length <= 2) found.spans.push({ start: level.start, end: i + 1, group: -1 });
+        break;
+      }
+    }
+  }
+  return found;
+}
+
+const parse = (bytes: Uint8Array, r: { start: number; end: number }): unknown => JSON.parse(decoder.decode(bytes.subarray(r.start, r.end)));
+
+/**
+ * The traces formed by the spans complete in `prefix` (the start of a document in any format
+ * loadTraceFile reads), or undefined when none is complete yet or the prefix is no known layout.
+ * Never throws: a preview that cannot be made is simply not shown.
+ */
+export function previewTraces(prefix: Uint8Array, source: string): Trace[] | undefined {
+  try {
+    const found = scan(prefix);
+    if (found.spans.length === 0) return undefined;
+    let doc: unknown;
+    if (found.otlp) {
+      const groups = new Map<number, unknown[]>();
+      for (const s of found.spans) {
+        let list = groups.get(s.group);
+        if (!list) groups.set(s.group, (list = []));
+        list.push(parse(prefix, s));
+      }
+      doc = {
+        resourceSpans: [...groups].map(([group, spans]) => {
+          const resource = found.resources.get(group);
+          return { resource: resource ? parse(prefix, resource) : {}, scopeSpans: [{ spans }] };
+        }),
+      };
+    } else if (found.jaeger) {
+      const spans = found.spans.map((s) => parse(prefix, s));
+      doc = { data: [{ spans, processes: {} }] };
+    } else {
+      doc = found.spans.map((s) => parse(prefix, s));
+    }
+    const format = detectDocumentFormat(doc);
+    if (!format) return undefined;
+    const traces = tracesFromDocument(format, doc, source);
+    // Jaeger names its processes (the services) after the spans: none is known yet, say nothing rather than "unknown".
+    if (format === 'jaeger') for (const t of traces) for (const s of t.spans) s.resource = { ...s.resource, serviceName: '' };
+    return traces.length > 0 ? traces : undefined;
+  } catch {
+    return undefined;
+  }
+}

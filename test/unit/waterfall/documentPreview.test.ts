@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { syntheticTrace } from '../../../bench/waterfallSyntheticTrace';
+import { toJaegerJson } from '../../../bench/waterfallJaegerJson';
+import { toOtlpJson } from '../../../bench/waterfallOtlpJson';
+import { previewTraces } from '../../../src/core/traceFiles/documentPreview';
+import { loadTraceFile } from '../../../src/core/traceFiles/loadTraceFile';
+
+const fixtures = path.resolve(__dirname, '../../fixtures/backends');
+
+/** Every cut of the document: the preview holds only spans of the whole, more as the cut grows, all at the end. */
+function checkCuts(bytes: Uint8Array, cuts = 9): void {
+  const whole = loadTraceFile(bytes).traces.flatMap((t) => t.spans);
+  const ids = new Map(whole.map((s) => [s.spanId, s]));
+  let previous = 0;
+  for (let k = 1; k <= cuts; k++) {
+    const end = Math.round((bytes.byteLength * k) / cuts);
+    const spans = (previewTraces(bytes.subarray(0, end), 'cut') ?? []).flatMap((t) => t.spans);
+    for (const s of spans) {
+      const full = ids.get(s.spanId);
+      assert.ok(full, `span ${s.spanId} of the preview is in the whole document`);
+      assert.equal(s.name, full.name);
+      assert.equal(s.startTimeUnixNano, full.startTimeUnixNano);
+      assert.equal(s.parentSpanId, full.parentSpanId);
+    }
+    assert.ok(spans.length >= previous, `cut ${k}: ${spans.length} spans after ${previous}`);
+    previous = spans.length;
+  }
+  assert.equal(previous, whole.length, 'the whole document previews as all its spans');
+}
+
+describe('document preview: the spans complete in the first bytes', () => {
+  it('reads answers recorded from Jaeger (v1 and v3) and Zipkin, and Tempo\'s documented answers, at every cut', () => {
+    for (const file of ['jaeger-2.12.0/v1-trace.json', 'jaeger-2.12.0/v3-trace.json', 'jaeger-2.12.0/v1-search-service.json', 'zipkin-3.6.1/trace.json', 'zipkin-3.6.1/traces-service.json',
+      'tempo-documented/trace-v1-00f3a1b2c3d4e5f60718293a4b5c6d7e.json', 'tempo-documented/trace-v2-0d4b7e2a9c1f5836b2e4a7c9d1f30e58.json']) {
+      checkCuts(new Uint8Array(readFileSync(path.join(fixtures, file))));
+    }
+  });
+
+  it('keeps OTLP resources with their spans, and leaves Jaeger services unnamed until the processes arrive', () => {
+    const trace = syntheticTrace({ spans: 3_000, bigSubtree: 0 });
+    const otlp = new TextEncoder().encode(toOtlpJson(trace));
+    const otlpPreview = previewTraces(otlp.subarray(0, 200_000), 'otlp')!.flatMap((t) => t.spans);
+    assert.ok(otlpPreview.length > 50);
+    const byId = new Map(trace.spans.map((s) => [s.spanId, s]));
+    for (const s of otlpPreview) assert.equal(s.resource.serviceName, byId.get(s.spanId)!.resource.serviceName);
+    const jaeger = new TextEncoder().encode(toJaegerJson(trace));
+    const jaegerPreview = previewTraces(jaeger.subarray(0, 200_000), 'jaeger')!.flatMap((t) => t.spans);
+    assert.ok(jaegerPreview.length > 50);
+    assert.ok(jaegerPreview.every((s) => s.resource.serviceName === ''), 'no service is guessed');
+    checkCuts(otlp, 5);
+    checkCuts(jaeger, 5);
+  });
+
+  it('is not fooled by braces, brackets, quotes and escapes inside strings', () => {
+    const trace = syntheticTrace({ spans: 200, bigSubtree: 0 });
+    trace.spans.forEach((s, i) => {
+      s.name = `weird ${i} "}]{[\\" \\\\ \u2028 },{"spans":[{`;
+      s.attributes['db.statement'] = 'SELECT "a" FROM t WHERE x = \'}\' -- ]';
+    });
+    checkCuts(new TextEncoder().encode(toOtlpJson(trace)), 13);
+    checkCuts(new TextEncoder().encode(toJaegerJson(trace)), 13);
+  });
+
+  it('says nothing for a prefix without a complete span or of no known layout', () => {
+    assert.equal(previewTraces(new TextEncoder().encode('{"resourceSpans":[{"resource":{"attributes":[]},"scopeSpans":[{"spans":[{"traceId":"ab'), 'x'), undefined);
+    assert.equal(previewTraces(new TextEncoder().encode('{"hello":[{"a":1}]}'), 'x'), undefined);
+    assert.equal(previewTraces(new Uint8Array(0), 'x'), undefined);
+  });
+});
