@@ -91,7 +91,8 @@ export class WaterfallPanel implements vscode.Disposable {
    * no trace of a document that holds several.
    */
   static async openDocument(read: () => Promise<Uint8Array>, fileName: string, source: string, deps: WaterfallPanelDeps, choose: ChooseTrace): Promise<WaterfallPanel | undefined> {
-    const existing = WaterfallPanel.findDocument(source);
+    // Loaded (one trace), or still loading: either way that panel is the one for this document.
+    const existing = WaterfallPanel.findDocument(source) ?? WaterfallPanel.open.get(panelKey(source, UNKNOWN_TRACE_ID));
     if (existing) { existing.panel.reveal(); return existing; }
     const panel = WaterfallPanel.openLoading(UNKNOWN_TRACE_ID, source, deps, fileName.slice(0, 60));
     panel.setStatus({ type: 'loading', message: `Reading ${fileName}…` });
