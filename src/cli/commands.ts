@@ -2,6 +2,7 @@
  * The subcommand table: each command is a `CliCommand` in its own module; `main` needs no change.
  */
 import type { CliIo } from './cliIo';
+import { insightsCommand } from './insightsCommand';
 import { inspectCommand } from './inspectCommand';
 import { lintCommand } from './lintCommand';
 
@@ -14,4 +15,4 @@ export interface CliCommand {
   run(args: string[], io: CliIo): Promise<number>;
 }
 
-export const COMMANDS: readonly CliCommand[] = [lintCommand, inspectCommand];
+export const COMMANDS: readonly CliCommand[] = [lintCommand, inspectCommand, insightsCommand];

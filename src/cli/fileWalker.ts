@@ -1,7 +1,6 @@
 /**
- * Expands CLI paths into source files: directories recursively, skipping node_modules and .git,
- * and honouring .gitignore files in a simple way (globs, `**`, trailing `/`, leading `/`;
- * negations are not supported and are ignored). A symlink is followed only when its target stays
+ * Expands CLI paths into source (or trace) files: directories recursively, skipping node_modules and .git,
+ * and honouring .gitignore files as git does (src/core/files/gitignore.ts, negations included). A symlink is followed only when its target stays
  * inside the directory given on the command line: a checkout must not make the lint read
  * `~/.ssh` or loop forever.
  */
@@ -49,8 +48,11 @@ export interface WalkResult {
   missing: string[];
 }
 
-/** Lintable files under `paths`, sorted. Files named explicitly are kept even if ignored. */
-export function collectSourceFiles(paths: readonly string[], cwd: string): WalkResult {
+/**
+ * Files under `paths` that `accept` takes (by default: source files the lint reads), sorted. Files
+ * named explicitly are kept even if ignored.
+ */
+export function collectSourceFiles(paths: readonly string[], cwd: string, accept: (file: string) => boolean = (f) => languageForPath(f) !== undefined): WalkResult {
   const files = new Set<string>();
   const missing: string[] = [];
   for (const p of paths) {
@@ -63,12 +65,12 @@ export function collectSourceFiles(paths: readonly string[], cwd: string): WalkR
       continue;
     }
     if (stat.isFile()) {
-      if (languageForPath(abs)) files.add(abs);
+      if (accept(abs)) files.add(abs);
       continue;
     }
     if (!stat.isDirectory()) continue;
     const root = fs.realpathSync(abs);
-    const w: Walk = { root, visited: new Set([root]), out: files, linkedDirs: [] };
+    const w: Walk = { root, visited: new Set([root]), out: files, linkedDirs: [], accept };
     walk({ dir: abs, real: root }, w, [...ancestorRules(abs)]);
     // Linked directories last, so a directory reached both ways is listed under its own path.
     for (let next = w.linkedDirs.shift(); next; next = w.linkedDirs.shift()) {
@@ -88,6 +90,7 @@ interface Walk {
   out: Set<string>;
   /** Symlinked directories inside the root, walked after the real tree. */
   linkedDirs: Array<{ dir: string; real: string; rules: IgnoreRule[] }>;
+  accept: (file: string) => boolean;
 }
 
 /** What a directory entry is, following a symlink only when its real target is inside the root. */
@@ -124,7 +127,7 @@ function walk(dir: { dir: string; real: string }, w: Walk, inherited: IgnoreRule
       }
       w.visited.add(entry.real);
       walk({ dir: abs, real: entry.real }, w, rules);
-    } else if (entry?.kind === 'file' && languageForPath(abs) && !isIgnored(abs, false, rules)) {
+    } else if (entry?.kind === 'file' && w.accept(abs) && !isIgnored(abs, false, rules)) {
       w.out.add(abs);
     }
   }

@@ -6,17 +6,16 @@ import { languageForPath } from '../core/lint/languages';
 import { isRuleId } from '../core/lint/ruleCatalogue';
 import { SourceLinter } from '../core/lint/sourceLinter';
 import { terminalText } from '../core/text/terminalText';
+import { ArgCursor, parseOutputFormat, type OutputFormat } from './cliArgs';
 import { UsageError, type CliIo } from './cliIo';
 import type { CliCommand } from './commands';
 import { collectSourceFiles } from './fileWalker';
 import { DEFAULT_MAX_SOURCE_FILE_BYTES, MAX_FILE_SIZE_FLAG, parseMaxFileSize, readFileCapped, reportTooLarge } from './inputFiles';
 import { toSarif, type FileFinding } from './sarif';
 
-type Format = 'text' | 'json' | 'sarif';
-
 interface LintArgs {
   paths: string[];
-  format: Format;
+  format: OutputFormat;
   wasmDir?: string;
   rules: Record<string, SeveritySetting>;
   maxFileBytes: number;
@@ -26,38 +25,30 @@ const SEVERITIES = new Set(['error', 'warning', 'info', 'hint', 'off']);
 
 function parseArgs(args: readonly string[]): LintArgs {
   const out: LintArgs = { paths: [], format: 'text', rules: {}, maxFileBytes: DEFAULT_MAX_SOURCE_FILE_BYTES };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const value = (): string => {
-      const v = inline ?? args[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
+  const c = new ArgCursor(args);
+  while (c.next()) {
+    switch (c.flag) {
       case '--format':
-      case '-f': {
-        const f = value();
-        if (f !== 'text' && f !== 'json' && f !== 'sarif') throw new UsageError(`unknown format "${f}" (text, json or sarif)`);
-        out.format = f;
+      case '-f':
+        out.format = parseOutputFormat(c.value());
         break;
-      }
       case '--wasm-dir':
-        out.wasmDir = value();
+        out.wasmDir = c.value();
         break;
       case MAX_FILE_SIZE_FLAG:
-        out.maxFileBytes = parseMaxFileSize(value());
+        out.maxFileBytes = parseMaxFileSize(c.value());
         break;
       case '--rule': {
         // --rule SN011=off
-        const [id, sev] = value().split('=');
-        if (!isRuleId(id ?? '') || !SEVERITIES.has(sev ?? '')) throw new UsageError(`--rule expects RULE=error|warning|info|hint|off, got "${args[i]}"`);
+        const rule = c.value();
+        const [id, sev] = rule.split('=');
+        if (!isRuleId(id ?? '') || !SEVERITIES.has(sev ?? '')) throw new UsageError(`--rule expects RULE=error|warning|info|hint|off, got "${rule}"`);
         out.rules[id] = sev as SeveritySetting;
         break;
       }
       default:
-        if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
-        out.paths.push(a);
+        if (c.arg.startsWith('-') && c.arg !== '-') throw new UsageError(`unknown option ${c.arg}`);
+        out.paths.push(c.arg);
     }
   }
   if (out.paths.length === 0) out.paths.push('.');

@@ -1,4 +1,4 @@
-/** SARIF 2.1.0 output in the shape GitHub code scanning accepts. */
+/** SARIF 2.1.0 output in the shape GitHub code scanning accepts, for the lint and the performance insights. */
 import type { RuleId, Severity } from '../core/lint/findings';
 import { helpUri, RULES } from '../core/lint/ruleCatalogue';
 
@@ -22,7 +22,7 @@ function level(s: Severity): 'error' | 'warning' | 'note' {
   return s === 'error' ? 'error' : s === 'warning' ? 'warning' : 'note';
 }
 
-function uriOf(file: string): string {
+export function uriOf(file: string): string {
   return file.split('/').map(encodeURIComponent).join('/');
 }
 
@@ -60,6 +60,11 @@ export function toSarif(findings: readonly FileFinding[]): object {
       },
     ],
   }));
+  return sarifLog(rules, results);
+}
+
+/** The log around one run of Trace Lens: `rules` are reportingDescriptor objects, `results` result objects. */
+export function sarifLog(rules: readonly object[], results: readonly object[]): object {
   return {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
