@@ -1,4 +1,4 @@
-/** One row of `npm run bench`: what DESIGN.md's budget table measures. */
+/** One row of `npm run bench`: what docs/performance.md's budget table measures. */
 export interface BenchRow {
   name: string;
   value: number;

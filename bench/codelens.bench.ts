@@ -1,5 +1,5 @@
 /*
- * Editor-path budgets (DESIGN.md): `provideCodeLenses` on a 2,000-line file from
+ * Editor-path budgets (docs/performance.md): `provideCodeLenses` on a 2,000-line file from
  * cache ≤ 5 ms p95; hover ≤ 20 ms; no I/O on either path.
  * Run alone: npx tsx bench/run.ts codelens
  */
@@ -46,7 +46,7 @@ function cloneSymbols(s: readonly SymbolNode[]): SymbolNode[] {
   return s.map((n) => ({ ...n, range: { ...n.range }, children: n.children ? cloneSymbols(n.children) : [] }));
 }
 
-function makeSpans(methods: Array<{ cls: string; name: string; line: number }>, nowMs: number): Span[] {
+export function makeSpans(methods: Array<{ cls: string; name: string; line: number }>, nowMs: number): Span[] {
   const spans: Span[] = [];
   const resource = { serviceName: 'orders', attributes: {} };
   const baseNs = BigInt(nowMs - 1_800_000) * 1_000_000n;

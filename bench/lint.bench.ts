@@ -1,5 +1,5 @@
 /*
- * Source lint budgets (DESIGN.md): one 2,000-line TypeScript file ≤ 20 ms once the grammar is
+ * Source lint budgets (docs/performance.md): one 2,000-line TypeScript file ≤ 20 ms once the grammar is
  * loaded, and a whole-workspace scan (10k small files across languages) through the CLI's path.
  * Run alone: npx tsx bench/run.ts lint
  */

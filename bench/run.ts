@@ -1,4 +1,4 @@
-// `npm run bench`: runs every bench/*.bench.ts module and prints the budget table of DESIGN.md.
+// `npm run bench`: runs every bench/*.bench.ts module and prints the budget table of docs/performance.md.
 // `npm run bench -- --json` prints one JSON object a line: {"name","value","unit","budget"}.
 // `npm run bench -- waterfall` runs only the modules whose file name contains "waterfall".
 import { readdirSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /*
- * Statistics budget (DESIGN.md): aggregating 1M spans into per-function sketches
+ * Statistics budget (docs/performance.md): aggregating 1M spans into per-function sketches
  * ≤ 0.5 s CPU, p50/p95/p99 within 1 % of exact when ≥ 1,000 samples.
  * Run alone: npx tsx bench/run.ts sketch
  */

@@ -1,4 +1,4 @@
-// The webview's side of the waterfall budgets (DESIGN.md): a trace laid out in memory, then the
+// The webview's side of the waterfall budgets (docs/performance.md): a trace laid out in memory, then the
 // real webview bundle in headless Chromium behind the real CSP (test/webview/waterfallHarness.ts):
 // paint, scrolling, collapse, detail and memory. The path from response bytes, with the worker and
 // the extension host's block and memory, is waterfallRealPath.bench.ts.

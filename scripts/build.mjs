@@ -4,6 +4,7 @@ import * as esbuild from 'esbuild';
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeThirdPartyNotices } from './thirdPartyNotices.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const production = process.argv.includes('--production');
@@ -27,6 +28,8 @@ const reporter = {
 
 const common = {
   bundle: true,
+  // Lists the bundled files, from which dist/ThirdPartyNotices.txt is written.
+  metafile: true,
   minify: production,
   // Source maps stay next to the bundles for debugging; .vscodeignore keeps them out of the .vsix.
   sourcemap: production ? 'external' : 'linked',
@@ -52,11 +55,21 @@ const contexts = [
     outdir: dist,
   },
   {
+    // Parses and matches the two traces of a comparison off the extension host's thread.
+    ...nodeCommon,
+    entryPoints: { compareWorker: path.join(root, 'src/webviews/compare/compareWorker.ts') },
+    outdir: dist,
+  },
+  {
     ...common,
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
-    entryPoints: { 'webview/waterfall': path.join(root, 'webview/waterfall/main.ts') },
+    entryPoints: {
+      'webview/waterfall': path.join(root, 'webview/waterfall/main.ts'),
+      'webview/compare': path.join(root, 'webview/compare/main.ts'),
+      'webview/serviceMap': path.join(root, 'webview/serviceMap/main.ts'),
+    },
     outdir: dist,
   },
 ];
@@ -102,12 +115,16 @@ async function main() {
     await Promise.all(built.map((ctx) => ctx.watch()));
     return;
   }
+  let results;
   try {
-    await Promise.all(built.map((ctx) => ctx.rebuild()));
+    results = await Promise.all(built.map((ctx) => ctx.rebuild()));
   } finally {
     await Promise.all(built.map((ctx) => ctx.dispose()));
   }
   copyWasm();
+  // The licenses of what the shipped bundles contain (not the test bundle), for the .vsix and the CLI.
+  const shipped = results.filter((_, i) => !contexts[i].outdir.startsWith(path.join(dist, 'test')));
+  writeThirdPartyNotices(root, shipped.map((r) => r.metafile), ['node_modules/@vscode/tree-sitter-wasm'], path.join(dist, 'ThirdPartyNotices.txt'));
   // The CLI is the package's `bin`: it must be executable.
   if (existsSync(path.join(dist, 'cli.js'))) chmodSync(path.join(dist, 'cli.js'), 0o755);
 }

@@ -1,6 +1,6 @@
 // `npm run demo`: builds and packages Trace Lens, installs it into a real VS Code (code-server) with a
 // persistent demo profile, starts the sample order service (examples/order-service) sending spans to
-// Trace Lens's built-in OTLP receiver, and prints the URL to open.
+// Trace Lens's built-in OTLP receiver, and prints the URL to open, which opens orders.js.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -29,7 +29,15 @@ async function main(): Promise<void> {
   mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   writeFileSync(
     path.join(userDataDir, 'User/settings.json'),
-    JSON.stringify({ 'traceLens.local.port': otlpPort, 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false }, null, 2),
+    JSON.stringify({
+      'traceLens.local.port': otlpPort,
+      'workbench.startupEditor': 'none',
+      'security.workspace.trust.enabled': false,
+      // The demo is orders.js with its lenses: no Chat in the secondary side bar, and no walkthrough
+      // opening over the editor on install (it stays one click away in the status bar's menu).
+      'workbench.secondarySideBar.defaultVisibility': 'hidden',
+      'workbench.welcomePage.walkthroughs.openOnInstall': false,
+    }, null, 2),
   );
   const install = await runCodeServerCli(['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--force', '--install-extension', path.join(repoRoot, 'trace-lens.vsix')]);
   if (install.code !== 0) throw new Error(`code-server could not install the extension:\n${install.output}`);
@@ -44,7 +52,8 @@ async function main(): Promise<void> {
   });
 
   console.log('\nTrace Lens demo is running in VS Code (code-server), with the order service sending it spans.');
-  console.log(`Open: ${workbenchUrl(server, workspace)}`);
+  // Opens on orders.js: its functions get latency lenses once the service's first spans arrive.
+  console.log(`Open: ${workbenchUrl(server, workspace, undefined, path.join(workspace, 'orders.js'))}`);
   console.log(`OTLP receiver: http://localhost:${otlpPort}/v1/traces · code-server log: ${server.logFile}`);
   console.log('Press Ctrl+C to stop.\n');
 

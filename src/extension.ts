@@ -6,17 +6,26 @@ import { clearCredentials, setCredentials } from './commands/credentials';
 import { configureBackend } from './commands/configureBackend';
 import { openTraceById, openTraceFile } from './commands/openTrace';
 import { searchTraces } from './commands/searchTraces';
+import { showStatusActions } from './commands/statusActions';
+import { copyExporterEnvironment } from './commands/exporterEnvironment';
+import { registerContextKeys } from './onboarding/contextKeys';
+import { ReceivedTracesView } from './views/receivedTracesView';
+import { FunctionsView, openFunction } from './views/functionsView';
 import { registerLint } from './diagnostics/lintController';
 import { TraceIdLinkProvider } from './links/traceIdLinkProvider';
 import { createLogger } from './log/logger';
 import { offerReceiverAlternatives } from './receiver/portInUsePrompt';
 import { registerReceiverCommands } from './receiver/receiverCommands';
 import { ReceiverController } from './receiver/receiverController';
+import { userTokenDir } from './core/receiver/sharedReceiverToken';
 import { BackendStatusBar } from './status/backendStatusBar';
 import { SourceMapping } from './source/sourceMapping';
 import { OpenedTraceFiles } from './core/traceFiles/openedTraceFiles';
 import { registerLatency } from './stats/latencyController';
 import { WaterfallController } from './webviews/waterfall/waterfallController';
+import { CompareController } from './webviews/compare/compareController';
+import { ServiceMapController } from './webviews/serviceMap/serviceMapController';
+import { TraceQLCompletionProvider } from './traceql/traceqlCompletionProvider';
 
 let receiverForDeactivate: ReceiverController | undefined;
 
@@ -28,6 +37,10 @@ export interface TraceLensTestHooks {
   readonly receiverSnapshotFile: string;
   receivedSpanAttributes(traceId: string, spanId: string): Readonly<Record<string, unknown>> | undefined;
   saveReceivedSpans(): Promise<void>;
+  /** The items the Trace Lens view shows, in its order (each with the command a click runs). */
+  receivedTraceItems(): Promise<vscode.TreeItem[]>;
+  /** The Functions view: each service's item and its functions' items, in order. */
+  functionItems(): Array<{ service: vscode.TreeItem; functions: vscode.TreeItem[] }>;
 }
 
 /** Builds the services and registers everything as a disposable; the features live in their own folders. */
@@ -37,11 +50,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<TraceL
   try {
     const statusBar = new BackendStatusBar();
     const credentials = new CredentialStore(context.secrets, context.globalState);
-    const receiver = new ReceiverController(context.storageUri ?? context.globalStorageUri, log);
+    const receiver = new ReceiverController(context.storageUri ?? context.globalStorageUri, userTokenDir(), log);
     receiverForDeactivate = receiver;
     const backends = new BackendController(receiver, credentials, statusBar, log);
     const sourceMapping = new SourceMapping(log);
     const waterfall = new WaterfallController(context.extensionUri, backends, sourceMapping, log, new OpenedTraceFiles(context.workspaceState));
+    const compare = new CompareController(context.extensionUri, backends, waterfall, sourceMapping, log);
+    const serviceMap = new ServiceMapController(context.extensionUri, backends, log);
+    context.subscriptions.push(serviceMap);
     context.subscriptions.push(statusBar, credentials, receiver, backends, sourceMapping, waterfall);
 
     context.subscriptions.push(
@@ -51,9 +67,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<TraceL
       registerCommand('traceLens.clearCredentials', () => clearCredentials(credentials), log),
       registerCommand('traceLens.openTraceById', (reference) => openTraceById(waterfall, reference), log),
       registerCommand('traceLens.openTraceFile', (file) => openTraceFile(waterfall, file), log),
+      registerCommand('traceLens.openInWaterfall', async (files) => {
+        if (!files) return openTraceFile(waterfall);
+        for (const file of files) await openTraceFile(waterfall, file);
+      }, log),
+      registerCommand('traceLens.showActions', () => showStatusActions(backends), log),
+      registerCommand('traceLens.copyExporterEnvironment', () => copyExporterEnvironment(receiver), log),
       registerCommand('traceLens.searchTraces', () => searchTraces(backends, context, log), log),
+      registerCommand('traceLens.compareTraces', (args) => compare.compare(args), log),
+      registerCommand('traceLens.showServiceMap', () => serviceMap.show(), log),
       registerReceiverCommands(receiver, log),
       vscode.languages.registerDocumentLinkProvider(TraceIdLinkProvider.selector, new TraceIdLinkProvider()),
+      TraceQLCompletionProvider.register(backends, log),
       receiver.onDidChangeState((state) => {
         if (state.kind === 'failed' && state.portInUse) void offerReceiverAlternatives(state.port);
       }),
@@ -61,8 +86,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<TraceL
         if (state.kind === 'failed' && state.portInUse) void offerReceiverAlternatives(state.port, 'grpc');
       }),
     );
+    const receivedTraces = new ReceivedTracesView(backends);
+    context.subscriptions.push(receivedTraces, registerContextKeys(backends));
     registerLint(context, { log, backends, receiver, sourceMapping });
-    registerLatency(context, { log, backends, receiver, sourceMapping });
+    const latency = registerLatency(context, { log, backends, receiver, sourceMapping });
+    const functions = new FunctionsView(latency.stats);
+    context.subscriptions.push(
+      functions,
+      registerCommand('traceLens.openFunction', (key) => openFunction(latency.stats, sourceMapping, key), log),
+    );
 
     await backends.reload();
     log.info(`Trace Lens ${context.extension.packageJSON.version as string} activated`);
@@ -70,6 +102,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<TraceL
       receiverSnapshotFile: receiver.snapshotFile,
       receivedSpanAttributes: (traceId, spanId) => receiver.spanStore.peekTrace(traceId)?.spans.find((s) => s.spanId === spanId)?.attributes,
       saveReceivedSpans: () => receiver.persist(),
+      receivedTraceItems: async () => (await receivedTraces.getChildren()).map((t) => receivedTraces.getTreeItem(t)),
+      functionItems: () => functions.getChildren().map((s) => ({ service: functions.getTreeItem(s), functions: functions.getChildren(s).map((f) => functions.getTreeItem(f)) })),
     };
   } catch (err) {
     // VS Code does not surface activation failures to the user: say it ourselves.

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { createBackend, type CreatedBackend } from '../core/backends/createBackend';
 import type { BackendType, ConnectionInfo, TraceBackend } from '../core/backends/traceBackend';
 import { ConfigurationError, isCancellation } from '../core/errors';
-import { BACKEND_LABELS, affectsBackend, affectsLocalReceiver, readBackendSettings, readProxySettings, type BackendSettingsView } from '../config/settings';
+import { CleartextCredentialWarnings } from '../core/http/credentials';
+import { BACKEND_LABELS, affectsBackend, affectsLocalReceiver, readBackendSettings, readNetworkSettings, type BackendSettingsView } from '../config/settings';
 import { ReceiverController, type GrpcReceiverState, type ReceiverState } from '../receiver/receiverController';
 import { BackendStatusBar } from '../status/backendStatusBar';
 import { CredentialStore } from './credentialStore';
@@ -24,6 +25,7 @@ export class BackendController implements vscode.Disposable {
   /** Fires when the backend the features should use changed (type, URL, credentials). */
   readonly onDidChangeBackend = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly cleartextWarnings = new CleartextCredentialWarnings();
   private markReady!: () => void;
   /** Settles when the first reload (from activate) is done: the receiver listens and its saved spans are back. */
   readonly ready = new Promise<void>((resolve) => (this.markReady = resolve));
@@ -87,7 +89,7 @@ export class BackendController implements vscode.Disposable {
       const origin = CredentialStore.originOf(this.settings.url);
       const credentials = origin ? await this.credentials.get(origin) : undefined;
       if (generation !== this.generation) return;
-      const proxy = readProxySettings();
+      if (credentials && origin) this.warnOfCleartextCredentials(origin);
       this.remote = createBackend(
         {
           type: this.settings.type,
@@ -97,8 +99,7 @@ export class BackendController implements vscode.Disposable {
           timeoutMs: this.settings.timeoutMs,
           caCertificate: this.settings.caCertificate || undefined,
           maxResponseBytes: this.settings.maxResponseBytes,
-          proxy: proxy.proxy,
-          noProxy: proxy.noProxy,
+          ...readNetworkSettings(),
           userAgent: 'trace-lens-vscode',
         },
         credentials,
@@ -135,6 +136,19 @@ export class BackendController implements vscode.Disposable {
     }
   }
 
+  /**
+   * Once per origin and session: the credentials will cross the network unencrypted. Not refused, since
+   * a lab backend may have no TLS, but the user should choose that knowingly.
+   */
+  private warnOfCleartextCredentials(origin: string): void {
+    if (!this.cleartextWarnings.shouldWarn(origin)) return;
+    const message = `Trace Lens sends the credentials stored for ${origin} over plain HTTP, unencrypted: anyone on the network path can read them. Use an https:// URL if the backend offers one.`;
+    this.log.warn(message);
+    void vscode.window.showWarningMessage(message, 'Configure Backend').then((choice) => {
+      if (choice) void vscode.commands.executeCommand('traceLens.configureBackend');
+    });
+  }
+
   dispose(): void {
     for (const d of this.disposables) d.dispose();
     void this.remote?.dispose();
@@ -161,12 +175,18 @@ export class BackendController implements vscode.Disposable {
     const counts = this.receiver.spanStore.counts;
     switch (state.kind) {
       case 'listening':
-        this.statusBar.show(`local · ${formatCount(counts.spansHeld)} spans`, 'ok',
-          `The built-in OTLP receiver listens on http://127.0.0.1:${state.port}/v1/traces. ` +
+      case 'attached': {
+        // "0 spans" read like a fault while a service's exporter had simply not flushed its first batch yet.
+        const where = state.kind === 'listening'
+          ? `The built-in OTLP receiver listens on http://127.0.0.1:${state.port}/v1/traces. `
+          : `The built-in OTLP receiver on http://127.0.0.1:${state.port}/v1/traces is shared with another VS Code window, which receives; its spans are copied here. `;
+        this.statusBar.show(counts.spansHeld > 0 ? `local · ${formatCount(counts.spansHeld)} spans` : 'local · waiting for spans', 'ok',
+          where +
           `Run your service with OTEL_EXPORTER_OTLP_ENDPOINT=${state.endpoint}. ` +
           `${grpcLine(this.receiver.grpcState)}` +
           `${counts.spansHeld} spans in ${counts.tracesHeld} traces held (${counts.spansReceived} received this session).`);
         break;
+      }
       case 'failed':
         this.statusBar.show(state.portInUse ? `local · port ${state.port} in use` : 'local · not running', 'error', state.message);
         break;

@@ -1,5 +1,8 @@
 import * as vscode from 'vscode';
+import { languageForPath, languageForVscodeId, type LanguageId } from '../core/lint/languages';
+import { sharedTreeCache, type TreeCache } from '../core/lint/treeCache';
 import { qualifiedFunctionName } from '../core/source/codeLocation';
+import { outlineSource } from '../core/source/functionDeclarations';
 import { parseFunctionName } from '../core/source/functionName';
 import { normalizeSourcePath, pathIdentity } from '../core/source/sourcePath';
 import { scanSpanNameCalls, type SpanNameSite } from '../core/source/spanNameScanner';
@@ -8,6 +11,8 @@ import type { StatsController } from '../stats/statsController';
 
 /** Where a document's function symbols come from. */
 export type SymbolSource =
+  /** Trace Lens's bundled tree-sitter grammar (TS/JS, Python, Go, Java, C#): the same with or without a language extension. */
+  | 'parser'
   /** The language's symbol provider answered with symbols. */
   | 'provider'
   /** Not asked or not answered yet: lenses come from `code.*` line numbers and span names meanwhile. */
@@ -20,14 +25,26 @@ export interface DocumentInputs {
   symbols: readonly SymbolNode[];
   sites: readonly SpanNameSite[];
   source: SymbolSource;
-  /** Functions the provider reported (0 when it reported none). */
-  providerSymbols: readonly SymbolNode[];
+  /** The symbols the parser or the provider found (empty when neither did, unlike `symbols`, which then holds the fallback). */
+  foundSymbols: readonly SymbolNode[];
+  /** The parser's language for this document, when Trace Lens parses it itself. */
+  parserLanguage?: LanguageId;
+  /** Why the bundled parser was not used for a document in one of its languages (a grammar that failed to load, a huge file). */
+  parserProblem?: string;
+}
+
+/** The last outline of a document by the bundled parser. */
+interface Outline {
+  version: number;
+  symbols: SymbolNode[];
 }
 
 interface Entry {
   uri: vscode.Uri;
   version: number;
   sites: SpanNameSite[];
+  /** The document is too large to scan or parse (generated code). */
+  sitesSkipped: boolean;
   /** The provider's tree; kept across versions until the new one arrives, so lenses do not flicker while typing. */
   symbols: SymbolNode[] | undefined;
   symbolsVersion: number;
@@ -38,7 +55,14 @@ interface Entry {
   askedAtMs: number;
   retry: ReturnType<typeof setTimeout> | undefined;
   fallback?: { key: string; symbols: SymbolNode[] };
+  /** Kept across versions until the new one is parsed, so lenses do not flicker while typing. */
+  outline?: Outline;
+  outlining?: Promise<void>;
+  /** Set when the bundled parser failed for this document: the symbol provider serves it instead. */
+  parserProblem?: string;
 }
+
+const NO_SYMBOLS: readonly SymbolNode[] = Object.freeze([]);
 
 /** Documents larger than this are generated code: no span-name scan. */
 const MAX_SCAN_CHARS = 2 * 1024 * 1024;
@@ -63,9 +87,17 @@ const FALLBACK_SPAN_LINES = 60;
 
 /**
  * The per-document inputs of the lens index, answered from memory: span-name call sites (scanned
- * once per document version) and document symbols, fetched with `vscode.executeDocumentSymbolProvider`
- * in the background and cached. Until symbols arrive, or when the language has no symbol provider,
- * synthetic one-function-per-reported-line symbols built from `code.*` line numbers stand in.
+ * once per document version) and function symbols. For the five languages Trace Lens bundles
+ * grammars for, the symbols come from its own parser, always, not only when no symbol provider
+ * answers: they are there at once (a language server can take minutes to start, and the lenses
+ * used to jump when it did), they are the same with or without a language extension, they carry
+ * what providers leave out (the package or namespace that qualified span names are matched
+ * against, decorators and annotations included in the declaration's range), and asking the
+ * provider is saved. Parsing is incremental, once per document version, after the lens request
+ * returns. Other languages (and a document whose grammar failed to load) ask
+ * `vscode.executeDocumentSymbolProvider` in the background; until it answers, or when the language
+ * has no symbol provider, synthetic one-function-per-reported-line symbols built from `code.*`
+ * line numbers stand in.
  */
 export class DocumentInputsCache implements vscode.Disposable {
   private readonly entries = new Map<string, Entry>();
@@ -73,17 +105,32 @@ export class DocumentInputsCache implements vscode.Disposable {
   /** Fires when a document's symbols arrived or changed: fire `onDidChangeCodeLenses`. */
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
+  /** The trees shared with the lint; undefined when the parser's runtime could not be found. */
+  private readonly trees: TreeCache | undefined;
+  private readonly parserUnavailable: string | undefined;
 
   constructor(private readonly stats: StatsController) {
+    let trees: TreeCache | undefined;
+    try {
+      trees = sharedTreeCache();
+    } catch (err) {
+      this.parserUnavailable = err instanceof Error ? err.message : String(err);
+    }
+    this.trees = trees;
     this.disposables.push(
       this.changed,
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
     );
   }
 
-  /** Synchronous: never waits for the symbol provider (starts the fetch when needed). */
+  /** Synchronous: never waits for the parser or the symbol provider (starts them when needed). */
   get(document: vscode.TextDocument): DocumentInputs {
     const entry = this.entryFor(document);
+    const language = this.parserLanguage(document, entry);
+    if (language !== undefined) {
+      if (entry.outline?.version !== document.version && !entry.outlining) this.outline(entry, document, language);
+      return this.inputsOf(entry, document, language);
+    }
     if (!entry.fetching && !entry.retry) {
       const stale = entry.symbolsVersion !== document.version;
       const unanswered = entry.source !== 'provider' && Date.now() - entry.askedAtMs >= ASK_AGAIN_MS;
@@ -92,9 +139,17 @@ export class DocumentInputsCache implements vscode.Disposable {
     return this.inputsOf(entry, document);
   }
 
-  /** For commands (Explain Source Mapping): waits for the symbol provider's answer of this version. */
+  /** For commands (Explain Source Mapping): waits for the parser's or the symbol provider's answer of this version. */
   async getSettled(document: vscode.TextDocument): Promise<DocumentInputs> {
     const entry = this.entryFor(document);
+    let language = this.parserLanguage(document, entry);
+    // A parse of an older version may be running: wait for it, then parse this one.
+    for (let i = 0; i < 3 && language !== undefined && entry.outline?.version !== document.version; i++) {
+      if (!entry.outlining) this.outline(entry, document, language);
+      await entry.outlining;
+      language = this.parserLanguage(document, entry);
+    }
+    if (language !== undefined) return this.inputsOf(entry, document, language);
     if (entry.symbolsVersion !== document.version || entry.source === 'pending') {
       if (entry.retry) {
         clearTimeout(entry.retry);
@@ -120,24 +175,76 @@ export class DocumentInputsCache implements vscode.Disposable {
         const oldest = this.entries.keys().next().value as string;
         this.forget(this.entries.get(oldest)!.uri);
       }
-      entry = { uri: document.uri, version: -1, sites: [], symbols: undefined, symbolsVersion: -1, source: 'pending', fetching: undefined, attempts: 0, askedAtMs: 0, retry: undefined };
+      entry = { uri: document.uri, version: -1, sites: [], sitesSkipped: false, symbols: undefined, symbolsVersion: -1, source: 'pending', fetching: undefined, attempts: 0, askedAtMs: 0, retry: undefined };
       this.entries.set(key, entry);
     }
     if (entry.version !== document.version) {
       // The length from the last line's end offset: no copy of a huge generated file's text.
       const length = document.lineCount > 0 ? document.offsetAt(document.lineAt(document.lineCount - 1).range.end) : 0;
-      entry.sites = length > MAX_SCAN_CHARS ? [] : scanSpanNameCalls(document.getText());
+      entry.sitesSkipped = length > MAX_SCAN_CHARS;
+      entry.sites = entry.sitesSkipped ? [] : scanSpanNameCalls(document.getText());
       entry.version = document.version;
       entry.attempts = 0;
     }
     return entry;
   }
 
-  private inputsOf(entry: Entry, document: vscode.TextDocument): DocumentInputs {
-    if (entry.symbols && entry.symbols.length > 0) {
-      return { symbols: entry.symbols, sites: entry.sites, source: 'provider', providerSymbols: entry.symbols };
+  private inputsOf(entry: Entry, document: vscode.TextDocument, parserLanguage?: LanguageId): DocumentInputs {
+    if (parserLanguage !== undefined) {
+      // Before the first parse of a document, no lenses rather than fallback ones that jump a moment later.
+      const symbols = entry.outline?.symbols ?? NO_SYMBOLS;
+      return { symbols, sites: entry.sites, source: entry.outline ? 'parser' : 'pending', foundSymbols: symbols, parserLanguage };
     }
-    return { symbols: this.fallbackSymbols(entry, document), sites: entry.sites, source: entry.source === 'provider' ? 'none' : entry.source, providerSymbols: [] };
+    const problem = this.parserProblem(document, entry);
+    const extra = problem !== undefined ? { parserProblem: problem } : {};
+    if (entry.symbols && entry.symbols.length > 0) {
+      return { symbols: entry.symbols, sites: entry.sites, source: 'provider', foundSymbols: entry.symbols, ...extra };
+    }
+    return { symbols: this.fallbackSymbols(entry, document), sites: entry.sites, source: entry.source === 'provider' ? 'none' : entry.source, foundSymbols: [], ...extra };
+  }
+
+  /** The bundled grammar that parses this document, unless it failed for it or the file is too large. */
+  private parserLanguage(document: vscode.TextDocument, entry: Entry): LanguageId | undefined {
+    if (!this.trees || entry.parserProblem !== undefined || entry.sitesSkipped) return undefined;
+    return languageOf(document);
+  }
+
+  private parserProblem(document: vscode.TextDocument, entry: Entry): string | undefined {
+    const language = languageOf(document);
+    if (language === undefined) return undefined;
+    if (this.parserUnavailable !== undefined) return this.parserUnavailable;
+    if (entry.parserProblem !== undefined) return entry.parserProblem;
+    return entry.sitesSkipped ? `the file is larger than ${MAX_SCAN_CHARS / (1024 * 1024)} MiB (generated code?), so Trace Lens does not parse it` : undefined;
+  }
+
+  /**
+   * Parses the document's current text after the lens request that asked has returned, then
+   * tells the lens provider. A failure (a grammar that cannot load) hands the document to the
+   * symbol provider for good.
+   */
+  private outline(entry: Entry, document: vscode.TextDocument, language: LanguageId): void {
+    const trees = this.trees!;
+    const version = document.version;
+    const text = document.getText();
+    const key = entry.uri.toString();
+    const promise = (async () => {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.entries.get(key) !== entry) return;
+      try {
+        const { symbols } = await outlineSource(trees, text, language, key);
+        if (this.entries.get(key) !== entry) {
+          trees.forget(key); // closed while parsing: drop the tree the parse just cached
+          return;
+        }
+        entry.outline = { version, symbols };
+      } catch (err) {
+        entry.parserProblem = `the bundled ${language} parser failed: ${err instanceof Error ? err.message : String(err)}`;
+      }
+      this.changed.fire(entry.uri);
+    })().finally(() => {
+      if (entry.outlining === promise) entry.outlining = undefined;
+    });
+    entry.outlining = promise;
   }
 
   private fetch(entry: Entry, version: number): void {
@@ -223,7 +330,13 @@ export class DocumentInputsCache implements vscode.Disposable {
     const entry = this.entries.get(key);
     if (entry?.retry) clearTimeout(entry.retry);
     this.entries.delete(key);
+    this.trees?.forget(key);
   }
+}
+
+/** The bundled grammar for a document: by VS Code's language id, else by file extension (a `.java` file in plain text). */
+function languageOf(document: vscode.TextDocument): LanguageId | undefined {
+  return languageForVscodeId(document.languageId) ?? (document.uri.scheme === 'file' ? languageForPath(document.uri.fsPath) : undefined);
 }
 
 /** `DocumentSymbol[]` as the plain tree the core matches against; flat `SymbolInformation[]` nested by range containment. */

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { createBackend } from '../core/backends/createBackend';
 import type { BackendType, ConnectionInfo } from '../core/backends/traceBackend';
 import type { Authentication } from '../core/http/credentials';
-import { readBackendSettings, readLocalReceiverSettings, readProxySettings, updateSetting } from '../config/settings';
+import { readBackendSettings, readLocalReceiverSettings, readNetworkSettings, updateSetting } from '../config/settings';
 import { CredentialStore } from '../backends/credentialStore';
 import type { BackendController } from '../backends/backendController';
 import { describeError } from '../errors/errorPresenter';
@@ -128,7 +128,7 @@ export async function configureBackend(controller: BackendController, log: vscod
   try {
     info = await withCancellableProgress(`Testing the connection to ${url}…`, async (signal) => {
       const candidate = createBackend(
-        { type: typeItem.type, url, tenant: tenant || undefined, headers: current.headers, timeoutMs: current.timeoutMs, caCertificate: current.caCertificate || undefined, ...readProxySettings() },
+        { type: typeItem.type, url, tenant: tenant || undefined, headers: current.headers, timeoutMs: current.timeoutMs, caCertificate: current.caCertificate || undefined, ...readNetworkSettings() },
         auth ? { origin, auth } : undefined,
       );
       try {

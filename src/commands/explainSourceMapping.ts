@@ -89,11 +89,13 @@ async function buildReport(deps: ExplainDependencies, document: vscode.TextDocum
   if (document) {
     out.push(`## Active document: ${vscode.workspace.asRelativePath(document.uri)}`, '');
     const inputs = await deps.inputs.getSettled(document);
-    const fns = flattenFunctions(inputs.providerSymbols);
-    if (inputs.source === 'provider') {
-      out.push(`Document symbols: ${fns.length} function(s) from the ${document.languageId} symbol provider.`);
+    const fns = flattenFunctions(inputs.foundSymbols);
+    if (inputs.source === 'parser') {
+      out.push(`Document symbols: ${fns.length} function(s) from Trace Lens's bundled ${inputs.parserLanguage ?? document.languageId} parser (tree-sitter), read from the source whether or not a language extension is installed; the symbol provider is not asked.`);
+    } else if (inputs.source === 'provider') {
+      out.push(`Document symbols: ${fns.length} function(s) from the ${document.languageId} symbol provider${inputs.parserProblem !== undefined ? ` (not Trace Lens's parser: ${inputs.parserProblem})` : ''}.`);
     } else {
-      out.push(`Document symbols: no symbol provider answered for ${document.languageId} — ${FALLBACK_NOTE}. Install the language's extension for lenses above every function.`);
+      out.push(`Document symbols: no symbol provider answered for ${document.languageId} — ${FALLBACK_NOTE}.${inputs.parserProblem !== undefined ? ` Trace Lens's own parser could not be used: ${inputs.parserProblem}.` : " Install the language's extension for lenses above every function."}`);
     }
     out.push(`Span-creating calls with a literal name: ${inputs.sites.length}.`, '');
     if (index) {
@@ -148,7 +150,7 @@ function emptyStateHelp(deps: ExplainDependencies): string[] {
   const lines = ['**No latency statistics yet.** Lenses appear once spans of the last window arrive.', ''];
   if (deps.backends.type === 'local') {
     const state = deps.receiver.state;
-    const endpoint = state.kind === 'listening' ? state.endpoint : undefined;
+    const endpoint = state.kind === 'listening' || state.kind === 'attached' ? state.endpoint : undefined;
     lines.push(
       endpoint
         ? `- Run your service with \`OTEL_EXPORTER_OTLP_ENDPOINT=${endpoint}\` (the built-in receiver holds ${deps.receiver.spanStore.counts.spansHeld} span(s)).`

@@ -7,7 +7,7 @@ import type { WaterfallController } from '../webviews/waterfall/waterfallControl
  * Asks for a trace id and validates while typing. (Not prefilled from the clipboard: in VS Code for the
  * web reading it asks the browser for permission, and the box would not appear until answered.)
  */
-async function askForTraceReference(): Promise<TraceReference | undefined> {
+export async function askForTraceReference(): Promise<TraceReference | undefined> {
   const input = await vscode.window.showInputBox({
     title: 'Trace Lens: Open Trace by ID',
     prompt: 'A trace id (32 or 16 hex), a traceparent, or a URL or log line that contains one',
@@ -32,7 +32,7 @@ export async function openTraceById(waterfall: WaterfallController, reference?: 
   if (reference) await waterfall.openFromBackend(reference);
 }
 
-function uriOf(file: FileArgument): vscode.Uri {
+export function uriOf(file: FileArgument): vscode.Uri {
   switch (file.kind) {
     case 'uri': return file.uri instanceof vscode.Uri ? file.uri : vscode.Uri.from(file.uri);
     case 'uriText': return vscode.Uri.parse(file.text, true);

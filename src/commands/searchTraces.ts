@@ -1,12 +1,13 @@
 import * as vscode from 'vscode';
 import type { TraceQuery, TraceSummary } from '../core/backends/traceBackend';
-import { formatDuration } from '../core/stats/statsFormat';
+import { traceSummaryText } from '../core/search/traceSummaryText';
 import { formatLookback } from '../core/stats/lookback';
 import { readLookback } from '../config/settings';
 import { parseSearchFilters } from '../core/search/searchFilters';
 import type { BackendController } from '../backends/backendController';
 import { showError } from '../errors/errorPresenter';
 import { withCancellableProgress } from './progress';
+import { TRACEQL_LANGUAGE } from '../traceql/traceqlCompletionProvider';
 
 const LAST_TRACEQL_KEY = 'traceLens.search.lastTraceQL';
 const ANY = '(any)';
@@ -17,16 +18,20 @@ interface ResultItem extends vscode.QuickPickItem {
 }
 
 function resultItem(summary: TraceSummary): ResultItem {
-  const started = new Date(Number(summary.startTimeUnixNano / 1_000_000n));
-  const facts = [summary.rootServiceName, formatDuration(summary.durationMs * 1e6)];
-  if (summary.spanCount !== undefined) facts.push(`${summary.spanCount} spans`);
-  if (summary.errorCount) facts.push(`${summary.errorCount} errors`);
-  return {
-    summary,
-    label: `${summary.errorCount ? '$(error) ' : ''}${summary.rootName || '(unnamed root)'}`,
-    description: facts.join(' · '),
-    detail: `${started.toLocaleString()} · ${summary.traceId}`,
-  };
+  const text = traceSummaryText(summary);
+  return { summary, label: `${text.hasErrors ? '$(error) ' : ''}${text.label}`, description: text.description, detail: text.detail };
+}
+
+/**
+ * The query of the active `.traceql` editor (its selection, else the whole text), on one line: queries
+ * are written there with completion, and the search box takes them from it.
+ */
+function activeTraceQL(): string | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (editor?.document.languageId !== TRACEQL_LANGUAGE) return undefined;
+  const text = (editor.selection.isEmpty ? editor.document.getText() : editor.document.getText(editor.selection))
+    .split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '').join(' ');
+  return text === '' ? undefined : text;
 }
 
 /** `traceLens.searchTraces`: TraceQL for Tempo; service, operation and filters elsewhere; opens the chosen trace. */
@@ -41,7 +46,7 @@ export async function searchTraces(controller: BackendController, context: vscod
       const traceql = await vscode.window.showInputBox({
         title: 'Search traces with TraceQL',
         prompt: 'e.g. { resource.service.name = "checkout" && duration > 500ms }   { status = error }   { span.http.route = "/api/orders" }',
-        value: context.globalState.get<string>(LAST_TRACEQL_KEY, '{ status = error }'),
+        value: activeTraceQL() ?? context.globalState.get<string>(LAST_TRACEQL_KEY, '{ status = error }'),
         ignoreFocusOut: true,
         validateInput: (v) => (/^\s*\{/.test(v) ? undefined : 'A TraceQL query starts with {, e.g. { duration > 1s }'),
       });

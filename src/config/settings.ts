@@ -1,5 +1,8 @@
 import * as vscode from 'vscode';
 import type { BackendType } from '../core/backends/traceBackend';
+import type { BackendSettings } from '../core/backends/createBackend';
+import type { ProxySupport } from '../core/http/proxy';
+import { systemCertificates } from '../core/http/systemCertificates';
 import { parseLookback } from '../core/stats/lookback';
 
 /** `traceLens.*` settings, read fresh each time: VS Code caches configuration, so reads are cheap. */
@@ -70,16 +73,35 @@ export function readLocalReceiverSettings(): LocalReceiverSettings {
   };
 }
 
-/** VS Code's own proxy settings, which the backend clients honour before the environment's. */
-export function readProxySettings(): { proxy?: string; noProxy?: string } {
+/** VS Code's network settings as the backend clients take them (see BackendSettings). */
+export type NetworkSettings = Pick<BackendSettings, 'proxy' | 'noProxy' | 'proxySupport' | 'proxyStrictSSL' | 'proxyAuthorization' | 'systemCertificates'>;
+
+const PROXY_SUPPORT: readonly ProxySupport[] = ['off', 'on', 'fallback', 'override'];
+/** VS Code's settings that readNetworkSettings reads: a change to any rebuilds the backend client. */
+const HTTP_SETTINGS = ['http.proxy', 'http.noProxy', 'http.proxySupport', 'http.proxyStrictSSL', 'http.proxyAuthorization', 'http.systemCertificates'];
+
+/**
+ * VS Code's own network settings, which the backend clients honour before the environment's: the
+ * proxy and its exceptions, authentication and certificate checking, and the OS's certificates.
+ */
+export function readNetworkSettings(): NetworkSettings {
   const http = vscode.workspace.getConfiguration('http');
   const proxy = (http.get<string>('proxy', '') ?? '').trim();
   const noProxy = (http.get<string[]>('noProxy', []) ?? []).filter((h) => typeof h === 'string' && h.trim());
-  return { proxy: proxy || undefined, noProxy: noProxy.length ? noProxy.join(',') : undefined };
+  const support = http.get<string>('proxySupport');
+  const authorization = http.get<unknown>('proxyAuthorization');
+  return {
+    proxy: proxy || undefined,
+    noProxy: noProxy.length ? noProxy.join(',') : undefined,
+    proxySupport: (PROXY_SUPPORT as readonly (string | undefined)[]).includes(support) ? (support as ProxySupport) : undefined,
+    proxyStrictSSL: http.get<unknown>('proxyStrictSSL') !== false,
+    proxyAuthorization: typeof authorization === 'string' && authorization.trim() ? authorization.trim() : undefined,
+    systemCertificates: http.get<unknown>('systemCertificates') !== false ? systemCertificates() : undefined,
+  };
 }
 
 export function affectsBackend(e: vscode.ConfigurationChangeEvent): boolean {
-  return e.affectsConfiguration(`${SECTION}.backend`) || e.affectsConfiguration('http.proxy') || e.affectsConfiguration('http.noProxy');
+  return e.affectsConfiguration(`${SECTION}.backend`) || HTTP_SETTINGS.some((s) => e.affectsConfiguration(s));
 }
 
 export function affectsLocalReceiver(e: vscode.ConfigurationChangeEvent): boolean {

@@ -4,6 +4,7 @@ import type { SourceFinding } from '../core/lint/findings';
 import { languageForPath, languageForVscodeId, type LanguageId } from '../core/lint/languages';
 import type { LintOptions } from '../core/lint/sourceLinter';
 import { SourceLinter } from '../core/lint/sourceLinter';
+import { sharedTreeCache } from '../core/lint/treeCache';
 import { registerCommand } from '../commands/commandRegistry';
 import { showError } from '../errors/errorPresenter';
 import type { ReceiverController } from '../receiver/receiverController';
@@ -56,7 +57,8 @@ export function registerLint(context: vscode.ExtensionContext, deps: LintDepende
  * incrementally); live findings come from received spans (see LiveLinter). Settings apply at once.
  */
 export class LintController implements vscode.Disposable {
-  private readonly linter = new SourceLinter();
+  // The shared trees: the lenses' outline of a document the lint just parsed costs a tree copy.
+  private readonly linter = new SourceLinter({ trees: sharedTreeCache() });
   private readonly store = new LintDiagnosticStore();
   private readonly spanNames = new SpanNameSites();
   private readonly findingsDocument = new TelemetryFindingsDocument();

@@ -4,7 +4,7 @@ import type { DocumentInputsCache } from '../codelens/documentInputs';
 import type { StatsController } from '../stats/statsController';
 
 /**
- * The latency hover of a function (on its first line, where the lens is) or of a span-creating call,
+ * The latency hover of a function (from its first line, where the lens is, to its name) or of a span-creating call,
  * from memory. Links run named commands only: `isTrusted` lists them, never `true`.
  */
 export class LatencyHoverProvider implements vscode.HoverProvider {
@@ -18,8 +18,9 @@ export class LatencyHoverProvider implements vscode.HoverProvider {
     if (!index || document.uri.scheme !== 'file') return undefined;
     const { symbols, sites } = this.inputs.get(document);
     const hover = index.hoverAt(document.uri.fsPath, position.line, symbols, sites);
-    // Only where a lens sits: a hover on every line of a function body would be noise.
-    if (!hover || hover.range.startLine !== position.line) return undefined;
+    // Only on the declaration's head, from the lens line (decorators, annotations) to the name: a
+    // hover on every line of a function body would be noise.
+    if (!hover || position.line < hover.range.startLine || position.line > hover.nameLine) return undefined;
     const markdown = new vscode.MarkdownString(hover.markdown);
     markdown.isTrusted = { enabledCommands: [...HOVER_COMMANDS] };
     return new vscode.Hover(markdown, document.lineAt(position.line).range);

@@ -1,27 +1,15 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { OtlpGrpcReceiver } from '../core/receiver/otlpGrpcReceiver';
-import { OtlpHttpReceiver } from '../core/receiver/otlpHttpReceiver';
-import { PortInUseError } from '../core/receiver/receiverErrors';
+import { SharedReceiver } from '../core/receiver/sharedReceiver';
+import type { GrpcReceiverState, ReceiverState } from '../core/receiver/sharedReceiver';
 import { SnapshotRedactor } from '../core/receiver/snapshotRedaction';
 import { SpanStore } from '../core/receiver/spanStore';
 import { readLocalReceiverSettings, SECTION } from '../config/settings';
 import { readLintSettings } from '../diagnostics/lintSettings';
 import { describeError } from '../errors/errorPresenter';
 
-export type ReceiverState =
-  | { kind: 'stopped' }
-  | { kind: 'starting'; port: number }
-  | { kind: 'listening'; port: number; endpoint: string }
-  | { kind: 'failed'; port: number; message: string; portInUse: boolean };
-
-/** The OTLP/gRPC receiver beside the HTTP one; `off` when `traceLens.local.grpcPort` is 0 or the receiver is stopped. */
-export type GrpcReceiverState =
-  | { kind: 'off' }
-  | { kind: 'starting'; port: number }
-  | { kind: 'listening'; port: number; endpoint: string }
-  | { kind: 'failed'; port: number; message: string; portInUse: boolean };
+export type { GrpcReceiverState, ReceiverState } from '../core/receiver/sharedReceiver';
 
 const SNAPSHOT_FILE = 'local-spans.json';
 const SNAPSHOT_MAX_BYTES = 16 * 1024 * 1024;
@@ -30,16 +18,15 @@ const PERSIST_DELAY_MS = 1_000;
 
 /**
  * Owns the built-in OTLP receiver and its span store while the backend type is `local`.
- * The store outlives restarts of the receiver (port changes) and, unless `traceLens.local.persist`
- * is false, is saved to the workspace storage so spans survive a window reload. Values the
- * sensitive-data lint rules flag are redacted in the saved file, never in memory.
+ * The receiver is shared by all the user's windows (SharedReceiver): this window either owns
+ * the ports or holds a copy of the owner's spans. The store outlives restarts of the receiver
+ * (port changes, takeovers) and, unless `traceLens.local.persist` is false, is saved to the
+ * workspace storage so spans survive a window reload. Values the sensitive-data lint rules flag
+ * are redacted in the saved file, never in memory.
  */
 export class ReceiverController implements vscode.Disposable {
   private readonly store: SpanStore;
-  private receiver: OtlpHttpReceiver | undefined;
-  private stateValue: ReceiverState = { kind: 'stopped' };
-  private grpcReceiver: OtlpGrpcReceiver | undefined;
-  private grpcStateValue: GrpcReceiverState = { kind: 'off' };
+  private readonly shared: SharedReceiver;
   private readonly grpcStateChanged = new vscode.EventEmitter<GrpcReceiverState>();
   readonly onDidChangeGrpcState = this.grpcStateChanged.event;
   private persistTimer: ReturnType<typeof setTimeout> | undefined;
@@ -53,12 +40,25 @@ export class ReceiverController implements vscode.Disposable {
   /** Fires (debounced by the store) when spans arrive or are evicted. */
   readonly onDidChangeSpans = this.spansChanged.event;
 
+  /** `sharedDir`: where the per-user token that guards the shared receiver lives (userTokenDir()). */
   constructor(
     private readonly storageUri: vscode.Uri,
+    sharedDir: string,
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.store = new SpanStore({ maxSpans: readLocalReceiverSettings().maxSpans });
+    this.shared = new SharedReceiver({ store: this.store, tokenDir: sharedDir, log, describeError });
     this.disposables.push(
+      this.shared.onDidChangeState((state) => this.stateChanged.fire(state)),
+      this.shared.onDidChangeGrpcState((state) => this.grpcStateChanged.fire(state)),
+      this.shared.onRequestError((e) =>
+        this.log.warn(e.protocol === 'grpc' ? `OTLP/gRPC receiver refused an export: status ${e.status} ${e.message}` : `OTLP receiver refused a request: HTTP ${e.status} ${e.message}`),
+      ),
+      // Cleared here or in another window: this window's saved copy goes too.
+      this.shared.onDidClear(() => {
+        this.spansChanged.fire();
+        void this.deleteSnapshot('the received spans were cleared');
+      }),
       this.store.onDidChange(() => {
         this.schedulePersist();
         this.spansChanged.fire();
@@ -77,11 +77,11 @@ export class ReceiverController implements vscode.Disposable {
   }
 
   get state(): ReceiverState {
-    return this.stateValue;
+    return this.shared.state;
   }
 
   get grpcState(): GrpcReceiverState {
-    return this.grpcStateValue;
+    return this.shared.grpcState;
   }
 
   get spanStore(): SpanStore {
@@ -98,34 +98,11 @@ export class ReceiverController implements vscode.Disposable {
       if (settings.persist) await this.restoreSnapshot();
       else await this.deleteSnapshot('traceLens.local.persist is off');
     }
-    await this.startGrpc(settings.grpcPort);
-    if (this.receiver && this.stateValue.kind === 'listening' && this.stateValue.port === settings.port) return this.stateValue;
-    await this.stopReceiver();
-    this.setState({ kind: 'starting', port: settings.port });
-    const receiver = new OtlpHttpReceiver(this.store, { port: settings.port });
-    this.receiver = receiver;
-    receiver.onRequestError((e) => this.log.warn(`OTLP receiver refused a request: HTTP ${e.status} ${e.message}`));
-    try {
-      const { port } = await receiver.start();
-      if (this.receiver !== receiver) return this.stateValue; // superseded while starting
-      const endpoint = receiver.endpoint ?? `http://localhost:${port}`;
-      this.log.info(`OTLP receiver listening on http://127.0.0.1:${port}/v1/traces (set OTEL_EXPORTER_OTLP_ENDPOINT=${endpoint})`);
-      this.setState({ kind: 'listening', port, endpoint });
-    } catch (err) {
-      this.receiver = undefined;
-      receiver.dispose();
-      const portInUse = err instanceof PortInUseError;
-      const message = describeError(err);
-      this.log.error(err instanceof Error ? err.message : message);
-      this.setState({ kind: 'failed', port: settings.port, message, portInUse });
-    }
-    return this.stateValue;
+    return this.shared.start({ port: settings.port, grpcPort: settings.grpcPort });
   }
 
-  async stop(): Promise<void> {
-    await this.stopReceiver();
-    await this.stopGrpc();
-    this.setState({ kind: 'stopped' });
+  stop(): Promise<void> {
+    return this.shared.stop();
   }
 
   /**
@@ -150,20 +127,16 @@ export class ReceiverController implements vscode.Disposable {
     }, 'save received spans');
   }
 
-  /** Empties the store in memory and deletes the saved file; resolves when the file is gone. */
+  /** Empties the store of every window sharing the receiver and deletes this window's saved file; resolves when it is gone. */
   async clearSpans(): Promise<void> {
     const held = this.store.counts.spansHeld;
-    this.store.clear();
-    if (this.persistTimer) clearTimeout(this.persistTimer);
-    this.persistTimer = undefined;
-    this.spansChanged.fire();
+    await this.shared.clear();
     await this.deleteSnapshot(`cleared ${held} received span(s)`);
   }
 
   dispose(): void {
     if (this.persistTimer) clearTimeout(this.persistTimer);
-    void this.stopReceiver();
-    void this.stopGrpc();
+    this.shared.dispose();
     this.store.dispose();
     for (const d of this.disposables) d.dispose();
     this.stateChanged.dispose();
@@ -218,71 +191,5 @@ export class ReceiverController implements vscode.Disposable {
       this.persistTimer = undefined;
       void this.persist();
     }, PERSIST_DELAY_MS);
-  }
-
-  private async stopReceiver(): Promise<void> {
-    const receiver = this.receiver;
-    this.receiver = undefined;
-    if (!receiver) return;
-    await receiver.stop();
-    receiver.dispose();
-  }
-
-  /** Same store and limits as OTLP/HTTP; a failure here (port taken) leaves the HTTP receiver running. */
-  private async startGrpc(port: number): Promise<void> {
-    const current = this.grpcStateValue;
-    if (port === 0) {
-      if (current.kind !== 'off') await this.stopGrpc();
-      return;
-    }
-    if (this.grpcReceiver && current.kind === 'listening' && current.port === port) return;
-    // Retried on every settings change, but a port still taken is said (and prompted about) once.
-    const failedHereBefore = current.kind === 'failed' && current.port === port;
-    if (!failedHereBefore) {
-      await this.stopGrpc();
-      this.setGrpcState({ kind: 'starting', port });
-    }
-    const receiver = new OtlpGrpcReceiver(this.store, { port });
-    this.grpcReceiver = receiver;
-    receiver.onRequestError((e) => this.log.warn(`OTLP/gRPC receiver refused an export: status ${e.status} ${e.message}`));
-    try {
-      const bound = await receiver.start();
-      if (this.grpcReceiver !== receiver) return; // superseded while starting
-      const endpoint = receiver.endpoint ?? `http://localhost:${bound.port}`;
-      this.log.info(`OTLP/gRPC receiver listening on 127.0.0.1:${bound.port} (set OTEL_EXPORTER_OTLP_PROTOCOL=grpc OTEL_EXPORTER_OTLP_ENDPOINT=${endpoint})`);
-      this.setGrpcState({ kind: 'listening', port: bound.port, endpoint });
-    } catch (err) {
-      if (this.grpcReceiver === receiver) this.grpcReceiver = undefined;
-      receiver.dispose();
-      const message = describeError(err);
-      const failed: GrpcReceiverState = { kind: 'failed', port, message, portInUse: err instanceof PortInUseError };
-      if (failedHereBefore) {
-        this.grpcStateValue = failed;
-        this.log.debug(`OTLP/gRPC receiver: port ${port} is still unavailable`);
-        return;
-      }
-      this.log.error(err instanceof Error ? err.message : message);
-      this.setGrpcState(failed);
-    }
-  }
-
-  private async stopGrpc(): Promise<void> {
-    const receiver = this.grpcReceiver;
-    this.grpcReceiver = undefined;
-    if (receiver) {
-      await receiver.stop();
-      receiver.dispose();
-    }
-    if (this.grpcStateValue.kind !== 'off') this.setGrpcState({ kind: 'off' });
-  }
-
-  private setGrpcState(state: GrpcReceiverState): void {
-    this.grpcStateValue = state;
-    this.grpcStateChanged.fire(state);
-  }
-
-  private setState(state: ReceiverState): void {
-    this.stateValue = state;
-    this.stateChanged.fire(state);
   }
 }

@@ -8,7 +8,7 @@ import type { LocationStats } from '../core/stats/latencyStats';
 import { formatLookback } from '../core/stats/lookback';
 import { locateOperations, mergeLocationStats, statsFromServerQuantiles, unlocatedOperations } from '../core/stats/serverQuantiles';
 import { aggregateSpans } from '../core/stats/spanAggregator';
-import { drawSample } from '../core/stats/traceSampler';
+import { SampleCache } from '../core/stats/sampleCache';
 import { quantileMethodText, sampleBasis } from '../core/stats/statsBasis';
 import { describeError } from '../errors/errorPresenter';
 import type { ReceiverController } from '../receiver/receiverController';
@@ -28,8 +28,8 @@ const MAX_SAMPLED_TRACES = 60;
 /** Tempo computes the figures itself; traces are fetched only for exemplars and line numbers. */
 const MAX_SAMPLED_TRACES_WITH_SERVER_STATS = 20;
 const FETCH_CONCURRENCY = 4;
-/** Traces a spread sample (Jaeger without SPM, Zipkin) holds at most. */
-const MAX_SPREAD_SAMPLE_TRACES = 600;
+/** Traces a spread sample (Jaeger without SPM, Zipkin) holds at most: enough for a p95 within ±5 % of a skewed operation. */
+const MAX_SPREAD_SAMPLE_TRACES = 2_000;
 /** Server operations the sample did not place on code: one example trace each, this many at most. */
 const MAX_OPERATION_EXAMPLES = 10;
 
@@ -80,6 +80,8 @@ export class StatsController implements vscode.Disposable {
   private remoteRun: { controller: AbortController; promise: Promise<void> } | undefined;
   /** Services whose spans mapped to workspace files: sampled first when `traceLens.serviceNames` is empty. */
   private readonly mappedServices = new Set<string>();
+  /** Spread samples per backend origin: a refresh searches only the slice that is new since the last. */
+  private readonly sampleCache = new SampleCache();
   private templateWarned = '';
   private disposed = false;
   private readonly changed = new vscode.EventEmitter<void>();
@@ -313,7 +315,7 @@ export class StatsController implements vscode.Disposable {
       if (signal.aborted) throw new CancelledError();
     }
     const maxTraces = quantiles.length > 0 ? MAX_SAMPLED_TRACES_WITH_SERVER_STATS : MAX_SAMPLED_TRACES;
-    const sample =
+    const sample: { spans: Span[]; traces: number; failed: number; found: number; complete?: boolean } =
       quantiles.length === 0 && backend.searchTraces ? await this.drawSpreadSample(backend, services, range, signal) : await this.sampleTraces(backend, services, range, maxTraces, signal);
     if (signal.aborted) throw new CancelledError();
     // Per-operation rows (Jaeger SPM) land on code through the code.* of sampled spans; operations
@@ -327,7 +329,7 @@ export class StatsController implements vscode.Disposable {
     const server = statsFromServerQuantiles(located, range);
     const serverNote = server.length > 0 ? `server figures for ${server.length} location(s) (${quantileMethodText(server[0].basis)}); ` : '';
     // Figures from sampled traces describe the sample: say so, with its size and what the search saw.
-    const basis = sampleBasis(sample.traces, sample.found);
+    const basis = sampleBasis(sample.traces, sample.found, sample.complete === true);
     const local = aggregateSpans(sample.spans, { nowMs: now, lookbackMs: settings.lookbackMs, services: settings.serviceNames }).locations.map((l) => ({ ...l, basis }));
     this.rememberMappedServices(local);
     const merged = mergeLocationStats(local, server);
@@ -387,15 +389,18 @@ export class StatsController implements vscode.Disposable {
    * sample spread over time slices of the lookback, grown until the p95 of the busiest
    * operations is tight or the request budget is spent, two requests in flight, stopping on 429/503.
    */
-  private async drawSpreadSample(backend: TraceBackend, services: readonly string[], range: TimeRange, signal: AbortSignal): Promise<{ spans: Span[]; traces: number; failed: number; found: number }> {
+  private async drawSpreadSample(backend: TraceBackend, services: readonly string[], range: TimeRange, signal: AbortSignal): Promise<{ spans: Span[]; traces: number; failed: number; found: number; complete: boolean }> {
     const searchTraces = backend.searchTraces?.bind(backend);
-    if (!searchTraces) return { spans: [], traces: 0, failed: 0, found: 0 };
-    const drawn = await drawSample((service, r, limit, sig) => searchTraces({ service, range: r, limit }, sig), services, range, { maxTraces: MAX_SPREAD_SAMPLE_TRACES }, signal);
+    if (!searchTraces) return { spans: [], traces: 0, failed: 0, found: 0, complete: false };
+    const search = (service: string, r: TimeRange, limit: number, sig?: AbortSignal) => searchTraces({ service, range: r, limit }, sig);
+    const drawn = await this.sampleCache.draw(this.deps.backends.describe(), search, services, range.endMs - range.startMs, { maxTraces: MAX_SPREAD_SAMPLE_TRACES }, signal);
     if (signal.aborted) throw new CancelledError();
     const spans: Span[] = [];
     for (const t of drawn.traces) for (const s of t.spans) spans.push(s);
-    this.deps.log.debug(`Sampled ${drawn.traces.length} trace(s) in ${drawn.requests} request(s), stopped: ${drawn.stoppedBy}`);
-    return { spans, traces: drawn.traces.length, failed: drawn.failed, found: drawn.atLeast };
+    const slice = drawn.searchedFromMs > drawn.range.startMs ? ` (only the last ${formatLookback(drawn.range.endMs - drawn.searchedFromMs)} searched, the rest kept from the previous refresh)` : '';
+    this.deps.log.debug(`Sampled ${drawn.traces.length} trace(s) in ${drawn.requests} request(s)${slice}, stopped: ${drawn.stoppedBy}`);
+    // Every slice searched to its end without a failure: the sample is the window, no percentile is a guess.
+    return { spans, traces: drawn.traces.length, failed: drawn.failed, found: drawn.atLeast, complete: drawn.stoppedBy === 'exhausted' && drawn.failed === 0 };
   }
 
   /** One example trace per operation (search, then fetch), two requests in flight; failures only thin the mapping. */

@@ -15,6 +15,7 @@ import { locateOperations, statsFromServerQuantiles } from '../../src/core/stats
 import { quantileMethodText } from '../../src/core/stats/statsBasis';
 import { drawSample } from '../../src/core/stats/traceSampler';
 import { Backends } from '../unit/backends/backendContract';
+import { exactQuantile, scrapedCalls, skewedDurations, waitForSpmCalls, waitForState } from './harness/latencyLoad';
 import { requestedServers, spmBucketRelativeWidth, startJaeger, startJaegerWithSpm, type RunningJaegerSpm, type RunningServer } from './harness/servers';
 
 const SERVICE = 'spm-contract';
@@ -36,31 +37,6 @@ const FUNCTIONS: Fn[] = [
   { operation: 'ship order', functionName: 'shipOrder', filePath: 'src/shipping.ts', baseMs: 150, errorEvery: 100 },
 ];
 
-/** Deterministic skewed durations (ms, µs resolution): mulberry32 seeded per function. */
-function durationsOf(fn: Fn, seed: number): number[] {
-  let a = seed >>> 0;
-  const rnd = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const out: number[] = [];
-  for (let i = 0; i < PER_FUNCTION; i++) {
-    const r = rnd();
-    const f = r < 0.85 ? 1 + rnd() : r < 0.95 ? 2 + 3 * rnd() : 5 + 20 * rnd();
-    out.push(Math.round(fn.baseMs * f * 1000) / 1000);
-  }
-  return out;
-}
-
-/** Nearest rank: the value at rank ceil(q·n), as histogram_quantile's rank q·n lands in its bucket. */
-function exactQuantile(values: number[], q: number): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)];
-}
-
 async function sendSpans(otlpHttpUrl: string, spans: Array<{ fn: Fn; durationMs: number; error: boolean }>): Promise<void> {
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': SERVICE }),
@@ -79,32 +55,6 @@ async function sendSpans(otlpHttpUrl: string, spans: Array<{ fn: Fn; durationMs:
   }
   await provider.forceFlush();
   await provider.shutdown();
-}
-
-/** Polls until `probe` returns a value (not undefined), or fails naming what it waited for and the last state seen. */
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 180_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = (err as Error).message;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${last})` : ''}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
-/** Calls per (operation, status) Prometheus holds: the connector flushed and Prometheus scraped. */
-async function scrapedCalls(prometheusUrl: string): Promise<Map<string, number>> {
-  const url = new URL('/api/v1/query', prometheusUrl);
-  url.searchParams.set('query', `sum by (span_name) (traces_span_metrics_calls_total{service_name="${SERVICE}"})`);
-  const doc = (await (await fetch(url)).json()) as { data?: { result?: Array<{ metric: { span_name?: string }; value: [number, string] }> } };
-  const out = new Map<string, number>();
-  for (const r of doc.data?.result ?? []) if (r.metric.span_name) out.set(r.metric.span_name, Number(r.value[1]));
-  return out;
 }
 
 describe('contract: Jaeger Service Performance Monitoring (spanmetrics → Prometheus)', function () {
@@ -126,13 +76,13 @@ describe('contract: Jaeger Service Performance Monitoring (spanmetrics → Prome
     // would show no increase. One OK and one failing call per function make every series exist
     // first (as steady traffic does in production); the load that follows is what the window counts.
     await sendSpans(otlp, FUNCTIONS.flatMap((fn) => [{ fn, durationMs: fn.baseMs, error: false }, { fn, durationMs: fn.baseMs, error: true }]));
-    await waitFor('Prometheus to scrape the first calls of every function', async () => {
-      const calls = await scrapedCalls(spm.prometheus.queryUrl);
+    await waitForState('Prometheus to scrape the first calls of every function', async () => {
+      const calls = await scrapedCalls(spm.prometheus.queryUrl, SERVICE);
       return FUNCTIONS.every((f) => calls.get(f.operation) === 2) ? true : undefined;
     });
     const load: Array<{ fn: Fn; durationMs: number; error: boolean }> = [];
     FUNCTIONS.forEach((fn, i) => {
-      const durations = durationsOf(fn, 1234 + i);
+      const durations = skewedDurations(fn.baseMs, PER_FUNCTION, 1234 + i);
       let errors = 0;
       durations.forEach((d, j) => {
         const error = fn.errorEvery > 0 && j % fn.errorEvery === 0;
@@ -142,23 +92,10 @@ describe('contract: Jaeger Service Performance Monitoring (spanmetrics → Prome
       sent.set(fn.operation, { durations, errors });
     });
     await sendSpans(otlp, load);
-    await waitFor('Prometheus to scrape every call sent', async () => {
-      const calls = await scrapedCalls(spm.prometheus.queryUrl);
-      return FUNCTIONS.every((f) => calls.get(f.operation) === PER_FUNCTION + 2) ? true : undefined;
-    });
-    // Calls come from rate() × window, and Prometheus extrapolates a rate to the window's end (up to
-    // one scrape interval): on a series T seconds old that is up to 1/T too many. In production the
-    // series are older than the window; here the test waits until each has 30 samples (≈ 30 s).
-    await waitFor('30 scrapes of every series', async () => {
-      const url = new URL('/api/v1/query', spm.prometheus.queryUrl);
-      url.searchParams.set('query', `min(count_over_time(traces_span_metrics_calls_total{service_name="${SERVICE}"}[10m]))`);
-      const doc = (await (await fetch(url)).json()) as { data?: { result?: Array<{ value: [number, string] }> } };
-      const n = Number(doc.data?.result?.[0]?.value[1] ?? 0);
-      return n >= 30 ? n : undefined;
-    });
+    await waitForSpmCalls(spm, SERVICE, new Map(FUNCTIONS.map((f) => [f.operation, PER_FUNCTION + 2])));
     client = backends.make({ type: 'jaeger', url: spm.queryUrl }) as JaegerClient;
     // jaeger_query reads the same Prometheus: wait until its answer holds every function with all figures.
-    rows = await waitFor('the monitor API to answer every function', async () => {
+    rows = await waitForState('the monitor API to answer every function', async () => {
       const now = Date.now();
       const r = await client.latencyStats({ range: { startMs: now - 3_600_000, endMs: now }, services: [SERVICE] });
       const complete = FUNCTIONS.every((f) => r.some((q) => q.location.spanName === f.operation && q.p50 !== undefined && q.p95 !== undefined && q.p99 !== undefined && (q.count ?? 0) > 0));

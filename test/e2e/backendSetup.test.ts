@@ -104,4 +104,45 @@ describe('backend setup and credentials in the workbench', function () {
       await configured.close();
     }
   });
+
+  it('warns that credentials would go over plain http:// to a host that is not this machine', async () => {
+    // The headless window has no focus, so notifications go to the notification center, not toasts.
+    const bell = workbench.page.locator('[id="status.notifications"]');
+    // Once, under load, a dialog of VS Code's own (Trace Lens opens none) covered the window here:
+    // say what it was, and close it, rather than fail on a click it intercepts.
+    const dialog = workbench.page.locator('.monaco-dialog-box');
+    if (await dialog.isVisible()) {
+      console.log(`      a VS Code dialog was open: ${(await dialog.innerText()).replace(/\s+/g, ' ').slice(0, 200)}`);
+      await workbench.page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'hidden' });
+    }
+    await bell.click();
+    const center = workbench.page.locator('.notifications-center');
+    await center.waitFor();
+    const warning = center.locator('.notification-list-item', { hasText: 'over plain HTTP' });
+    assert.equal(await warning.count(), 0, 'no warning for the loopback backend the tests above used');
+    mkdirSync(path.join(folder, '.vscode'), { recursive: true });
+    // Never resolved: the warning comes before any request.
+    writeFileSync(path.join(folder, '.vscode/settings.json'), JSON.stringify({ 'traceLens.backend.url': 'http://tempo.example.invalid:3200' }));
+    try {
+      // Set Credentials asks for the backend's origin as the settings say now: until the window has
+      // read the new settings file it names the old one, so ask again.
+      const title = workbench.page.locator('.quick-input-widget:visible .quick-input-title', { hasText: /Credentials for / });
+      for (let attempt = 1; ; attempt++) {
+        await workbench.runCommand('Trace Lens: Set Credentials');
+        await title.waitFor();
+        if ((await title.innerText()).includes('tempo.example.invalid') || attempt >= 20) break;
+        await workbench.page.keyboard.press('Escape');
+        await title.waitFor({ state: 'hidden' });
+      }
+      await workbench.pickQuickInputItem(/Credentials for http:\/\/tempo\.example\.invalid:3200/, 'Bearer token');
+      await workbench.typeIntoQuickInput(/Bearer token for /, 'secret-token-456');
+      if (!(await center.isVisible())) await bell.click();
+      await warning.first().waitFor({ timeout: 60_000 });
+      assert.match(await warning.first().innerText(), /http:\/\/tempo\.example\.invalid:3200[\s\S]*unencrypted/);
+      await workbench.screenshot('e2e-credentials-cleartext-warning');
+    } finally {
+      rmSync(path.join(folder, '.vscode'), { recursive: true, force: true });
+    }
+  });
 });

@@ -8,7 +8,8 @@ import { freePort } from '../runner/codeServer';
 import { repoRoot } from '../runner/vscodeRuntime';
 import { ARTIFACTS } from '../runner/workbench';
 
-// The README's first command as a new user runs it: `npm run demo`, open the printed URL, see spans arrive.
+// The README's first command as a new user runs it: `npm run demo`, open the printed URL, see spans
+// arrive and orders.js with its lenses.
 describe('npm run demo', function () {
   this.timeout(240_000);
   let demo: ChildProcess | undefined;
@@ -57,6 +58,13 @@ describe('npm run demo', function () {
     const item = page.locator('.statusbar-item', { hasText: /Trace Lens: local · [1-9][\d.k]* spans/ }).first();
     await item.waitFor({ timeout: 90_000 });
     assert.match(await item.innerText(), /Trace Lens: local · [1-9]/);
+    // It lands on orders.js with its latency lenses, not on an empty editor.
+    const tab = page.locator('.tab.active[data-resource-name="orders.js"]');
+    await tab.waitFor({ timeout: 60_000 });
+    const lens = page.locator('.codelens-decoration', { hasText: /p95/ }).first();
+    await lens.waitFor({ timeout: 90_000 });
+    assert.match(await lens.innerText(), /p95/);
+    assert.equal(await page.locator('.part.auxiliarybar').isVisible(), false, 'no Chat (or other) secondary side bar');
     await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-demo.png') });
   });
 });

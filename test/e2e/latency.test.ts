@@ -71,7 +71,7 @@ describe('latency above functions in the workbench', function () {
     copyFileSync(FIXTURE, path.join(folder, 'latency/latencyCheckout.ts'));
     const text = readFileSync(FIXTURE, 'utf8');
     workbench = await Workbench.open({ folder, userSettings: USER_SETTINGS, vsix: process.env.TRACE_LENS_VSIX });
-    await workbench.waitForStatusBarText(/Trace Lens: local · 0 spans/, 60_000);
+    await workbench.waitForStatusBarText(/Trace Lens: local · waiting for spans/, 60_000);
     traceIds = await sendBatches(port, [
       { name: 'validate cart', attributes: { 'code.file.path': '/srv/app/latency/latencyCheckout.ts', 'code.function.name': 'validateCart', 'code.line.number': lineOf(text, 'validateCart span line') }, durationsMs: [10, 20, 30, 40, 50, 60, 70, 80, 90, 100], errors: [9] },
       { name: 'price items', attributes: { 'code.filepath': 'latency/latencyCheckout.ts', 'code.function': 'priceItems', 'code.lineno': lineOf(text, 'priceItems span line') }, durationsMs: [5, 6, 7, 8] },
@@ -177,7 +177,7 @@ describe('the demo order service gets lenses above its functions', function () {
     const folder = path.join(repoRoot, 'examples/order-service');
     // The port in user settings: the example's folder stays untouched.
     workbench = await Workbench.open({ folder, userSettings: { ...USER_SETTINGS, 'traceLens.local.port': port }, vsix: process.env.TRACE_LENS_VSIX });
-    await workbench.waitForStatusBarText(/Trace Lens: local · 0 spans/, 60_000);
+    await workbench.waitForStatusBarText(/Trace Lens: local · waiting for spans/, 60_000);
     let output = '';
     service = spawn(process.execPath, [path.join(folder, 'server.js')], {
       cwd: folder,

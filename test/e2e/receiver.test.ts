@@ -23,7 +23,7 @@ describe('the built-in receiver in the workbench', function () {
     const folder = workspaceWithPort(port);
     const workbench = await Workbench.open({ folder, userSettings: { 'workbench.startupEditor': 'none' } });
     try {
-      await workbench.waitForStatusBarText(/Trace Lens: local · 0 spans/);
+      await workbench.waitForStatusBarText(/Trace Lens: local · waiting for spans/);
       const sent = await sendTestTrace({ otlpHttpUrl: `http://127.0.0.1:${port}`, otlpEncoding: 'protobuf' });
       const text = await workbench.waitForStatusBarText(new RegExp(`Trace Lens: local · ${sent.spans.length} spans`));
       assert.match(text, /local · \d+ spans/);
@@ -39,7 +39,7 @@ describe('the built-in receiver in the workbench', function () {
     const folder = workspaceWithPort(port);
     const workbench = await Workbench.open({ folder, userSettings: { 'workbench.startupEditor': 'none' } });
     try {
-      await workbench.waitForStatusBarText(/Trace Lens: local · 0 spans/);
+      await workbench.waitForStatusBarText(/Trace Lens: local · waiting for spans/);
       const sent = await sendTestTrace({ otlpHttpUrl: `http://127.0.0.1:${port}` });
       await workbench.waitForStatusBarText(new RegExp(`local · ${sent.spans.length} spans`));
       // The old page shows the same count until it unloads: wait for the new document, not a delay.

@@ -36,7 +36,7 @@ for (const theme of ['Default Dark Modern', 'Default Light Modern'] as const) {
         colorScheme: label,
         userSettings: { 'workbench.startupEditor': 'none', 'workbench.colorTheme': theme, 'chat.commandCenter.enabled': false, 'workbench.secondarySideBar.defaultVisibility': 'hidden' },
       });
-      await workbench.waitForStatusBarText(/Trace Lens: local · 0 spans/);
+      await workbench.waitForStatusBarText(/Trace Lens: local · waiting for spans/);
       sent = await sendTestTrace({ otlpHttpUrl: `http://127.0.0.1:${port}`, otlpEncoding: 'protobuf' });
     });
 

@@ -24,6 +24,14 @@ const HOSTILE: Record<string, unknown[][]> = {
     [TRACE, TRACE],
   ],
   'traceLens.openTraceFile': [['relative/trace.json'], ['/etc/passwd\0.json'], [{ scheme: 'file', path: 7 }], [{ scheme: '../x', path: '/etc/passwd' }], [Infinity]],
+  'traceLens.openInWaterfall': [
+    ['relative/trace.json'],
+    [{ scheme: 'file', path: '/etc/passwd\0.json' }],
+    [{ scheme: 'file', path: '/w/a.json' }, 'not a selection'],
+    [{ scheme: 'file', path: '/w/a.json' }, [{ scheme: 'file', path: 7 }]],
+    [{ scheme: 'file', path: '/w/a.json' }, [], 'a third'],
+  ],
+  'traceLens.openFunction': [[42], [{ locationKey: 'k' }], ['k'.repeat(70_000)], ['a', 'b']],
   'traceLens.showFunctionTraces': [[{ locationKey: 5 }], [{ locationKey: 'k', traceIds: ['not-hex'] }], [{ locationKey: 'k', location: { filePath: '/x\0' } }], ['k']],
   'traceLens.lint.allowKey': [[], [''], ['user.\u202epassword'], [42], ['k'.repeat(5000)]],
 };

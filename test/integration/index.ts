@@ -12,7 +12,10 @@ export const SUITE_START_MARKER = '[trace-lens] integration suite starts';
 export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
   const dir = __dirname;
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.test.js')).sort()) {
+  // A run that serves one suite (e.g. test/backends/latencyLenses.host.test.ts, which starts the servers
+  // that suite needs) names it, so the others do not run twice in one `npm test`.
+  const only = process.env.TRACE_LENS_HOST_TESTS;
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.test.js') && (!only || f === `${only}.test.js`)).sort()) {
     mocha.addFile(path.join(dir, file));
   }
   if (process.env.TRACE_LENS_RUNNER_SELF_CHECK === 'fail') {

@@ -1,12 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { SpanStatusCode, ROOT_CONTEXT, type Attributes, type HrTime } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import * as vscode from 'vscode';
 import { startJaeger } from '../backends/harness/servers';
-import { RECEIVER } from './receiverPorts';
-import { waitFor, workspaceFile } from './support';
+import { sendBatches, sendToReceiver, type Batch, type SentSpan } from './otlpSender';
+import { setGlobal, traceLensHover, waitFor, workspaceFile } from './support';
 
 const EXTENSION_ID = 'trace-lens.trace-lens';
 const SERVICE = 'latency-fixture-service';
@@ -73,50 +69,6 @@ function assertFigures(title: string, durationsMs: number[], errorRate: string):
   assert.equal(f.errors, errorRate, `error rate of "${title}"`);
 }
 
-interface Batch {
-  name: string;
-  attributes: Attributes;
-  durationsMs: number[];
-  /** Indexes of spans that fail. */
-  errors?: number[];
-}
-
-interface SentSpan {
-  traceId: string;
-  spanId: string;
-  durationMs: number;
-  error: boolean;
-}
-
-/** Sends each batch through the real OpenTelemetry SDK (OTLP protobuf), one trace per span, recently started. */
-async function sendBatches(batches: Batch[], otlpHttpUrl = RECEIVER, serviceName = SERVICE): Promise<Map<string, SentSpan[]>> {
-  const provider = new TracerProvider({
-    resource: resourceFromAttributes({ 'service.name': serviceName }),
-    spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${otlpHttpUrl}/v1/traces` }), maxExportBatchSize: 512, maxQueueSize: 2048 })],
-  });
-  const tracer = provider.getTracer('trace-lens-latency-test');
-  const baseMs = Date.now() - 30_000;
-  const hr = (ms: number): HrTime => [Math.floor(ms / 1000), Math.round((ms % 1000) * 1e6)];
-  const sent = new Map<string, SentSpan[]>();
-  let offset = 0;
-  for (const b of batches) {
-    const list: SentSpan[] = [];
-    b.durationsMs.forEach((d, i) => {
-      const start = baseMs + offset;
-      offset += 200;
-      const span = tracer.startSpan(b.name, { startTime: hr(start), attributes: b.attributes }, ROOT_CONTEXT);
-      const error = b.errors?.includes(i) ?? false;
-      if (error) span.setStatus({ code: SpanStatusCode.ERROR, message: 'fixture failure' });
-      span.end(hr(start + d));
-      list.push({ traceId: span.spanContext().traceId, spanId: span.spanContext().spanId, durationMs: d, error });
-    });
-    sent.set(b.name, list);
-  }
-  await provider.forceFlush();
-  await provider.shutdown();
-  return sent;
-}
-
 async function traceLensLenses(uri: vscode.Uri): Promise<vscode.CodeLens[]> {
   const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100)) ?? [];
   return lenses.filter((l) => l.command?.command === 'traceLens.showFunctionTraces');
@@ -124,22 +76,6 @@ async function traceLensLenses(uri: vscode.Uri): Promise<vscode.CodeLens[]> {
 
 async function lensOnLine(uri: vscode.Uri, line: number): Promise<vscode.CodeLens | undefined> {
   return (await traceLensLenses(uri)).find((l) => l.range.start.line === line);
-}
-
-async function traceLensHover(uri: vscode.Uri, position: vscode.Position): Promise<string | undefined> {
-  const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position)) ?? [];
-  for (const h of hovers) {
-    for (const c of h.contents) {
-      const value = typeof c === 'string' ? c : 'value' in c ? c.value : '';
-      if (value.includes('**Trace Lens**')) return value;
-    }
-  }
-  return undefined;
-}
-
-async function setGlobal(key: string, value: unknown): Promise<void> {
-  // User settings, not the workspace's .vscode/settings.json, which the suite must leave as it is.
-  await vscode.workspace.getConfiguration('traceLens').update(key, value, vscode.ConfigurationTarget.Global);
 }
 
 describe('latency above functions: CodeLens, hover, refresh and Explain Source Mapping', function () {
@@ -167,23 +103,13 @@ describe('latency above functions: CodeLens, hover, refresh and Explain Source M
       { name: 'price items', attributes: { 'code.filepath': '/srv/app/latency/latencyCheckout.ts', 'code.function': 'priceItems', 'code.lineno': priceLine }, durationsMs: priceDurations },
       // No code.*: placed by its literal name at the tracer call.
       { name: 'latencyFixture.loadRates', attributes: {}, durationsMs: ratesDurations },
-      // Python: no symbol provider here, so the line number places it.
+      // Python: no symbol provider here; the bundled parser finds process_job around the reported line.
       { name: 'process job', attributes: { 'code.filepath': '/srv/app/latency/latencyWorker.py', 'code.function': 'process_job', 'code.lineno': jobLine }, durationsMs: jobDurations },
       { name: 'latencyFixture.pyJob', attributes: {}, durationsMs: pyJobDurations },
       // A file the workspace does not have: listed by Explain Source Mapping.
       { name: 'ghost', attributes: { 'code.file.path': '/nowhere/ghost/ghostFile.ts', 'code.function.name': 'haunt', 'code.line.number': 3 }, durationsMs: [5] },
     ];
-    let lastError: unknown;
-    sent = await waitFor('the receiver to accept spans', async () => {
-      try {
-        return await sendBatches(batches);
-      } catch (err) {
-        lastError = err;
-        return undefined; // not listening yet
-      }
-    }).catch((err: Error) => {
-      throw new Error(`${err.message}: ${describeFailure(lastError)}`);
-    });
+    sent = await sendToReceiver(batches, SERVICE);
   });
 
   after(async () => {
@@ -198,7 +124,7 @@ describe('latency above functions: CodeLens, hover, refresh and Explain Source M
 
   it('shows the percentiles of spans with current code.* names above their function (document symbols)', async () => {
     const line = lineOf(checkout, 'export function validateCart');
-    // Until the TypeScript server answers, the lens sits on the reported line; then on the function.
+    // The bundled parser finds the function (the TypeScript server is not asked), so the lens goes on its declaration.
     const lens = await waitFor('the validateCart lens on its declaration', () => lensOnLine(checkout.uri, line), 45_000);
     assertFigures(lens.command!.title, cartDurations, '10%');
     const args = lens.command!.arguments?.[0] as { locationKey: string; traceIds: string[]; location: { functionName?: string } };
@@ -228,7 +154,7 @@ describe('latency above functions: CodeLens, hover, refresh and Explain Source M
     assert.deepEqual(lines, [lineOf(checkout, 'export function validateCart'), lineOf(checkout, 'export function priceItems'), lineOf(checkout, "startActiveSpan('latencyFixture.loadRates'")]);
   });
 
-  it('falls back to code.* line numbers and span names where no symbol provider exists (Python)', async () => {
+  it('places Python by line and span name without a symbol provider (the bundled parser)', async () => {
     const jobLine = lineOf(worker, 'def process_job');
     const jobLens = await waitFor('the process_job lens', () => lensOnLine(worker.uri, jobLine));
     assertFigures(jobLens.command!.title, jobDurations, '0%');
@@ -298,7 +224,7 @@ describe('latency above functions: CodeLens, hover, refresh and Explain Source M
     const ts = await vscode.commands.executeCommand<{ uri: string; text: string }>('traceLens.explainSourceMapping');
     assert.ok(ts, 'the report was produced');
     assert.match(ts.text, /## Active document: latency\/latencyCheckout\.ts/);
-    assert.match(ts.text, /function\(s\) from the typescript symbol provider/);
+    assert.match(ts.text, /\d+ function\(s\) from Trace Lens's bundled typescript parser/);
     assert.match(ts.text, /validateCart/);
     assert.match(ts.text, /`idleHelper` \(line \d+\)\n/, 'functions without a lens are listed');
     assert.match(ts.text, /`loadRates` \(line \d+\): its span-creating call on line \d+ has a lens/);
@@ -313,7 +239,8 @@ describe('latency above functions: CodeLens, hover, refresh and Explain Source M
     const py = await vscode.commands.executeCommand<{ uri: string; text: string }>('traceLens.explainSourceMapping');
     assert.ok(py);
     assert.match(py.text, /## Active document: latency\/latencyWorker\.py/);
-    assert.ok(py.text.includes(FALLBACK_NOTE), 'the fallback note for a language without a symbol provider');
+    assert.match(py.text, /2 function\(s\) from Trace Lens's bundled python parser/, 'no fallback in a language without a symbol provider: the parser answers');
+    assert.ok(!py.text.includes(FALLBACK_NOTE));
     assert.match(py.text, /process_job/);
   });
 
@@ -340,8 +267,8 @@ describe('latency above functions: CodeLens, hover, refresh and Explain Source M
       assert.ok(jaeger.otlpHttpUrl);
       await sendBatches(
         [{ name: 'ship order', attributes: { 'code.file.path': '/build/latency/latencyCheckout.ts', 'code.function.name': 'shipOrder', 'code.line.number': lineOf(checkout, 'shipOrder span line') + 1 }, durationsMs: shipDurations }],
-        jaeger.otlpHttpUrl,
         'latency-jaeger',
+        jaeger.otlpHttpUrl,
       );
       await setGlobal('serviceNames', ['latency-jaeger']);
       await setGlobal('backend.url', jaeger.queryUrl);
@@ -385,9 +312,3 @@ describe('latency above functions: CodeLens, hover, refresh and Explain Source M
     );
   });
 });
-
-/** forceFlush rejects with an array of errors: make it readable. */
-function describeFailure(err: unknown): string {
-  if (Array.isArray(err)) return err.map(describeFailure).join('; ');
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-}

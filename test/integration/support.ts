@@ -1,4 +1,5 @@
-// What the in-host suites share: where the test workspace is, and waiting on state.
+// What the in-host suites share: where the test workspace is, waiting on state, Trace Lens's hover
+// and user settings.
 import * as assert from 'node:assert/strict';
 import path from 'node:path';
 import * as vscode from 'vscode';
@@ -19,4 +20,21 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | Prom
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 150));
   }
+}
+
+/** The markdown of Trace Lens's hover at `position`, if it shows one. */
+export async function traceLensHover(uri: vscode.Uri, position: vscode.Position): Promise<string | undefined> {
+  const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position)) ?? [];
+  for (const h of hovers) {
+    for (const c of h.contents) {
+      const value = typeof c === 'string' ? c : 'value' in c ? c.value : '';
+      if (value.includes('**Trace Lens**')) return value;
+    }
+  }
+  return undefined;
+}
+
+/** Sets `traceLens.<key>` in the user settings, not the workspace's .vscode/settings.json, which the suites leave as it is. */
+export async function setGlobal(key: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('traceLens').update(key, value, vscode.ConfigurationTarget.Global);
 }

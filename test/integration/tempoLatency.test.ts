@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { startTempoReplay, type TempoReplay } from '../backends/harness/tempoReplay';
-import { waitFor, workspaceFile } from './support';
+import { setGlobal, traceLensHover, waitFor, workspaceFile } from './support';
 
 // Latency lenses from Tempo's TraceQL metrics, with the extension pointed at a multi-tenant Tempo as
 // Grafana documents its HTTP API: the replay of test/fixtures/backends/tempo-documented (no Tempo is
@@ -21,21 +21,6 @@ function lineOf(doc: vscode.TextDocument, needle: string): number {
 async function lensOnLine(uri: vscode.Uri, line: number): Promise<vscode.CodeLens | undefined> {
   const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100)) ?? [];
   return lenses.find((l) => l.command?.command === 'traceLens.showFunctionTraces' && l.range.start.line === line);
-}
-
-async function traceLensHover(uri: vscode.Uri, position: vscode.Position): Promise<string | undefined> {
-  const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position)) ?? [];
-  for (const h of hovers) {
-    for (const c of h.contents) {
-      const value = typeof c === 'string' ? c : 'value' in c ? c.value : '';
-      if (value.includes('**Trace Lens**')) return value;
-    }
-  }
-  return undefined;
-}
-
-async function setGlobal(key: string, value: unknown): Promise<void> {
-  await vscode.workspace.getConfiguration('traceLens').update(key, value, vscode.ConfigurationTarget.Global);
 }
 
 describe('latency lenses from Tempo TraceQL metrics (documented API, replayed)', function () {

@@ -143,9 +143,12 @@ export function workbenchUrl(
   server: RunningCodeServer,
   folder: string,
   payload?: { extensionDevelopmentPath?: string; extensionTestsPath?: string; extensionEnvironment?: Record<string, string> },
+  /** A file to open in the editor once the workbench is up (the web workbench's `openFile` payload). */
+  openFile?: string,
 ): string {
   const entries: [string, string][] = [];
   const remote = (p: string) => `vscode-remote://127.0.0.1:${server.port}${p}`;
+  if (openFile) entries.push(['openFile', remote(openFile)]);
   if (payload?.extensionDevelopmentPath) entries.push(['extensionDevelopmentPath', remote(payload.extensionDevelopmentPath)]);
   if (payload?.extensionTestsPath) entries.push(['extensionTestsPath', remote(payload.extensionTestsPath)]);
   if (payload?.extensionEnvironment) entries.push(['extensionEnvironment', JSON.stringify(payload.extensionEnvironment)]);

@@ -31,7 +31,7 @@ export function bundleWaterfall(): Promise<string> {
 }
 
 /** Theme variables a VS Code webview gets from the workbench (a dark theme, enough to draw). */
-const THEME = `:root {
+export const THEME = `:root {
   --vscode-font-family: system-ui, sans-serif; --vscode-font-size: 13px; --vscode-editor-font-family: monospace;
   --vscode-foreground: #cccccc; --vscode-editor-background: #1e1e1e; --vscode-descriptionForeground: #9d9d9d;
   --vscode-panel-border: #3c3c3c; --vscode-errorForeground: #f48771; --vscode-editorWarning-foreground: #cca700;
@@ -47,7 +47,8 @@ const THEME = `:root {
  * helper that turns the binary columns (fetched like VS Code would deliver them) into the
  * trace message.
  */
-const INIT = `(() => {
+/** What every webview page of the tests starts with: __name for tsx, the CSP-violation recorder, the sent-message list. */
+export const PAGE_PRELUDE = `
   // tsx compiles closures passed to page.evaluate with keepNames, which calls __name().
   window.__name = (f) => f;
   window.__violations = [];
@@ -55,6 +56,9 @@ const INIT = `(() => {
   document.addEventListener('securitypolicyviolation', (e) => {
     window.__violations.push({ directive: e.violatedDirective, blocked: e.blockedURI, sample: e.sample });
   });
+`;
+
+const INIT = `(() => {${PAGE_PRELUDE}
   window.__longTasks = [];
   try {
     new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration }); })

@@ -168,6 +168,12 @@ describe('waterfall webview interaction', () => {
     assert.ok(full.left === 0 && full.width > 99.9);
   });
 
+  it('asks the host to compare this trace with another from the toolbar', async () => {
+    await wp.page.click('.wf-toolbar vscode-button[title="Compare this trace with another"]');
+    const sent = await wp.page.evaluate(() => (window.__sent as Array<{ type: string }>).map((m) => m.type));
+    assert.equal(sent.at(-1), 'compare');
+  });
+
   it('raised no page errors and no CSP violations', async () => {
     const v = await wp.page.evaluate(() => window.__violations);
     assert.deepEqual(v, []);

@@ -46,6 +46,7 @@ view.connect({
   openSource(location: SourceLocation) { vscode.postMessage({ type: 'openSource', location }); },
   openTrace(traceId: string, spanId: string) { vscode.postMessage({ type: 'openTrace', traceId, spanId }); },
   copy(text: string) { vscode.postMessage({ type: 'copy', text }); },
+  compare() { vscode.postMessage({ type: 'compare' }); },
   saveState(state: ViewState) { viewState = state; persist(); },
 }, viewState);
 document.body.append(view);

@@ -35,6 +35,8 @@ export interface WaterfallHost {
   openTrace(traceId: string, spanId: string): void;
   copy(text: string): void;
   saveState(state: ViewState): void;
+  /** Compare this trace with another (the host asks which). */
+  compare(): void;
 }
 
 export interface ViewState { selectedRow: number; scrollTop: number; critical: boolean }
@@ -161,6 +163,7 @@ export class TraceWaterfallElement extends HTMLElement {
       crit,
       button('Collapse to critical path', 'Collapse everything not on the critical path', () => this.collapseToCritical()),
       button('Expand all', 'Expand every span', () => this.expandAll()),
+      button('Compare…', 'Compare this trace with another', () => this.host?.compare()),
     );
     this.resetZoomButton = button('Reset zoom', 'Show the whole trace again (0)', () => this.setWindow(0, this.summary?.durationNs ?? 1));
     this.resetZoomButton.hidden = true;

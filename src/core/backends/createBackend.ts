@@ -1,6 +1,7 @@
 import { ConfigurationError } from '../errors';
 import type { StoredCredentials } from '../http/credentials';
 import { HttpClient, type HttpClientOptions } from '../http/httpClient';
+import type { ProxySupport } from '../http/proxy';
 import { JaegerClient, type JaegerApiVersion } from './jaegerClient';
 import { TempoClient } from './tempoClient';
 import type { BackendType, TraceBackend } from './traceBackend';
@@ -14,9 +15,15 @@ export interface BackendSettings {
   headers?: Record<string, string>;
   timeoutMs?: number;
   caCertificate?: string;
+  /** The OS trust store's certificates, when VS Code's `http.systemCertificates` is on. */
+  systemCertificates?: readonly string[];
   /** VS Code's `http.proxy`; empty means the environment's proxy variables. */
   proxy?: string;
   noProxy?: string;
+  /** VS Code's `http.proxySupport`, `http.proxyStrictSSL` and `http.proxyAuthorization`. */
+  proxySupport?: ProxySupport;
+  proxyStrictSSL?: boolean;
+  proxyAuthorization?: string;
   jaegerApiVersion?: JaegerApiVersion | 'auto';
   maxResponseBytes?: number;
   userAgent?: string;
@@ -45,8 +52,12 @@ export function createBackend(settings: BackendSettings, credentials?: StoredCre
     headers: settings.headers,
     tenant: settings.tenant?.trim() || undefined,
     caCertificate: settings.caCertificate,
+    systemCertificates: settings.systemCertificates,
     proxy: settings.proxy,
     noProxy: settings.noProxy,
+    proxySupport: settings.proxySupport,
+    proxyStrictSSL: settings.proxyStrictSSL,
+    proxyAuthorization: settings.proxyAuthorization,
     credentials,
     maxResponseBytes: settings.maxResponseBytes,
     userAgent: settings.userAgent,

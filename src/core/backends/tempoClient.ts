@@ -94,17 +94,22 @@ export class TempoClient implements TraceBackend {
 
   /** Values of one tag over the lookback; `q` narrows them with TraceQL. */
   async tagValues(tag: string, q?: string, signal?: AbortSignal): Promise<string[]> {
+    return uniqueSorted((await this.typedTagValues(tag, q, signal)).map((v) => v.value));
+  }
+
+  /** The same, each with the type Tempo gives it (`string`, `int`, `float`, `bool`, `duration`, `keyword`…): TraceQL quotes only strings. */
+  async typedTagValues(tag: string, q?: string, signal?: AbortSignal): Promise<Array<{ type: string; value: string }>> {
     const { start, end } = rangeSeconds(defaultRange(this.lookbackMs));
     const doc = await this.getJson(
       { path: `/api/v2/search/tag/${segment(tag)}/values`, query: { q, start, end }, signal },
       'Tempo tag values',
     );
     if (!isRecord(doc)) throw new MalformedResponseError("Tempo's tag values answer", 'a "tagValues" list');
-    const values: string[] = [];
+    const values: Array<{ type: string; value: string }> = [];
     for (const v of asArray(doc.tagValues)) {
-      if (isRecord(v) && typeof v.value === 'string') values.push(v.value);
+      if (isRecord(v) && typeof v.value === 'string') values.push({ type: typeof v.type === 'string' ? v.type : 'string', value: v.value });
     }
-    return uniqueSorted(values);
+    return values;
   }
 
   /** Attribute names by scope (`span`, `resource`, `intrinsic`...). */

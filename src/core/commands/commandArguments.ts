@@ -139,6 +139,25 @@ function required<T>(parse: (value: unknown) => T): ArgumentsParser<T> {
   };
 }
 
+/** More files than anyone opens as waterfalls at once: each is a panel and a parse. */
+export const MAX_EXPLORER_FILES = 10;
+
+/**
+ * What an Explorer context menu passes: the file clicked and the whole selection (which holds the
+ * clicked file when several are selected). Absent means "ask the user", as from the palette.
+ */
+export const explorerFilesArguments: ArgumentsParser<FileArgument[] | undefined> = (args) => {
+  const a = given(args);
+  if (a.length === 0) return undefined;
+  if (a.length > 2) throw new ArgumentError(`it takes the file clicked and the Explorer's selection, but got ${a.length} arguments`);
+  const clicked = expectFile(a[0], 'the trace file');
+  if (a.length === 1) return [clicked];
+  if (!Array.isArray(a[1])) throw new ArgumentError(`the selection must be an array of files, not ${describe(a[1])}`);
+  if (a[1].length > MAX_EXPLORER_FILES) throw new ArgumentError(`the selection holds ${a[1].length} files; at most ${MAX_EXPLORER_FILES} open at once`);
+  const selected = a[1].map((v, i) => expectFile(v, `selected file ${i + 1}`));
+  return selected.length > 0 ? selected : [clicked];
+};
+
 /** A trace id, traceparent, URL or log line (as pasted), or `{ traceId, spanId? }` (from links). */
 export function traceReferenceArgument(value: unknown): TraceReference {
   if (typeof value === 'string') {
@@ -173,6 +192,30 @@ export function showFunctionTracesArgument(value: unknown): ShowFunctionTracesAr
   return { locationKey, location, traceIds };
 }
 
+/** One side of a comparison: a trace of the configured backend, or a trace file (one of its traces, when it holds several). */
+export type CompareTarget = { kind: 'trace'; traceId: string } | { kind: 'file'; file: FileArgument; traceId?: string };
+export interface CompareTracesArgs { left?: CompareTarget; right?: CompareTarget }
+
+function compareTarget(value: unknown, what: string): CompareTarget {
+  const o = expectObject(value, what);
+  if (o.file !== undefined) {
+    const file = expectFile(o.file, `${what}'s file`);
+    return o.traceId === undefined ? { kind: 'file', file } : { kind: 'file', file, traceId: expectTraceId(o.traceId, `${what}'s traceId`) };
+  }
+  return { kind: 'trace', traceId: expectTraceId(o.traceId, `${what}'s traceId`) };
+}
+
+/** `{ left?, right? }`, each `{ traceId }` or `{ file, traceId? }` (the waterfall's toolbar passes its trace as `left`); a side left out is asked for. */
+export function compareTracesArgument(value: unknown): CompareTracesArgs {
+  const o = expectObject(value, 'the argument');
+  const extra = Object.keys(o).filter((k) => k !== 'left' && k !== 'right');
+  if (extra.length > 0) throw new ArgumentError(`the argument takes left and right, not ${describe(extra[0])}`);
+  const args: CompareTracesArgs = {};
+  if (o.left !== undefined) args.left = compareTarget(o.left, 'left');
+  if (o.right !== undefined) args.right = compareTarget(o.right, 'right');
+  return args;
+}
+
 /** An attribute key to add to `traceLens.lint.allowedKeys`: it ends up in settings.json. */
 export function attributeKeyArgument(value: unknown): string {
   const key = expectString(value, 'the attribute key', MAX_ATTRIBUTE_KEY_LENGTH).trim();
@@ -189,7 +232,10 @@ export function attributeKeyArgument(value: unknown): string {
 export const COMMAND_ARGUMENTS = {
   'traceLens.openTraceById': optional(traceReferenceArgument),
   'traceLens.openTraceFile': optional((v) => expectFile(v, 'the trace file')),
+  'traceLens.openInWaterfall': explorerFilesArguments,
   'traceLens.searchTraces': noArguments,
+  'traceLens.compareTraces': optional(compareTracesArgument),
+  'traceLens.showServiceMap': noArguments,
   'traceLens.refresh': noArguments,
   'traceLens.showFunctionTraces': optional(showFunctionTracesArgument),
   'traceLens.explainSourceMapping': noArguments,
@@ -199,6 +245,10 @@ export const COMMAND_ARGUMENTS = {
   'traceLens.lintWorkspace': noArguments,
   'traceLens.showLog': noArguments,
   'traceLens.clearReceivedSpans': noArguments,
+  'traceLens.showActions': noArguments,
+  'traceLens.copyExporterEnvironment': noArguments,
+  // The statistics' opaque key (parts joined with NUL), only looked up, never opened as a path.
+  'traceLens.openFunction': optional((v) => expectString(v, 'the function\'s key', 8 * MAX_ARGUMENT_LENGTH, true)),
   'traceLens.lint.allowKey': required(attributeKeyArgument),
 } as const satisfies Record<string, ArgumentsParser<unknown>>;
 

@@ -1,62 +1,42 @@
 /**
- * .gitignore rules in a simple form shared by the CLI walker and the workspace lint: globs, `**`,
- * trailing `/`, leading `/`; negations (`!`) are not supported and are skipped.
+ * .gitignore files as git reads them, shared by the CLI walker and the workspace lint. The matching
+ * itself is the `ignore` package (the one ESLint uses): negations, character classes, `**`, trailing
+ * and leading `/`, escapes, and "a file under an ignored directory stays ignored" are its job, not a
+ * hand-written glob translation's.
  */
 import * as path from 'node:path';
+import ignore, { type Ignore } from 'ignore';
 
+/** The rules of one .gitignore file, and the directory its patterns are relative to. */
 export interface IgnoreRule {
   base: string;
-  re: RegExp;
-  dirOnly: boolean;
+  matcher: Ignore;
 }
 
-function globToRegExp(glob: string): string {
-  let out = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        // `**/` matches any number of directories, `**` at the end everything below.
-        const slash = glob[i + 2] === '/';
-        out += slash ? '(?:.*/)?' : '.*';
-        i += slash ? 2 : 1;
-      } else out += '[^/]*';
-    } else if (c === '?') out += '[^/]';
-    else if ('.+^${}()|[]\\'.includes(c)) out += `\\${c}`;
-    else out += c;
-  }
-  return out;
-}
-
+/** One entry (or none, for a file without patterns) for the .gitignore in `base`. */
 export function parseGitignore(text: string, base: string): IgnoreRule[] {
-  const rules: IgnoreRule[] = [];
-  for (const raw of text.split(/\r?\n/)) {
-    let line = raw.trim();
-    if (!line || line.startsWith('#') || line.startsWith('!')) continue;
-    const dirOnly = line.endsWith('/');
-    if (dirOnly) line = line.slice(0, -1);
-    const anchored = line.startsWith('/') || line.slice(0, -1).includes('/');
-    if (line.startsWith('/')) line = line.slice(1);
-    const body = globToRegExp(line);
-    const re = new RegExp(anchored ? `^${body}(?:/.*)?$` : `(?:^|/)${body}(?:/.*)?$`);
-    rules.push({ base, re, dirOnly });
-  }
-  return rules;
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.startsWith('#'));
+  return lines.length === 0 ? [] : [{ base, matcher: ignore().add(lines) }];
 }
 
-/** Whether a path is ignored; a file inside a directory matched by a dir-only rule is too. */
+function depth(dir: string): number {
+  return path.resolve(dir).split(path.sep).filter(Boolean).length;
+}
+
+/**
+ * Whether a path is ignored by the .gitignore files given, in any order. As in git, a deeper file's
+ * patterns come after its parents' and the last pattern that matches decides, so a subdirectory's
+ * `!keep.gen.ts` re-includes what the root's `*.gen.ts` excluded.
+ */
 export function isIgnored(abs: string, isDir: boolean, rules: readonly IgnoreRule[]): boolean {
-  for (const r of rules) {
+  let ignored = false;
+  for (const r of [...rules].sort((a, b) => depth(a.base) - depth(b.base))) {
     const rel = path.relative(r.base, abs);
     if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) continue;
-    const relPosix = rel.split(path.sep).join('/');
-    if (r.dirOnly && !isDir) {
-      // A dir-only rule still ignores files inside that directory.
-      const parent = path.posix.dirname(relPosix);
-      if (parent !== '.' && r.re.test(parent)) return true;
-      continue;
-    }
-    if (r.re.test(relPosix)) return true;
+    const relPosix = rel.split(path.sep).join('/') + (isDir ? '/' : '');
+    const result = r.matcher.test(relPosix);
+    if (result.ignored) ignored = true;
+    else if (result.unignored) ignored = false;
   }
-  return false;
+  return ignored;
 }

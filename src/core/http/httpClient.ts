@@ -16,7 +16,7 @@ import {
   UnauthorizedError,
 } from '../errors';
 import { authorizationFor, type StoredCredentials } from './credentials';
-import { proxyForUrl } from './proxy';
+import { proxyForUrl, type ProxySupport } from './proxy';
 import { backoffDelay, DEFAULT_RETRY, parseRetryAfter, RETRYABLE_STATUS, sleep, type RetryPolicy } from './retry';
 import { joinUrl, parseBaseUrl, type QueryParams } from './url';
 import { parseJsonBody } from './jsonBody';
@@ -31,9 +31,21 @@ export interface HttpClientOptions {
   tenant?: string;
   /** PEM text of extra certificate authorities, trusted in addition to the system's. */
   caCertificate?: string;
+  /** The OS trust store's certificates (see systemCertificates.ts), trusted in addition to Node's roots. */
+  systemCertificates?: readonly string[];
   /** Explicit proxy URL (VS Code's `http.proxy`); otherwise HTTPS_PROXY/HTTP_PROXY/NO_PROXY. */
   proxy?: string;
   noProxy?: string;
+  /** VS Code's `http.proxySupport`; `off` connects directly whatever the proxy settings and variables say. */
+  proxySupport?: ProxySupport;
+  /**
+   * VS Code's `http.proxyStrictSSL` (default true). False accepts the proxy's certificate, and the
+   * target's as seen through the proxy (a TLS-inspecting proxy re-signs it), without verification;
+   * it has no effect on a direct connection, as in VS Code.
+   */
+  proxyStrictSSL?: boolean;
+  /** VS Code's `http.proxyAuthorization`: the `Proxy-Authorization` header value sent to the proxy only. */
+  proxyAuthorization?: string;
   /** Decoded bytes read at most per response. */
   maxResponseBytes?: number;
   retry?: Partial<RetryPolicy>;
@@ -144,13 +156,27 @@ export class HttpClient {
     if (pem && !pem.includes('-----BEGIN CERTIFICATE-----')) {
       throw new ConfigurationError('"traceLens.backend.caCertificate" is not a PEM certificate. Paste the text starting with -----BEGIN CERTIFICATE-----.');
     }
-    // Node replaces its trust store when `ca` is given; a private CA is meant to be added to it.
-    const tls = pem ? { ca: [...rootCertificates, pem] } : {};
+    // Node replaces its trust store when `ca` is given; a private CA and the OS's are meant to be added to it.
+    const extra = [...(this.options.systemCertificates ?? []), ...(pem ? [pem] : [])];
+    const tls = extra.length > 0 ? { ca: [...rootCertificates, ...extra] } : {};
     const connect = { ...tls, timeout: this.timeoutMs };
-    const proxy = proxyForUrl(this.baseUrl, { proxy: this.options.proxy, noProxy: this.options.noProxy, env: this.options.env });
+    const proxy = proxyForUrl(this.baseUrl, { proxy: this.options.proxy, noProxy: this.options.noProxy, support: this.options.proxySupport, env: this.options.env });
     if (proxy) {
+      const strict = this.options.proxyStrictSSL !== false;
+      const authorization = this.options.proxyAuthorization?.trim();
+      if (authorization && /[\r\n\0]/.test(authorization)) {
+        throw new ConfigurationError('"http.proxyAuthorization" contains a line break; it must be a single header value such as "Basic dXNlcjpwYXNz".');
+      }
       try {
-        return new ProxyAgent({ uri: proxy, requestTls: tls, connect, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs });
+        return new ProxyAgent({
+          uri: proxy,
+          token: authorization || undefined,
+          proxyTls: { ...tls, rejectUnauthorized: strict },
+          requestTls: { ...tls, rejectUnauthorized: strict },
+          connect,
+          headersTimeout: this.timeoutMs,
+          bodyTimeout: this.timeoutMs,
+        });
       } catch (err) {
         throw new ConfigurationError(`The proxy "${proxy}" cannot be used: ${(err as Error).message}. Check "http.proxy" or HTTPS_PROXY.`, { cause: err });
       }

@@ -3,11 +3,15 @@
  * HTTPS_PROXY / HTTP_PROXY / NO_PROXY variables apply, as curl reads them.
  */
 
+/** VS Code's `http.proxySupport`: only `off` changes what Trace Lens does (no proxy at all, not even the environment's). */
+export type ProxySupport = 'off' | 'on' | 'fallback' | 'override';
+
 export interface ProxySettings {
   /** Explicit proxy URL; empty or undefined means "use the environment". */
   proxy?: string;
   /** Explicit no-proxy list (comma or space separated); undefined means the environment's. */
   noProxy?: string;
+  support?: ProxySupport;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -39,6 +43,8 @@ export function bypassesProxy(target: URL, noProxy: string): boolean {
 
 /** The proxy URL to use for a target, or undefined for a direct connection. */
 export function proxyForUrl(target: URL, settings: ProxySettings = {}): string | undefined {
+  // VS Code's users turn proxies off to reach a backend directly although HTTPS_PROXY is set for other tools.
+  if (settings.support === 'off') return undefined;
   const env = settings.env ?? process.env;
   const noProxy = settings.noProxy ?? envValue(env, 'no_proxy') ?? '';
   if (noProxy && bypassesProxy(target, noProxy)) return undefined;

@@ -23,7 +23,7 @@ let runtimeModule: WebTreeSitter | undefined;
  * ESM build reads `import.meta.url` at start-up, which a CommonJS bundle (dist/cli.js,
  * dist/extension.js) does not have.
  */
-function webTreeSitter(): WebTreeSitter {
+export function webTreeSitter(): WebTreeSitter {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   runtimeModule ??= require('web-tree-sitter') as WebTreeSitter;
   return runtimeModule;

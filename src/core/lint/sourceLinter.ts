@@ -2,7 +2,7 @@
  * The source lint engine: parse with tree-sitter, collect OpenTelemetry facts, run the rules,
  * apply severity settings and suppression comments, attach quick fixes.
  */
-import type { Parser, Tree } from 'web-tree-sitter';
+import type { Parser } from 'web-tree-sitter';
 import type { Dialect } from './dialect';
 import { csharpDialect } from './dialects/csharpDialect';
 import { goDialect } from './dialects/goDialect';
@@ -18,6 +18,7 @@ import { collectFacts, hasCandidates, scanCandidates } from './sourceFacts';
 import { runSourceRules } from './sourceRules';
 import { collectSuppressions, isSuppressed, suppressionEdit } from './suppression';
 import { LineIndex } from './textEdits';
+import { TreeCache } from './treeCache';
 
 export interface LintOptions extends KeyMatcherOptions {
   /** Severity per rule id (`traceLens.lint.rules`); `off` disables the rule. */
@@ -32,24 +33,18 @@ const DIALECTS: Readonly<Record<LanguageFamily, Dialect>> = {
   csharp: csharpDialect,
 };
 
-interface CachedTree {
-  language: LanguageId;
-  text: string;
-  index: LineIndex;
-  tree: Tree;
-}
-
-/** Documents whose last tree is kept for incremental re-parsing. */
-const MAX_CACHED_TREES = 32;
-
 export class SourceLinter {
   private readonly loader: GrammarLoader;
   private matcherCache: { options: LintOptions; matcher: SensitiveKeyMatcher } | undefined;
-  private readonly trees = new Map<string, CachedTree>();
+  private readonly trees: TreeCache;
 
-  /** @param wasmDir folder with web-tree-sitter.wasm and the grammars; defaults to `<bundle>/wasm`, then node_modules. */
-  constructor(options: { wasmDir?: string; loader?: GrammarLoader } = {}) {
-    this.loader = options.loader ?? new GrammarLoader(options.wasmDir);
+  /**
+   * @param wasmDir folder with web-tree-sitter.wasm and the grammars; defaults to `<bundle>/wasm`, then node_modules.
+   * @param trees the extension passes its shared cache, so the lenses reuse the lint's trees.
+   */
+  constructor(options: { wasmDir?: string; loader?: GrammarLoader; trees?: TreeCache } = {}) {
+    this.trees = options.trees ?? new TreeCache(options.loader ?? new GrammarLoader(options.wasmDir));
+    this.loader = this.trees.loader;
   }
 
   /** Loads the grammar ahead of time (benchmarks, or warming up on activation). */
@@ -68,50 +63,11 @@ export class SourceLinter {
 
   /** Drops the cached tree of a closed document. */
   forget(cacheKey: string): void {
-    this.trees.get(cacheKey)?.tree.delete();
-    this.trees.delete(cacheKey);
+    this.trees.forget(cacheKey);
   }
 
   dispose(): void {
-    for (const key of [...this.trees.keys()]) this.forget(key);
-  }
-
-  private parse(parser: Parser, text: string, language: LanguageId, index: LineIndex, cacheKey: string | undefined): Tree | null {
-    const cached = cacheKey !== undefined ? this.trees.get(cacheKey) : undefined;
-    if (!cached || cached.language !== language) return parser.parse(text);
-    if (cached.text === text) return cached.tree.copy();
-    // One edit spanning everything between the common prefix and suffix: exact, and enough for
-    // tree-sitter to reuse the untouched subtrees.
-    const old = cached.text;
-    const max = Math.min(old.length, text.length);
-    let start = 0;
-    while (start < max && old.charCodeAt(start) === text.charCodeAt(start)) start++;
-    let suffix = 0;
-    while (suffix < max - start && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
-    const oldEnd = old.length - suffix;
-    const newEnd = text.length - suffix;
-    const point = (li: LineIndex, offset: number) => {
-      const p = li.position(offset);
-      return { row: p.line, column: p.column };
-    };
-    const edited = cached.tree.copy();
-    edited.edit({
-      startIndex: start, oldEndIndex: oldEnd, newEndIndex: newEnd,
-      startPosition: point(cached.index, start), oldEndPosition: point(cached.index, oldEnd), newEndPosition: point(index, newEnd),
-    } as Parameters<Tree['edit']>[0]);
-    const tree = parser.parse(text, edited);
-    edited.delete();
-    return tree;
-  }
-
-  private remember(cacheKey: string | undefined, language: LanguageId, text: string, index: LineIndex, tree: Tree): void {
-    if (cacheKey === undefined) return;
-    this.forget(cacheKey);
-    if (this.trees.size >= MAX_CACHED_TREES) {
-      const oldest = this.trees.keys().next().value;
-      if (oldest !== undefined) this.forget(oldest);
-    }
-    this.trees.set(cacheKey, { language, text, index, tree: tree.copy() });
+    this.trees.dispose();
   }
 
   private matcher(options: LintOptions): SensitiveKeyMatcher {
@@ -125,10 +81,9 @@ export class SourceLinter {
     const candidates = scanCandidates(text, dialect);
     if (!hasCandidates(candidates)) return [];
     const index = new LineIndex(text);
-    const tree = this.parse(parser, text, language, index, cacheKey);
+    const tree = this.trees.parseWith(parser, text, language, cacheKey, index);
     if (!tree) return [];
     try {
-      this.remember(cacheKey, language, text, index, tree);
       const facts = collectFacts(tree, dialect, text, candidates);
       const raw = runSourceRules({ facts, dialect, index, keys: this.matcher(options) });
       const suppressions = collectSuppressions(facts.comments);

@@ -113,8 +113,7 @@ export class OtlpGrpcReceiver extends OtlpReceiverBase {
 
   dispose(): void {
     void this.stop();
-    this.spansEmitter.dispose();
-    this.errorEmitter.dispose();
+    this.disposeEmitters();
   }
 
   private async exportTraces(call: ExportCall, callback: ExportCallback): Promise<void> {
@@ -128,17 +127,8 @@ export class OtlpGrpcReceiver extends OtlpReceiverBase {
       const bytes = call.request;
       this.counters.bytesReceived += bytes.length;
       const decoded = await decodeOtlpProtobufAsync(bytes);
-      if (decoded.spans.length > 0) this.sink.addSpans(decoded.spans);
-      if (decoded.rejectedSpans > 0) this.sink.noteRejectedSpans?.(decoded.rejectedSpans);
-      this.counters.spansAccepted += decoded.spans.length;
-      this.counters.spansRejected += decoded.rejectedSpans;
-      const errorMessage = decoded.rejectedSpans > 0 ? `Rejected ${decoded.rejectedSpans} span(s): ${decoded.rejectionReasons.join('; ')}` : '';
+      const errorMessage = this.accept(decoded, { encoding: 'protobuf', body: bytes });
       callback(null, { rejectedSpans: decoded.rejectedSpans, errorMessage });
-      if (decoded.spans.length > 0 || decoded.rejectedSpans > 0) {
-        const traceIds = new Set<string>();
-        for (const span of decoded.spans) traceIds.add(span.traceId);
-        this.spansEmitter.fire({ count: decoded.spans.length, rejected: decoded.rejectedSpans, traceIds: [...traceIds] });
-      }
     } catch (err) {
       if (err instanceof MalformedOtlpError) this.refuse(callback, grpc.status.INVALID_ARGUMENT, err.message, err);
       else this.refuse(callback, grpc.status.INTERNAL, `Internal error: ${err instanceof Error ? err.message : String(err)}`, err);

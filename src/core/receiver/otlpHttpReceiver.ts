@@ -16,7 +16,8 @@ import {
 } from './receiverErrors';
 import { CorruptBodyError, readRequestBody } from './requestBody';
 import { OtlpReceiverBase, RECEIVER_HOST } from './otlpReceiverBase';
-import type { ReceiverLimits, SpanSink } from './otlpReceiverBase';
+import type { ReceiverControl, ReceiverLimits, SpanSink } from './otlpReceiverBase';
+import { CONTROL_PREFIX } from './sharedReceiverProtocol';
 
 export interface OtlpReceiverOptions extends ReceiverLimits {
   /** Default 4318 (the OTLP/HTTP port); 0 picks a free port. */
@@ -28,6 +29,8 @@ export interface OtlpReceiverOptions extends ReceiverLimits {
    * Bounds memory to about this many bodies in flight. Default 8.
    */
   maxConcurrentRequests?: number;
+  /** Serves /trace-lens/ requests (the shared receiver's channel); without it they get 404. */
+  control?: ReceiverControl;
 }
 
 export const DEFAULT_OTLP_HTTP_PORT = 4318;
@@ -49,9 +52,11 @@ const DRAIN_GRACE_MS = 5000;
 export class OtlpHttpReceiver extends OtlpReceiverBase {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
+  private readonly control: ReceiverControl | undefined;
 
   constructor(sink: SpanSink, options: OtlpReceiverOptions = {}) {
     super(sink, options, DEFAULT_OTLP_HTTP_PORT, 'traceLens.local.port');
+    this.control = options.control;
   }
 
   /** Throws PortInUseError when another process holds the port. */
@@ -102,6 +107,9 @@ export class OtlpHttpReceiver extends OtlpReceiverBase {
     this.server = undefined;
     this.boundPort = undefined;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Exporters first, so no export arrives while the control channel's streams are flushed.
+    for (const socket of this.sockets) if (!this.control?.ownsSocket(socket)) socket.destroy();
+    await this.control?.drain();
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
     await closed;
@@ -109,8 +117,7 @@ export class OtlpHttpReceiver extends OtlpReceiverBase {
 
   dispose(): void {
     void this.stop();
-    this.spansEmitter.dispose();
-    this.errorEmitter.dispose();
+    this.disposeEmitters();
   }
 
   /** Bytes that are not HTTP/1.1; the common case is an SDK exporting OTLP/gRPC (HTTP/2) to this port instead of the gRPC one. */
@@ -135,13 +142,18 @@ export class OtlpHttpReceiver extends OtlpReceiverBase {
         this.refuse(req, res, 403, respondEncoding, RpcCode.INVALID_ARGUMENT, 'Host must be a loopback name');
         return;
       }
+      const path = pathOf(req.url);
+      // Before any CORS header: the shared receiver's channel is never granted to a web page.
+      if (this.control && path.startsWith(CONTROL_PREFIX)) {
+        this.control.handle(req, res, path);
+        return;
+      }
       const origin = req.headers.origin;
       const corsAllowed = typeof origin === 'string' && isLoopbackOrigin(origin);
       if (corsAllowed) {
         res.setHeader('Access-Control-Allow-Origin', origin);
         res.setHeader('Vary', 'Origin');
       }
-      const path = pathOf(req.url);
       const isTraces = path === TRACES_PATH;
       if (!isTraces && !IGNORED_SIGNAL_PATHS.has(path)) {
         this.refuse(req, res, 404, respondEncoding, RpcCode.NOT_FOUND, `Not found: ${path}; traces go to ${TRACES_PATH}`);
@@ -188,20 +200,8 @@ export class OtlpHttpReceiver extends OtlpReceiverBase {
     }
     const decoded: OtlpDecodeResult =
       encoding === 'protobuf' ? await decodeOtlpProtobufAsync(body) : await decodeOtlpJsonTextAsync(body.toString('utf8'));
-    this.accept(decoded);
-    const message = decoded.rejectedSpans > 0 ? `Rejected ${decoded.rejectedSpans} span(s): ${decoded.rejectionReasons.join('; ')}` : '';
+    const message = this.accept(decoded, { encoding, body });
     send(res, 200, exportResponse(encoding, decoded.rejectedSpans, message));
-  }
-
-  private accept(decoded: OtlpDecodeResult): void {
-    if (decoded.spans.length > 0) this.sink.addSpans(decoded.spans);
-    if (decoded.rejectedSpans > 0) this.sink.noteRejectedSpans?.(decoded.rejectedSpans);
-    this.counters.spansAccepted += decoded.spans.length;
-    this.counters.spansRejected += decoded.rejectedSpans;
-    if (decoded.spans.length === 0 && decoded.rejectedSpans === 0) return;
-    const traceIds = new Set<string>();
-    for (const span of decoded.spans) traceIds.add(span.traceId);
-    this.spansEmitter.fire({ count: decoded.spans.length, rejected: decoded.rejectedSpans, traceIds: [...traceIds] });
   }
 
   private preflight(req: IncomingMessage, res: ServerResponse, corsAllowed: boolean): void {

@@ -2,9 +2,13 @@
  * What the OTLP/HTTP and OTLP/gRPC receivers share: where spans go, the counters and events
  * the controller reads, the bounds on bodies and concurrency, and the loopback port.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { Emitter } from './emitter';
 import type { Event } from './emitter';
 import type { Span } from '../model/trace';
+import type { OtlpDecodeResult } from './otlpDecodeResult';
+import type { OtlpEncoding } from './otlpResponses';
 import { ReceiverStartError } from './receiverErrors';
 
 /** Where decoded spans go; SpanStore implements it. */
@@ -20,6 +24,24 @@ export interface SpansReceivedEvent {
   rejected: number;
   /** Distinct trace ids in the request, in first-seen order. */
   traceIds: string[];
+}
+
+/** The body of an export whose spans reached the sink, as it arrived (decompressed). */
+export interface AcceptedBatch {
+  encoding: OtlpEncoding;
+  body: Uint8Array;
+}
+
+/**
+ * Requests under /trace-lens/ on the OTLP/HTTP port: the channel other windows use to share this
+ * receiver (sharedReceiverHub.ts). They get no CORS grant and do not count against the export limits.
+ */
+export interface ReceiverControl {
+  handle(req: IncomingMessage, res: ServerResponse, path: string): void;
+  /** Its long-lived streams are spared when the receiver cuts the exporters' sockets on stop... */
+  ownsSocket(socket: Socket): boolean;
+  /** ...and ended here, after exports stopped arriving, so the last ones still reach the subscribers. */
+  drain(): Promise<void>;
 }
 
 /** A request the receiver refused, for the log; never thrown. */
@@ -59,6 +81,7 @@ export abstract class OtlpReceiverBase {
   protected readonly requestedPort: number;
   protected readonly spansEmitter = new Emitter<SpansReceivedEvent>();
   protected readonly errorEmitter = new Emitter<ReceiverRequestError>();
+  protected readonly batchEmitter = new Emitter<AcceptedBatch>();
   protected readonly counters: ReceiverStats = {
     requests: 0,
     spansAccepted: 0,
@@ -74,6 +97,11 @@ export abstract class OtlpReceiverBase {
   readonly onSpans: Event<SpansReceivedEvent> = this.spansEmitter.event;
   /** Fires for each refused request (malformed, too large, busy, ...), for logging. */
   readonly onRequestError: Event<ReceiverRequestError> = this.errorEmitter.event;
+  /**
+   * Fires synchronously after an export's spans reached the sink and before the exporter is answered,
+   * so a listener that forwards it (the shared receiver's hub) does so before the spans are acknowledged.
+   */
+  readonly onAcceptedBatch: Event<AcceptedBatch> = this.batchEmitter.event;
 
   /** `portSetting` names the setting in the error a bad port gets. */
   protected constructor(
@@ -101,5 +129,25 @@ export abstract class OtlpReceiverBase {
 
   get stats(): Readonly<ReceiverStats> {
     return { ...this.counters };
+  }
+
+  /** Hands a decoded export to the sink and the listeners; returns the partial-success message ('' when none was rejected). */
+  protected accept(decoded: OtlpDecodeResult, raw: AcceptedBatch): string {
+    if (decoded.spans.length > 0) this.sink.addSpans(decoded.spans);
+    if (decoded.rejectedSpans > 0) this.sink.noteRejectedSpans?.(decoded.rejectedSpans);
+    this.counters.spansAccepted += decoded.spans.length;
+    this.counters.spansRejected += decoded.rejectedSpans;
+    if (decoded.spans.length === 0 && decoded.rejectedSpans === 0) return '';
+    if (decoded.spans.length > 0) this.batchEmitter.fire(raw);
+    const traceIds = new Set<string>();
+    for (const span of decoded.spans) traceIds.add(span.traceId);
+    this.spansEmitter.fire({ count: decoded.spans.length, rejected: decoded.rejectedSpans, traceIds: [...traceIds] });
+    return decoded.rejectedSpans > 0 ? `Rejected ${decoded.rejectedSpans} span(s): ${decoded.rejectionReasons.join('; ')}` : '';
+  }
+
+  protected disposeEmitters(): void {
+    this.spansEmitter.dispose();
+    this.errorEmitter.dispose();
+    this.batchEmitter.dispose();
   }
 }

@@ -50,6 +50,12 @@ export interface FunctionSymbol {
   simple: string;
   /** Enclosing class / struct / function, or the Go receiver type. */
   container?: string;
+  /**
+   * Every enclosing name, outermost first, namespaces split on dots: `['com','example','Shop']` for a
+   * Java method whose file declares its package (the bundled parser's symbols do; providers nest
+   * namespaces only in some languages). Ends with `container` when there is one.
+   */
+  scope: string[];
   startLine: number;
   endLine: number;
   selectionLine: number;
@@ -65,13 +71,14 @@ const MAX_DEPTH = 64;
 /** Function-like symbols of a document, in source order. */
 export function flattenFunctions(symbols: readonly SymbolNode[]): FunctionSymbol[] {
   const out: FunctionSymbol[] = [];
-  const walk = (nodes: readonly SymbolNode[], container: string | undefined, depth: number): void => {
+  const walk = (nodes: readonly SymbolNode[], container: string | undefined, scope: readonly string[], depth: number): void => {
     for (const n of nodes) {
       if (out.length >= MAX_SYMBOLS || depth > MAX_DEPTH) return;
       if (typeof n?.name !== 'string' || typeof n.range?.startLine !== 'number') continue;
       const strong = FUNCTION_KINDS.has(n.kind);
       const weak = !strong && WEAK_FUNCTION_KINDS.has(n.kind) && n.range.endLine > n.range.startLine;
       let next = container;
+      let nextScope = scope;
       if (strong || weak) {
         const parsed = parseSymbolName(n.name);
         const fn: FunctionSymbol = {
@@ -83,18 +90,27 @@ export function flattenFunctions(symbols: readonly SymbolNode[]): FunctionSymbol
           depth,
           constructor: n.kind === SymbolKindValue.Constructor || parsed.simple === 'constructor' || parsed.simple === '__init__',
           weak,
+          scope: parsed.receiver !== undefined ? [...scope, parsed.receiver] : [...scope],
         };
         const c = parsed.receiver ?? container;
         if (c !== undefined) fn.container = c;
         out.push(fn);
-        if (strong) next = parsed.simple;
+        if (strong) {
+          next = parsed.simple;
+          nextScope = [...fn.scope, parsed.simple];
+        }
       } else if (CONTAINER_KINDS.has(n.kind)) {
         next = parseSymbolName(n.name).simple;
+        // `namespace Shop.Orders` is two qualifier segments, as span names spell them.
+        nextScope = n.kind === SymbolKindValue.Namespace || n.kind === SymbolKindValue.Module ? [...scope, ...next.split('.').filter((p) => p !== '')] : [...scope, next];
+      } else if (n.kind === SymbolKindValue.Package) {
+        // A package wraps a file's classes (the bundled parser's Java and Go symbols): a qualifier, not a container.
+        nextScope = [...scope, ...n.name.split('.').filter((p) => p !== '')];
       }
-      if (Array.isArray(n.children) && n.children.length > 0) walk(n.children, next, depth + 1);
+      if (Array.isArray(n.children) && n.children.length > 0) walk(n.children, next, nextScope, depth + 1);
     }
   };
-  walk(symbols, undefined, 0);
+  walk(symbols, undefined, [], 0);
   out.sort((a, b) => a.startLine - b.startLine || a.depth - b.depth);
   return out;
 }

@@ -20,6 +20,8 @@ export interface FunctionLens {
   line: number;
   /** Lines the lens covers (the function, or the span-name call line): hovers inside it show these stats. */
   range: { startLine: number; endLine: number };
+  /** The line of the function's name (the lens line for span-name lenses): hovers answer from `line` to here. */
+  nameLine: number;
   text: string;
   locationKey: string;
   reason: LensReason;
@@ -29,6 +31,8 @@ export interface HoverResult {
   markdown: string;
   locationKey: string;
   range: { startLine: number; endLine: number };
+  /** See FunctionLens.nameLine. */
+  nameLine: number;
 }
 
 export interface FunctionLensIndexOptions extends LensTextOptions {
@@ -67,6 +71,8 @@ export class FunctionLensIndex {
   private byName = new Map<string, LocationStats>();
   private resolutions = new Map<string, PathResolution>();
   private matchDetails = new Map<string, string>();
+  /** Documents whose lenses placed a location known only by qualified name: more than one is an ambiguity Explain reports. */
+  private filelessDocs = new Map<string, Set<string>>();
   private readonly docs = new Map<string, DocCache>();
   private format: LensFormatter;
   private lookbackMs: number;
@@ -141,7 +147,7 @@ export class FunctionLensIndex {
       md = buildHoverMarkdown(s, { lookbackMs: this.lookbackMs });
       this.hovers.set(best.locationKey, md);
     }
-    return { markdown: md, locationKey: best.locationKey, range: best.range };
+    return { markdown: md, locationKey: best.locationKey, range: best.range, nameLine: best.nameLine };
   }
 
   /** Locations whose file could not be placed in the workspace, with the resolver's explanation. */
@@ -164,7 +170,12 @@ export class FunctionLensIndex {
     const r = this.resolutions.get(locationKey);
     if (r) lines.push(formatPathResolution(r));
     else if (s.location.spanName !== undefined && s.location.functionName === undefined) lines.push(`Matched by the literal span name "${s.location.spanName}" at tracer call sites.`);
-    else lines.push('No file path in span data: matched by qualified function name in open documents.');
+    else {
+      const docs = [...(this.filelessDocs.get(locationKey) ?? [])];
+      if (docs.length === 0) lines.push('No file path in span data, and no function of the documents opened so far has this qualified name (only open documents are searched).');
+      else if (docs.length === 1) lines.push(`No file path in span data: matched by qualified function name in ${docs[0]}.`);
+      else lines.push(`No file path in span data, and the qualified name fits functions in ${docs.length} open documents (${docs.slice(0, 5).join(', ')}${docs.length > 5 ? ', …' : ''}): ambiguous, so each shows the lens; a \`code.file.path\` attribute would say which.`);
+    }
     const detail = this.matchDetails.get(locationKey);
     if (detail) lines.push(`Function: ${detail}`);
     return lines.join('\n');
@@ -206,6 +217,7 @@ export class FunctionLensIndex {
     this.fileless = new Map();
     this.byName = new Map();
     this.resolutions = new Map();
+    this.filelessDocs = new Map();
     for (const s of this.stats.values()) {
       const loc = s.location;
       if (loc.filePath !== undefined) {
@@ -266,13 +278,17 @@ export class FunctionLensIndex {
           for (const c of candidates) {
             if (!c.parts || !filelessFits(c.parts, fn, stem)) continue;
             this.matchDetails.set(c.stats.keyString, `${fn.name} matches the qualified name ${qualifiedFunctionName(c.stats.location) ?? ''}`);
+            let docs = this.filelessDocs.get(c.stats.keyString);
+            if (!docs) this.filelessDocs.set(c.stats.keyString, (docs = new Set()));
+            docs.add(norm.path);
             offer(fn, c.stats, 'qualified-name');
           }
         }
       }
     }
     for (const [fn, { stats, reason }] of byFunction) {
-      lenses.push({ line: fn.startLine, range: { startLine: fn.startLine, endLine: fn.endLine }, text: this.text(stats), locationKey: stats.keyString, reason });
+      const nameLine = fn.selectionLine >= fn.startLine && fn.selectionLine <= fn.endLine ? fn.selectionLine : fn.startLine;
+      lenses.push({ line: fn.startLine, range: { startLine: fn.startLine, endLine: fn.endLine }, nameLine, text: this.text(stats), locationKey: stats.keyString, reason });
     }
     if (sites && this.byName.size > 0) {
       const seen = new Set<string>();
@@ -282,7 +298,7 @@ export class FunctionLensIndex {
         const key = `${site.line}\u0000${s.keyString}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        lenses.push({ line: site.line, range: { startLine: site.line, endLine: site.line }, text: this.text(s), locationKey: s.keyString, reason: 'span-name' });
+        lenses.push({ line: site.line, range: { startLine: site.line, endLine: site.line }, nameLine: site.line, text: this.text(s), locationKey: s.keyString, reason: 'span-name' });
       }
     }
     lenses.sort((a, b) => a.line - b.line);
@@ -294,16 +310,24 @@ export class FunctionLensIndex {
  * Whether a document function fits a location known only by qualified name: the
  * file stem ends with the namespace and type (Java `com/x/Svc.java`, Python module
  * `orders/service.py`), the namespace alone (Python `module.Class.method`), the Go
- * package folder, or the function sits in a type of the reported name.
+ * package folder, or the function sits in a type of the reported name. Where the
+ * source declares its package or namespace (the bundled parser reads it), that
+ * must agree with the reported one too: `com.a.Shop.checkout` is not `com.b.Shop`'s.
  */
 function filelessFits(parts: FunctionNameParts, fn: FunctionSymbol, stem: readonly string[]): boolean {
-  if (parts.container !== undefined && fn.container !== undefined) return fn.container === parts.container;
-  const endsWith = (tail: readonly string[]): boolean => tail.length > 0 && tail.length <= stem.length && tail.every((t, i) => stem[stem.length - tail.length + i] === t);
+  const endsWith = (whole: readonly string[], tail: readonly string[]): boolean => tail.length > 0 && tail.length <= whole.length && tail.every((t, i) => whole[whole.length - tail.length + i] === t);
+  if (parts.container !== undefined && fn.container !== undefined) {
+    if (fn.container !== parts.container) return false;
+    // The shorter path is the tail of the longer: `Shop` (the agent's default package) fits `com.x.Shop`, and a provider's `Shop` fits `com.x.Shop`.
+    const reported = [...parts.qualifier, parts.container];
+    return reported.length <= fn.scope.length ? endsWith(fn.scope, reported) : endsWith(reported, fn.scope);
+  }
   if (parts.goPackagePath !== undefined) {
     const pkg = parts.goPackagePath.slice(parts.goPackagePath.lastIndexOf('/') + 1);
     return stem.length >= 2 && stem[stem.length - 2] === pkg;
   }
-  // The symbol is top-level: `orders.service.process` names module `orders/service`, function `process`.
-  if (parts.container !== undefined) return endsWith([...parts.qualifier, parts.container]);
-  return endsWith(parts.qualifier);
+  // The symbol is top-level: `orders.service.process` names module `orders/service`, function `process`;
+  // or its file declares that package: Go `main.handler` in any folder's `package main`.
+  if (parts.container !== undefined) return endsWith(stem, [...parts.qualifier, parts.container]) || endsWith(fn.scope, [...parts.qualifier, parts.container]);
+  return endsWith(stem, parts.qualifier);
 }

@@ -4,7 +4,7 @@ import type { LatencyHistogram, LatencyStats, LocationStats } from './latencySta
 import { trendArrow } from './lensText';
 import { formatLookback } from './lookback';
 import { supportedQuantileNs } from './lensText';
-import { isBucketed, missingQuantileText, quantileMethodText, sourceText } from './statsBasis';
+import { isBucketed, MAX_SAMPLE_SPREAD, MIN_SAMPLES, missingQuantileText, quantileMethodText, sourceText } from './statsBasis';
 import type { QuantileName } from './statsBasis';
 import { formatChange, formatCount, formatDuration, formatExactCount, formatRate } from './statsFormat';
 
@@ -83,7 +83,7 @@ export function buildHoverMarkdown(stats: LocationStats, options: HoverOptions):
     const prev = p ? supportedQuantileNs(p, q, basis) : undefined;
     if (cur === undefined && quantileValue(c, q) !== undefined) {
       // Too few values: say what is missing instead of a number the sample cannot support.
-      lines.push(`| ${q} | ${missingQuantileText(q)} | ${prev !== undefined ? formatDuration(prev) : '–'} | |`);
+      lines.push(`| ${q} | ${missingQuantileText(q, c.count, basis, c.spread)} | ${prev !== undefined ? formatDuration(prev) : '–'} | |`);
       missing.push(q);
       continue;
     }
@@ -119,8 +119,11 @@ export function buildHoverMarkdown(stats: LocationStats, options: HoverOptions):
     const of = basis.ofAtLeast !== undefined && basis.sampleTraces !== undefined && basis.ofAtLeast > basis.sampleTraces ? ` of at least ${formatExactCount(basis.ofAtLeast)} in the window` : '';
     lines.push(`_Sampled: figures come from ${formatExactCount(c.count)} call(s) found in ${basis.sampleTraces !== undefined ? formatExactCount(basis.sampleTraces) : 'the'} sampled trace(s)${of}; calls and errors count the sample, not all calls._`);
   }
-  if (missing.length > 0) lines.push(`_Too few values (${formatExactCount(c.count)}) for ${missing.join(' and ')}: ${missing.map((q) => `${q} ${missingQuantileText(q)}`).join(', ')}._`);
-  else if (stats.lowConfidence && !basis.countUnknown) lines.push(`_Few samples (${formatCount(c.count)}): percentiles are indicative only._`);
+  const tooFew = missing.filter((q) => c.count < MIN_SAMPLES[q]);
+  const uncertain = missing.filter((q) => c.count >= MIN_SAMPLES[q]);
+  if (tooFew.length > 0) lines.push(`_Too few values (${formatExactCount(c.count)}) for ${tooFew.join(' and ')}: ${tooFew.map((q) => `${q} ${missingQuantileText(q)}`).join(', ')}._`);
+  if (uncertain.length > 0) lines.push(`_${uncertain.join(' and ')} not shown: in a sample of part of the window, the 95 % interval is wider than ±${Math.round(MAX_SAMPLE_SPREAD * 100)} %._`);
+  if (missing.length === 0 && stats.lowConfidence && !basis.countUnknown) lines.push(`_Few samples (${formatCount(c.count)}): percentiles are indicative only._`);
   if (stats.exceptionHint && stats.location.spanName !== undefined) {
     lines.push(`_Failures point at ${escapeMarkdown(locationLabel(stats.exceptionHint))}${stats.exceptionHint.lineNumber ? ` line ${stats.exceptionHint.lineNumber}` : ''}._`);
   }

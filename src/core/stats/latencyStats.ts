@@ -21,6 +21,12 @@ export interface LatencyStats {
   meanNs?: number;
   /** True for server-computed quantiles (Tempo's power-of-two buckets). */
   approximate: boolean;
+  /**
+   * Were these values a random sample of more calls: the 95 % interval of each percentile by order
+   * statistics, as a relative half-width (0.04 = ±4 %; Infinity when its upper rank lies beyond the
+   * values). Read only for an incomplete sample (see StatsBasis.complete).
+   */
+  spread?: { p50: number; p95: number; p99: number };
 }
 
 /** Log-scale buckets between the window's min and max: `counts[i]` values fall in `[boundsNs[i], boundsNs[i+1])`. */
@@ -87,12 +93,25 @@ export function summarizeAccumulator(acc: LatencyAccumulator): LatencyStats {
     maxNs: acc.maxNs,
     meanNs: acc.sumNs / count,
     approximate: false,
+    spread: { p50: spreadOf(acc, 0.5), p95: spreadOf(acc, 0.95), p99: spreadOf(acc, 0.99) },
   };
 }
 
 function clamp(v: number, lo: number, hi: number): number {
   if (Number.isNaN(v)) return lo;
   return v < lo ? lo : v > hi ? hi : v;
+}
+
+/** The 95 % interval of the `p` quantile of the accumulated values by order statistics (ranks n·p ± 1.96·√(n·p·(1−p))), relative to it. */
+function spreadOf(acc: LatencyAccumulator, p: number): number {
+  const n = acc.count;
+  const spread = 1.96 * Math.sqrt(n * p * (1 - p));
+  // An interval rank beyond the values seen: nothing bounds the percentile on that side.
+  if (n * p + spread > n || n * p - spread < 1) return Infinity;
+  const at = (rank: number): number => clamp(acc.sketch.getValueAtQuantile(Math.min(1, Math.max(0, (rank - 1) / Math.max(1, n - 1)))), acc.minNs, acc.maxNs);
+  const centre = at(Math.ceil(n * p));
+  if (!(centre > 0)) return 0;
+  return Math.max(centre - at(Math.floor(n * p - spread)), at(Math.ceil(n * p + spread)) - centre) / centre;
 }
 
 /**

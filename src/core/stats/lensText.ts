@@ -68,16 +68,16 @@ interface FormatContext {
 
 /** A percentile as the lens shows it, or undefined when the values cannot support it. */
 export function supportedQuantileNs(c: LatencyStats, q: QuantileName, basis: StatsBasis): number | undefined {
-  if (!quantileSupported(q, c.count, basis)) return undefined;
+  if (!quantileSupported(q, c.count, basis, c.spread)) return undefined;
   return q === 'p50' ? c.p50Ns : q === 'p95' ? c.p95Ns : c.p99Ns;
 }
 
 function quantile(q: QuantileName, ctx: FormatContext): string {
   const s = ctx.stats;
   const c = s.current;
-  if (!quantileSupported(q, c.count, s.basis)) {
+  if (!quantileSupported(q, c.count, s.basis, c.spread)) {
     ctx.saidMissing = true;
-    return `${q} ${missingQuantileText(q)}`;
+    return `${q} ${missingQuantileText(q, c.count, s.basis, c.spread)}`;
   }
   const approx = c.approximate || isBucketed(s.basis) ? '~' : '';
   return `${q} ${approx}${formatDuration(q === 'p50' ? c.p50Ns : q === 'p95' ? c.p95Ns : c.p99Ns)}`;

@@ -1,3 +1,4 @@
+import type { LatencyStats } from './latencyStats';
 import { formatLookback } from './lookback';
 import { formatCount, formatExactCount } from './statsFormat';
 
@@ -23,6 +24,8 @@ export interface StatsBasis {
   sampleTraces?: number;
   /** Sample: traces the search reported in the window, a lower bound; only when more than `sampleTraces`. */
   ofAtLeast?: number;
+  /** Sample: every trace the searches found in the window was taken, so no percentile is a guess from part of it. */
+  complete?: boolean;
   /** Prometheus histogram: the widest bucket's upper/lower bound ratio minus 1 (0.1 = 10 %). */
   bucketRelativeWidth?: number;
   /** Server figures without a call count (the server sent quantiles only). */
@@ -41,14 +44,36 @@ export type QuantileName = 'p50' | 'p95' | 'p99';
  */
 export const MIN_SAMPLES: Readonly<Record<QuantileName, number>> = Object.freeze({ p50: 1, p95: 20, p99: 100 });
 
-/** True when `count` values can support the percentile (always, when the server did not say how many calls it saw). */
-export function quantileSupported(q: QuantileName, count: number, basis: StatsBasis): boolean {
-  return basis.countUnknown === true || count >= MIN_SAMPLES[q];
+/**
+ * A sampled percentile whose 95 % interval is wider than ± this is not shown as a number: e.g. the
+ * p99 of a sample that stopped once its p95 was known within ±5 % may be off several times over.
+ */
+export const MAX_SAMPLE_SPREAD = 0.1;
+
+/**
+ * The interval of a tail percentile (p95, p99) of an incomplete sample, when too wide to show it as a
+ * number. The p50 keeps the count rule alone: a median of a few values is rough, but not the tail
+ * guess this guards against.
+ */
+function tooUncertain(q: QuantileName, basis: StatsBasis, spread: LatencyStats['spread']): number | undefined {
+  if (q === 'p50' || basis.kind !== 'sample' || basis.complete || !spread) return undefined;
+  return spread[q] > MAX_SAMPLE_SPREAD ? spread[q] : undefined;
 }
 
-/** What replaces an unsupported percentile: `needs ≥ 100 samples`. */
-export function missingQuantileText(q: QuantileName): string {
-  return `needs ≥ ${MIN_SAMPLES[q]} samples`;
+/**
+ * True when the values can support the percentile (always, when the server did not say how many
+ * calls it saw): enough of them, and for an incomplete sample an interval within ±10 %.
+ */
+export function quantileSupported(q: QuantileName, count: number, basis: StatsBasis, spread?: LatencyStats['spread']): boolean {
+  if (basis.countUnknown === true) return true;
+  return count >= MIN_SAMPLES[q] && tooUncertain(q, basis, spread) === undefined;
+}
+
+/** What replaces an unsupported percentile: `needs ≥ 100 samples`, or `uncertain (±61 % in this sample)`. */
+export function missingQuantileText(q: QuantileName, count = 0, basis?: StatsBasis, spread?: LatencyStats['spread']): string {
+  const wide = count >= MIN_SAMPLES[q] && basis ? tooUncertain(q, basis, spread) : undefined;
+  if (wide === undefined) return `needs ≥ ${MIN_SAMPLES[q]} samples`;
+  return Number.isFinite(wide) ? `uncertain (±${Math.round(wide * 100)} % in this sample)` : 'uncertain (needs a larger sample)';
 }
 
 /** The quantile definition of a source, one sentence for the hover. */
@@ -66,10 +91,11 @@ export function quantileMethodText(basis: StatsBasis): string {
   }
 }
 
-/** The basis of figures aggregated from `traces` sampled traces, of `found` the searches returned (a lower bound). */
-export function sampleBasis(traces: number, found?: number): StatsBasis {
+/** The basis of figures aggregated from `traces` sampled traces, of `found` the searches returned (a lower bound); `complete` when they are every trace of the window. */
+export function sampleBasis(traces: number, found?: number, complete = false): StatsBasis {
   const b: StatsBasis = { kind: 'sample', method: 'ddsketch', sampleTraces: traces };
   if (found !== undefined && Number.isFinite(found) && found > traces) b.ofAtLeast = Math.round(found);
+  else if (complete) b.complete = true;
   return b;
 }
 

@@ -9,7 +9,7 @@ import { computeSelfTimes } from './selfTime';
 import { buildSpanTree, spanTreeSteps, type SpanTree } from './spanTree';
 import { runSliced, runSync, YIELD_MASK, type Steps } from './timeSlicing';
 
-/** DESIGN.md: above this the waterfall switches to a windowed mode and says so. */
+/** docs/performance.md: above this the waterfall switches to a windowed mode and says so. */
 export const WINDOW_SPAN_LIMIT = 250_000;
 /** Estimated in-memory size limit of the trace for the same switch (parsed spans cost ~1.55 KB each). */
 export const WINDOW_BYTE_LIMIT = 200 * 1024 * 1024;

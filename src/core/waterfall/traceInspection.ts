@@ -2,7 +2,7 @@ import type { Trace } from '../model/trace';
 import { criticalPathSpanIds } from './criticalPath';
 import { buildSpanTree } from './spanTree';
 
-/** What `trace-lens inspect --json` prints (DESIGN.md): one trace summarised for scripts. */
+/** What `trace-lens inspect --json` prints (the README's *Command line*): one trace summarised for scripts. */
 export interface TraceInspection {
   traceId: string;
   spanCount: number;

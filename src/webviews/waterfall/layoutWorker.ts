@@ -7,12 +7,14 @@ import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import { traceFromResponse } from '../../core/backends/traceResponse';
 import { TraceLensError } from '../../core/errors';
-import { spanDurationNs, type Span, type Trace } from '../../core/model/trace';
+import type { Span, Trace } from '../../core/model/trace';
 import { PREVIEW_PREFIX_BYTES, previewTraces } from '../../core/traceFiles/documentPreview';
 import { loadTraceFile } from '../../core/traceFiles/loadTraceFile';
 import { buildWaterfall } from '../../core/waterfall/layout';
+import { describeTraceChoice } from './traceChoice';
 import { WaterfallSession } from './waterfallSession';
-import type { FromWorker, LoadViewOptions, ToWorker, TraceChoice, WorkerLoad } from './workerProtocol';
+import { describeWorkerFailure } from './workerFailure';
+import type { FromWorker, LoadViewOptions, ToWorker, WorkerLoad } from './workerProtocol';
 
 const port = parentPort;
 if (!port) throw new Error('layoutWorker must run in a worker thread');
@@ -57,18 +59,6 @@ const PREVIEW_MIN_DOCUMENT = 2 * PREVIEW_PREFIX_BYTES;
 let documentTraces: Trace[] = [];
 let documentBytes = 0;
 
-function describe(trace: Trace): TraceChoice {
-  const root = trace.spans.find((s) => !s.parentSpanId) ?? trace.spans[0];
-  return {
-    traceId: trace.traceId,
-    rootService: root?.resource.serviceName ?? '',
-    rootName: root?.name ?? '(no spans)',
-    spanCount: trace.spans.length,
-    durationNs: root ? spanDurationNs(root) : 0,
-    errorCount: trace.spans.reduce((n, s) => n + (s.status.code === 'error' ? 1 : 0), 0),
-  };
-}
-
 function show(trace: Trace, others: Trace[], options: LoadViewOptions, sourceBytes: number, parseMs: number): void {
   const t0 = performance.now();
   const layout = buildWaterfall(trace, { spanLimit: options.spanLimit, sourceBytes });
@@ -98,7 +88,7 @@ function load(msg: WorkerLoad): void {
       } else {
         documentTraces = traces;
         documentBytes = msg.bytes.byteLength;
-        send({ type: 'choose', choices: traces.map(describe) });
+        send({ type: 'choose', choices: traces.map(describeTraceChoice) });
       }
       return;
     }
@@ -157,9 +147,7 @@ port.on('message', (msg: ToWorker) => {
       try {
         load(msg);
       } catch (err) {
-        const message = err instanceof TraceLensError ? err.userMessage : err instanceof Error ? err.message : String(err);
-        const detail = err instanceof TraceLensError ? err.detail : undefined;
-        send({ type: 'failed', message, detail, errorName: err instanceof Error ? err.name : 'Error' });
+        send({ type: 'failed', ...describeWorkerFailure(err) });
       }
   }
 });

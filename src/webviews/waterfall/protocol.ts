@@ -14,7 +14,9 @@ export interface SearchRequest { type: 'search'; requestId: number; query: strin
 export interface OpenSourceCommand { type: 'openSource'; location: SourceLocation }
 export interface OpenTraceCommand { type: 'openTrace'; traceId: string; spanId?: string }
 export interface CopyCommand { type: 'copy'; text: string }
-export type WebviewMessage = ReadyMessage | DetailRequest | SearchRequest | OpenSourceCommand | OpenTraceCommand | CopyCommand;
+/** The toolbar's Compare: compare this trace with another (handled by the panel, not the worker). */
+export interface CompareCommand { type: 'compare' }
+export type WebviewMessage = ReadyMessage | DetailRequest | SearchRequest | OpenSourceCommand | OpenTraceCommand | CopyCommand | CompareCommand;
 
 // Host → webview
 export interface TraceMessage {
@@ -48,7 +50,7 @@ const MAX_PATH_LENGTH = 4096;
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
 
-function isRecord(v: unknown): v is Record<string, unknown> {
+export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 function isIndex(v: unknown): v is number {
@@ -68,7 +70,8 @@ export function isSourceLocation(v: unknown): v is SourceLocation {
 export function isWebviewMessage(v: unknown): v is WebviewMessage {
   if (!isRecord(v)) return false;
   switch (v.type) {
-    case 'ready': return true;
+    case 'ready':
+    case 'compare': return true;
     case 'detail': return isIndex(v.requestId) && isIndex(v.row);
     case 'search': return isIndex(v.requestId) && typeof v.query === 'string' && v.query.length <= MAX_QUERY_LENGTH;
     case 'openSource': return isSourceLocation(v.location);

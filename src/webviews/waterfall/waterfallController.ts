@@ -7,7 +7,7 @@ import { withCancellableProgress } from '../../commands/progress';
 import type { SourceMapping } from '../../source/sourceMapping';
 import type { WaterfallPanelState } from './protocol';
 import { WaterfallPanel, type RestoredTrace, type WaterfallPanelDeps } from './waterfallPanel';
-import type { TraceChoice } from './workerProtocol';
+import type { LoadViewOptions, TraceChoice } from './workerProtocol';
 import { FILE_SOURCE_PREFIX, planRestore, type OpenedTraceFiles } from '../../core/traceFiles/openedTraceFiles';
 import { formatDuration } from '../../core/stats/statsFormat';
 
@@ -38,6 +38,11 @@ export class WaterfallController implements vscode.Disposable {
       },
       onOpenTrace: async (traceId, spanId) => {
         await vscode.commands.executeCommand('traceLens.openTraceById', { traceId, spanId });
+      },
+      // The panel's trace is the baseline; the command asks for the other side.
+      onCompare: async (state) => {
+        const left = state.source.startsWith(FILE_SOURCE_PREFIX) ? { file: state.source.slice(FILE_SOURCE_PREFIX.length), traceId: state.traceId } : { traceId: state.traceId };
+        await vscode.commands.executeCommand('traceLens.compareTraces', { left });
       },
     };
     this.disposables.push(WaterfallPanel.registerSerializer(this.deps, (state) => this.restore(state)));
@@ -76,8 +81,11 @@ export class WaterfallController implements vscode.Disposable {
     }
   }
 
-  /** Opens a saved trace file: read here, parsed and laid out in the panel's worker whatever its size. */
-  async openFile(uri: vscode.Uri): Promise<void> {
+  /**
+   * Opens a saved trace file: read here, parsed and laid out in the panel's worker whatever its size.
+   * `view.traceId` shows that trace of a document of several without asking (a comparison knows it).
+   */
+  async openFile(uri: vscode.Uri, view: LoadViewOptions & { traceId?: string } = {}): Promise<void> {
     const name = uri.path.split('/').pop() ?? uri.toString();
     try {
       const stat = await vscode.workspace.fs.stat(uri);
@@ -96,7 +104,7 @@ export class WaterfallController implements vscode.Disposable {
           matchOnDetail: true,
         });
         return picked?.traceId;
-      });
+      }, view);
       if (panel) this.log.info(`Opened ${name} (${size} bytes)`);
     } catch (err) {
       showError(err, this.log, `Opening ${name}`);
@@ -130,7 +138,7 @@ export class WaterfallController implements vscode.Disposable {
   }
 }
 
-function describeTraceForPick(choice: TraceChoice): vscode.QuickPickItem & { traceId: string } {
+export function describeTraceForPick(choice: TraceChoice): vscode.QuickPickItem & { traceId: string } {
   const errors = choice.errorCount;
   return {
     traceId: choice.traceId,

@@ -11,6 +11,8 @@ export interface WaterfallHtmlOptions {
   nonce: string;
   scriptUri: string;
   styleUris: string[];
+  /** The document's title; the waterfall's by default (the compare view shares this page and CSP). */
+  title?: string;
 }
 
 export function createNonce(): string {
@@ -44,7 +46,7 @@ export function renderWaterfallHtml(o: WaterfallHtmlOptions): string {
     <meta http-equiv="Content-Security-Policy" content="${attr(waterfallCsp(o.cspSource, o.nonce))}">
     <meta name="viewport" content="width=device-width, initial-scale=1">
     ${styles}
-    <title>Trace waterfall</title>
+    <title>${attr(o.title ?? 'Trace waterfall')}</title>
   </head>
   <body>
     <script nonce="${attr(o.nonce)}" src="${attr(o.scriptUri)}"></script>

@@ -32,6 +32,8 @@ export interface WaterfallPanelDeps {
   onOpenSource(location: SourceLocation, traceId: string): void | Promise<void>;
   /** A span link was clicked. */
   onOpenTrace(traceId: string, spanId?: string): void | Promise<void>;
+  /** The toolbar's Compare was clicked: compare this panel's trace (trace id + source) with another. */
+  onCompare?(state: WaterfallPanelState): void | Promise<void>;
 }
 
 /** What a restore hands back: the trace itself, a backend's answer, or the document it is in. */
@@ -90,9 +92,10 @@ export class WaterfallPanel implements vscode.Disposable {
    * document again focuses its panel. Resolves with the panel, or undefined when the user chose
    * no trace of a document that holds several.
    */
-  static async openDocument(read: () => Promise<Uint8Array>, fileName: string, source: string, deps: WaterfallPanelDeps, choose: ChooseTrace): Promise<WaterfallPanel | undefined> {
+  static async openDocument(read: () => Promise<Uint8Array>, fileName: string, source: string, deps: WaterfallPanelDeps, choose: ChooseTrace, view: LoadViewOptions & { traceId?: string } = {}): Promise<WaterfallPanel | undefined> {
     // Loaded (one trace), or still loading: either way that panel is the one for this document.
-    const existing = WaterfallPanel.findDocument(source) ?? WaterfallPanel.open.get(panelKey(source, UNKNOWN_TRACE_ID));
+    const existing = (view.traceId !== undefined ? WaterfallPanel.open.get(panelKey(source, view.traceId)) : undefined)
+      ?? WaterfallPanel.findDocument(source) ?? WaterfallPanel.open.get(panelKey(source, UNKNOWN_TRACE_ID));
     if (existing) { existing.panel.reveal(); return existing; }
     const panel = WaterfallPanel.openLoading(UNKNOWN_TRACE_ID, source, deps, fileName.slice(0, 60));
     panel.setStatus({ type: 'loading', message: `Reading ${fileName}…` });
@@ -103,7 +106,7 @@ export class WaterfallPanel implements vscode.Disposable {
       panel.dispose();
       throw err;
     }
-    return (await panel.loadDocument(bytes, fileName, { choose })) ? panel : undefined;
+    return (await panel.loadDocument(bytes, fileName, { ...view, choose })) ? panel : undefined;
   }
 
   /**
@@ -162,6 +165,7 @@ export class WaterfallPanel implements vscode.Disposable {
         // `ready` is answered here: the worker may be busy parsing for seconds, and the rows of
         // the spans read so far must not wait for it. The worker validates everything else.
         if (isWebviewMessage(msg) && msg.type === 'ready') this.onReady();
+        else if (isWebviewMessage(msg) && msg.type === 'compare') void Promise.resolve(deps.onCompare?.(this.state)).catch((err) => deps.log?.error('Comparing traces failed', err));
         else this.worker.fromWebview(msg);
       }),
       panel.onDidDispose(() => this.dispose()),

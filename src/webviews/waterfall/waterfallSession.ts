@@ -91,6 +91,9 @@ export class WaterfallSession {
       case 'copy':
         this.callbacks.copy(message.text);
         return undefined;
+      case 'compare':
+        // The panel acts on it before the worker sees it: nothing of the trace is needed.
+        return undefined;
     }
   }
 }

@@ -2,13 +2,13 @@
  * The extension-host side of a waterfall worker: starts it, hands it the bytes or the spans,
  * relays webview messages to it and its answers back. No `vscode` import, so it is tested in Node.
  */
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import type { TraceResponse } from '../../core/backends/traceResponse';
 import { CancelledError, TraceLensError } from '../../core/errors';
 import type { Trace } from '../../core/model/trace';
 import { PREVIEW_PREFIX_BYTES } from '../../core/traceFiles/documentPreview';
 import type { HostMessage } from './protocol';
+import { postSpansInSlices } from './spanSlices';
 import type { FromWorker, LoadViewOptions, ToWorker, WorkerCommand, WorkerLoaded, WorkerLoadResult } from './workerProtocol';
 
 export interface WorkerClientCallbacks {
@@ -27,13 +27,11 @@ export class WaterfallWorkerError extends TraceLensError {
   }
 }
 
-/** Host time spent cloning one slice of an in-memory trace into the worker (the clone is synchronous). */
-const SLICE_BUDGET_MS = 15;
 /** A streamed body crosses to the worker in batches of this size: few messages, little held here. */
 const BODY_BATCH_BYTES = 1024 * 1024;
 
 /** The buffer to transfer instead of copy, when the view covers all of it (a pooled Buffer must be copied). */
-function transferable(bytes: Uint8Array): ArrayBuffer[] {
+export function transferable(bytes: Uint8Array): ArrayBuffer[] {
   return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : [];
 }
 
@@ -126,21 +124,13 @@ export class WaterfallWorkerClient {
   }
 
   /**
-   * A trace already in memory (the receiver's): its spans cross in slices sized to keep each
-   * synchronous clone near SLICE_BUDGET_MS, with a turn of the event loop between them.
+   * A trace already in memory (the receiver's): its spans cross in slices, none of which blocks
+   * the host long (spanSlices.ts).
    */
   async loadTrace(trace: Trace, options: LoadViewOptions = {}): Promise<WorkerLoaded> {
-    let size = 500;
-    for (let i = 0; i < trace.spans.length; ) {
-      if (this.exited) break;
-      const t0 = performance.now();
-      const spans = trace.spans.slice(i, i + size);
+    await postSpansInSlices(trace.spans, (spans) => {
       this.worker.postMessage({ type: 'addSpans', spans, traceId: trace.traceId, total: trace.spans.length } satisfies ToWorker);
-      i += spans.length;
-      const ms = performance.now() - t0;
-      size = Math.max(100, Math.min(20_000, Math.round(size * (SLICE_BUDGET_MS / Math.max(ms, 0.5)))));
-      await nextTurn();
-    }
+    }, () => this.exited);
     return this.expectLoaded(await this.request({ type: 'loadSpans', traceId: trace.traceId, warnings: trace.warnings, partial: trace.partial, ...options }));
   }
 

@@ -17,7 +17,9 @@ import {
   TraceTooLargeError,
   UnauthorizedError,
 } from '../../../src/core/errors';
+import { CleartextCredentialWarnings, sendsCredentialsInClear } from '../../../src/core/http/credentials';
 import { HttpClient } from '../../../src/core/http/httpClient';
+import { systemCertificates } from '../../../src/core/http/systemCertificates';
 import { bypassesProxy, proxyForUrl } from '../../../src/core/http/proxy';
 import { parseRetryAfter } from '../../../src/core/http/retry';
 import { joinUrl } from '../../../src/core/http/url';
@@ -158,6 +160,24 @@ describe('http: against a real local server', function () {
     const otherPort = { origin: `http://127.0.0.1:${port + 1}`, auth: { kind: 'bearer' as const, token: 's3cret' } };
     await assert.rejects(client().get({ path: '/x', credentials: otherPort }), CredentialOriginError);
     assert.equal(server.requests.length, 2, 'nothing was sent for foreign credentials');
+  });
+
+  it('tells when credentials would cross a network unencrypted: http:// to anything but loopback', () => {
+    for (const url of ['http://tempo.example.com:3200', 'http://10.0.0.5', 'http://[fd00::1]:16686/', 'http://127.example.com']) {
+      assert.equal(sendsCredentialsInClear(url), true, url);
+    }
+    for (const url of ['https://tempo.example.com', 'http://localhost:3200', 'http://api.localhost', 'http://127.0.0.1:9411', 'http://127.1.2.3', 'http://[::1]:16686', 'not a url']) {
+      assert.equal(sendsCredentialsInClear(url), false, url);
+    }
+  });
+
+  it('warns of credentials in clear once per origin, never for https or loopback', () => {
+    const warnings = new CleartextCredentialWarnings();
+    assert.equal(warnings.shouldWarn('http://tempo.example.com:3200'), true);
+    assert.equal(warnings.shouldWarn('http://tempo.example.com:3200'), false, 'once');
+    assert.equal(warnings.shouldWarn('http://jaeger.example.com:16686'), true, 'another origin gets its own warning');
+    assert.equal(warnings.shouldWarn('https://tempo.example.com'), false);
+    assert.equal(warnings.shouldWarn('http://localhost:3200'), false);
   });
 
   it('does not follow redirects (which could carry credentials elsewhere)', async () => {
@@ -330,6 +350,42 @@ describe('http: against a real local server', function () {
       await proxy.close();
     }
   });
+
+  it('http.proxySupport "off" connects directly although http.proxy and HTTP_PROXY name a proxy', async () => {
+    const proxy = await startConnectProxy();
+    try {
+      server.handle((_req, res) => res.end('"direct"'));
+      const before = server.requests.length;
+      assert.equal(await client({ proxy: proxy.url, noProxy: '', proxySupport: 'off', env: { HTTP_PROXY: proxy.url } }).getJson({ path: '/x' }, 'x'), 'direct');
+      assert.deepEqual(proxy.tunnels, []);
+      assert.deepEqual(proxy.proxyAuthorizations, [], 'the proxy was not even asked');
+      assert.equal(server.requests.length, before + 1);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('sends http.proxyAuthorization to the proxy only, never to the backend', async () => {
+    const value = 'Basic dXNlcjpwcm94eS1zZWNyZXQ=';
+    const proxy = await startConnectProxy({ authorization: value });
+    try {
+      server.handle((_req, res) => res.end('"authorised"'));
+      await assert.rejects(client({ proxy: proxy.url, noProxy: '', retry: { maxRetries: 0 } }).get({ path: '/refused' }));
+      assert.deepEqual(proxy.tunnels, [], 'without the header the proxy refused the tunnel');
+      assert.equal(await client({ proxy: proxy.url, noProxy: '', proxyAuthorization: value }).getJson({ path: '/x' }, 'x'), 'authorised');
+      assert.equal(proxy.tunnels.length, 1);
+      assert.deepEqual(proxy.proxyAuthorizations, [undefined, value]);
+      const atBackend = server.requests.find((r) => r.url === '/prefix/x');
+      assert.ok(atBackend, 'the request reached the backend');
+      assert.equal(atBackend.headers['proxy-authorization'], undefined);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('refuses an http.proxyAuthorization with a line break instead of sending it', () => {
+    assert.throws(() => client({ proxy: 'http://127.0.0.1:9', proxyAuthorization: 'Basic a\r\nX-Evil: 1' }), /proxyAuthorization.*line break/);
+  });
 });
 
 describe('http: connection failures', () => {
@@ -382,8 +438,34 @@ describe('http: connection failures', () => {
       assert.equal(await new HttpClient({ baseUrl: server.url, caCertificate: cert, env: noEnv }).getJson({ path: '/x' }, 'x'), 'secure');
     });
 
+    it('trusts the OS store\'s certificates when given (http.systemCertificates), beside Node\'s roots', async () => {
+      assert.equal(await new HttpClient({ baseUrl: server.url, systemCertificates: [cert], env: noEnv }).getJson({ path: '/x' }, 'x'), 'secure');
+      // On a Node that cannot read the store, none: the client then trusts what it did before.
+      assert.ok(Array.isArray(systemCertificates()));
+      assert.ok(systemCertificates().every((pem) => pem.includes('-----BEGIN CERTIFICATE-----')));
+    });
+
     it('refuses a CA setting that is not PEM', () => {
       assert.throws(() => new HttpClient({ baseUrl: server.url, caCertificate: 'hello' }), /PEM/);
+    });
+
+    it('a TLS proxy with a self-signed certificate: refused by default, used with http.proxyStrictSSL false', async () => {
+      const proxy = await startConnectProxy({ tls: { key: readFileSync(path.join(dir, 'key.pem'), 'utf8'), cert } });
+      try {
+        assert.match(proxy.url, /^https:/);
+        await assert.rejects(new HttpClient({ baseUrl: server.url, proxy: proxy.url, noProxy: '', env: noEnv }).get({ path: '/x' }), TlsError);
+        assert.deepEqual(proxy.tunnels, [], 'nothing was tunnelled through an unverified proxy');
+        // The backend behind it is self-signed too, as a TLS-inspecting proxy's re-signed answer would be.
+        const lax = new HttpClient({ baseUrl: server.url, proxy: proxy.url, noProxy: '', proxyStrictSSL: false, env: noEnv });
+        assert.equal(await lax.getJson({ path: '/x' }, 'x'), 'secure');
+        assert.deepEqual(proxy.tunnels, [new URL(server.url).host]);
+      } finally {
+        await proxy.close();
+      }
+    });
+
+    it('http.proxyStrictSSL false does not loosen a direct connection', async () => {
+      await assert.rejects(new HttpClient({ baseUrl: server.url, proxyStrictSSL: false, env: noEnv }).get({ path: '/x' }), TlsError);
     });
 
     it('reaches HTTPS through the CONNECT proxy with the custom CA', async () => {

@@ -53,11 +53,27 @@ export function startHttpsServer(key: string, cert: string): Promise<LocalServer
   return wrap(createHttpsServer({ key, cert }), 'https');
 }
 
-/** A forward proxy that tunnels CONNECT requests (what undici's ProxyAgent sends) and records targets. */
-export async function startConnectProxy(): Promise<LocalServer & { tunnels: string[] }> {
-  const server = createServer();
+export interface ConnectProxyOptions {
+  /** Serve the proxy itself over TLS (an `https://` proxy URL) with this key and certificate. */
+  tls?: { key: string; cert: string };
+  /** Refuse a CONNECT whose Proxy-Authorization is not exactly this, with 407. */
+  authorization?: string;
+}
+
+/**
+ * A forward proxy that tunnels CONNECT requests (what undici's ProxyAgent sends) and records targets,
+ * and the Proxy-Authorization each CONNECT carried.
+ */
+export async function startConnectProxy(options: ConnectProxyOptions = {}): Promise<LocalServer & { tunnels: string[]; proxyAuthorizations: Array<string | undefined> }> {
+  const server: Server = options.tls ? createHttpsServer(options.tls) : createServer();
   const tunnels: string[] = [];
+  const proxyAuthorizations: Array<string | undefined> = [];
   server.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
+    proxyAuthorizations.push(req.headers['proxy-authorization']);
+    if (options.authorization !== undefined && req.headers['proxy-authorization'] !== options.authorization) {
+      client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
     tunnels.push(req.url ?? '');
     const [host, port] = (req.url ?? '').split(':');
     const upstream = connect(Number(port), host, () => {
@@ -69,8 +85,8 @@ export async function startConnectProxy(): Promise<LocalServer & { tunnels: stri
     upstream.on('error', () => client.destroy());
     client.on('error', () => upstream.destroy());
   });
-  const s = await wrap(server, 'http');
-  return Object.assign(s, { tunnels });
+  const s = await wrap(server, options.tls ? 'https' : 'http');
+  return Object.assign(s, { tunnels, proxyAuthorizations });
 }
 
 /**

@@ -41,7 +41,7 @@ for (const [server, file] of [
   describe(`trace-lens inspect on a ${path.basename(dir)} trace file`, () => {
     const expected = JSON.parse(readFileSync(path.join(dir, 'expected.json'), 'utf8')) as Expected;
 
-    it('prints the summary DESIGN.md specifies', async () => {
+    it('prints the summary the README documents', async () => {
       const r = await inspect(path.join(dir, file));
       assert.equal(r.code, 0, r.err);
       const got = JSON.parse(r.out) as TraceInspection;

@@ -121,6 +121,22 @@ describe('command arguments: every command', () => {
     rejects('traceLens.showFunctionTraces', ['k'], /must be an object/);
   });
 
+  it('traceLens.compareTraces: either side a backend trace or a trace file, checked like the commands that open them', () => {
+    assert.deepEqual(parseCommandArguments('traceLens.compareTraces', [{ left: { traceId: TRACE.toUpperCase() } }]), { left: { kind: 'trace', traceId: TRACE } });
+    assert.deepEqual(parseCommandArguments('traceLens.compareTraces', [{ left: { file: '/tmp/a.json', traceId: TRACE }, right: { file: 'file:///tmp/b.json' } }]), {
+      left: { kind: 'file', file: { kind: 'path', path: '/tmp/a.json' }, traceId: TRACE },
+      right: { kind: 'file', file: { kind: 'uriText', text: 'file:///tmp/b.json' } },
+    });
+    assert.deepEqual(parseCommandArguments('traceLens.compareTraces', [{}]), {});
+    rejects('traceLens.compareTraces', [{ left: { traceId: 'zz' } }], /left's traceId must be 32 or 16 hexadecimal/);
+    rejects('traceLens.compareTraces', [{ right: { file: 'relative.json' } }], /right's file must be an absolute path or a URI/);
+    rejects('traceLens.compareTraces', [{ right: { file: '/tmp/a.json\0' } }], /NUL/);
+    rejects('traceLens.compareTraces', [{ left: { file: '/tmp/a.json', traceId: '../x' } }], /left's traceId must be/);
+    rejects('traceLens.compareTraces', [{ baseline: { traceId: TRACE } }], /takes left and right, not "baseline"/);
+    rejects('traceLens.compareTraces', [{ left: TRACE }], /left must be an object/);
+    rejects('traceLens.compareTraces', [TRACE, TRACE], /takes one argument, but got 2/);
+  });
+
   it('traceLens.lint.allowKey: one printable, non-empty key', () => {
     assert.equal(parseCommandArguments('traceLens.lint.allowKey', [' user.email ']), 'user.email');
     rejects('traceLens.lint.allowKey', [], /takes one argument, but got 0/);
@@ -128,6 +144,20 @@ describe('command arguments: every command', () => {
     rejects('traceLens.lint.allowKey', ['a\u202eb'], /control characters/);
     rejects('traceLens.lint.allowKey', ['k'.repeat(2000)], /at most 1024/);
     rejects('traceLens.lint.allowKey', [{ key: 'x' }], /must be a string/);
+  });
+
+  it('traceLens.openInWaterfall: what the Explorer passes (the clicked file and the selection), nothing from elsewhere', () => {
+    const clicked = { scheme: 'file', path: '/w/traces/a.json' };
+    const other = { scheme: 'file', path: '/w/traces/b.json' };
+    assert.equal(parseCommandArguments('traceLens.openInWaterfall', []), undefined, 'the palette: ask');
+    assert.deepEqual(parseCommandArguments('traceLens.openInWaterfall', [clicked]), [{ kind: 'uri', uri: clicked }]);
+    assert.deepEqual(parseCommandArguments('traceLens.openInWaterfall', [clicked, [clicked, other]]), [{ kind: 'uri', uri: clicked }, { kind: 'uri', uri: other }]);
+    assert.deepEqual(parseCommandArguments('traceLens.openInWaterfall', [clicked, []]), [{ kind: 'uri', uri: clicked }]);
+    rejects('traceLens.openInWaterfall', [clicked, 'b.json'], /selection must be an array of files, not "b\.json"/);
+    rejects('traceLens.openInWaterfall', [clicked, [other, { scheme: 'file', path: '/x\0' }]], /selected file 2's path contains a NUL/);
+    rejects('traceLens.openInWaterfall', [clicked, Array.from({ length: 11 }, () => other)], /11 files; at most 10/);
+    rejects('traceLens.openInWaterfall', ['relative.json'], /absolute path or a URI/);
+    rejects('traceLens.openInWaterfall', [clicked, [clicked], 3], /got 3 arguments/);
   });
 
   it('commands that take nothing reject any argument', () => {

@@ -16,6 +16,15 @@ describe('hover markdown', () => {
     assert.match(md, /Quantiles: DDSketch over every span received, relative error ≤ 1 %/);
   });
 
+  it('says why a sampled percentile is not shown: its interval, not the number of values', () => {
+    const current = { ...statsFixture().current, count: 1270, spread: { p50: 0.01, p95: 0.04, p99: 0.61 } };
+    const md = buildHoverMarkdown(statsFixture({ basis: { kind: 'sample', method: 'ddsketch', sampleTraces: 1270 }, current }), { lookbackMs: 3_600_000 });
+    assert.match(md, /\| p95 \| 48 ms \|/);
+    assert.match(md, /\| p99 \| uncertain \(±61 % in this sample\) \|/);
+    assert.match(md, /_p99 not shown: in a sample of part of the window, the 95 % interval is wider than ±10 %\._/);
+    assert.doesNotMatch(md, /Too few values/);
+  });
+
   it('draws the histogram as unicode blocks', () => {
     const line = sparkline({ boundsNs: [], counts: [0, 5, 50, 400, 500, 200, 50, 20, 5, 2, 1, 1] });
     assert.equal(line.length, 12);

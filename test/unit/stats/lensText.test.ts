@@ -57,6 +57,21 @@ describe('CodeLens text', () => {
     assert.equal(compileLensTemplate('${p99}')(hundred), 'p99 120 ms');
   });
 
+  it('shows a percentile of part of the window only when its 95 % interval is within ±10 %', () => {
+    const current = { ...statsFixture().current, count: 1270, spread: { p50: 0.01, p95: 0.04, p99: 0.61 } };
+    const part = statsFixture({ basis: { kind: 'sample', method: 'ddsketch', sampleTraces: 1270 }, current });
+    assert.equal(compileLensTemplate('${p50} · ${p95} · ${p99}')(part), 'p50 12 ms · p95 48 ms · p99 uncertain (±61 % in this sample)');
+    const unbounded = statsFixture({ basis: part.basis, current: { ...current, spread: { p50: 0.01, p95: 0.04, p99: Infinity } } });
+    assert.equal(compileLensTemplate('${p99}')(unbounded), 'p99 uncertain (needs a larger sample)');
+    // Every trace of the window, or every call: the same values are no guess.
+    const whole = statsFixture({ basis: { kind: 'sample', method: 'ddsketch', sampleTraces: 1270, complete: true }, current });
+    assert.equal(compileLensTemplate('${p99}')(whole), 'p99 120 ms');
+    assert.equal(compileLensTemplate('${p99}')(statsFixture({ current })), 'p99 120 ms');
+    // The median keeps the count rule alone: three sampled values still show one.
+    const three = statsFixture({ basis: part.basis, current: { ...current, count: 3, spread: { p50: Infinity, p95: Infinity, p99: Infinity } } });
+    assert.equal(compileLensTemplate('${p50} · ${p95}')(three), 'p50 12 ms · p95 needs ≥ 20 samples');
+  });
+
   it('marks bucketed server quantiles and keeps the exact server count', () => {
     const spm = statsFixture({ source: 'server', basis: { kind: 'exact', method: 'prometheus-histogram', bucketRelativeWidth: 0.1, countApproximate: true } });
     assert.equal(compileLensTemplate(DEFAULT_LENS_TEMPLATE)(spm, 3_600_000), 'p50 ~12 ms · p95 ~48 ms · p99 ~120 ms · last 1h · ~1,234 calls · 0.4% errors');

@@ -3,6 +3,7 @@ import { LatencyAccumulator } from '../../../src/core/stats/latencyAccumulator';
 import { summarizeAccumulator } from '../../../src/core/stats/latencyStats';
 import { aggregateSpans, LiveStatsAggregator } from '../../../src/core/stats/spanAggregator';
 import { InvalidLookbackError } from '../../../src/core/stats/statsErrors';
+import { p95RelativeHalfWidth } from '../../../src/core/stats/traceSampler';
 import { gaussian, makeSpan, prng } from './makeSpan';
 
 const NOW = 1_763_726_400_000;
@@ -45,6 +46,26 @@ describe('span aggregation', () => {
       assert.equal(stats.minNs, values[0]);
       assert.equal(stats.maxNs, values[n - 1]);
     }
+  });
+
+  it('gives each percentile its 95 % interval, as the sampler judges the p95 from raw values', () => {
+    const rand = prng(5);
+    const span = makeSpan();
+    const acc = new LatencyAccumulator();
+    const values: number[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const v = Math.round(Math.exp(Math.log(20e6) + 0.25 * gaussian(rand)));
+      values.push(v);
+      acc.add(v, span.startTimeUnixNano, false, span);
+    }
+    const spread = summarizeAccumulator(acc).spread!;
+    // The sketch reads the interval's ends within its 1 %: the two agree to about two points.
+    const raw = p95RelativeHalfWidth([...values].sort((a, b) => a - b));
+    assert.ok(Math.abs(spread.p95 - raw) < 0.02, `sketch ${spread.p95}, raw ${raw}`);
+    assert.ok(spread.p50 < spread.p95 && spread.p95 < spread.p99, JSON.stringify(spread));
+    const few = new LatencyAccumulator();
+    for (let i = 0; i < 50; i++) few.add(1e6 + i, span.startTimeUnixNano, false, span);
+    assert.equal(summarizeAccumulator(few).spread!.p99, Infinity, 'the p99 of 50 values has no upper bound in them');
   });
 
   it('aggregates spans by location with counts, errors, exemplars and services, through the span path', () => {

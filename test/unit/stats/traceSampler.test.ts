@@ -47,6 +47,16 @@ describe('trace sampler (spread over the lookback, grown until p95 is tight)', (
     assert.ok(p95RelativeHalfWidth(uniform(2000)) < 0.02);
   });
 
+  it('p95 interval: infinite while its upper rank lies beyond the sample, however alike the top values', () => {
+    // 25 values whose five largest are equal: the p95 and the values around it agree, but nothing
+    // above the largest was seen, so the sample cannot say the p95 is not higher.
+    const top = [...Array.from({ length: 20 }, () => 10), ...Array.from({ length: 5 }, () => 100)];
+    assert.equal(p95RelativeHalfWidth(top), Infinity);
+    const many = [...Array.from({ length: 190 }, () => 10), ...Array.from({ length: 10 }, () => 100)];
+    // From about 75 values the interval is bounded by values seen: here from 10 up to 100, ±900 %.
+    assert.equal(p95RelativeHalfWidth(many), 9);
+  });
+
   it('takes everything when the window holds few traces, spread over every slice', async () => {
     const pop = population(12);
     const search = fakeSearch(pop);
@@ -64,7 +74,8 @@ describe('trace sampler (spread over the lookback, grown until p95 is tight)', (
     const search = fakeSearch(pop);
     const s = await drawSample(search, ['svc'], range, { slices: 4, initialLimit: 2, targetRelativeHalfWidth: 0.1 });
     assert.equal(s.stoppedBy, 'tight');
-    assert.ok(s.traces.length >= 20 && s.traces.length < 100, `traces ${s.traces.length}`);
+    // Tight needs 400 values (20 above the p95), and no more than the round that reaches them.
+    assert.ok(s.traces.length >= 400 && s.traces.length < 1000, `traces ${s.traces.length}`);
     assert.equal(new Set(s.traces.map((t) => t.traceId)).size, s.traces.length);
     assert.deepEqual(search.calls.slice(0, 4).map((c) => c.limit), [2, 2, 2, 2]);
     const second = search.calls.slice(4, 12);
@@ -74,6 +85,13 @@ describe('trace sampler (spread over the lookback, grown until p95 is tight)', (
       assert.ok(Math.abs(c.range.endMs - c.range.startMs - HOUR / 8) < 1e-6);
     }
     assert.equal(s.atLeast, s.traces.length);
+  });
+
+  it('never calls a p95 tight from fewer than 400 values, however alike they look', async () => {
+    // Identical durations make every interval zero wide: only the size rule keeps the sampler going.
+    const s = await drawSample(fakeSearch(population(5000, () => 50)), ['svc'], range, { slices: 6, initialLimit: 5 });
+    assert.equal(s.stoppedBy, 'tight');
+    assert.ok(s.traces.length >= 400, `traces ${s.traces.length}`);
   });
 
   it('keeps within maxTraces and reports the traces it saw beyond them', async () => {

@@ -46,6 +46,8 @@ describe('waterfall host session and protocol', () => {
     assert.deepEqual(calls.slice(0, 4), ['ready', 'source src/a.ts:3', `trace ${'a'.repeat(32)} ${'b'.repeat(16)}`, 'copy abc']);
     assert.equal(calls.filter((c) => c === 'rejected').length, 13);
     assert.ok(isWebviewMessage({ type: 'ready' }));
+    assert.ok(isWebviewMessage({ type: 'compare' }), 'the toolbar\'s Compare (the panel acts on it)');
+    assert.equal(s.handle({ type: 'compare' }), undefined);
   });
 
   // #15 bug 3: a traceparent naming a span the trace does not hold was dropped without a word.

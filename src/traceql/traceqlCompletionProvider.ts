@@ -1,0 +1,54 @@
+import * as vscode from 'vscode';
+import type { BackendController } from '../backends/backendController';
+import { cachedTagSource, completeTraceQL, isTraceQLTagSource, traceqlCompletionContext, type TraceQLCompletion, type TraceQLTagSource } from '../core/traceql/traceqlCompletion';
+import { isCancellation } from '../core/errors';
+
+export const TRACEQL_LANGUAGE = 'traceql';
+
+const KINDS: Record<TraceQLCompletion['kind'], vscode.CompletionItemKind> = {
+  attribute: vscode.CompletionItemKind.Field,
+  intrinsic: vscode.CompletionItemKind.Keyword,
+  value: vscode.CompletionItemKind.Value,
+};
+
+/**
+ * Completion in `.traceql` documents (language `traceql`): attribute names and values from the
+ * configured Tempo's tag APIs, through src/core/traceql/traceqlCompletion.ts. Tag names are cached
+ * per backend client for a minute; another backend type offers nothing (its searches take no TraceQL).
+ */
+export class TraceQLCompletionProvider implements vscode.CompletionItemProvider {
+  private readonly sources = new WeakMap<object, TraceQLTagSource>();
+
+  constructor(private readonly backends: BackendController, private readonly log: vscode.LogOutputChannel) {}
+
+  static register(backends: BackendController, log: vscode.LogOutputChannel): vscode.Disposable {
+    return vscode.languages.registerCompletionItemProvider({ language: TRACEQL_LANGUAGE }, new TraceQLCompletionProvider(backends, log), '.', ' ', '"', '=');
+  }
+
+  async provideCompletionItems(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.CompletionItem[]> {
+    const backend = this.backends.current();
+    if (!isTraceQLTagSource(backend)) return [];
+    let source = this.sources.get(backend);
+    if (!source) { source = cachedTagSource(backend); this.sources.set(backend, source); }
+    const ctx = traceqlCompletionContext(document.getText(), document.offsetAt(position));
+    if (ctx.kind === 'none') return [];
+    const abort = new AbortController();
+    const subscription = token.onCancellationRequested(() => abort.abort());
+    try {
+      const range = new vscode.Range(document.positionAt(ctx.from), position);
+      return (await completeTraceQL(ctx, source, abort.signal)).map((c) => {
+        const item = new vscode.CompletionItem({ label: c.label, description: c.detail }, KINDS[c.kind]);
+        item.insertText = c.insertText;
+        item.filterText = c.insertText;
+        item.range = range;
+        return item;
+      });
+    } catch (err) {
+      // Completion is a convenience: a backend that does not answer says so in the log, not in a popup.
+      if (!isCancellation(err) && !abort.signal.aborted) this.log.warn(`TraceQL completion: ${err instanceof Error ? err.message : String(err)}`);
+      return [];
+    } finally {
+      subscription.dispose();
+    }
+  }
+}

@@ -1,0 +1,102 @@
+import * as vscode from 'vscode';
+import type { BackendController } from '../../backends/backendController';
+import { traceSummaryText } from '../../core/search/traceSummaryText';
+import { serviceMapSteps } from '../../core/serviceMap/serviceMap';
+import type { ServiceMap } from '../../core/serviceMap/serviceMapTypes';
+import { formatDuration } from '../../core/stats/statsFormat';
+import { runSliced } from '../../core/waterfall/timeSlicing';
+import { showError } from '../../errors/errorPresenter';
+import { MessagePanel } from '../shared/messagePanel';
+import { isServiceMapWebviewMessage, type ServiceMapHostMessage, type ServiceMapWebviewMessage } from './protocol';
+
+/** Every span the store holds, whatever its timestamps (a replayed file can be years old). */
+const ALL_TIME = { startMs: 0, endMs: Number.MAX_SAFE_INTEGER };
+const SERVICE_TRACES = 50;
+
+/**
+ * `traceLens.showServiceMap`: the services of the traces the built-in receiver holds and the calls
+ * between them, built time-sliced on the host (the spans are already in memory, nothing is parsed),
+ * laid out and drawn by the webview in one panel, rebuilt each time the command runs. A node searches that service's
+ * traces; an edge lists its slowest calls; both open in the waterfall.
+ */
+export class ServiceMapController implements vscode.Disposable {
+  private panel: MessagePanel<ServiceMapWebviewMessage, ServiceMapHostMessage> | undefined;
+  private map: ServiceMap | undefined;
+
+  constructor(private readonly extensionUri: vscode.Uri, private readonly backends: BackendController, private readonly log: vscode.LogOutputChannel) {}
+
+  async show(): Promise<void> {
+    if (this.backends.type !== 'local') {
+      void vscode.window.showInformationMessage(`Trace Lens draws the service map from the traces the built-in receiver holds; ${this.backends.describe()} is configured instead.`);
+      return;
+    }
+    const panel = this.panel ?? this.openPanel();
+    panel.panel.reveal();
+    try {
+      await this.backends.ready;
+      const store = this.backends.receiver.spanStore;
+      const traces = function* () {
+        for (const id of store.traceIds()) {
+          const trace = store.peekTrace(id);
+          if (trace) yield trace;
+        }
+      };
+      const t0 = performance.now();
+      const map = await runSliced(serviceMapSteps(traces()));
+      this.log.info(`Service map of ${map.traceCount} traces: ${map.nodes.length} services, ${map.edges.length} edges in ${(performance.now() - t0).toFixed(0)} ms`);
+      if (panel.isDisposed) return;
+      this.map = map;
+      panel.panel.title = `Service map · ${map.nodes.length} services`;
+      panel.show({ type: 'serviceMap', map, source: this.backends.describe() });
+    } catch (err) {
+      panel.show({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+      showError(err, this.log, 'Drawing the service map');
+    }
+  }
+
+  private openPanel(): MessagePanel<ServiceMapWebviewMessage, ServiceMapHostMessage> {
+    const panel = new MessagePanel<ServiceMapWebviewMessage, ServiceMapHostMessage>({
+      viewType: 'traceLens.serviceMap', title: 'Service map', extensionUri: this.extensionUri, asset: 'serviceMap',
+      log: { info: (m) => this.log.info(m), warn: (m) => this.log.warn(m), error: (m, err) => this.log.error(m, err) },
+      initial: { type: 'loading', message: 'Reading the received traces…' },
+      isMessage: isServiceMapWebviewMessage,
+      onMessage: (msg) => (msg.type === 'searchService' ? this.searchService(msg.service) : this.edgeTraces(msg.from, msg.to)),
+    });
+    panel.onDidClose(() => { if (this.panel === panel) { this.panel = undefined; this.map = undefined; } });
+    this.panel = panel;
+    return panel;
+  }
+
+  /** A node: the service's traces in the receiver, newest first. */
+  private async searchService(service: string): Promise<void> {
+    const node = this.map?.nodes.find((n) => n.name === service);
+    if (!node) return;
+    if (node.external) {
+      void vscode.window.showInformationMessage(`${service} sends no spans: click an arrow into it for example calls.`);
+      return;
+    }
+    const found = await this.backends.receiver.spanStore.search({ service, range: ALL_TIME, limit: SERVICE_TRACES });
+    const picked = await vscode.window.showQuickPick(found.map((summary) => {
+      const text = traceSummaryText(summary);
+      return { label: `${text.hasErrors ? '$(error)' : '$(pulse)'} ${text.label}`, description: text.description, detail: text.detail, traceId: summary.traceId };
+    }), { title: `Traces of ${service}`, matchOnDescription: true, matchOnDetail: true });
+    if (picked) await vscode.commands.executeCommand('traceLens.openTraceById', { traceId: picked.traceId });
+  }
+
+  /** An edge: its slowest calls, each opened at the called span. */
+  private async edgeTraces(from: string, to: string): Promise<void> {
+    const edge = this.map?.edges.find((e) => e.from === from && e.to === to);
+    if (!edge) return;
+    const picked = await vscode.window.showQuickPick(edge.examples.map((e) => ({
+      label: `${e.error ? '$(error)' : '$(pulse)'} ${formatDuration(e.durationNs)}`,
+      description: `trace ${e.traceId}`,
+      traceId: e.traceId,
+      spanId: e.spanId,
+    })), { title: `Slowest calls from ${from} to ${to} (${edge.calls} calls, p95 ${formatDuration(edge.p95Ns)})` });
+    if (picked) await vscode.commands.executeCommand('traceLens.openTraceById', { traceId: picked.traceId, spanId: picked.spanId });
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+  }
+}

@@ -1,0 +1,116 @@
+// Issue 23 in the real extension host: a workspace without Java or Python extensions (code-server has
+// only their syntax colouring), spans through the built-in receiver, lenses from Trace Lens's bundled
+// parser on the declarations' first lines and hovers on the names.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { sendToReceiver } from './otlpSender';
+import { traceLensHover, waitFor, workspaceFile } from './support';
+
+const EXTENSION_ID = 'trace-lens.trace-lens';
+const SERVICE = 'outline-fixture-service';
+
+/** 0-based line of the first line containing `needle`. */
+function lineOf(doc: vscode.TextDocument, needle: string): number {
+  for (let i = 0; i < doc.lineCount; i++) if (doc.lineAt(i).text.includes(needle)) return i;
+  throw new Error(`"${needle}" not in ${doc.uri.fsPath}`);
+}
+
+/** Trace Lens's lenses of a document by line, with their titles. */
+async function lensTitles(uri: vscode.Uri): Promise<Map<number, string>> {
+  const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100)) ?? [];
+  return new Map(lenses.filter((l) => l.command?.command === 'traceLens.showFunctionTraces').map((l) => [l.range.start.line, l.command!.title]));
+}
+
+describe('lenses from the bundled parser, without language extensions (Java, Python, Go, C#)', function () {
+  this.timeout(90_000);
+  let shop: vscode.TextDocument;
+  let orders: vscode.TextDocument;
+  let server: vscode.TextDocument;
+  let service: vscode.TextDocument;
+
+  before(async () => {
+    await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
+    shop = await vscode.workspace.openTextDocument(workspaceFile('outline', 'Shop.java'));
+    orders = await vscode.workspace.openTextDocument(workspaceFile('outline', 'order_service.py'));
+    server = await vscode.workspace.openTextDocument(workspaceFile('outline', 'orders', 'server.go'));
+    service = await vscode.workspace.openTextDocument(workspaceFile('outline', 'OrderService.cs'));
+    // What makes the test mean something: nothing else in this workbench knows where these functions are.
+    for (const doc of [shop, orders, server, service]) {
+      const symbols = await vscode.commands.executeCommand<unknown[] | undefined>('vscode.executeDocumentSymbolProvider', doc.uri);
+      assert.equal(symbols?.length ?? 0, 0, `no symbol provider answers for ${doc.languageId}`);
+    }
+    await sendToReceiver([
+      // The Java agent 2.10.0's defaults for @WithSpan methods (issue 23): no file, no line.
+      { name: 'Shop.checkout', attributes: { 'code.namespace': 'Shop', 'code.function': 'checkout' }, durationsMs: [4, 5, 6, 7] },
+      { name: 'restock', attributes: { 'code.namespace': 'Shop', 'code.function': 'restock' }, durationsMs: [1, 2, 3] },
+      // The README's Python CodeLocationProcessor reports the line of the `with tracer...` call.
+      {
+        name: 'create order',
+        attributes: { 'code.file.path': '/srv/app/outline/order_service.py', 'code.function.name': 'create_order', 'code.line.number': lineOf(orders, 'start_as_current_span("create order")') + 1 },
+        durationsMs: [20, 30],
+      },
+      // Qualified names only, as a Go caller-recording processor and a .NET enricher spell them.
+      { name: 'serve', attributes: { 'code.function.name': 'github.com/acme/shop/orders.(*Server).Serve' }, durationsMs: [8, 9] },
+      { name: 'checkout', attributes: { 'code.namespace': 'Shop.Orders.OrderService', 'code.function': 'CheckoutAsync' }, durationsMs: [11, 12, 13, 14, 15] },
+    ], SERVICE);
+  });
+
+  it('puts the Java agent\'s qualified-name-only spans above the @WithSpan annotations, hover on the names', async () => {
+    const checkout = lineOf(shop, 'public int checkout') - 1;
+    assert.equal(shop.lineAt(checkout).text.trim(), '@WithSpan', 'the fixture annotates checkout on the line above');
+    const restock = lineOf(shop, '@WithSpan("restock")');
+    const titles = await waitFor('lenses above both @WithSpan methods', async () => {
+      const t = await lensTitles(shop.uri);
+      return t.has(checkout) && t.has(restock) ? t : undefined;
+    }, 45_000);
+    assert.match(titles.get(checkout)!, /· 4 calls ·/);
+    assert.match(titles.get(restock)!, /· 3 calls ·/);
+    assert.equal(titles.size, 2, `only the traced methods have lenses: ${[...titles.keys()].join(', ')}`);
+    const hover = await waitFor('the hover on the checkout name', () => traceLensHover(shop.uri, new vscode.Position(lineOf(shop, 'public int checkout'), 16)));
+    assert.match(hover, /\| calls \| 4 \|/);
+    const restockName = lineOf(shop, 'int restock(');
+    assert.match(await waitFor('the hover on the restock name', () => traceLensHover(shop.uri, new vscode.Position(restockName, 7))), /\| calls \| 3 \|/);
+    assert.equal(await traceLensHover(shop.uri, new vscode.Position(lineOf(shop, 'return cart * 2'), 8)), undefined, 'no hover inside the body');
+  });
+
+  it('puts a Python span reported on its `with tracer` line above the decorated def', async () => {
+    const decorator = lineOf(orders, '@functools.lru_cache');
+    const titles = await waitFor('the create_order lens', async () => {
+      const t = await lensTitles(orders.uri);
+      return t.has(decorator) ? t : undefined;
+    }, 45_000);
+    assert.match(titles.get(decorator)!, /· 2 calls ·/);
+    assert.equal(titles.has(lineOf(orders, 'start_as_current_span("create order")')), false, 'not on the `with tracer` line');
+    const hover = await waitFor('the hover on the def', () => traceLensHover(orders.uri, new vscode.Position(lineOf(orders, 'def create_order'), 10)));
+    assert.match(hover, /\| calls \| 2 \|/);
+  });
+
+  it('puts spans with only a qualified name on Go\'s method (receiver type, package folder) and C#\'s (namespace, class)', async () => {
+    const serve = lineOf(server, 'func (s *Server) Serve');
+    const goTitles = await waitFor('the Serve lens', async () => {
+      const t = await lensTitles(server.uri);
+      return t.has(serve) ? t : undefined;
+    }, 45_000);
+    assert.match(goTitles.get(serve)!, /· 2 calls ·/);
+    assert.equal(goTitles.size, 1, 'Idle has no lens');
+    const attribute = lineOf(service, '[Obsolete(');
+    const csTitles = await waitFor('the CheckoutAsync lens above its attribute', async () => {
+      const t = await lensTitles(service.uri);
+      return t.has(attribute) ? t : undefined;
+    }, 45_000);
+    assert.match(csTitles.get(attribute)!, /· 5 calls ·/);
+    const hover = await waitFor('the hover on CheckoutAsync', () => traceLensHover(service.uri, new vscode.Position(lineOf(service, 'CheckoutAsync('), 30)));
+    assert.match(hover, /\| calls \| 5 \|/);
+  });
+
+  it('Explain Source Mapping says where the functions came from and how the Java spans were matched', async () => {
+    await vscode.window.showTextDocument(shop);
+    const report = await vscode.commands.executeCommand<{ text: string }>('traceLens.explainSourceMapping');
+    assert.ok(report);
+    assert.match(report.text, /## Active document: outline\/Shop\.java/);
+    assert.match(report.text, /4 function\(s\) from Trace Lens's bundled java parser/);
+    assert.match(report.text, /line \d+: Shop\.checkout \[qualified-name\] checkout matches the qualified name Shop\.checkout/);
+    assert.match(report.text, /No file path in span data: matched by qualified function name in .*outline\/Shop\.java/);
+    assert.match(report.text, /`idle` \(line \d+\)/, 'the untraced method is listed without a lens');
+  });
+});

@@ -1,0 +1,38 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { sendTestTrace } from '../backends/harness/sendTestTrace';
+import { RECEIVER } from './receiverPorts';
+import { waitFor } from './support';
+
+const EXTENSION_ID = 'trace-lens.trace-lens';
+
+function serviceMapTabs(): vscode.Tab[] {
+  return vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('traceLens.serviceMap'));
+}
+
+describe('traceLens.showServiceMap in the extension host', () => {
+  before(async () => {
+    await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
+  });
+  after(async () => {
+    await vscode.window.tabGroups.close(serviceMapTabs());
+  });
+
+  it('draws the services of the traces the receiver got from the OpenTelemetry SDK, in one panel', async () => {
+    await waitFor('the receiver to accept spans', async () => {
+      try { return await sendTestTrace({ otlpHttpUrl: RECEIVER, otlpEncoding: 'protobuf' }); } catch { return undefined; }
+    });
+    await vscode.commands.executeCommand('traceLens.showServiceMap');
+    // sendTestTrace's services are frontend and checkout; other suites of this run may have sent more.
+    const tab = await waitFor('the service map tab', () => serviceMapTabs().find((t) => /^Service map · \d+ services$/.test(t.label)), 60_000);
+    const count = Number(/· (\d+) services/.exec(tab.label)![1]);
+    assert.ok(count >= 2, tab.label);
+    await vscode.commands.executeCommand('traceLens.showServiceMap');
+    assert.equal(serviceMapTabs().length, 1, 'running it again refreshes the same panel');
+  });
+
+  it('takes no arguments', async () => {
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('traceLens.showServiceMap', '/etc/passwd')), /takes no arguments/);
+  });
+});
