@@ -269,10 +269,3 @@ export async function run(): Promise<BenchRow[]> {
   }
   return rows;
 }
-
-if (require.main === module) {
-  run().then((rows) => {
-    if (process.argv.includes('--json')) { for (const r of rows) console.log(JSON.stringify(r)); return; }
-    for (const r of rows) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(58)} ${String(r.value).padStart(9)} ${r.unit.padEnd(6)} ${r.budget}${r.note ? `\n       ${r.note}` : ''}`);
-  }).catch((err) => { console.error(err); process.exit(1); });
-}
