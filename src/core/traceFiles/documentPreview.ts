@@ -10,8 +10,11 @@ import type { Trace } from '../model/trace';
 import { tracesFromDocument } from './loadTraceFile';
 import { detectDocumentFormat } from './traceFileFormat';
 
-/** Enough bytes for a few hundred spans: scanning and converting them takes a few ms. */
-export const PREVIEW_PREFIX_BYTES = 256 * 1024;
+/**
+ * Enough bytes for more than a screenful of spans (100-150 of ~1 kB each), few enough that
+ * scanning, converting and laying them out stays well under the worker's own start-up (~75 ms).
+ */
+export const PREVIEW_PREFIX_BYTES = 128 * 1024;
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;

@@ -34,6 +34,8 @@ let bodyChunks: Uint8Array[] = [];
 let bodyBytes = 0;
 /** Whether rows were shown from part of the current trace. */
 let previewed = false;
+/** The document about to be loaded was previewed from its first bytes while it was read. */
+let documentPreviewed = false;
 
 /**
  * Shows the spans known so far, before the whole trace is in: the first rows a user sees of a
@@ -75,7 +77,8 @@ function load(msg: WorkerLoad): void {
   const t0 = performance.now();
   switch (msg.type) {
     case 'loadDocument': {
-      if (msg.bytes.byteLength >= PREVIEW_MIN_DOCUMENT) preview(previewTraces(msg.bytes.subarray(0, PREVIEW_PREFIX_BYTES), msg.fileName), msg.traceId, 'of the file');
+      if (!documentPreviewed && msg.bytes.byteLength >= PREVIEW_MIN_DOCUMENT) preview(previewTraces(msg.bytes.subarray(0, PREVIEW_PREFIX_BYTES), msg.fileName), msg.traceId, 'of the file');
+      documentPreviewed = false;
       const { traces } = loadTraceFile(msg.bytes, { fileName: msg.fileName });
       const parseMs = performance.now() - t0;
       if (traces.length === 0) throw new TraceLensError(`${msg.fileName} holds no spans.`);
@@ -133,6 +136,10 @@ port.on('message', (msg: ToWorker) => {
       if (!previewed && incoming.length < msg.total && msg.total >= PREVIEW_MIN_SPANS) {
         preview([{ traceId: msg.traceId, spans: incoming.slice(), warnings: [] }], msg.traceId, `of ${msg.total.toLocaleString('en-US')}`);
       }
+      return;
+    case 'previewDocument':
+      preview(previewTraces(msg.bytes, msg.fileName), msg.traceId, 'of the file');
+      documentPreviewed = true;
       return;
     case 'responseChunk':
       if (msg.first) { bodyChunks = []; bodyBytes = 0; previewed = false; }

@@ -6,7 +6,8 @@ import { describeError, showError } from '../../errors/errorPresenter';
 import { withCancellableProgress } from '../../commands/progress';
 import type { SourceMapping } from '../../source/sourceMapping';
 import type { WaterfallPanelState } from './protocol';
-import { WaterfallPanel, type RestoredTrace, type WaterfallPanelDeps } from './waterfallPanel';
+import { WaterfallPanel, type DocumentReader, type RestoredTrace, type WaterfallPanelDeps } from './waterfallPanel';
+import { readFileStart } from '../../core/files/readFileStart';
 import type { LoadViewOptions, TraceChoice } from './workerProtocol';
 import { FILE_SOURCE_PREFIX, planRestore, type OpenedTraceFiles } from '../../core/traceFiles/openedTraceFiles';
 import { formatDuration } from '../../core/stats/statsFormat';
@@ -97,7 +98,11 @@ export class WaterfallController implements vscode.Disposable {
       if (open) { open.panel.reveal(); return; }
       await this.openedFiles.record(uri.toString());
       let size = 0;
-      const read = async () => { const bytes = await vscode.workspace.fs.readFile(uri); size = bytes.byteLength; return bytes; };
+      const read: DocumentReader = {
+        readAll: async () => { const bytes = await vscode.workspace.fs.readFile(uri); size = bytes.byteLength; return bytes; },
+        // Local files only: a remote file system is read whole, through VS Code.
+        readStart: uri.scheme === 'file' ? (bytes) => readFileStart(uri.fsPath, bytes) : undefined,
+      };
       const panel = await WaterfallPanel.openDocument(read, name, source, this.deps, async (choices) => {
         const picked = await vscode.window.showQuickPick(choices.map(describeTraceForPick), {
           title: `${name} holds ${choices.length} traces: open which?`,

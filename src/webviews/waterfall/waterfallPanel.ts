@@ -13,6 +13,7 @@ import type { Trace } from '../../core/model/trace';
 import type { SourceLocation } from '../../core/waterfall/spanDetail';
 import { isWebviewMessage, type HostMessage, type WaterfallPanelState } from './protocol';
 import { createNonce, renderWaterfallHtml } from './waterfallHtml';
+import { PREVIEW_PREFIX_BYTES } from '../../core/traceFiles/documentPreview';
 import { WaterfallWorkerClient } from './workerClient';
 import type { LoadViewOptions, TraceChoice, WorkerLoaded } from './workerProtocol';
 
@@ -38,6 +39,12 @@ export interface WaterfallPanelDeps {
 
 /** What a restore hands back: the trace itself, a backend's answer, or the document it is in. */
 export type RestoredTrace = Trace | { response: TraceResponse } | { bytes: Uint8Array; fileName: string };
+
+/** How a document's bytes are read: whole, and where the source allows it, its start alone first. */
+export interface DocumentReader {
+  readAll(): Promise<Uint8Array>;
+  readStart?(bytes: number): Promise<Uint8Array>;
+}
 
 /** Asks the user which trace of a document to show; undefined = none (the panel closes). */
 export type ChooseTrace = (choices: TraceChoice[]) => Promise<string | undefined>;
@@ -92,7 +99,7 @@ export class WaterfallPanel implements vscode.Disposable {
    * document again focuses its panel. Resolves with the panel, or undefined when the user chose
    * no trace of a document that holds several.
    */
-  static async openDocument(read: () => Promise<Uint8Array>, fileName: string, source: string, deps: WaterfallPanelDeps, choose: ChooseTrace, view: LoadViewOptions & { traceId?: string } = {}): Promise<WaterfallPanel | undefined> {
+  static async openDocument(read: DocumentReader, fileName: string, source: string, deps: WaterfallPanelDeps, choose: ChooseTrace, view: LoadViewOptions & { traceId?: string } = {}): Promise<WaterfallPanel | undefined> {
     // Loaded (one trace), or still loading: either way that panel is the one for this document.
     const existing = (view.traceId !== undefined ? WaterfallPanel.open.get(panelKey(source, view.traceId)) : undefined)
       ?? WaterfallPanel.findDocument(source) ?? WaterfallPanel.open.get(panelKey(source, UNKNOWN_TRACE_ID));
@@ -101,7 +108,10 @@ export class WaterfallPanel implements vscode.Disposable {
     panel.setStatus({ type: 'loading', message: `Reading ${fileName}…` });
     let bytes: Uint8Array;
     try {
-      bytes = await read();
+      // A big file's first bytes come first: the worker shows their spans while the rest is read.
+      const start = await read.readStart?.(PREVIEW_PREFIX_BYTES).catch(() => undefined);
+      if (start && start.byteLength === PREVIEW_PREFIX_BYTES) panel.worker.previewDocument(start, fileName, view.traceId);
+      bytes = await read.readAll();
     } catch (err) {
       panel.dispose();
       throw err;

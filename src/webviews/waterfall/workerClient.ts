@@ -108,6 +108,11 @@ export class WaterfallWorkerClient {
     this.streamStarted = true;
   }
 
+  /** The first bytes of a document still being read: the worker shows their spans at once. Transfers `bytes`. */
+  previewDocument(bytes: Uint8Array, fileName: string, traceId?: string): void {
+    if (!this.exited) this.worker.postMessage({ type: 'previewDocument', bytes, fileName, traceId } satisfies ToWorker, transferable(bytes));
+  }
+
   /** Interprets a backend's answer in the worker, as the backend client would. */
   async loadResponse(response: TraceResponse, options: LoadViewOptions = {}): Promise<WorkerLoaded> {
     if (response.streamed) {

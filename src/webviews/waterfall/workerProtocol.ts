@@ -29,6 +29,8 @@ export interface WorkerLoadDocument extends LoadViewOptions {
    */
   traceId?: string;
 }
+/** The first bytes of a document still being read: shown as rows at once, before `loadDocument`. */
+export interface WorkerPreviewDocument { type: 'previewDocument'; bytes: Uint8Array; fileName: string; traceId?: string }
 /**
  * A backend's answer for one trace, interpreted exactly as the backend client would. When
  * `response.streamed`, its body is the `responseChunk`s received since the last `first` one.
@@ -54,7 +56,7 @@ export interface WorkerWebviewMessage { type: 'webview'; message: unknown }
 /** Asks the worker to post the columns (again), e.g. after the webview reloaded. */
 export interface WorkerPostTrace { type: 'postTrace' }
 export type WorkerLoad = WorkerLoadDocument | WorkerLoadResponse | WorkerLoadSpans | WorkerShow;
-export type ToWorker = WorkerLoad | WorkerAddSpans | WorkerResponseChunk | WorkerWebviewMessage | WorkerPostTrace;
+export type ToWorker = WorkerLoad | WorkerAddSpans | WorkerResponseChunk | WorkerPreviewDocument | WorkerWebviewMessage | WorkerPostTrace;
 
 export interface WorkerLoaded {
   type: 'loaded';

@@ -8,6 +8,7 @@ import { toJaegerJson } from '../../../bench/waterfallJaegerJson';
 import type { HostMessage } from '../../../src/webviews/waterfall/protocol';
 import { WaterfallWorkerClient } from '../../../src/webviews/waterfall/workerClient';
 import { traceFromResponse } from '../../../src/core/backends/traceResponse';
+import { PREVIEW_PREFIX_BYTES } from '../../../src/core/traceFiles/documentPreview';
 import type { WorkerCommand } from '../../../src/webviews/waterfall/workerProtocol';
 
 // The worker's TypeScript entry, loaded through tsx (the extension runs dist/waterfallWorker.js).
@@ -150,6 +151,23 @@ describe('waterfall worker', function () {
       for (; sent < body.byteLength; sent += 65_536) sink(body.subarray(sent, sent + 65_536));
       const loaded = await c.loadResponse({ traceId: trace.traceId, format: 'jaeger-v1', body: new Uint8Array(0), streamed: true, source: 'bench', url: 'http://127.0.0.1/api/traces/x' });
       assert.equal(loaded.summary.spanCount, 20_000);
+    } finally {
+      await c.dispose();
+    }
+  });
+
+  it('shows the spans of a file\'s first bytes before the file is read whole, and only once', async () => {
+    const bytes = new TextEncoder().encode(toOtlpJson(syntheticTrace({ spans: 20_000, bigSubtree: 0 })));
+    const { c, posts } = client();
+    try {
+      c.previewDocument(bytes.slice(0, PREVIEW_PREFIX_BYTES), 'big.json');
+      await until(() => posts.some((m) => m.type === 'trace'));
+      const preview = posts.find((m) => m.type === 'trace');
+      assert.ok(preview?.type === 'trace' && preview.columns.rowCount > 0 && preview.columns.rowCount < 20_000);
+      assert.match(preview.notice ?? '', /^Still loading: showing the first [\d,]+ spans of the file/);
+      const loaded = await c.loadDocument(bytes, 'big.json');
+      assert.ok(loaded.type === 'loaded' && loaded.summary.spanCount === 20_000);
+      assert.equal(posts.filter((m) => m.type === 'trace').length, 1, 'the whole file was not previewed again');
     } finally {
       await c.dispose();
     }
