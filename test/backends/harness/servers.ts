@@ -54,7 +54,8 @@ export function startNamedServer(name: ServerName): Promise<RunningServer> {
   }
 }
 
-export function startJaeger(): Promise<RunningServer> {
+/** `maxTraces`: the memory store's bound (100,000 by default; the receiver bench bounds both sides alike). */
+export function startJaeger(options: { maxTraces?: number } = {}): Promise<RunningServer> {
   return startServer('jaeger', async (binary, dir) => {
     const [httpPort, grpcPort, otlpPort] = await freePorts(3);
     const configFile = path.join(dir, 'jaeger.yaml');
@@ -64,6 +65,7 @@ export function startJaeger(): Promise<RunningServer> {
         QUERY_HTTP_PORT: String(httpPort),
         QUERY_GRPC_PORT: String(grpcPort),
         OTLP_HTTP_PORT: String(otlpPort),
+        MAX_TRACES: String(options.maxTraces ?? 100_000),
       }),
     );
     const queryUrl = `http://127.0.0.1:${httpPort}`;
