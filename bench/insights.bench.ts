@@ -6,12 +6,8 @@
 import * as os from 'node:os';
 import { detectInsights } from '../src/core/insights/insightDetector';
 import type { BenchRow } from './benchRow';
+import { median } from './hostMeasures';
 import { syntheticInsightTraces } from './insightsSyntheticTraces';
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 export async function run(): Promise<BenchRow[]> {
   const traces = syntheticInsightTraces(10_000);

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { runLint } from '../src/cli/lintCommand';
 import { SourceLinter } from '../src/core/lint/sourceLinter';
 import type { BenchRow } from './benchRow';
+import { median } from './hostMeasures';
 
 /** A realistic instrumented service file: spans, attributes, and plenty of ordinary code. */
 export function generateTypeScriptFile(lines: number): string {
@@ -46,11 +47,6 @@ const SMALL_FILES: Array<[string, (n: number) => string]> = [
   ['java', (n) => `class F${n} {\n  void run(Tracer tracer, String id) {\n    Span span = tracer.spanBuilder("op${n}").startSpan();\n    span.setAttribute("app.id", id);\n    span.end();\n  }\n}\n`],
   ['cs', (n) => `class F${n} {\n  static readonly ActivitySource Source = new("w");\n  void Run(string id) {\n    using var a = Source.StartActivity("op${n}");\n    a?.SetTag("app.id", id);\n  }\n}\n`],
 ];
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 async function singleFileRow(): Promise<BenchRow> {
   const linter = new SourceLinter();

@@ -12,12 +12,11 @@ import { fork } from 'node:child_process';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { OtlpHttpReceiver } from '../src/core/receiver/otlpHttpReceiver';
 import { SpanStore } from '../src/core/receiver/spanStore';
 import { startJaeger } from '../test/backends/harness/servers';
 import type { BenchRow } from './benchRow';
+import { gcFunction, median } from './hostMeasures';
 
 // Overridable to check that peak RSS does not grow with the number of spans sent.
 const MAX_SPANS = Number(process.env.RECEIVER_BENCH_MAX_SPANS ?? 50_000);
@@ -40,12 +39,6 @@ interface Done {
   spans: number;
   ms: number;
   failures: number;
-}
-
-/** A GC handle without requiring --expose-gc on the bench command line. */
-function gcFunction(): () => void {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
 }
 
 async function ingestRun(): Promise<BenchRow[]> {
@@ -133,8 +126,6 @@ async function sendLoad(port: number): Promise<Done> {
     child.kill();
   }
 }
-
-const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Receiver and Jaeger rounds, interleaved; spans/s and CPU seconds of each receiving side. */
 async function compareWithJaeger(): Promise<BenchRow[]> {

@@ -3,6 +3,7 @@
 // dagre and drawn by the production webview bundle in headless Chromium behind the real CSP. Also the
 // host's longest block, since the aggregation runs on its thread.
 import type { BenchRow } from './benchRow';
+import { watchHostThread } from './hostMeasures';
 import type { Resource, Span, Trace } from '../src/core/model/trace';
 import { serviceMapSteps } from '../src/core/serviceMap/serviceMap';
 import { runSliced } from '../src/core/waterfall/timeSlicing';
@@ -50,15 +51,11 @@ export async function run(): Promise<BenchRow[]> {
   const browser = await launchBrowser();
   try {
     const page = await openViewPage(await browser.context.newPage(), 'serviceMap');
-    let last = performance.now();
-    let maxBlockMs = 0;
-    const watch = setInterval(() => { const now = performance.now(); maxBlockMs = Math.max(maxBlockMs, now - last); last = now; }, 1);
+    const watch = watchHostThread();
     const t0 = performance.now();
     const map = await runSliced(serviceMapSteps(input));
     const t1 = performance.now();
-    // A last tick, so a block at the very end is seen too.
-    await new Promise((r) => setTimeout(r, 5));
-    clearInterval(watch);
+    const { maxBlockMs, maxGapMs } = watch.stop();
     // The webview lays the map out (dagre) and draws it: its own process, not the host's.
     const drawMs = await page.post({ type: 'serviceMap', map, source: 'the bench' });
     const nodes = await page.page.evaluate(() => document.querySelectorAll('.sm-node').length);
@@ -67,7 +64,7 @@ export async function run(): Promise<BenchRow[]> {
     const note = `${TRACES} traces, ${spanCount} spans, ${map.edges.length} edges: aggregate ${(t1 - t0).toFixed(0)} ms (sliced, host), lay out with dagre and draw ${drawMs.toFixed(0)} ms (webview)`;
     return [
       { name: `service map of ${SERVICES} services: spans in memory → map drawn`, value: Math.round(total * 10) / 10, unit: 'ms', budget: `≤ ${BUDGET_MS} ms`, ok: total <= BUDGET_MS, note },
-      { name: `service map of ${SERVICES} services: longest extension-host block`, value: Math.round(maxBlockMs * 10) / 10, unit: 'ms', budget: `≤ ${BLOCK_BUDGET_MS} ms`, ok: maxBlockMs <= BLOCK_BUDGET_MS, note: 'wall clock between 1 ms ticks: includes time the shared machine left the thread waiting' },
+      { name: `service map of ${SERVICES} services: longest extension-host block`, value: Math.round(maxBlockMs * 10) / 10, unit: 'ms', budget: `≤ ${BLOCK_BUDGET_MS} ms`, ok: maxBlockMs <= BLOCK_BUDGET_MS, note: `the host thread's CPU time between two ticks of a 1 ms timer while the map is aggregated (longest wall-clock gap ${maxGapMs.toFixed(0)} ms, which includes waiting for a core)` },
     ];
   } finally {
     await browser.close();

@@ -8,6 +8,7 @@ import { buildSpanDetail } from '../src/core/waterfall/spanDetail';
 import type { Trace } from '../src/core/model/trace';
 import { launchBrowser } from '../test/runner/browser';
 import { openWaterfallPage, packTrace } from '../test/webview/waterfallHarness';
+import { keyToPaintInPage, quantile, scrollFramesInPage } from '../test/webview/waterfallFrames';
 import { syntheticTrace } from './waterfallSyntheticTrace';
 // Browser globals for the page.evaluate callbacks (the root tsconfig has no DOM lib, and adding it
 // would change the types of every other file). Module-scoped: nothing leaks into the program.
@@ -15,7 +16,6 @@ import { syntheticTrace } from './waterfallSyntheticTrace';
 declare const document: any;
 declare const window: any;
 declare const requestAnimationFrame: (cb: (ts: number) => void) => number;
-declare const KeyboardEvent: any;
 type HTMLElement = any;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
@@ -24,11 +24,6 @@ const MB = 1024 * 1024;
 
 function row(name: string, value: number, unit: string, budget: string, ok: boolean, note?: string): BenchRow {
   return { name, value: Math.round(value * 10) / 10, unit, budget, ok, note };
-}
-
-function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
 /** The depth-1 row with the largest subtree of at least 10k descendants (the synthetic trace has one). */
@@ -105,13 +100,7 @@ export async function run(): Promise<BenchRow[]> {
 
 
     // Interactive: the first keyboard input after the paint is handled and painted.
-    const inputMs = await page.evaluate(() => new Promise<number>((resolve) => {
-      const scroller = document.querySelector('.wf-scroller')!;
-      scroller.focus();
-      const t0 = performance.now();
-      scroller.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true }));
-      requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - t0), 0));
-    }));
+    const inputMs = await page.evaluate(keyToPaintInPage);
     const interactive = fp + inputMs;
     rows.push(row('waterfall 100k in-memory trace: layout → interactive', interactive, 'ms', '≤ 3000 ms', interactive <= 3000,
       `first paint + first key handled and painted (${inputMs.toFixed(0)} ms); nothing is deferred after the first paint`));
@@ -119,36 +108,7 @@ export async function run(): Promise<BenchRow[]> {
     const phase = (name: string) => page.evaluate((n) => { performance.mark(`bench-${n}`); }, name);
     await phase('scroll');
     // Scrolling: 400 frames of programmatic scrolling (steady steps, flings and jumps).
-    const scroll = await page.evaluate(() => new Promise<{ work: number[]; intervals: number[]; domRows: number }>((resolve) => {
-      const scroller = document.querySelector('.wf-scroller')!;
-      const work: number[] = [];
-      const intervals: number[] = [];
-      let start = 0;
-      // Capture listener runs before the element's handler, the bubbling one after it; the forced
-      // layout makes style and layout part of the measured frame work.
-      window.addEventListener('scroll', () => { start = performance.now(); }, { capture: true });
-      scroller.addEventListener('scroll', () => {
-        void scroller.lastElementChild!.getBoundingClientRect();
-        work.push(performance.now() - start);
-      });
-      const max = scroller.scrollHeight - scroller.clientHeight;
-      let frame = 0;
-      let last = 0;
-      let domRows = 0;
-      const step = (ts: number) => {
-        if (last) intervals.push(ts - last);
-        last = ts;
-        frame++;
-        const kind = frame % 100;
-        if (kind < 60) scroller.scrollTop += 120;              // wheel-like steps
-        else if (kind < 90) scroller.scrollTop += 2_000;       // flings
-        else scroller.scrollTop = Math.random() * max;         // scrollbar jumps
-        domRows = Math.max(domRows, document.querySelectorAll('.wf-row').length);
-        if (frame < 400) requestAnimationFrame(step);
-        else setTimeout(() => resolve({ work, intervals, domRows }), 50);
-      };
-      requestAnimationFrame(step);
-    }));
+    const scroll = await page.evaluate(scrollFramesInPage, 400);
     const work = scroll.work.slice().sort((a, b) => a - b);
     const intervals = scroll.intervals.slice().sort((a, b) => a - b);
     const p95 = quantile(work, 0.95);

@@ -4,15 +4,14 @@
 // (bundled as the build bundles it), and the production webview bundle in headless Chromium.
 // Measured per size: bytes → first row visible, bytes → interactive (against JSON.parse alone on
 // the same bytes, same run), the extension host's longest block, and what the host retains.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import * as esbuild from 'esbuild';
 import type { BenchRow } from './benchRow';
+import { gcFunction, heapAfterGc, median, watchHostThread } from './hostMeasures';
 import { syntheticTrace } from './waterfallSyntheticTrace';
 import { toOtlpJson } from './waterfallOtlpJson';
 import { toJaegerJson } from './waterfallJaegerJson';
@@ -26,26 +25,12 @@ import type { WorkerLoaded } from '../src/webviews/waterfall/workerProtocol';
 import type { Trace } from '../src/core/model/trace';
 import { launchBrowser } from '../test/runner/browser';
 import { openWaterfallPage } from '../test/webview/waterfallHarness';
-/* eslint-disable @typescript-eslint/no-explicit-any */
-declare const document: any;
-declare const requestAnimationFrame: (cb: (ts: number) => void) => number;
-declare const KeyboardEvent: any;
-/* eslint-enable @typescript-eslint/no-explicit-any */
+import { keyToPaintInPage } from '../test/webview/waterfallFrames';
 
 const MB = 1024 * 1024;
 const SIZES = [10_000, 50_000, 100_000];
 const RUNS = 3;
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-/** Heap used after a full collection (twice: the first may only queue finalizers). */
-function heapAfterGc(): number {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
-}
-
-const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x: number) => Math.round(x * 10) / 10;
 
 /** The worker as the extension ships it: bundled by esbuild for node/cjs, minified. */
@@ -82,33 +67,6 @@ async function serveJaeger(dir: string): Promise<{ server: ChildProcess; url: st
   return { server, url: `http://127.0.0.1:${port}` };
 }
 
-/** CPU time this process's main thread has run, from Linux's scheduler statistics (ns resolution). */
-function mainThreadCpuMs(): number {
-  return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
-}
-
-/**
- * Watches the host thread's event loop with a 1 ms timer. A block is the CPU time the thread ran
- * between two ticks: the work that kept it from its event loop. The wall-clock gap between ticks
- * is reported too, but on a loaded 2-core machine it mostly measures how long the scheduler left
- * the thread waiting for a core (seen: 176 ms gaps holding 6 ms of this thread's CPU).
- */
-function watchHostThread(): { stop(): { maxBlockMs: number; maxGapMs: number } } {
-  let last = performance.now();
-  let lastCpu = mainThreadCpuMs();
-  let maxBlockMs = 0;
-  let maxGapMs = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    const cpu = mainThreadCpuMs();
-    maxGapMs = Math.max(maxGapMs, now - last);
-    maxBlockMs = Math.max(maxBlockMs, cpu - lastCpu);
-    last = now;
-    lastCpu = cpu;
-  }, 1);
-  return { stop: () => { clearInterval(timer); return { maxBlockMs, maxGapMs }; } };
-}
-
 interface PathRun {
   firstRowMs: number;
   /** The first rows were a preview of the spans in the first bytes. */
@@ -126,6 +84,7 @@ interface PathRun {
 type Open = (client: WaterfallWorkerClient) => Promise<{ loaded: WorkerLoaded; bytesMs: number; firstByteAt?: number }>;
 
 export async function run(): Promise<BenchRow[]> {
+  const gc = gcFunction();
   const rows: BenchRow[] = [];
   const dir = mkdtempSync(path.join(tmpdir(), 'trace-lens-bench-'));
   const browser = await launchBrowser();
@@ -139,18 +98,21 @@ export async function run(): Promise<BenchRow[]> {
     const once = async (open: Open): Promise<PathRun> => {
       const page = await browser.context.newPage();
       const wp = await openWaterfallPage(page, undefined);
-      const base = heapAfterGc();
+      const base = heapAfterGc(gc);
       type PageTimes = Awaited<ReturnType<typeof wp.postTrace>>;
       // The first rows (a preview of the spans in the first bytes, or the whole trace) go to the
       // page as they arrive, while the worker goes on; the laid-out trace follows the load.
-      let first: { at: number; page: Promise<PageTimes>; preview: boolean } | undefined;
-      let final: { at: number; msg: TraceMessage } | undefined;
+      let first: { at: number; page: Promise<PageTimes> } | undefined;
       let loadedYet = false;
+      let final: { at: number; msg: TraceMessage } | undefined;
+      let arrived: () => void = () => undefined;
+      // Resolves empty: the columns stay in `final`, which is dropped before the heap is read.
+      const finalArrives = new Promise<void>((resolve) => { arrived = resolve; });
       const client = new WaterfallWorkerClient(workerPath, {
         post: (m) => {
           if (m.type !== 'trace') return;
-          if (loadedYet) final = { at: performance.now(), msg: m };
-          else first ??= { at: performance.now(), page: wp.postTrace(m), preview: true };
+          if (loadedYet) { final = { at: performance.now(), msg: m }; arrived(); }
+          else first ??= { at: performance.now(), page: wp.postTrace(m) };
         },
         command: () => undefined, crashed: () => undefined,
       });
@@ -161,25 +123,20 @@ export async function run(): Promise<BenchRow[]> {
         const { loaded, bytesMs, firstByteAt } = await open(client);
         loadedYet = true;
         client.requestTrace();
-        while (!final) await new Promise((r) => setTimeout(r, 1));
+        await finalArrives;
+        if (!final) throw new Error('the worker posted no trace');
         const { maxBlockMs, maxGapMs } = watch.stop();
         const firstPage = first ? await first.page : undefined;
         const t = await wp.postTrace(final.msg);
         const from = firstByteAt ?? t0;
         const firstRowMs = first && firstPage ? first.at - from + firstPage.transferMs + firstPage.firstRowMs : final.at - from + t.transferMs + t.firstRowMs;
-        const inputMs = await page.evaluate(() => new Promise<number>((resolve) => {
-          const scroller = document.querySelector('.wf-scroller')!;
-          scroller.focus();
-          const k0 = performance.now();
-          scroller.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true }));
-          requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - k0), 0));
-        }));
+        const inputMs = await page.evaluate(keyToPaintInPage);
         const paintMs = final.at - t0 + t.transferMs + t.renderMs;
         const previewed = first !== undefined;
         // The host posts the columns to the webview and keeps nothing of them.
         final = undefined;
         first = undefined;
-        const retainedMb = (heapAfterGc() - base) / MB;
+        const retainedMb = (heapAfterGc(gc) - base) / MB;
         return { firstRowMs, previewed, paintMs, interactiveMs: paintMs + inputMs, maxBlockMs, maxGapMs, retainedMb, loaded, bytesMs };
       } finally {
         await client.dispose();

@@ -7,18 +7,9 @@ import { syntheticTrace } from '../../bench/waterfallSyntheticTrace';
 import { toOtlpJson } from '../../bench/waterfallOtlpJson';
 import { freePort } from '../runner/codeServer';
 import { ARTIFACTS, Workbench } from '../runner/workbench';
-// Browser globals for the frame.evaluate callbacks (the root tsconfig has no DOM lib).
-/* eslint-disable @typescript-eslint/no-explicit-any */
-declare const document: any;
-declare const window: any;
-declare const requestAnimationFrame: (cb: (ts: number) => void) => number;
-/* eslint-enable @typescript-eslint/no-explicit-any */
+import { quantile, scrollFramesInPage } from '../webview/waterfallFrames';
 
 const SPANS = 100_000;
-
-function quantile(sorted: number[], q: number): number {
-  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-}
 
 // A 100k-span trace file opened as a person does it (palette, file dialog) in the real workbench,
 // then scrolled: the frames are reported (test-results/waterfall-100k-scroll.json) and the
@@ -69,39 +60,7 @@ describe('a 100k-span trace file in the workbench', function () {
   it('scrolls with at most a screenful of rows in the DOM, and reports the frames', async () => {
     // tsx compiles the evaluated closures with keepNames, which calls __name() in the page.
     await frame.evaluate('window.__name = (f) => f');
-    const result = await frame.evaluate(() => new Promise<{ work: number[]; intervals: number[]; domRows: number; reachedEnd: boolean }>((resolve) => {
-      const scroller = document.querySelector('.wf-scroller');
-      const work: number[] = [];
-      const intervals: number[] = [];
-      let start = 0;
-      // Capture runs before the element's handler, the bubbling listener after it; the forced
-      // layout makes style and layout part of the measured frame work.
-      window.addEventListener('scroll', () => { start = performance.now(); }, { capture: true });
-      scroller.addEventListener('scroll', () => {
-        void scroller.lastElementChild.getBoundingClientRect();
-        work.push(performance.now() - start);
-      });
-      const max = scroller.scrollHeight - scroller.clientHeight;
-      let frameNo = 0;
-      let last = 0;
-      let domRows = 0;
-      let reachedEnd = false;
-      const step = (ts: number) => {
-        if (last) intervals.push(ts - last);
-        last = ts;
-        frameNo++;
-        const kind = frameNo % 100;
-        if (kind < 60) scroller.scrollTop += 120; // wheel-like steps
-        else if (kind < 90) scroller.scrollTop += 2_000; // flings
-        else scroller.scrollTop = ((frameNo * 7919) % 1000) / 1000 * max; // scrollbar jumps
-        if (frameNo === 299) scroller.scrollTop = max;
-        if (scroller.scrollTop >= max - 1) reachedEnd = true;
-        domRows = Math.max(domRows, document.querySelectorAll('.wf-row').length);
-        if (frameNo < 300) requestAnimationFrame(step);
-        else requestAnimationFrame(() => resolve({ work, intervals, domRows, reachedEnd }));
-      };
-      requestAnimationFrame(step);
-    }));
+    const result = await frame.evaluate(scrollFramesInPage, 300);
     const work = result.work.slice().sort((a, b) => a - b);
     const intervals = result.intervals.slice().sort((a, b) => a - b);
     const report = {
