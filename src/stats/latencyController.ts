@@ -7,6 +7,7 @@ import { withCancellableProgress } from '../commands/progress';
 import { showFunctionTraces } from '../commands/showFunctionTraces';
 import { showError } from '../errors/errorPresenter';
 import { LatencyHoverProvider } from '../hovers/latencyHoverProvider';
+import { InsightDiagnostics } from '../insights/insightDiagnostics';
 import { StatsController, type LatencyDependencies, type StatsSummary } from './statsController';
 import { readLatencySettings } from './statsSettings';
 
@@ -28,6 +29,7 @@ export class LatencyController implements vscode.Disposable {
   private readonly inputs: DocumentInputsCache;
   private readonly lensProvider: LatencyCodeLensProvider;
   private readonly hoverProvider: LatencyHoverProvider;
+  readonly insightDiagnostics: InsightDiagnostics;
   private readonly explainProvider = new ExplainDocumentProvider();
   private lensRegistration: vscode.Disposable | undefined;
   private hoverRegistration: vscode.Disposable | undefined;
@@ -38,11 +40,14 @@ export class LatencyController implements vscode.Disposable {
     this.inputs = new DocumentInputsCache(this.stats);
     this.lensProvider = new LatencyCodeLensProvider(this.stats, this.inputs);
     this.hoverProvider = new LatencyHoverProvider(this.stats, this.inputs);
+    // Performance insights come from the same pass as the statistics and land where their lenses do.
+    this.insightDiagnostics = new InsightDiagnostics(this.stats, this.inputs);
     const explainDeps = { stats: this.stats, inputs: this.inputs, backends: deps.backends, receiver: deps.receiver, sourceMapping: deps.sourceMapping };
     this.disposables.push(
       this.stats,
       this.inputs,
       this.lensProvider,
+      this.insightDiagnostics,
       this.explainProvider,
       this.stats.onDidChange(() => this.lensProvider.refresh()),
       this.inputs.onDidChange(() => this.lensProvider.refresh()),

@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import type { BackendController } from '../backends/backendController';
 import type { LatencyQuantiles, TimeRange, TraceBackend } from '../core/backends/traceBackend';
 import { CancelledError, isCancellation } from '../core/errors';
+import { InsightPass } from '../core/insights/insightDetector';
+import { findingsByLocation, groupInsights, type InsightFinding } from '../core/insights/locationInsights';
 import type { Span } from '../core/model/trace';
 import { FunctionLensIndex } from '../core/stats/functionLensIndex';
 import type { LocationStats } from '../core/stats/latencyStats';
@@ -11,6 +13,7 @@ import { aggregateSpans } from '../core/stats/spanAggregator';
 import { SampleCache } from '../core/stats/sampleCache';
 import { quantileMethodText, sampleBasis } from '../core/stats/statsBasis';
 import { describeError } from '../errors/errorPresenter';
+import { affectsInsights, readInsightSettings, type InsightSettings } from '../insights/insightSettings';
 import type { ReceiverController } from '../receiver/receiverController';
 import type { SourceMapping } from '../source/sourceMapping';
 import { affectsStatistics, readLatencySettings, type LatencySettings } from './statsSettings';
@@ -63,6 +66,9 @@ export class StatsController implements vscode.Disposable {
   private index: FunctionLensIndex | undefined;
   private indexResolver: unknown;
   private locations: LocationStats[] = [];
+  /** Performance insights of the same pass, every rule (the settings' `off` is applied when read). */
+  private findings: InsightFinding[] = [];
+  private insightSettings: InsightSettings = readInsightSettings();
   private settings: LatencySettings = readLatencySettings();
   private origin = 'nothing yet';
   private sampled: string | undefined;
@@ -107,6 +113,7 @@ export class StatsController implements vscode.Disposable {
           this.applyTemplate();
           this.fireIfChanged();
         }
+        if (affectsInsights(e)) this.onInsightSettingsChanged();
       }),
     );
     this.restartSlideTimer();
@@ -124,6 +131,17 @@ export class StatsController implements vscode.Disposable {
 
   get allLocations(): readonly LocationStats[] {
     return this.locations;
+  }
+
+  /** The performance insights of the last pass, without the rules switched off and the services not of this workspace. */
+  get insightFindings(): readonly InsightFinding[] {
+    if (!this.insightSettings.enabled) return [];
+    const services = this.settings.serviceNames;
+    return this.findings.filter((f) => this.insightSettings.rules[f.ruleId] !== 'off' && (services.length === 0 || services.includes(f.serviceName)));
+  }
+
+  get currentInsightSettings(): InsightSettings {
+    return this.insightSettings;
   }
 
   /** The workspace file a path from span data maps to, if the workspace index is ready (no I/O). */
@@ -178,6 +196,7 @@ export class StatsController implements vscode.Disposable {
       this.indexResolver = resolver;
       this.applyTemplate();
       this.index.setStats(this.locations, this.settings.lookbackMs);
+      this.applyInsights();
       this.fireIfChanged(true);
     } catch (err) {
       this.deps.log.error(`Could not index the workspace for source mapping: ${describeError(err)}`);
@@ -247,7 +266,9 @@ export class StatsController implements vscode.Disposable {
     this.lastLocalRunMs = Date.now();
     const store = this.deps.receiver.spanStore;
     try {
-      const snapshot = aggregateSpans(store.allSpans(), {
+      // The insights see the same spans in the same iteration: no second pass over the store.
+      const pass = this.insightPass(this.lastLocalRunMs);
+      const snapshot = aggregateSpans(pass ? pass.spans(store.allSpans()) : store.allSpans(), {
         nowMs: Date.now(),
         lookbackMs: this.settings.lookbackMs,
         services: this.settings.serviceNames,
@@ -257,7 +278,8 @@ export class StatsController implements vscode.Disposable {
       this.localThrottleMs = Math.min(LOCAL_THROTTLE_MAX_MS, Math.max(LOCAL_THROTTLE_MS, took * 10));
       if (took > 100) this.deps.log.debug(`Latency statistics of ${snapshot.spansSeen} spans took ${took} ms; next pass in ${this.localThrottleMs} ms at the earliest`);
       this.lastError = undefined;
-      this.setLocations(snapshot.locations, `the built-in OTLP receiver (${snapshot.spansSeen} spans held, ${snapshot.spansIgnored} outside the window or of other services)`);
+      const findings = pass ? groupInsights(pass.finish(), false) : [];
+      this.setLocations(snapshot.locations, `the built-in OTLP receiver (${snapshot.spansSeen} spans held, ${snapshot.spansIgnored} outside the window or of other services)`, findings);
     } catch (err) {
       this.lastError = describeError(err);
       this.deps.log.error(`Could not compute latency statistics: ${this.lastError}`);
@@ -330,12 +352,15 @@ export class StatsController implements vscode.Disposable {
     const serverNote = server.length > 0 ? `server figures for ${server.length} location(s) (${quantileMethodText(server[0].basis)}); ` : '';
     // Figures from sampled traces describe the sample: say so, with its size and what the search saw.
     const basis = sampleBasis(sample.traces, sample.found, sample.complete === true);
-    const local = aggregateSpans(sample.spans, { nowMs: now, lookbackMs: settings.lookbackMs, services: settings.serviceNames }).locations.map((l) => ({ ...l, basis }));
+    const pass = this.insightPass(now);
+    const local = aggregateSpans(pass ? pass.spans(sample.spans) : sample.spans, { nowMs: now, lookbackMs: settings.lookbackMs, services: settings.serviceNames }).locations.map((l) => ({ ...l, basis }));
+    // Found in the sample only: the findings say so wherever they are shown.
+    const findings = pass ? groupInsights(pass.finish(), true) : [];
     this.rememberMappedServices(local);
     const merged = mergeLocationStats(local, server);
     this.sampled = `${serverNote}${sample.traces} trace(s) (${sample.spans.length} spans) sampled from ${services.length > 0 ? services.join(', ') : 'no service'}${sample.failed > 0 ? `; ${sample.failed} could not be fetched` : ''}`;
     this.deps.log.info(`Latency statistics from ${this.deps.backends.describe()}: ${this.sampled}`);
-    this.setLocations(merged, this.deps.backends.describe());
+    this.setLocations(merged, this.deps.backends.describe(), findings);
   }
 
   /** Services to sample when `traceLens.serviceNames` is empty: those that mapped to workspace files before, then the rest, a few at most. */
@@ -434,13 +459,37 @@ export class StatsController implements vscode.Disposable {
     }
   }
 
-  private setLocations(locations: LocationStats[], origin: string): void {
+  private setLocations(locations: LocationStats[], origin: string, findings: InsightFinding[] = []): void {
     this.locations = locations;
+    this.findings = findings;
     this.origin = origin;
     this.generatedAtMs = Date.now();
     this.index?.setStats(locations, this.settings.lookbackMs);
+    this.applyInsights();
     this.logStatus();
     this.fireIfChanged(true);
+  }
+
+  /** The detectors' pass over the statistics window, or none when insights are off. */
+  private insightPass(nowMs: number): InsightPass | undefined {
+    if (!this.insightSettings.enabled) return undefined;
+    return new InsightPass({}, BigInt(Math.floor(nowMs - this.settings.lookbackMs)) * 1_000_000n);
+  }
+
+  private applyInsights(): void {
+    this.index?.setInsights(findingsByLocation(this.insightFindings));
+  }
+
+  /** Severities and `off` apply at once; switching insights on computes them now. */
+  private onInsightSettingsChanged(): void {
+    const wasEnabled = this.insightSettings.enabled;
+    this.insightSettings = readInsightSettings();
+    this.applyInsights();
+    this.fireIfChanged(true);
+    if (this.insightSettings.enabled && !wasEnabled) {
+      if (this.deps.backends.type === 'local') this.scheduleLocal(true);
+      else if (!this.remoteRun) void this.runRemote().catch(() => undefined);
+    }
   }
 
   private applyTemplate(): void {

@@ -12,7 +12,8 @@ import { detectNPlusOne } from './nPlusOne';
 import { detectRepeatedCalls } from './repeatedCalls';
 import { detectSerialCalls } from './serialCalls';
 import { SlowStatementAccumulator } from './slowStatement';
-import { traceFactsOf } from './traceFacts';
+import type { SpanTree } from '../waterfall/spanTree';
+import { factsOfTree, traceFactsOf, type TraceFacts } from './traceFacts';
 
 export class InsightDetector {
   readonly options: InsightOptions;
@@ -30,7 +31,16 @@ export class InsightDetector {
 
   addTrace(trace: Trace): void {
     if (trace.spans.length === 0) return;
-    const facts = traceFactsOf(trace);
+    this.addFacts(traceFactsOf(trace));
+  }
+
+  /** A trace whose span tree is already built (the waterfall worker's layout). */
+  addTree(tree: SpanTree): void {
+    if (tree.spans.length === 0) return;
+    this.addFacts(factsOfTree(tree));
+  }
+
+  private addFacts(facts: TraceFacts): void {
     this.perTrace.push(
       ...detectNPlusOne(facts, this.options.nPlusOne),
       ...detectSerialCalls(facts, this.options.serialCalls),
@@ -66,13 +76,48 @@ export function detectInsights(traces: Iterable<Trace>, override: InsightOptions
  * backend's sampled spans): grouped into traces by trace id first.
  */
 export function detectInsightsInSpans(spans: Iterable<Span>, override: InsightOptionsOverride = {}): Insight[] {
-  const byTrace = new Map<string, Span[]>();
-  for (const span of spans) {
-    const list = byTrace.get(span.traceId);
-    if (list) list.push(span);
-    else byTrace.set(span.traceId, [span]);
+  const pass = new InsightPass(override);
+  for (const span of pass.spans(spans)) void span;
+  return pass.finish();
+}
+
+/**
+ * Insights found in the same iteration as the statistics: `spans()` hands every span on unchanged
+ * (to `aggregateSpans`) and keeps a reference per trace; `finish()` runs the detectors over the
+ * traces seen. Traces whose spans all start before `minStartNs` (outside the statistics window) are skipped.
+ */
+export class InsightPass {
+  private readonly byTrace = new Map<string, Span[]>();
+
+  constructor(
+    private readonly override: InsightOptionsOverride = {},
+    private readonly minStartNs?: bigint,
+  ) {}
+
+  *spans(spans: Iterable<Span>): Generator<Span> {
+    const byTrace = this.byTrace;
+    let lastId = '';
+    let last: Span[] | undefined;
+    for (const span of spans) {
+      // Spans of one trace mostly come one after another (the store and a fetched trace hold them so).
+      if (span.traceId !== lastId || !last) {
+        lastId = span.traceId;
+        last = byTrace.get(lastId);
+        if (!last) byTrace.set(lastId, (last = []));
+      }
+      last.push(span);
+      yield span;
+    }
   }
-  const traces: Trace[] = [];
-  for (const [traceId, list] of byTrace) traces.push({ traceId, spans: list, warnings: [] });
-  return detectInsights(traces, override);
+
+  finish(): Insight[] {
+    const detector = new InsightDetector(this.override);
+    const min = this.minStartNs;
+    for (const [traceId, spans] of this.byTrace) {
+      if (min !== undefined && !spans.some((s) => s.startTimeUnixNano >= min)) continue;
+      detector.addTrace({ traceId, spans, warnings: [] });
+    }
+    this.byTrace.clear();
+    return detector.finish();
+  }
 }

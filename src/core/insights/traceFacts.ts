@@ -14,7 +14,11 @@ export interface TraceFacts {
 }
 
 export function traceFactsOf(trace: Trace): TraceFacts {
-  const tree = buildSpanTree(trace);
+  return factsOfTree(buildSpanTree(trace));
+}
+
+/** Facts of a tree already built (the waterfall's layout): the same tree, not a second one. */
+export function factsOfTree(tree: SpanTree): TraceFacts {
   return { tree, calls: tree.spans.map(spanCall) };
 }
 

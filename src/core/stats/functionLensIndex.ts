@@ -8,6 +8,7 @@ import type { NormalizedPath } from '../source/sourcePath';
 import type { SpanNameSite } from '../source/spanNameScanner';
 import { flattenFunctions, matchFunction } from '../source/symbolMatching';
 import type { FunctionSymbol, MatchReason, SymbolNode } from '../source/symbolMatching';
+import { insightHoverSection, insightLensSuffix, type InsightFinding } from '../insights/locationInsights';
 import { buildHoverMarkdown } from './hoverMarkdown';
 import type { LocationStats } from './latencyStats';
 import { compileLensTemplate, DEFAULT_LENS_TEMPLATE } from './lensText';
@@ -64,6 +65,8 @@ interface DocCache {
  */
 export class FunctionLensIndex {
   private stats = new Map<string, LocationStats>();
+  /** Performance insights per location key, from the same pass as the statistics. */
+  private insights: ReadonlyMap<string, readonly InsightFinding[]> = new Map();
   private texts = new Map<string, string>();
   private hovers = new Map<string, string>();
   private byDoc = new Map<string, Placement[]>();
@@ -103,6 +106,18 @@ export class FunctionLensIndex {
     this.matchDetails.clear();
     this.statsGeneration++;
     this.placedFor = '';
+  }
+
+  /** Replaces the performance insights shown in lens suffixes and hovers. */
+  setInsights(byLocation: ReadonlyMap<string, readonly InsightFinding[]>): void {
+    this.insights = byLocation;
+    this.texts.clear();
+    this.hovers.clear();
+    this.statsGeneration++;
+  }
+
+  insightsFor(locationKey: string): readonly InsightFinding[] {
+    return this.insights.get(locationKey) ?? [];
   }
 
   /** Throws InvalidLensTemplateError (keep the previous template then). */
@@ -145,6 +160,8 @@ export class FunctionLensIndex {
       const s = this.stats.get(best.locationKey);
       if (!s) return undefined;
       md = buildHoverMarkdown(s, { lookbackMs: this.lookbackMs });
+      const section = insightHoverSection(this.insightsFor(best.locationKey));
+      if (section) md = `${md}\n\n${section}`;
       this.hovers.set(best.locationKey, md);
     }
     return { markdown: md, locationKey: best.locationKey, range: best.range, nameLine: best.nameLine };
@@ -246,7 +263,12 @@ export class FunctionLensIndex {
 
   private text(s: LocationStats): string {
     let t = this.texts.get(s.keyString);
-    if (t === undefined) this.texts.set(s.keyString, (t = this.format(s, this.lookbackMs)));
+    if (t === undefined) {
+      const suffix = insightLensSuffix(this.insightsFor(s.keyString));
+      t = this.format(s, this.lookbackMs);
+      if (suffix) t = `${t} · ${suffix}`;
+      this.texts.set(s.keyString, t);
+    }
     return t;
   }
 
