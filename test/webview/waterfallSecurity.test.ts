@@ -197,3 +197,75 @@ for (const withoutCsp of [false, true]) {
     });
   });
 }
+
+// An N+1 whose spans, parent and statement are hostile: the marked rows, the toolbar's insight line
+// and the detail of a marked span show it as text, and nothing executes.
+describe('waterfall webview: insight marks on hostile spans (real CSP)', () => {
+  let browser: RunningBrowser;
+  let wp: WaterfallPage;
+  const pageErrors: string[] = [];
+
+  function hostileNPlusOne() {
+    const loop = Array.from({ length: 6 }, (_, i) => span(`q${i}`, 'root', 10 + i * 3, 12 + i * 3, {
+      name: i % 2 === 0 ? PAYLOADS.img : PAYLOADS.rtl,
+      attributes: { 'db.system': 'sqlite', 'db.statement': 'SELECT <img src=x onerror=window.__pwned=5> FROM t WHERE id = ?' },
+    }));
+    return trace([span('root', undefined, 0, 40, { name: PAYLOADS.script, service: PAYLOADS.control }), ...loop]);
+  }
+
+  before(async () => {
+    browser = await launchBrowser();
+    const page = await browser.context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    wp = await openWaterfallPage(page, buildWaterfall(hostileNPlusOne()));
+    await wp.postTrace(wp.session.traceMessage()!);
+  });
+  after(async () => { await browser?.close(); });
+
+  it('marks the six spans of the N+1 and steps to it from the toolbar, as text', async () => {
+    const insights = wp.session.insightsMessage();
+    assert.ok(insights, 'the session finds the insights of its trace');
+    assert.deepEqual(insights.insights.map((i) => i.ruleId), ['PI001']);
+    await wp.post(insights);
+    await wp.page.locator('.wf-insights:not([hidden])').waitFor();
+    assert.equal(await wp.page.locator('.wf-row.wf-insight:not([hidden])').count(), 6);
+    await wp.page.locator('vscode-button', { hasText: 'Insight ›' }).click();
+    await wp.page.locator('.wf-row.wf-insight-current').first().waitFor();
+    const seen = await wp.page.evaluate(() => ({
+      label: document.querySelector('.wf-insight-label')!.textContent as string,
+      marked: [...document.querySelectorAll('.wf-row.wf-insight-current:not([hidden]) .wf-name')].map((n) => n.textContent as string),
+      pwned: (window as unknown as { __pwned?: unknown }).__pwned,
+      violations: (window as unknown as { __violations: unknown[] }).__violations,
+      foreign: document.querySelectorAll('trace-waterfall img, trace-waterfall svg, trace-waterfall b, body script:not([nonce])').length,
+      pageOverflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    }));
+    assert.equal(seen.marked.length, 6);
+    assert.ok(seen.marked.includes(PAYLOADS.img), seen.marked.join(' | '));
+    assert.ok(seen.marked.includes('invoice\\u202egpj.exe'), 'bidi controls in a marked name are made visible');
+    assert.match(seen.label, /^1 \/ 1 · PI001 N\+1 queries: N\+1: 6 × /);
+    assert.ok(seen.label.includes(PAYLOADS.script), `the parent's name is quoted literally: ${seen.label}`);
+    assert.equal(seen.pwned, undefined);
+    assert.deepEqual(seen.violations, []);
+    assert.equal(seen.foreign, 0);
+    assert.ok(seen.pageOverflow <= 0, `page overflows by ${seen.pageOverflow}px`);
+    // The first span of the pattern is selected and its detail shows the hostile name as text.
+    await wp.page.waitForSelector('.wf-detail:not([hidden]) .wf-detail-title');
+    assert.equal(await wp.page.locator('.wf-detail-title').textContent(), PAYLOADS.img);
+    assert.deepEqual(pageErrors, []);
+  });
+
+  it('ignores insights of another trace and malformed ones', async () => {
+    const good = wp.session.insightsMessage()!;
+    await wp.page.evaluate(async (m) => {
+      const handled = new Promise<void>((resolve) => window.addEventListener('message', (e: { data: unknown }) => e.data === 'test-marker' && resolve()));
+      window.postMessage({ ...m, traceId: 'f'.repeat(32), insights: m.insights.map((i: { rows: number[] }) => ({ ...i, rows: [0] })) }, '*');
+      window.postMessage({ type: 'insights', traceId: m.traceId, insights: [{ ruleId: 'XX<img>', title: 't', message: 'm', rows: [0], parentRow: -1 }] }, '*');
+      window.postMessage({ type: 'insights', traceId: m.traceId, insights: [{ ruleId: 'PI001', title: 't', message: { toString: 1 }, rows: [0], parentRow: -1 }] }, '*');
+      window.postMessage('test-marker', '*');
+      await handled;
+    }, good as unknown as { traceId: string; insights: { rows: number[] }[] });
+    assert.equal(await wp.page.locator('.wf-row.wf-insight:not([hidden])').count(), 6, 'the marks of this trace are unchanged');
+    assert.equal(await wp.page.locator('.wf-row.wf-insight:not([hidden])', { hasText: PAYLOADS.script }).count(), 0, 'the root is not marked');
+    assert.deepEqual(pageErrors, []);
+  });
+});

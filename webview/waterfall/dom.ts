@@ -25,3 +25,14 @@ export function visibleText(s: string): string {
   }
   return from === 0 ? s : out + s.slice(from);
 }
+
+/** A secondary toolbar button; the title doubles as its accessible name. */
+export function button(label: string, title: string, onClick: () => void): HTMLElement {
+  const b = document.createElement('vscode-button');
+  b.textContent = label;
+  b.title = title;
+  b.setAttribute('aria-label', title);
+  b.setAttribute('secondary', '');
+  b.addEventListener('click', onClick);
+  return b;
+}

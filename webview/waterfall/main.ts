@@ -68,6 +68,7 @@ window.addEventListener('message', (event: MessageEvent) => {
       pendingDetail.delete(msg.requestId);
       view.showDetail(msg.row, msg.detail);
       break;
+    case 'insights': view.insights.set(msg); break;
     case 'searchResult':
       if (!pendingSearch.has(msg.requestId)) return;
       pendingSearch.delete(msg.requestId);

@@ -12,7 +12,8 @@ import { SPAN_KINDS, SpanFlag, type WaterfallColumns, type WaterfallSummary } fr
 import type { SourceLocation, SpanDetail } from '../../src/core/waterfall/spanDetail';
 import type { TraceMessage } from '../../src/webviews/waterfall/protocol';
 import { renderDetail } from './detailPane';
-import { el, visibleText } from './dom';
+import { button, el, visibleText } from './dom';
+import { InsightMarks } from './insightMarks';
 import { RowModel } from './rowModel';
 import { formatDuration, formatStart, placeTickLabels, rulerTicks, tickCountFor } from './timeFormat';
 
@@ -57,16 +58,6 @@ interface Slot {
   row: number;
 }
 
-function button(label: string, title: string, onClick: () => void): HTMLElement {
-  const b = document.createElement('vscode-button');
-  b.textContent = label;
-  b.title = title;
-  b.setAttribute('aria-label', title);
-  b.setAttribute('secondary', '');
-  b.addEventListener('click', onClick);
-  return b;
-}
-
 export class TraceWaterfallElement extends HTMLElement {
   private host: WaterfallHost | undefined;
   private built = false;
@@ -109,6 +100,8 @@ export class TraceWaterfallElement extends HTMLElement {
   private detail!: HTMLElement;
   private main!: HTMLElement;
   private resizeObserver: ResizeObserver | undefined;
+  /** The trace's performance insights: marked rows and the toolbar's "next insight". */
+  readonly insights = new InsightMarks((row) => { this.select(row, true); this.openDetail(row); }, () => this.renderRows(true));
 
   connect(host: WaterfallHost, state?: ViewState): void {
     this.host = host;
@@ -167,7 +160,7 @@ export class TraceWaterfallElement extends HTMLElement {
     );
     this.resetZoomButton = button('Reset zoom', 'Show the whole trace again (0)', () => this.setWindow(0, this.summary?.durationNs ?? 1));
     this.resetZoomButton.hidden = true;
-    this.toolbar.append(this.resetZoomButton);
+    this.toolbar.append(this.resetZoomButton, this.insights.controls);
 
     const main = el('div', 'wf-main');
     this.main = main;
@@ -248,6 +241,7 @@ export class TraceWaterfallElement extends HTMLElement {
     this.matchRows = new Int32Array(0);
     this.matchMask = new Uint8Array(msg.columns.rowCount);
     this.matchIndex = -1;
+    this.insights.reset(msg.summary.traceId, msg.columns.rowCount);
     this.selectedRow = msg.columns.rowCount > 0 ? 0 : -1;
     this.status.hidden = true;
     this.status.classList.remove('wf-status-error');
@@ -485,6 +479,7 @@ export class TraceWaterfallElement extends HTMLElement {
     if (f & SpanFlag.critical) cls += ' wf-critical';
     if (f & SpanFlag.error) cls += ' wf-err';
     if (this.matchMask[row]) cls += ' wf-match';
+    cls += this.insights.rowClass(row);
     root.className = cls;
     root.setAttribute('aria-level', String(c.depth[row] + 1));
     root.setAttribute('aria-rowindex', String(v + 1));

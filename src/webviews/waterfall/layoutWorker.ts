@@ -128,6 +128,9 @@ port.on('message', (msg: ToWorker) => {
     case 'postTrace': {
       const trace = session.traceMessage();
       if (trace) send({ type: 'post', message: trace });
+      // After the rows: finding the insights must not delay the first paint.
+      const insights = trace ? session.insightsMessage() : undefined;
+      if (insights) send({ type: 'post', message: insights });
       return;
     }
     case 'addSpans':

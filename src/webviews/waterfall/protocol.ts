@@ -6,6 +6,7 @@
  */
 import type { WaterfallColumns, WaterfallStrings, WaterfallSummary } from '../../core/waterfall/columnLayout';
 import type { SourceLocation, SpanDetail } from '../../core/waterfall/spanDetail';
+import { isInsightsMessage, type InsightsMessage } from './insightProtocol';
 
 // Webview → host
 export interface ReadyMessage { type: 'ready' }
@@ -36,7 +37,7 @@ export interface PanelStateMessage { type: 'panelState'; state: WaterfallPanelSt
 export interface ErrorMessage { type: 'error'; message: string }
 export interface DetailResponse { type: 'detail'; requestId: number; row: number; detail: SpanDetail | null }
 export interface SearchResponse { type: 'searchResult'; requestId: number; query: string; rows: Int32Array; truncated: boolean }
-export type HostMessage = TraceMessage | PanelStateMessage | LoadingMessage | ErrorMessage | DetailResponse | SearchResponse;
+export type HostMessage = TraceMessage | PanelStateMessage | LoadingMessage | ErrorMessage | DetailResponse | SearchResponse | InsightsMessage;
 
 /**
  * What the webview persists (setState) and the serializer receives after a reload: enough to
@@ -125,6 +126,7 @@ export function isHostMessage(v: unknown): v is HostMessage {
     case 'error': return typeof v.message === 'string';
     case 'detail': return isIndex(v.requestId) && isIndex(v.row) && (v.detail === null || isRecord(v.detail));
     case 'searchResult': return isIndex(v.requestId) && typeof v.query === 'string' && v.rows instanceof Int32Array;
+    case 'insights': return isInsightsMessage(v);
     default: return false;
   }
 }

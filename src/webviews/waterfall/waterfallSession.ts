@@ -6,7 +6,9 @@
 import type { SourceLocation } from '../../core/waterfall/spanDetail';
 import { buildSpanDetail } from '../../core/waterfall/spanDetail';
 import type { WaterfallLayout } from '../../core/waterfall/layout';
+import { waterfallInsights } from '../../core/waterfall/traceInsights';
 import { SEARCH_RESULT_LIMIT, searchTrace } from '../../core/waterfall/traceSearch';
+import type { InsightsMessage } from './insightProtocol';
 import { isWebviewMessage, type HostMessage, type TraceMessage } from './protocol';
 
 export interface WaterfallSessionCallbacks {
@@ -23,11 +25,16 @@ export class WaterfallSession {
   private selectRow: number | undefined;
   private notice: string | undefined;
   private layout: WaterfallLayout | undefined;
+  /** The insights of the laid-out trace (never of a preview), found once on first request. */
+  private insights: InsightsMessage | undefined;
+  private previewing = false;
 
   constructor(private readonly callbacks: WaterfallSessionCallbacks) {}
 
   setLayout(layout: WaterfallLayout, selectSpanId?: string): void {
     this.layout = layout;
+    this.insights = undefined;
+    this.previewing = false;
     this.selectRow = undefined;
     this.notice = undefined;
     if (selectSpanId) {
@@ -44,8 +51,22 @@ export class WaterfallSession {
    */
   setPreview(layout: WaterfallLayout, notice: string): void {
     this.layout = layout;
+    this.insights = undefined;
+    this.previewing = true;
     this.selectRow = undefined;
     this.notice = notice;
+  }
+
+  /**
+   * The performance insights of the trace, to post after its columns: the detectors run on the
+   * layout's span tree the first time they are asked for, after the rows are on screen. None for
+   * a preview, whose spans are not all in.
+   */
+  insightsMessage(): InsightsMessage | undefined {
+    const l = this.layout;
+    if (!l || this.previewing) return undefined;
+    this.insights ??= { type: 'insights', traceId: l.summary.traceId, insights: waterfallInsights(l) };
+    return this.insights;
   }
 
   get hasLayout(): boolean {

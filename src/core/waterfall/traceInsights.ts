@@ -1,0 +1,39 @@
+/**
+ * The performance insights of the trace a waterfall shows, as rows to mark: the detectors run on the
+ * layout's own span tree (in the panel's worker, never on the extension host), and each insight's
+ * spans become row numbers of the columns the webview draws.
+ */
+import { InsightDetector } from '../insights/insightDetector';
+import { INSIGHT_RULES } from '../insights/insightRules';
+import type { WaterfallLayout } from './layout';
+import { MAX_INSIGHT_ROWS, MAX_WATERFALL_INSIGHTS, type WaterfallInsight } from './waterfallInsight';
+
+const MAX_MESSAGE = 500;
+
+export function waterfallInsights(layout: WaterfallLayout): WaterfallInsight[] {
+  const { tree, nodeToRow } = layout;
+  const detector = new InsightDetector();
+  detector.addTree(tree);
+  const insights = detector.finish();
+  if (insights.length === 0) return [];
+  const wanted = new Set<string>();
+  for (const i of insights) {
+    for (const id of i.spanIds) wanted.add(id);
+    if (i.parentSpanId) wanted.add(i.parentSpanId);
+  }
+  const rowOf = new Map<string, number>();
+  for (let node = 0; node < tree.spans.length; node++) {
+    const id = tree.spans[node].spanId;
+    if (wanted.has(id) && !rowOf.has(id) && nodeToRow[node] >= 0) rowOf.set(id, nodeToRow[node]);
+  }
+  const out: WaterfallInsight[] = [];
+  for (const i of insights) {
+    const rows = i.spanIds.map((id) => rowOf.get(id)).filter((r): r is number => r !== undefined).sort((a, b) => a - b).slice(0, MAX_INSIGHT_ROWS);
+    if (rows.length === 0) continue;
+    const message = i.message.length > MAX_MESSAGE ? `${i.message.slice(0, MAX_MESSAGE - 1)}…` : i.message;
+    out.push({ ruleId: i.ruleId, title: INSIGHT_RULES[i.ruleId].title, message, rows, parentRow: (i.parentSpanId !== undefined ? rowOf.get(i.parentSpanId) : undefined) ?? -1 });
+    if (out.length >= MAX_WATERFALL_INSIGHTS) break;
+  }
+  // In the order a reader meets them scrolling down.
+  return out.sort((a, b) => a.rows[0] - b.rows[0]);
+}
