@@ -72,21 +72,8 @@ describe('performance insights in the workbench', function () {
   });
 
   it('hovers the handler: the insight with its evidence and example traces', async () => {
-    const page = workbench.page;
     await workbench.openFile(SHOP_SOURCE);
-    const token = page.locator('.monaco-editor .view-line span span').filter({ hasText: /^list_orders_n_plus_one$/ }).first();
-    const hover = page.locator('.monaco-hover', { hasText: 'Performance insights' }).first();
-    // A hover shows after the mouse moves onto the token: move away and back if the first try missed.
-    for (let attempt = 1; ; attempt++) {
-      await page.mouse.move(0, 0);
-      await token.hover();
-      try {
-        await hover.waitFor({ state: 'visible', timeout: 10_000 });
-        break;
-      } catch (err) {
-        if (attempt >= 4) throw err;
-      }
-    }
+    const hover = await workbench.hoverUntil(/^list_orders_n_plus_one$/, 'Performance insights');
     const text = await hover.innerText();
     assert.match(text, /PI001\s+N\+1 queries: N\+1: \d+ × SELECT sku, qty FROM order_items WHERE order_id = \? in one call of "GET \/orders"/);
     assert.match(text, /In 12 traces, 8–28 calls each\./);
