@@ -10,6 +10,7 @@ import type { LocationStats } from '../core/stats/latencyStats';
 import { formatLookback } from '../core/stats/lookback';
 import { locateOperations, mergeLocationStats, statsFromServerQuantiles, unlocatedOperations } from '../core/stats/serverQuantiles';
 import { aggregateSpans } from '../core/stats/spanAggregator';
+import { runSliced } from '../core/waterfall/timeSlicing';
 import { SampleCache } from '../core/stats/sampleCache';
 import { quantileMethodText, sampleBasis } from '../core/stats/statsBasis';
 import { describeError } from '../errors/errorPresenter';
@@ -21,6 +22,8 @@ import { affectsStatistics, readLatencySettings, type LatencySettings } from './
 /** Spans arriving in bursts recompute the local statistics at most this often. */
 const LOCAL_THROTTLE_MS = 1_000;
 const LOCAL_THROTTLE_MAX_MS = 15_000;
+/** The detectors hold the extension host at most this long at a time. */
+const INSIGHT_SLICE_MS = 15;
 /** Remote statistics are refetched this often when all is well. */
 const REMOTE_REFRESH_MS = 5 * 60_000;
 const BACKOFF_BASE_MS = 30_000;
@@ -69,6 +72,8 @@ export class StatsController implements vscode.Disposable {
   /** Performance insights of the same pass, every rule (the settings' `off` is applied when read). */
   private findings: InsightFinding[] = [];
   private insightSettings: InsightSettings = readInsightSettings();
+  /** Counts detection runs: a run finishing after a newer one started drops its result. */
+  private insightRun = 0;
   private settings: LatencySettings = readLatencySettings();
   private origin = 'nothing yet';
   private sampled: string | undefined;
@@ -224,7 +229,7 @@ export class StatsController implements vscode.Disposable {
     this.sampled = undefined;
     this.mappedServices.clear();
     // Figures of another backend or window would be misleading: start empty, refill at once.
-    this.setLocations([], 'nothing yet');
+    this.setLocations([], 'nothing yet', []);
     this.restartSlideTimer();
     if (this.deps.backends.type === 'local') this.scheduleLocal(true);
     else void this.runRemote().catch(() => undefined);
@@ -278,8 +283,8 @@ export class StatsController implements vscode.Disposable {
       this.localThrottleMs = Math.min(LOCAL_THROTTLE_MAX_MS, Math.max(LOCAL_THROTTLE_MS, took * 10));
       if (took > 100) this.deps.log.debug(`Latency statistics of ${snapshot.spansSeen} spans took ${took} ms; next pass in ${this.localThrottleMs} ms at the earliest`);
       this.lastError = undefined;
-      const findings = pass ? groupInsights(pass.finish(), false) : [];
-      this.setLocations(snapshot.locations, `the built-in OTLP receiver (${snapshot.spansSeen} spans held, ${snapshot.spansIgnored} outside the window or of other services)`, findings);
+      this.setLocations(snapshot.locations, `the built-in OTLP receiver (${snapshot.spansSeen} spans held, ${snapshot.spansIgnored} outside the window or of other services)`);
+      if (pass) void this.detectLocal(pass, took);
     } catch (err) {
       this.lastError = describeError(err);
       this.deps.log.error(`Could not compute latency statistics: ${this.lastError}`);
@@ -355,7 +360,8 @@ export class StatsController implements vscode.Disposable {
     const pass = this.insightPass(now);
     const local = aggregateSpans(pass ? pass.spans(sample.spans) : sample.spans, { nowMs: now, lookbackMs: settings.lookbackMs, services: settings.serviceNames }).locations.map((l) => ({ ...l, basis }));
     // Found in the sample only: the findings say so wherever they are shown.
-    const findings = pass ? groupInsights(pass.finish(), true) : [];
+    const findings = pass ? groupInsights(await runSliced(pass.finishSteps(), INSIGHT_SLICE_MS), true) : [];
+    if (signal.aborted) throw new CancelledError();
     this.rememberMappedServices(local);
     const merged = mergeLocationStats(local, server);
     this.sampled = `${serverNote}${sample.traces} trace(s) (${sample.spans.length} spans) sampled from ${services.length > 0 ? services.join(', ') : 'no service'}${sample.failed > 0 ? `; ${sample.failed} could not be fetched` : ''}`;
@@ -459,15 +465,40 @@ export class StatsController implements vscode.Disposable {
     }
   }
 
-  private setLocations(locations: LocationStats[], origin: string, findings: InsightFinding[] = []): void {
+  /** `findings`: the insights of the same pass when known now; the last ones are kept otherwise (the local pass finds them after). */
+  private setLocations(locations: LocationStats[], origin: string, findings?: InsightFinding[]): void {
     this.locations = locations;
-    this.findings = findings;
+    if (findings) {
+      this.insightRun++;
+      this.findings = findings;
+    }
     this.origin = origin;
     this.generatedAtMs = Date.now();
     this.index?.setStats(locations, this.settings.lookbackMs);
     this.applyInsights();
     this.logStatus();
     this.fireIfChanged(true);
+  }
+
+  /**
+   * The detectors over the traces the local statistics pass just read, in slices with turns of the
+   * event loop between them; the time they take slows the next pass like the statistics' own.
+   */
+  private async detectLocal(pass: InsightPass, statsMs: number): Promise<void> {
+    const run = ++this.insightRun;
+    const t0 = Date.now();
+    try {
+      const insights = await runSliced(pass.finishSteps(), INSIGHT_SLICE_MS);
+      if (run !== this.insightRun || this.disposed) return;
+      const took = Date.now() - t0;
+      this.localThrottleMs = Math.min(LOCAL_THROTTLE_MAX_MS, Math.max(this.localThrottleMs, (statsMs + took) * 10));
+      if (took > 100) this.deps.log.debug(`Performance insights took ${took} ms in slices; next pass in ${this.localThrottleMs} ms at the earliest`);
+      this.findings = groupInsights(insights, false);
+      this.applyInsights();
+      this.fireIfChanged(true);
+    } catch (err) {
+      this.deps.log.error(`Could not find performance insights: ${describeError(err)}`);
+    }
   }
 
   /** The detectors' pass over the statistics window, or none when insights are off. */

@@ -13,6 +13,7 @@ import { detectRepeatedCalls } from './repeatedCalls';
 import { detectSerialCalls } from './serialCalls';
 import { SlowStatementAccumulator } from './slowStatement';
 import type { SpanTree } from '../waterfall/spanTree';
+import { runSync, type Steps } from '../waterfall/timeSlicing';
 import { factsOfTree, traceFactsOf, type TraceFacts } from './traceFacts';
 
 export class InsightDetector {
@@ -111,13 +112,23 @@ export class InsightPass {
   }
 
   finish(): Insight[] {
+    return runSync(this.finishSteps());
+  }
+
+  /**
+   * The detectors as steps of one trace each: `runSliced` on the extension host, where 10k traces
+   * (~0.7 s) must not hold the thread in one block; `finish()` straight through elsewhere.
+   */
+  *finishSteps(): Steps<Insight[]> {
     const detector = new InsightDetector(this.override);
     const min = this.minStartNs;
-    for (const [traceId, spans] of this.byTrace) {
+    const traces = [...this.byTrace];
+    this.byTrace.clear();
+    for (const [traceId, spans] of traces) {
       if (min !== undefined && !spans.some((s) => s.startTimeUnixNano >= min)) continue;
       detector.addTrace({ traceId, spans, warnings: [] });
+      yield;
     }
-    this.byTrace.clear();
     return detector.finish();
   }
 }
