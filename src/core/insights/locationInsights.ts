@@ -8,7 +8,7 @@
 import { locationKeyString, type SpanLocation } from '../source/codeLocation';
 import { commandUri, escapeMarkdown, type OpenTraceArgs } from '../stats/hoverMarkdown';
 import { formatExactCount } from '../stats/statsFormat';
-import type { Insight } from './insight';
+import { shortStatement, type Insight } from './insight';
 import { INSIGHT_RULES, insightHelpUri, type InsightRuleId } from './insightRules';
 
 export interface InsightFinding {
@@ -113,7 +113,7 @@ export function findingShortText(f: InsightFinding): string {
     case 'PI002': return `serial: ${typicalCount(f)} calls, ${percent(e.share)} of the call`;
     case 'PI003': return `cache miss: ${percent(e.share)} fall through`;
     case 'PI004': return `bottleneck: ${percent(e.share)} of the critical path`;
-    case 'PI005': return `repeated: ${typicalCount(f)} × ${(e.statement ?? 'the same call').slice(0, 40)} per call`;
+    case 'PI005': return `repeated: ${typicalCount(f)} × ${shortStatement(e.statement ?? 'the same call', 40)} per call`;
     case 'PI006': return `slow statement: p95 ${e.p95Ms ?? '?'} ms`;
   }
 }
