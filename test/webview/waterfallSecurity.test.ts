@@ -223,7 +223,7 @@ describe('waterfall webview: insight marks on hostile spans (real CSP)', () => {
   after(async () => { await browser?.close(); });
 
   it('marks the six spans of the N+1 and steps to it from the toolbar, as text', async () => {
-    const insights = wp.session.insightsMessage();
+    const insights = await wp.session.insightsMessage();
     assert.ok(insights, 'the session finds the insights of its trace');
     assert.deepEqual(insights.insights.map((i) => i.ruleId), ['PI001']);
     await wp.post(insights);
@@ -255,7 +255,7 @@ describe('waterfall webview: insight marks on hostile spans (real CSP)', () => {
   });
 
   it('ignores insights of another trace and malformed ones', async () => {
-    const good = wp.session.insightsMessage()!;
+    const good = (await wp.session.insightsMessage())!;
     await wp.page.evaluate(async (m) => {
       const handled = new Promise<void>((resolve) => window.addEventListener('message', (e: { data: unknown }) => e.data === 'test-marker' && resolve()));
       window.postMessage({ ...m, traceId: 'f'.repeat(32), insights: m.insights.map((i: { rows: number[] }) => ({ ...i, rows: [0] })) }, '*');

@@ -8,13 +8,13 @@ import { BottleneckAccumulator } from './bottleneck';
 import { CacheMissAccumulator } from './cacheMiss';
 import type { Insight } from './insight';
 import { resolveInsightOptions, type InsightOptions, type InsightOptionsOverride, type InsightRuleId } from './insightRules';
-import { detectNPlusOne } from './nPlusOne';
+import { nPlusOneSteps } from './nPlusOne';
 import { detectRepeatedCalls } from './repeatedCalls';
-import { detectSerialCalls } from './serialCalls';
+import { serialCallsSteps } from './serialCalls';
 import { SlowStatementAccumulator } from './slowStatement';
 import type { SpanTree } from '../waterfall/spanTree';
 import { runSync, type Steps } from '../waterfall/timeSlicing';
-import { factsOfTree, traceFactsOf, type TraceFacts } from './traceFacts';
+import { factsSteps, traceFactsOf, type TraceFacts } from './traceFacts';
 
 export class InsightDetector {
   readonly options: InsightOptions;
@@ -35,21 +35,30 @@ export class InsightDetector {
     this.addFacts(traceFactsOf(trace));
   }
 
-  /** A trace whose span tree is already built (the waterfall worker's layout). */
-  addTree(tree: SpanTree): void {
+  /**
+   * A trace whose span tree is already built (the waterfall worker's layout), as steps: one rule at a
+   * time, and the calls read a few thousand spans at a time, so a worker can answer between them.
+   */
+  *addTreeSteps(tree: SpanTree): Steps<void> {
     if (tree.spans.length === 0) return;
-    this.addFacts(factsOfTree(tree));
+    const facts = yield* factsSteps(tree);
+    yield* this.factsSteps(facts);
   }
 
   private addFacts(facts: TraceFacts): void {
-    this.perTrace.push(
-      ...detectNPlusOne(facts, this.options.nPlusOne),
-      ...detectSerialCalls(facts, this.options.serialCalls),
-      ...detectRepeatedCalls(facts, this.options.repeatedCalls),
-    );
+    runSync(this.factsSteps(facts));
+  }
+
+  private *factsSteps(facts: TraceFacts): Steps<void> {
+    this.perTrace.push(...(yield* nPlusOneSteps(facts, this.options.nPlusOne)));
+    this.perTrace.push(...(yield* serialCallsSteps(facts, this.options.serialCalls)));
+    this.perTrace.push(...detectRepeatedCalls(facts, this.options.repeatedCalls));
+    yield;
     this.cacheMiss.addTrace(facts);
+    yield;
     this.bottleneck.addTrace(facts);
-    this.slowStatement.addTrace(facts);
+    yield;
+    yield* this.slowStatement.addTraceSteps(facts);
   }
 
   /** Every insight found so far, ordered by rule, then service and message. */

@@ -13,15 +13,22 @@
  * - cache commands (Redis, Memcached) are not database spans here either (Sentry skips db.redis).
  */
 import { spanDurationNs } from '../model/trace';
+import { runSync, YIELD_MASK, type Steps } from '../waterfall/timeSlicing';
 import { insightLocation, nsToMs, shortStatement, type Insight } from './insight';
 import type { InsightOptions } from './insightRules';
 import { childCount, childrenOf, sequentialChain, type TraceFacts } from './traceFacts';
 
 export function detectNPlusOne(facts: TraceFacts, options: InsightOptions['nPlusOne']): Insight[] {
+  return runSync(nPlusOneSteps(facts, options));
+}
+
+/** The same, yielding every few thousand spans (the waterfall's worker answers requests between them). */
+export function* nPlusOneSteps(facts: TraceFacts, options: InsightOptions['nPlusOne']): Steps<Insight[]> {
   const { tree, calls } = facts;
   const out: Insight[] = [];
   const n = tree.spans.length;
   for (let p = 0; p < n; p++) {
+    if ((p & YIELD_MASK) === YIELD_MASK) yield;
     if (childCount(tree, p) < options.minCount) continue;
     const children = childrenOf(tree, p);
     const byStatement = new Map<string, number[]>();

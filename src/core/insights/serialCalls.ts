@@ -14,6 +14,7 @@ import { insightLocation, nsToMs, type Insight } from './insight';
 import type { InsightOptions } from './insightRules';
 import type { SpanCall } from './spanCalls';
 import { childCount, childrenOf, type TraceFacts } from './traceFacts';
+import { runSync, YIELD_MASK, type Steps } from '../waterfall/timeSlicing';
 
 /** What may run concurrently: different requests, or statements against different databases. */
 function parallelKey(call: SpanCall): string {
@@ -21,10 +22,16 @@ function parallelKey(call: SpanCall): string {
 }
 
 export function detectSerialCalls(facts: TraceFacts, options: InsightOptions['serialCalls']): Insight[] {
+  return runSync(serialCallsSteps(facts, options));
+}
+
+/** The same, yielding every few thousand spans (the waterfall's worker answers requests between them). */
+export function* serialCallsSteps(facts: TraceFacts, options: InsightOptions['serialCalls']): Steps<Insight[]> {
   const { tree, calls } = facts;
   const out: Insight[] = [];
   const maxGapNs = options.maxGapMs * 1e6;
   for (let p = 0; p < tree.spans.length; p++) {
+    if ((p & YIELD_MASK) === YIELD_MASK) yield;
     if (childCount(tree, p) < options.minCalls) continue;
     const children = childrenOf(tree, p);
     const parentNs = tree.endNs[p] - tree.startNs[p];

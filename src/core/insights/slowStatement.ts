@@ -9,6 +9,7 @@ import { LatencyAccumulator } from '../stats/latencyAccumulator';
 import { insightLocation, nsToMs, shortStatement, type Insight } from './insight';
 import type { InsightOptions } from './insightRules';
 import type { TraceFacts } from './traceFacts';
+import { runSync, YIELD_MASK, type Steps } from '../waterfall/timeSlicing';
 
 interface StatementTally {
   statement: string;
@@ -25,8 +26,14 @@ export class SlowStatementAccumulator {
   constructor(private readonly options: InsightOptions['slowStatement']) {}
 
   addTrace(facts: TraceFacts): void {
+    runSync(this.addTraceSteps(facts));
+  }
+
+  /** The same, yielding every few thousand spans (the waterfall's worker answers requests between them). */
+  *addTraceSteps(facts: TraceFacts): Steps<void> {
     const { tree, calls } = facts;
     for (let i = 0; i < tree.spans.length; i++) {
+      if ((i & YIELD_MASK) === YIELD_MASK) yield;
       const call = calls[i];
       if (call?.kind !== 'db' || call.statement === undefined) continue;
       const span = tree.spans[i];

@@ -6,15 +6,22 @@
 import { InsightDetector } from '../insights/insightDetector';
 import { INSIGHT_RULES } from '../insights/insightRules';
 import type { WaterfallLayout } from './layout';
+import { runSync, type Steps } from './timeSlicing';
 import { MAX_INSIGHT_ROWS, MAX_WATERFALL_INSIGHTS, type WaterfallInsight } from './waterfallInsight';
 
 const MAX_MESSAGE = 500;
 
 export function waterfallInsights(layout: WaterfallLayout): WaterfallInsight[] {
+  return runSync(waterfallInsightSteps(layout));
+}
+
+/** The same as steps, for `runSliced` in the worker: a detail or search request is answered between them. */
+export function* waterfallInsightSteps(layout: WaterfallLayout): Steps<WaterfallInsight[]> {
   const { tree, nodeToRow } = layout;
   const detector = new InsightDetector();
-  detector.addTree(tree);
+  yield* detector.addTreeSteps(tree);
   const insights = detector.finish();
+  yield;
   if (insights.length === 0) return [];
   const wanted = new Set<string>();
   for (const i of insights) {

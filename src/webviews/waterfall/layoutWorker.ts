@@ -128,9 +128,13 @@ port.on('message', (msg: ToWorker) => {
     case 'postTrace': {
       const trace = session.traceMessage();
       if (trace) send({ type: 'post', message: trace });
-      // After the rows: finding the insights must not delay the first paint.
-      const insights = trace ? session.insightsMessage() : undefined;
-      if (insights) send({ type: 'post', message: insights });
+      // After the rows: finding the insights must not delay the first paint, nor hold detail requests.
+      if (trace) {
+        void session.insightsMessage().then((insights) => {
+          if (insights) send({ type: 'post', message: insights });
+          // The marks are an extra: if finding them fails, the trace stays on screen without them.
+        }, () => undefined);
+      }
       return;
     }
     case 'addSpans':

@@ -6,7 +6,8 @@
 import type { SourceLocation } from '../../core/waterfall/spanDetail';
 import { buildSpanDetail } from '../../core/waterfall/spanDetail';
 import type { WaterfallLayout } from '../../core/waterfall/layout';
-import { waterfallInsights } from '../../core/waterfall/traceInsights';
+import { runSliced } from '../../core/waterfall/timeSlicing';
+import { waterfallInsightSteps } from '../../core/waterfall/traceInsights';
 import { SEARCH_RESULT_LIMIT, searchTrace } from '../../core/waterfall/traceSearch';
 import type { InsightsMessage } from './insightProtocol';
 import { isWebviewMessage, type HostMessage, type TraceMessage } from './protocol';
@@ -26,7 +27,7 @@ export class WaterfallSession {
   private notice: string | undefined;
   private layout: WaterfallLayout | undefined;
   /** The insights of the laid-out trace (never of a preview), found once on first request. */
-  private insights: InsightsMessage | undefined;
+  private insights: Promise<InsightsMessage | undefined> | undefined;
   private previewing = false;
 
   constructor(private readonly callbacks: WaterfallSessionCallbacks) {}
@@ -59,13 +60,15 @@ export class WaterfallSession {
 
   /**
    * The performance insights of the trace, to post after its columns: the detectors run on the
-   * layout's span tree the first time they are asked for, after the rows are on screen. None for
-   * a preview, whose spans are not all in.
+   * layout's span tree the first time they are asked for, after the rows are on screen, in slices so
+   * detail and search requests are answered meanwhile. None for a preview, whose spans are not all
+   * in, nor when another trace was laid out before they were found.
    */
-  insightsMessage(): InsightsMessage | undefined {
+  insightsMessage(): Promise<InsightsMessage | undefined> {
     const l = this.layout;
-    if (!l || this.previewing) return undefined;
-    this.insights ??= { type: 'insights', traceId: l.summary.traceId, insights: waterfallInsights(l) };
+    if (!l || this.previewing) return Promise.resolve(undefined);
+    this.insights ??= runSliced(waterfallInsightSteps(l), 20).then((insights) =>
+      this.layout === l ? { type: 'insights', traceId: l.summary.traceId, insights } : undefined);
     return this.insights;
   }
 
