@@ -5,6 +5,7 @@
 import * as assert from 'node:assert/strict';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { startJaeger } from '../backends/harness/servers';
 import { replayScenario, SHOP_SOURCE } from '../insights-corpus/replay';
 import { RECEIVER } from './receiverPorts';
 import { setGlobal, traceLensHover, waitFor, workspaceFile } from './support';
@@ -13,6 +14,7 @@ const EXTENSION_ID = 'trace-lens.trace-lens';
 /** Where the service's source lands in the workspace: the spans' `test/insights-corpus/services/shop.py` maps to it by suffix. */
 const SHOP = (): vscode.Uri => workspaceFile('insights', 'services', 'shop.py');
 const LENS = /· N\+1: \d+ × SELECT … per call$/;
+const LENS_SAMPLED = /· N\+1: \d+ × SELECT … per call in a sample$/;
 
 function lineOf(doc: vscode.TextDocument, needle: string): number {
   for (let i = 0; i < doc.lineCount; i++) if (doc.lineAt(i).text.includes(needle)) return i;
@@ -33,12 +35,13 @@ describe('performance insights at the code', function () {
   let doc: vscode.TextDocument;
   let line: number;
   let traceIds: string[];
+  let corpus: string;
 
   before(async () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
     await ext?.activate();
     assert.ok(ext);
-    const corpus = path.join(ext.extensionPath, 'test/insights-corpus');
+    corpus = path.join(ext.extensionPath, 'test/insights-corpus');
     await vscode.workspace.fs.copy(vscode.Uri.file(path.join(corpus, SHOP_SOURCE)), SHOP(), { overwrite: true });
     doc = await vscode.workspace.openTextDocument(SHOP());
     line = lineOf(doc, 'def list_orders_n_plus_one(');
@@ -106,5 +109,34 @@ describe('performance insights at the code', function () {
     await waitFor('no diagnostic with insights off', () => (insightDiagnostics(doc.uri).length === 0 ? true : undefined));
     await setGlobal('insights.enabled', undefined);
     await waitFor('the diagnostic when switched on again', () => (insightDiagnostics(doc.uri).length === 1 ? true : undefined), 30_000);
+  });
+
+  it('says so when the insight comes from traces sampled from a backend (real Jaeger)', async () => {
+    const jaeger = await startJaeger();
+    try {
+      assert.ok(jaeger.otlpHttpUrl);
+      const replay = replayScenario(corpus, 'orders-n-plus-one', Date.now() - 2_000);
+      const r = await fetch(`${jaeger.otlpHttpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: replay.body });
+      assert.ok(r.ok, `Jaeger took the spans: ${r.status}`);
+      await setGlobal('serviceNames', ['orders-n-plus-one']);
+      await setGlobal('backend.url', jaeger.queryUrl);
+      await setGlobal('backend.type', 'jaeger');
+      // Jaeger indexes spans shortly after receiving them: refresh until the sample holds the twelve traces.
+      const title = await waitFor('the lens from the Jaeger sample', async () => {
+        const summary = await vscode.commands.executeCommand<{ origin: string } | undefined>('traceLens.refresh');
+        if (!summary || !/Jaeger/.test(summary.origin)) return undefined;
+        const t = await lensTitle(doc.uri, line);
+        return t && /12 calls in a sample/.test(t) && LENS_SAMPLED.test(t) ? t : undefined;
+      }, 120_000);
+      assert.match(title, /· N\+1: \d+ × SELECT … per call in a sample$/);
+      const [d] = insightDiagnostics(doc.uri);
+      assert.match(d.message, /\(seen in 12 traces sampled from the backend, 8–28 calls each\)$/);
+      assert.match((await traceLensHover(doc.uri, new vscode.Position(line, 6))) ?? '', /_Insights from traces sampled from the backend/);
+    } finally {
+      await setGlobal('backend.type', undefined);
+      await setGlobal('backend.url', undefined);
+      await setGlobal('serviceNames', undefined);
+      await jaeger.stop();
+    }
   });
 });
