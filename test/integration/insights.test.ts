@@ -111,6 +111,16 @@ describe('performance insights at the code', function () {
     await waitFor('the diagnostic when switched on again', () => (insightDiagnostics(doc.uri).length === 1 ? true : undefined), 30_000);
   });
 
+  it('puts the diagnostic on the function\'s name when the spans carry no line number', async () => {
+    const pgLine = lineOf(doc, 'def pg_list_orders_n_plus_one(');
+    const replay = replayScenario(corpus, 'orders-pg-n-plus-one', Date.now() - 2_000, { withoutLineNumbers: true });
+    const r = await fetch(`${RECEIVER}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: replay.body });
+    assert.ok(r.ok);
+    const d = await waitFor('the PI001 diagnostic of the PostgreSQL loop', () => insightDiagnostics(doc.uri).find((x) => /pg_order_items/.test(x.message)), 60_000);
+    assert.equal(d.range.start.line, pgLine, 'placed through the lens index, on the declaration the bundled parser found');
+    assert.match(await lensTitle(doc.uri, pgLine) ?? '', LENS);
+  });
+
   it('says so when the insight comes from traces sampled from a backend (real Jaeger)', async () => {
     const jaeger = await startJaeger();
     try {
