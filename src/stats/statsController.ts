@@ -12,6 +12,7 @@ import { SampleCache } from '../core/stats/sampleCache';
 import { quantileMethodText, sampleBasis } from '../core/stats/statsBasis';
 import { describeError } from '../errors/errorPresenter';
 import type { ReceiverController } from '../receiver/receiverController';
+import { QualifiedNameFiles } from '../source/qualifiedNameFiles';
 import type { SourceMapping } from '../source/sourceMapping';
 import { affectsStatistics, readLatencySettings, type LatencySettings } from './statsSettings';
 
@@ -88,10 +89,18 @@ export class StatsController implements vscode.Disposable {
   /** Fires when lenses or hovers may differ (statistics, source mapping, template). */
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
+  /** Where the workspace declares the functions that spans name only by qualified name. */
+  private readonly qualifiedFiles: QualifiedNameFiles;
 
   constructor(private readonly deps: LatencyDependencies) {
+    this.qualifiedFiles = new QualifiedNameFiles(deps.sourceMapping, deps.log);
     this.disposables.push(
       this.changed,
+      this.qualifiedFiles,
+      this.qualifiedFiles.onDidChange(() => {
+        this.index?.setQualifiedResolutions(this.qualifiedFiles.resolutions);
+        this.fireIfChanged(true);
+      }),
       deps.receiver.onDidChangeSpans(() => {
         if (deps.backends.type === 'local') this.scheduleLocal();
       }),
@@ -177,7 +186,9 @@ export class StatsController implements vscode.Disposable {
       this.index = new FunctionLensIndex(resolver, { lookbackMs: this.settings.lookbackMs });
       this.indexResolver = resolver;
       this.applyTemplate();
+      this.index.setQualifiedResolutions(this.qualifiedFiles.resolutions);
       this.index.setStats(this.locations, this.settings.lookbackMs);
+      this.qualifiedFiles.want(this.index.qualifiedNamesToResolve());
       this.fireIfChanged(true);
     } catch (err) {
       this.deps.log.error(`Could not index the workspace for source mapping: ${describeError(err)}`);
@@ -439,6 +450,7 @@ export class StatsController implements vscode.Disposable {
     this.origin = origin;
     this.generatedAtMs = Date.now();
     this.index?.setStats(locations, this.settings.lookbackMs);
+    if (this.index) this.qualifiedFiles.want(this.index.qualifiedNamesToResolve());
     this.logStatus();
     this.fireIfChanged(true);
   }
