@@ -3,7 +3,7 @@ import { parseFunctionName } from '../source/functionName';
 import type { FunctionNameParts } from '../source/functionName';
 import { formatPathResolution } from '../source/pathMapping';
 import type { PathResolution, SourcePathResolver } from '../source/pathMapping';
-import { describeQualifiedResolution, qualifiedNameFits, type QualifiedNameResolution } from '../source/qualifiedNameLocator';
+import { describeQualifiedResolution, qualifiedNameFits, type QualifiedNameMatch, type QualifiedNameResolution } from '../source/qualifiedNameLocator';
 import { normalizeSourcePath, pathIdentity, stripExtension } from '../source/sourcePath';
 import type { NormalizedPath } from '../source/sourcePath';
 import type { SpanNameSite } from '../source/spanNameScanner';
@@ -136,6 +136,13 @@ export class FunctionLensIndex {
       if (named) out.set(named.name, named.parts);
     }
     return out;
+  }
+
+  /** The one workspace file (and line) the search found a location's qualified name in; undefined when none or several. */
+  qualifiedMatchOf(locationKey: string): QualifiedNameMatch | undefined {
+    this.ensurePlaced();
+    const found = this.qualifiedFor.get(locationKey)?.resolution.matches;
+    return found?.length === 1 ? found[0] : undefined;
   }
 
   /** Throws InvalidLensTemplateError (keep the previous template then). */
