@@ -2,7 +2,6 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { languageForPath } from '../core/lint/languages';
 import { sharedTreeCache, type TreeCache } from '../core/lint/treeCache';
-import { outlineSource } from '../core/source/functionDeclarations';
 import type { FunctionNameParts } from '../core/source/functionName';
 import {
   candidateFiles,
@@ -16,6 +15,7 @@ import {
 } from '../core/source/qualifiedNameLocator';
 import { flattenFunctions, type FunctionSymbol } from '../core/source/symbolMatching';
 import { readSourceFile } from '../diagnostics/workspaceSourceFiles';
+import type { OutlineParser } from './outlineClient';
 import type { SourceMapping } from './sourceMapping';
 
 /** Parsed files kept, by path, for the next search (checked against the file's mtime and size). */
@@ -40,7 +40,7 @@ interface FileOutline {
 export class QualifiedNameFiles implements vscode.Disposable {
   private readonly answers = new Map<string, QualifiedNameResolution>();
   private wanted = new Map<string, FunctionNameParts>();
-  private readonly outlines = new Map<string, FileOutline>();
+  private readonly parsed = new Map<string, FileOutline>();
   private goModulesValue: Promise<GoModule[]> | undefined;
   /** Bumped when files change: a search started before reports nothing. */
   private generation = 0;
@@ -55,6 +55,7 @@ export class QualifiedNameFiles implements vscode.Disposable {
 
   constructor(
     private readonly sourceMapping: SourceMapping,
+    private readonly outlines: OutlineParser,
     private readonly log: vscode.LogOutputChannel,
   ) {
     let trees: TreeCache | undefined;
@@ -183,15 +184,15 @@ export class QualifiedNameFiles implements vscode.Disposable {
         return undefined;
       }
     }
-    const cached = this.outlines.get(file);
+    const cached = this.parsed.get(file);
     if (cached?.stamp === stamp) return cached.fns;
     const text = open ? open.getText() : await readSourceFile(uri);
     if (text === undefined || !mentionsName(text, parts)) return undefined;
-    const { symbols } = await outlineSource(this.trees, text, language);
+    const symbols = await this.outlines.outline(text, language);
     const fns = flattenFunctions(symbols);
-    this.outlines.delete(file);
-    if (this.outlines.size >= MAX_OUTLINES) this.outlines.delete(this.outlines.keys().next().value as string);
-    this.outlines.set(file, { stamp, fns });
+    this.parsed.delete(file);
+    if (this.parsed.size >= MAX_OUTLINES) this.parsed.delete(this.parsed.keys().next().value as string);
+    this.parsed.set(file, { stamp, fns });
     return fns;
   }
 

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DocumentInputsCache } from '../codelens/documentInputs';
 import { LatencyCodeLensProvider } from '../codelens/latencyCodeLensProvider';
@@ -6,7 +7,9 @@ import { EXPLAIN_SCHEME, ExplainDocumentProvider, explainSourceMapping } from '.
 import { withCancellableProgress } from '../commands/progress';
 import { showFunctionTraces } from '../commands/showFunctionTraces';
 import { showError } from '../errors/errorPresenter';
+import { sharedTreeCache } from '../core/lint/treeCache';
 import { LatencyHoverProvider } from '../hovers/latencyHoverProvider';
+import { WorkerOutlineParser } from '../source/outlineClient';
 import { StatsController, type LatencyDependencies, type StatsSummary } from './statsController';
 import { readLatencySettings } from './statsSettings';
 
@@ -14,7 +17,7 @@ const SELECTOR: vscode.DocumentSelector = { scheme: 'file' };
 
 /** Registers latency above functions: statistics, CodeLens, hover and their commands. */
 export function registerLatency(context: vscode.ExtensionContext, deps: LatencyDependencies): LatencyController {
-  const controller = new LatencyController(deps);
+  const controller = new LatencyController(deps, path.join(context.extensionPath, 'dist', 'outlineWorker.js'));
   context.subscriptions.push(controller);
   return controller;
 }
@@ -26,6 +29,7 @@ export function registerLatency(context: vscode.ExtensionContext, deps: LatencyD
 export class LatencyController implements vscode.Disposable {
   readonly stats: StatsController;
   private readonly inputs: DocumentInputsCache;
+  private readonly outlines: WorkerOutlineParser;
   private readonly lensProvider: LatencyCodeLensProvider;
   private readonly hoverProvider: LatencyHoverProvider;
   private readonly explainProvider = new ExplainDocumentProvider();
@@ -33,13 +37,19 @@ export class LatencyController implements vscode.Disposable {
   private hoverRegistration: vscode.Disposable | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly deps: LatencyDependencies) {
-    this.stats = new StatsController(deps);
-    this.inputs = new DocumentInputsCache(this.stats);
+  constructor(
+    private readonly deps: LatencyDependencies,
+    outlineWorkerPath: string,
+  ) {
+    // One outline worker for the open documents' lenses and the workspace search for qualified names.
+    this.outlines = new WorkerOutlineParser(outlineWorkerPath, sharedTreeCache, (reason) => deps.log.warn(`Function outlines are parsed on the extension host's thread: ${reason}`));
+    this.stats = new StatsController(deps, this.outlines);
+    this.inputs = new DocumentInputsCache(this.stats, this.outlines);
     this.lensProvider = new LatencyCodeLensProvider(this.stats, this.inputs);
     this.hoverProvider = new LatencyHoverProvider(this.stats, this.inputs);
     const explainDeps = { stats: this.stats, inputs: this.inputs, backends: deps.backends, receiver: deps.receiver, sourceMapping: deps.sourceMapping };
     this.disposables.push(
+      this.outlines,
       this.stats,
       this.inputs,
       this.lensProvider,

@@ -12,6 +12,7 @@ import { SampleCache } from '../core/stats/sampleCache';
 import { quantileMethodText, sampleBasis } from '../core/stats/statsBasis';
 import { describeError } from '../errors/errorPresenter';
 import type { ReceiverController } from '../receiver/receiverController';
+import type { OutlineParser } from '../source/outlineClient';
 import { QualifiedNameFiles } from '../source/qualifiedNameFiles';
 import type { SourceMapping } from '../source/sourceMapping';
 import { affectsStatistics, readLatencySettings, type LatencySettings } from './statsSettings';
@@ -92,8 +93,12 @@ export class StatsController implements vscode.Disposable {
   /** Where the workspace declares the functions that spans name only by qualified name. */
   private readonly qualifiedFiles: QualifiedNameFiles;
 
-  constructor(private readonly deps: LatencyDependencies) {
-    this.qualifiedFiles = new QualifiedNameFiles(deps.sourceMapping, deps.log);
+  /** `outlines` parses the files searched for qualified names (off the host thread). */
+  constructor(
+    private readonly deps: LatencyDependencies,
+    outlines: OutlineParser,
+  ) {
+    this.qualifiedFiles = new QualifiedNameFiles(deps.sourceMapping, outlines, deps.log);
     this.disposables.push(
       this.changed,
       this.qualifiedFiles,
