@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { languageForPath } from '../core/lint/languages';
 import { sharedTreeCache, type TreeCache } from '../core/lint/treeCache';
-import type { FunctionNameParts } from '../core/source/functionName';
+import { parseFunctionName, type FunctionNameParts } from '../core/source/functionName';
 import {
   candidateFiles,
   functionsFitting,
@@ -33,9 +33,9 @@ interface FileOutline {
  * Finds the workspace files of the locations that spans name only by qualified name (the Java
  * agent's defaults, Go and .NET names), so their lenses appear when the file is opened whether or
  * not it was open when the spans arrived. Runs in the background, one file at a time with the host
- * thread given back between files, never on the CodeLens path; answers are cached until a source
- * file is created, deleted or saved. What to look for and which files fit is decided in
- * src/core/source/qualifiedNameLocator.ts.
+ * thread given back between files and the parsing in the outline worker, never on the CodeLens path.
+ * Answers are kept until a source file is created or deleted; a saved file is checked again alone.
+ * What to look for and which files fit is decided in src/core/source/qualifiedNameLocator.ts.
  */
 export class QualifiedNameFiles implements vscode.Disposable {
   private readonly answers = new Map<string, QualifiedNameResolution>();
@@ -74,7 +74,7 @@ export class QualifiedNameFiles implements vscode.Disposable {
       goMod.onDidDelete(() => this.invalidate(true)),
       sourceMapping.onDidChange(() => this.invalidate(false)),
       vscode.workspace.onDidSaveTextDocument((d) => {
-        if (d.uri.scheme === 'file' && languageForPath(d.uri.fsPath) !== undefined) this.invalidate(false);
+        if (d.uri.scheme === 'file' && languageForPath(d.uri.fsPath) !== undefined) void this.recheck(d.uri.fsPath);
       }),
     );
   }
@@ -111,21 +111,21 @@ export class QualifiedNameFiles implements vscode.Disposable {
     }, SETTLE_MS);
   }
 
-  /** Searches for every wanted name without an answer, one after the other; a second call while one runs is absorbed. */
+  /** Searches for every wanted name without an answer, all of them in one pass; a call while one runs is absorbed. */
   private async run(): Promise<void> {
     if (this.running || this.disposed) return;
     this.running = true;
     try {
       for (;;) {
-        const next = [...this.wanted].find(([name]) => !this.answers.has(name));
-        if (!next || this.disposed) return;
+        const batch = [...this.wanted].filter(([name]) => !this.answers.has(name));
+        if (batch.length === 0 || this.disposed) return;
         const generation = this.generation;
         const started = Date.now();
-        const answer = await this.search(next[0], next[1], generation);
+        const found = await this.search(batch, generation);
         if (this.disposed) return;
-        if (answer === undefined || generation !== this.generation) continue;
-        this.answers.set(next[0], answer);
-        this.log.debug(`Qualified name ${next[0]}: ${answer.matches.length} file(s) in the workspace (${answer.searched} read, ${Date.now() - started} ms)`);
+        if (found === undefined || generation !== this.generation) continue;
+        for (const [name, answer] of found) this.answers.set(name, answer);
+        this.log.debug(`Searched the workspace for ${found.size} qualified name(s) in ${Date.now() - started} ms: ${[...found].map(([n, a]) => `${n} → ${a.matches.length} file(s)`).join(', ')}`);
         this.changed.fire();
       }
     } catch (err) {
@@ -135,41 +135,75 @@ export class QualifiedNameFiles implements vscode.Disposable {
     }
   }
 
-  /** Undefined when files changed meanwhile (the search is started again). */
-  private async search(name: string, parts: FunctionNameParts, generation: number): Promise<QualifiedNameResolution | undefined> {
+  /**
+   * Each name in the files its language's conventions name; the names still not found, in one pass
+   * over every other source file (each read once, parsed only if it mentions one of them).
+   * Undefined when files changed meanwhile (the search is started again).
+   */
+  private async search(batch: ReadonlyArray<[string, FunctionNameParts]>, generation: number): Promise<Map<string, QualifiedNameResolution> | undefined> {
     const index = (await this.sourceMapping.resolver()).index;
     const modules = await this.goModules();
-    const { likely, broad } = candidateFiles(name, parts, index.paths(), modules);
-    const matches: QualifiedNameMatch[] = [];
-    let searched = 0;
-    let truncated = false;
-    for (const [files, cap] of [[likely, Infinity], [broad, MAX_BROAD_SEARCH_FILES]] as const) {
-      // Files named by convention first; every other file only when none of those has the function.
-      if (matches.length > 0) break;
-      let read = 0;
-      for (const file of files) {
-        if (read >= cap) {
-          truncated = true;
-          break;
-        }
-        // Give the host thread back between files: this runs beside typing and lens requests.
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        if (generation !== this.generation || this.disposed) return undefined;
-        read++;
-        const fns = await this.functionsOf(file, parts);
-        if (fns === undefined) continue;
-        searched++;
-        for (const fn of functionsFitting(parts, fns, file, modules)) matches.push({ path: file, line: fn.startLine, name: fn.name });
+    const state = batch.map(([name, parts]) => ({ name, parts, files: candidateFiles(name, parts, index.paths(), modules), matches: [] as QualifiedNameMatch[], searched: 0, truncated: false }));
+    const visit = async (file: string, names: typeof state): Promise<boolean> => {
+      // Give the host thread back between files: this runs beside typing and lens requests.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (generation !== this.generation || this.disposed) return false;
+      const fns = await this.functionsOf(file, (text) => names.some((n) => mentionsName(text, n.parts)));
+      if (fns === undefined) return true;
+      for (const n of names) {
+        n.searched++;
+        for (const fn of functionsFitting(n.parts, fns, file, modules)) n.matches.push({ path: file, line: fn.startLine, name: fn.name });
+      }
+      return true;
+    };
+    for (const n of state) for (const file of n.files.likely) if (!(await visit(file, [n]))) return undefined;
+    const broad = new Map<string, typeof state>();
+    for (const n of state) {
+      if (n.matches.length > 0) continue;
+      for (const file of n.files.broad) {
+        let names = broad.get(file);
+        if (!names) broad.set(file, (names = []));
+        names.push(n);
       }
     }
-    // One file may declare the name twice (overloads): it is still one file.
-    const byFile = new Map<string, QualifiedNameMatch>();
-    for (const m of matches) if (!byFile.has(m.path)) byFile.set(m.path, m);
-    return { matches: [...byFile.values()], searched, truncated };
+    let read = 0;
+    for (const [file, names] of broad) {
+      if (read++ >= MAX_BROAD_SEARCH_FILES) {
+        for (const n of state) if (n.matches.length === 0) n.truncated = true;
+        break;
+      }
+      if (!(await visit(file, names))) return undefined;
+    }
+    return new Map(state.map((n) => [n.name, { matches: onePerFile(n.matches), searched: n.searched, truncated: n.truncated }]));
   }
 
-  /** The functions of a file, from the open document's text when it is open; undefined when the file does not mention the name. */
-  private async functionsOf(file: string, parts: FunctionNameParts): Promise<FunctionSymbol[] | undefined> {
+  /** A saved file may have gained or lost a function: only its matches are checked again. */
+  private async recheck(file: string): Promise<void> {
+    if (this.answers.size === 0) return;
+    const generation = this.generation;
+    const names = [...this.answers.keys()].map((name) => ({ name, parts: parseFunctionName(name) }));
+    const modules = await this.goModules();
+    const fns = (await this.functionsOf(file, (text) => names.some((n) => mentionsName(text, n.parts)))) ?? [];
+    if (generation !== this.generation || this.disposed) return;
+    let changed = false;
+    for (const { name, parts } of names) {
+      const answer = this.answers.get(name);
+      if (!answer) continue;
+      const fitting = functionsFitting(parts, fns, file, modules).map((fn) => ({ path: file, line: fn.startLine, name: fn.name }));
+      const others = answer.matches.filter((m) => m.path !== file);
+      const matches = onePerFile([...others, ...fitting]);
+      if (JSON.stringify(matches) === JSON.stringify(answer.matches)) continue;
+      this.answers.set(name, { ...answer, matches });
+      changed = true;
+    }
+    if (changed) this.changed.fire();
+  }
+
+  /**
+   * The functions of a file, from the open document's text when it is open. Undefined when the file
+   * cannot be read, or, not parsed before, its text does not `mention` what is looked for.
+   */
+  private async functionsOf(file: string, mention: (text: string) => boolean): Promise<FunctionSymbol[] | undefined> {
     const language = languageForPath(file);
     if (!language || !this.trees) return undefined;
     const uri = vscode.Uri.file(file);
@@ -187,7 +221,7 @@ export class QualifiedNameFiles implements vscode.Disposable {
     const cached = this.parsed.get(file);
     if (cached?.stamp === stamp) return cached.fns;
     const text = open ? open.getText() : await readSourceFile(uri);
-    if (text === undefined || !mentionsName(text, parts)) return undefined;
+    if (text === undefined || !mention(text)) return undefined;
     const symbols = await this.outlines.outline(text, language);
     const fns = flattenFunctions(symbols);
     this.parsed.delete(file);
@@ -209,4 +243,11 @@ export class QualifiedNameFiles implements vscode.Disposable {
     })();
     return this.goModulesValue;
   }
+}
+
+/** One file may declare the name twice (overloads): it is still one file. */
+function onePerFile(matches: readonly QualifiedNameMatch[]): QualifiedNameMatch[] {
+  const byFile = new Map<string, QualifiedNameMatch>();
+  for (const m of matches) if (!byFile.has(m.path)) byFile.set(m.path, m);
+  return [...byFile.values()];
 }

@@ -122,6 +122,27 @@ describe('lenses from the bundled parser, without language extensions (Java, Pyt
     assert.match(titles.get(annotation)!, /· 6 calls ·/);
   });
 
+  it('a saved edit that renames the method takes the match away, and renaming it back brings it back', async () => {
+    const billing = await vscode.workspace.openTextDocument(workspaceFile('outline', 'billing', 'Billing.java'));
+    const rename = async (from: string, to: string): Promise<void> => {
+      const line = lineOf(billing, `public long ${from}(`);
+      const start = billing.lineAt(line).text.indexOf(from);
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(billing.uri, new vscode.Range(line, start, line, start + from.length), to);
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      assert.ok(await billing.save());
+    };
+    const explained = (pattern: RegExp) => async () => {
+      const r = await vscode.commands.executeCommand<{ text: string }>('traceLens.explainSourceMapping');
+      return r && pattern.test(r.text) ? r.text : undefined;
+    };
+    await rename('charge', 'chargeCents');
+    await waitFor('the saved file checked again', explained(/no workspace file declares the qualified name com\.acme\.billing\.Billing\.charge/), 45_000);
+    await waitFor('no lens on chargeCents once the edited version is parsed', async () => ((await lensTitles(billing.uri)).size === 0 ? true : undefined), 45_000);
+    await rename('chargeCents', 'charge');
+    await waitFor('the match back', explained(/found it in \S*outline\/billing\/Billing\.java:9 \(charge\)/), 45_000);
+  });
+
   it('Explain Source Mapping says where the functions came from and how the Java spans were matched', async () => {
     await vscode.window.showTextDocument(shop);
     const report = await waitFor('the workspace search to find Shop.checkout', async () => {
