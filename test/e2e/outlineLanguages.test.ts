@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureJavaJars, ensurePythonOtel, run } from '../receiver/receiverHarness';
@@ -114,6 +114,9 @@ describe('lenses above traced functions in Java, Python, Go and C# without langu
     folder = mkdtempSync(path.join(os.tmpdir(), 'trace-lens-outline-'));
     workDir = mkdtempSync(path.join(os.tmpdir(), 'trace-lens-outline-build-'));
     cpSync(FIXTURE, folder, { recursive: true });
+    // The C# service is the in-host suite's fixture.
+    mkdirSync(path.join(folder, 'dotnet/Services'), { recursive: true });
+    copyFileSync(path.join(repoRoot, 'test/workspaces/basic/outline/OrderService.cs'), path.join(folder, 'dotnet/Services/OrderService.cs'));
     mkdirSync(path.join(folder, '.vscode'));
     writeFileSync(path.join(folder, '.vscode/settings.json'), JSON.stringify({ 'traceLens.local.port': port }));
     workbench = await Workbench.open({ folder, userSettings: USER_SETTINGS, vsix: process.env.TRACE_LENS_VSIX });
