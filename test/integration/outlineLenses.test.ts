@@ -113,6 +113,10 @@ describe('lenses from the bundled parser, without language extensions (Java, Pyt
       return r && /found it in \S*outline\/billing\/Billing\.java:9 \(charge\)/.test(r.text) ? r.text : undefined;
     }, 45_000);
     assert.match(report, /the workspace search for the qualified name com\.acme\.billing\.Billing\.charge found it in/);
+    // The Functions view's click (no file path in the span data): the file the search found, at the method.
+    await vscode.commands.executeCommand('traceLens.openFunction', 'code\u0000\u0000com.acme.billing.Billing.charge');
+    const opened = await waitFor('Billing.java opened by the Functions view', () => (vscode.window.activeTextEditor?.document.uri.fsPath === billingUri.fsPath ? vscode.window.activeTextEditor : undefined));
+    assert.equal(opened.selection.active.line, 8, 'at the @WithSpan line above charge');
     const billing = await vscode.workspace.openTextDocument(billingUri);
     const annotation = lineOf(billing, '@WithSpan');
     const titles = await waitFor('the charge lens above @WithSpan', async () => {
