@@ -94,7 +94,7 @@ const FALLBACK_SPAN_LINES = 60;
  * what providers leave out (the package or namespace that qualified span names are matched
  * against, decorators and annotations included in the declaration's range), and asking the
  * provider is saved. Parsing is incremental, once per document version, after the lens request
- * returns. Other languages (and a document whose grammar failed to load) ask
+ * returns, in the outline worker (src/source/outlineClient.ts). Other languages (and a document whose grammar failed to load) ask
  * `vscode.executeDocumentSymbolProvider` in the background; until it answers, or when the language
  * has no symbol provider, synthetic one-function-per-reported-line symbols built from `code.*`
  * line numbers stand in.
