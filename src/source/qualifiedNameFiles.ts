@@ -9,9 +9,11 @@ import {
   goModulePath,
   MAX_BROAD_SEARCH_FILES,
   mentionsName,
+  sourceFileOf,
   type GoModule,
   type QualifiedNameMatch,
   type QualifiedNameResolution,
+  type SourceFile,
 } from '../core/source/qualifiedNameLocator';
 import { flattenFunctions, type FunctionSymbol } from '../core/source/symbolMatching';
 import { readSourceFile } from '../diagnostics/workspaceSourceFiles';
@@ -20,6 +22,8 @@ import type { SourceMapping } from './sourceMapping';
 
 /** Parsed files kept, by path, for the next search (checked against the file's mtime and size). */
 const MAX_OUTLINES = 2_000;
+/** Index entries turned into SourceFiles between two yields of the host thread. */
+const FILES_PER_SLICE = 5_000;
 /** Saves and file events come in bursts (a branch switch): search again once they settle. */
 const SETTLE_MS = 500;
 const GO_MOD_EXCLUDE = '{**/node_modules/**,**/.git/**,**/vendor/**}';
@@ -42,6 +46,7 @@ export class QualifiedNameFiles implements vscode.Disposable {
   private wanted = new Map<string, FunctionNameParts>();
   private readonly parsed = new Map<string, FileOutline>();
   private goModulesValue: Promise<GoModule[]> | undefined;
+  private files: { version: number; list: SourceFile[] } | undefined;
   /** Bumped when files change: a search started before reports nothing. */
   private generation = 0;
   private running = false;
@@ -141,9 +146,14 @@ export class QualifiedNameFiles implements vscode.Disposable {
    * Undefined when files changed meanwhile (the search is started again).
    */
   private async search(batch: ReadonlyArray<[string, FunctionNameParts]>, generation: number): Promise<Map<string, QualifiedNameResolution> | undefined> {
-    const index = (await this.sourceMapping.resolver()).index;
+    const files = await this.sourceFiles();
     const modules = await this.goModules();
-    const state = batch.map(([name, parts]) => ({ name, parts, files: candidateFiles(name, parts, index.paths(), modules), matches: [] as QualifiedNameMatch[], searched: 0, truncated: false }));
+    const state: Array<{ name: string; parts: FunctionNameParts; files: { likely: string[]; broad: string[] }; matches: QualifiedNameMatch[]; searched: number; truncated: boolean }> = [];
+    for (const [name, parts] of batch) {
+      // One pass over the file list per name (a few ms for 100k files): the thread is given back between names.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      state.push({ name, parts, files: candidateFiles(name, parts, files, modules), matches: [], searched: 0, truncated: false });
+    }
     const visit = async (file: string, names: typeof state): Promise<boolean> => {
       // Give the host thread back between files: this runs beside typing and lens requests.
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -228,6 +238,27 @@ export class QualifiedNameFiles implements vscode.Disposable {
     if (this.parsed.size >= MAX_OUTLINES) this.parsed.delete(this.parsed.keys().next().value as string);
     this.parsed.set(file, { stamp, fns });
     return fns;
+  }
+
+  /** The index's source files as the search reads them, built once per index version in slices. */
+  private async sourceFiles(): Promise<SourceFile[]> {
+    const index = (await this.sourceMapping.resolver()).index;
+    if (this.files?.version === index.version) return this.files.list;
+    const version = index.version;
+    const list: SourceFile[] = [];
+    let sinceYield = 0;
+    for (const { path: file, norm } of index.files()) {
+      const source = sourceFileOf(file, norm);
+      if (source) list.push(source);
+      if (++sinceYield >= FILES_PER_SLICE) {
+        sinceYield = 0;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        // The index changed under the walk: start over on the new one.
+        if (index.version !== version) return this.sourceFiles();
+      }
+    }
+    this.files = { version, list };
+    return list;
   }
 
   /** The workspace's go.mod files and their module paths, read once (and again when one changes). */

@@ -12,7 +12,7 @@
  */
 import { familyOf, languageForPath, type LanguageFamily } from '../lint/languages';
 import type { FunctionNameParts } from './functionName';
-import { normalizeSourcePath, stripExtension } from './sourcePath';
+import { normalizeSourcePath, stripExtension, type NormalizedPath } from './sourcePath';
 import type { FunctionSymbol } from './symbolMatching';
 
 /** A Go module of the workspace: the folder of its go.mod and the module path it declares. */
@@ -59,9 +59,23 @@ function goPackageFolders(packagePath: string, modules: readonly GoModule[]): st
   return out;
 }
 
-function familyOfPath(path: string): LanguageFamily | undefined {
+/** A workspace source file as the search looks at it, computed once per index version (not per name). */
+export interface SourceFile {
+  path: string;
+  family: LanguageFamily;
+  /** Folder segments, as the index spells them. */
+  folder: string[];
+  /** Folder segments and the file name without its extension. */
+  stem: string[];
+  windows: boolean;
+}
+
+/** Undefined for files none of the bundled grammars reads. */
+export function sourceFileOf(path: string, norm: NormalizedPath = normalizeSourcePath(path)): SourceFile | undefined {
   const language = languageForPath(path);
-  return language !== undefined ? familyOf(language) : undefined;
+  if (language === undefined || norm.segments.length === 0) return undefined;
+  const folder = norm.segments.slice(0, -1);
+  return { path, family: familyOf(language), folder, stem: [...folder, stripExtension(norm.segments[norm.segments.length - 1])], windows: norm.windows };
 }
 
 /** Go names have a package path or a receiver in parentheses; others are not Go's. */
@@ -74,24 +88,19 @@ function isGoShaped(raw: string, parts: FunctionNameParts): boolean {
  * conventions, then `broad` (every other source file of a plausible language, to be read only when
  * no likely file has the function, and only those whose text mentions `parts.simple`).
  */
-export function candidateFiles(raw: string, parts: FunctionNameParts, files: Iterable<string>, goModules: readonly GoModule[] = []): { likely: string[]; broad: string[] } {
+export function candidateFiles(raw: string, parts: FunctionNameParts, files: Iterable<SourceFile>, goModules: readonly GoModule[] = []): { likely: string[]; broad: string[] } {
   const go = isGoShaped(raw, parts);
   const goFolders = parts.goPackagePath !== undefined ? goPackageFolders(parts.goPackagePath, goModules) : [];
   const goPackage = parts.goPackagePath?.slice(parts.goPackagePath.lastIndexOf('/') + 1);
   const typeStem = parts.container !== undefined ? [...parts.qualifier, parts.container] : undefined;
   const likely: string[] = [];
   const broad: string[] = [];
-  for (const path of files) {
-    const family = familyOfPath(path);
-    if (family === undefined) continue;
+  for (const file of files) {
+    const { family, folder, stem } = file;
     if (go !== (family === 'go')) continue;
-    const norm = normalizeSourcePath(path);
-    const segments = norm.segments;
-    const stem = [...segments.slice(0, -1), stripExtension(segments[segments.length - 1] ?? '')];
-    const folder = segments.slice(0, -1);
     let isLikely = false;
     if (family === 'go') {
-      if (goFolders.length > 0) isLikely = goFolders.some((f) => sameSegments(f, folder, norm.windows));
+      if (goFolders.length > 0) isLikely = goFolders.some((f) => sameSegments(f, folder, file.windows));
       else if (goPackage !== undefined) isLikely = folder[folder.length - 1] === goPackage;
     } else if (typeStem !== undefined && stem[stem.length - 1] === parts.container) {
       // `Shop.java`, `OrderService.cs`, `OrderService.ts`: the class's own file.
@@ -99,13 +108,12 @@ export function candidateFiles(raw: string, parts: FunctionNameParts, files: Ite
     } else if (family === 'python' && parts.qualifier.length > 0) {
       // `orders.service.OrderService.create_order`: orders/service.py or orders/service/__init__.py.
       const module = stem[stem.length - 1] === '__init__' ? stem.slice(0, -1) : stem;
-      isLikely = endsWith(module, parts.qualifier) || (typeStem !== undefined && endsWith(module, typeStem.slice(0, -1)) && typeStem.length > 1);
+      isLikely = endsWith(module, parts.qualifier);
     }
-    (isLikely ? likely : broad).push(path);
+    (isLikely ? likely : broad).push(file.path);
   }
-  // Deeper matches of the package folders first: `com/example/Shop.java` before another `Shop.java`.
-  likely.sort((a, b) => a.localeCompare(b));
-  broad.sort((a, b) => a.localeCompare(b));
+  // A stable order for the few likely files (what Explain lists); the broad ones are read in index order.
+  likely.sort();
   return { likely, broad };
 }
 

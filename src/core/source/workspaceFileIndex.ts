@@ -119,9 +119,9 @@ export class WorkspaceFileIndex {
     return this.entries.has(pathIdentity(normalizeSourcePath(path)));
   }
 
-  /** Every file, as it was added. */
-  *paths(): IterableIterator<string> {
-    for (const e of this.entries.values()) yield e.path;
+  /** Every file, as it was added, with its normalised form. */
+  *files(): IterableIterator<{ path: string; norm: NormalizedPath }> {
+    for (const e of this.entries.values()) yield { path: e.path, norm: e.norm };
   }
 
   /** The path as it was added, for a path equal after normalisation (case-insensitive on Windows). */

@@ -4,7 +4,7 @@ import { languageForPath } from '../../../src/core/lint/languages';
 import { TreeCache } from '../../../src/core/lint/treeCache';
 import { outlineSource } from '../../../src/core/source/functionDeclarations';
 import { parseFunctionName } from '../../../src/core/source/functionName';
-import { candidateFiles, describeQualifiedResolution, functionsFitting, goModulePath, mentionsName, type GoModule, type QualifiedNameResolution } from '../../../src/core/source/qualifiedNameLocator';
+import { candidateFiles, describeQualifiedResolution, functionsFitting, goModulePath, mentionsName, sourceFileOf, type GoModule, type QualifiedNameResolution } from '../../../src/core/source/qualifiedNameLocator';
 import { SourcePathResolver } from '../../../src/core/source/pathMapping';
 import { flattenFunctions } from '../../../src/core/source/symbolMatching';
 import { WorkspaceFileIndex } from '../../../src/core/source/workspaceFileIndex';
@@ -29,13 +29,14 @@ const FILES: Record<string, string> = {
   [`${ROOT}/web/src/pricing.ts`]: 'export class PriceService {\n  async quote(sku: string) {\n    return 1;\n  }\n}\n',
   [`${ROOT}/web/src/other.ts`]: 'export function unrelated() {}\n',
 };
+const SOURCE_FILES = Object.keys(FILES).flatMap((p) => sourceFileOf(p) ?? []);
 const GO_MODULES: GoModule[] = [{ dir: `${ROOT}/go`, path: goModulePath(FILES[`${ROOT}/go/go.mod`])! }];
 
 /** What the editor side does: likely files first, every other file only when none of them has it. */
 async function resolve(raw: string, namespace?: string): Promise<QualifiedNameResolution> {
   const parts = parseFunctionName(raw, namespace);
   const name = namespace !== undefined ? `${namespace}.${raw}` : raw;
-  const { likely, broad } = candidateFiles(name, parts, Object.keys(FILES), GO_MODULES);
+  const { likely, broad } = candidateFiles(name, parts, SOURCE_FILES, GO_MODULES);
   const matches: QualifiedNameResolution['matches'] = [];
   let searched = 0;
   for (const files of [likely, broad]) {
@@ -61,7 +62,7 @@ describe('qualifiedNameLocator: qualified names to workspace files', () => {
   it('Java: the class file in its package folders, not the same class name in another package', async () => {
     const r = await resolve('checkout', 'com.example.Shop');
     assert.deepEqual(r.matches.map((m) => [m.path.slice(ROOT.length), m.line]), [['/java/src/main/java/com/example/Shop.java', 3]]);
-    const likely = candidateFiles('com.example.Shop.checkout', parseFunctionName('checkout', 'com.example.Shop'), Object.keys(FILES)).likely;
+    const likely = candidateFiles('com.example.Shop.checkout', parseFunctionName('checkout', 'com.example.Shop'), SOURCE_FILES).likely;
     assert.deepEqual(likely.map((p) => p.slice(ROOT.length)), ['/java/src/main/java/com/example/Shop.java', '/java/src/main/java/com/other/Shop.java'], 'Cart.java is not read first');
   });
 
@@ -96,7 +97,7 @@ describe('qualifiedNameLocator: qualified names to workspace files', () => {
 
   it('TypeScript: an exported class in a file of any name, found by the broad search', async () => {
     const parts = parseFunctionName('PriceService.quote');
-    const { likely } = candidateFiles('PriceService.quote', parts, Object.keys(FILES));
+    const { likely } = candidateFiles('PriceService.quote', parts, SOURCE_FILES);
     assert.deepEqual(likely, [], 'no file is named after the class');
     const r = await resolve('PriceService.quote');
     assert.deepEqual(r.matches.map((m) => [m.path.slice(ROOT.length), m.line]), [['/web/src/pricing.ts', 1]]);
