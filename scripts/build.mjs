@@ -55,6 +55,12 @@ const contexts = [
     outdir: dist,
   },
   {
+    // Parses source files with the bundled grammars for the lenses' function outlines, off the extension host's thread.
+    ...nodeCommon,
+    entryPoints: { outlineWorker: path.join(root, 'src/source/outlineWorker.ts') },
+    outdir: dist,
+  },
+  {
     // Parses and matches the two traces of a comparison off the extension host's thread.
     ...nodeCommon,
     entryPoints: { compareWorker: path.join(root, 'src/webviews/compare/compareWorker.ts') },

@@ -2,11 +2,11 @@ import * as vscode from 'vscode';
 import { languageForPath, languageForVscodeId, type LanguageId } from '../core/lint/languages';
 import { sharedTreeCache, type TreeCache } from '../core/lint/treeCache';
 import { qualifiedFunctionName } from '../core/source/codeLocation';
-import { outlineSource } from '../core/source/functionDeclarations';
 import { parseFunctionName } from '../core/source/functionName';
 import { normalizeSourcePath, pathIdentity } from '../core/source/sourcePath';
 import { scanSpanNameCalls, type SpanNameSite } from '../core/source/spanNameScanner';
 import { SymbolKindValue, type SymbolNode } from '../core/source/symbolMatching';
+import type { OutlineParser } from '../source/outlineClient';
 import type { StatsController } from '../stats/statsController';
 
 /** Where a document's function symbols come from. */
@@ -94,7 +94,7 @@ const FALLBACK_SPAN_LINES = 60;
  * what providers leave out (the package or namespace that qualified span names are matched
  * against, decorators and annotations included in the declaration's range), and asking the
  * provider is saved. Parsing is incremental, once per document version, after the lens request
- * returns. Other languages (and a document whose grammar failed to load) ask
+ * returns, in the outline worker (src/source/outlineClient.ts). Other languages (and a document whose grammar failed to load) ask
  * `vscode.executeDocumentSymbolProvider` in the background; until it answers, or when the language
  * has no symbol provider, synthetic one-function-per-reported-line symbols built from `code.*`
  * line numbers stand in.
@@ -109,7 +109,10 @@ export class DocumentInputsCache implements vscode.Disposable {
   private readonly trees: TreeCache | undefined;
   private readonly parserUnavailable: string | undefined;
 
-  constructor(private readonly stats: StatsController) {
+  constructor(
+    private readonly stats: StatsController,
+    private readonly outlines: OutlineParser,
+  ) {
     let trees: TreeCache | undefined;
     try {
       trees = sharedTreeCache();
@@ -223,7 +226,6 @@ export class DocumentInputsCache implements vscode.Disposable {
    * symbol provider for good.
    */
   private outline(entry: Entry, document: vscode.TextDocument, language: LanguageId): void {
-    const trees = this.trees!;
     const version = document.version;
     const text = document.getText();
     const key = entry.uri.toString();
@@ -231,9 +233,9 @@ export class DocumentInputsCache implements vscode.Disposable {
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (this.entries.get(key) !== entry) return;
       try {
-        const { symbols } = await outlineSource(trees, text, language, key);
+        const symbols = await this.outlines.outline(text, language, key);
         if (this.entries.get(key) !== entry) {
-          trees.forget(key); // closed while parsing: drop the tree the parse just cached
+          this.outlines.forget(key); // closed while parsing: drop the tree the parse just cached
           return;
         }
         entry.outline = { version, symbols };
@@ -330,7 +332,7 @@ export class DocumentInputsCache implements vscode.Disposable {
     const entry = this.entries.get(key);
     if (entry?.retry) clearTimeout(entry.retry);
     this.entries.delete(key);
-    this.trees?.forget(key);
+    if (this.trees) this.outlines.forget(key);
   }
 }
 

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DocumentInputsCache } from '../codelens/documentInputs';
 import { LatencyCodeLensProvider } from '../codelens/latencyCodeLensProvider';
@@ -6,8 +7,10 @@ import { EXPLAIN_SCHEME, ExplainDocumentProvider, explainSourceMapping } from '.
 import { withCancellableProgress } from '../commands/progress';
 import { showFunctionTraces } from '../commands/showFunctionTraces';
 import { showError } from '../errors/errorPresenter';
+import { sharedTreeCache } from '../core/lint/treeCache';
 import { LatencyHoverProvider } from '../hovers/latencyHoverProvider';
 import { InsightDiagnostics } from '../insights/insightDiagnostics';
+import { WorkerOutlineParser } from '../source/outlineClient';
 import { StatsController, type LatencyDependencies, type StatsSummary } from './statsController';
 import { readLatencySettings } from './statsSettings';
 
@@ -15,7 +18,7 @@ const SELECTOR: vscode.DocumentSelector = { scheme: 'file' };
 
 /** Registers latency above functions: statistics, CodeLens, hover and their commands. */
 export function registerLatency(context: vscode.ExtensionContext, deps: LatencyDependencies): LatencyController {
-  const controller = new LatencyController(deps);
+  const controller = new LatencyController(deps, path.join(context.extensionPath, 'dist', 'outlineWorker.js'));
   context.subscriptions.push(controller);
   return controller;
 }
@@ -27,6 +30,7 @@ export function registerLatency(context: vscode.ExtensionContext, deps: LatencyD
 export class LatencyController implements vscode.Disposable {
   readonly stats: StatsController;
   private readonly inputs: DocumentInputsCache;
+  private readonly outlines: WorkerOutlineParser;
   private readonly lensProvider: LatencyCodeLensProvider;
   private readonly hoverProvider: LatencyHoverProvider;
   readonly insightDiagnostics: InsightDiagnostics;
@@ -35,15 +39,21 @@ export class LatencyController implements vscode.Disposable {
   private hoverRegistration: vscode.Disposable | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly deps: LatencyDependencies) {
-    this.stats = new StatsController(deps);
-    this.inputs = new DocumentInputsCache(this.stats);
+  constructor(
+    private readonly deps: LatencyDependencies,
+    outlineWorkerPath: string,
+  ) {
+    // One outline worker for the open documents' lenses and the workspace search for qualified names.
+    this.outlines = new WorkerOutlineParser(outlineWorkerPath, sharedTreeCache, (reason) => deps.log.warn(`Function outlines are parsed on the extension host's thread: ${reason}`));
+    this.stats = new StatsController(deps, this.outlines);
+    this.inputs = new DocumentInputsCache(this.stats, this.outlines);
     this.lensProvider = new LatencyCodeLensProvider(this.stats, this.inputs);
     this.hoverProvider = new LatencyHoverProvider(this.stats, this.inputs);
     // Performance insights come from the same pass as the statistics and land where their lenses do.
     this.insightDiagnostics = new InsightDiagnostics(this.stats, this.inputs);
     const explainDeps = { stats: this.stats, inputs: this.inputs, backends: deps.backends, receiver: deps.receiver, sourceMapping: deps.sourceMapping };
     this.disposables.push(
+      this.outlines,
       this.stats,
       this.inputs,
       this.lensProvider,

@@ -16,6 +16,8 @@ import { runSliced } from '../core/waterfall/timeSlicing';
 import { describeError } from '../errors/errorPresenter';
 import { affectsInsights, readInsightSettings, type InsightSettings } from '../insights/insightSettings';
 import type { ReceiverController } from '../receiver/receiverController';
+import type { OutlineParser } from '../source/outlineClient';
+import { QualifiedNameFiles } from '../source/qualifiedNameFiles';
 import type { SourceMapping } from '../source/sourceMapping';
 import { affectsStatistics, readLatencySettings, type LatencySettings } from './statsSettings';
 
@@ -99,10 +101,22 @@ export class StatsController implements vscode.Disposable {
   /** Fires when lenses or hovers may differ (statistics, source mapping, template). */
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
+  /** Where the workspace declares the functions that spans name only by qualified name. */
+  private readonly qualifiedFiles: QualifiedNameFiles;
 
-  constructor(private readonly deps: LatencyDependencies) {
+  /** `outlines` parses the files searched for qualified names (off the host thread). */
+  constructor(
+    private readonly deps: LatencyDependencies,
+    outlines: OutlineParser,
+  ) {
+    this.qualifiedFiles = new QualifiedNameFiles(deps.sourceMapping, outlines, deps.log);
     this.disposables.push(
       this.changed,
+      this.qualifiedFiles,
+      this.qualifiedFiles.onDidChange(() => {
+        this.index?.setQualifiedResolutions(this.qualifiedFiles.resolutions);
+        this.fireIfChanged(true);
+      }),
       deps.receiver.onDidChangeSpans(() => {
         if (deps.backends.type === 'local') this.scheduleLocal();
       }),
@@ -200,8 +214,10 @@ export class StatsController implements vscode.Disposable {
       this.index = new FunctionLensIndex(resolver, { lookbackMs: this.settings.lookbackMs });
       this.indexResolver = resolver;
       this.applyTemplate();
+      this.index.setQualifiedResolutions(this.qualifiedFiles.resolutions);
       this.index.setStats(this.locations, this.settings.lookbackMs);
       this.applyInsights();
+      this.qualifiedFiles.want(this.index.qualifiedNamesToResolve());
       this.fireIfChanged(true);
     } catch (err) {
       this.deps.log.error(`Could not index the workspace for source mapping: ${describeError(err)}`);
@@ -476,6 +492,7 @@ export class StatsController implements vscode.Disposable {
     this.generatedAtMs = Date.now();
     this.index?.setStats(locations, this.settings.lookbackMs);
     this.applyInsights();
+    if (this.index) this.qualifiedFiles.want(this.index.qualifiedNamesToResolve());
     this.logStatus();
     this.fireIfChanged(true);
   }

@@ -71,7 +71,13 @@ export async function openFunction(stats: StatsController, sourceMapping: Source
     return;
   }
   if (!location.filePath) {
-    void vscode.window.showInformationMessage(`The spans name ${location.functionName ?? location.spanName ?? 'this function'} without a file: open the file that defines it to see its lens.`);
+    // Known only by qualified name: the file the workspace search found it in, when exactly one.
+    const found = stats.lensIndex?.qualifiedMatchOf(locationKey);
+    if (found) {
+      await sourceMapping.openLocation({ file: found.path, line: found.line + 1 });
+      return;
+    }
+    void vscode.window.showInformationMessage(`The spans name ${location.functionName ?? location.spanName ?? 'this function'} without a file, and no single workspace file declares it (Explain Source Mapping says why): open the file that defines it to see its lens.`);
     return;
   }
   await sourceMapping.openLocation({ file: location.filePath, line: location.lineNumber });

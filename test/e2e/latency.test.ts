@@ -3,52 +3,16 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT_CONTEXT, SpanStatusCode, type Attributes, type HrTime } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { freePort } from '../runner/codeServer';
 import { repoRoot } from '../runner/vscodeRuntime';
 import { Workbench } from '../runner/workbench';
+import { sendBatches } from './sdkSpans';
 
 // Latency above functions as a person sees it: lenses over the code, the hover, a click on a lens
 // that lists example traces and opens one in the waterfall. Run `npm run package` first.
 
 const FIXTURE = path.join(repoRoot, 'test/workspaces/basic/latency/latencyCheckout.ts');
 const USER_SETTINGS = { 'workbench.startupEditor': 'none', 'chat.commandCenter.enabled': false, 'workbench.secondarySideBar.defaultVisibility': 'hidden' };
-
-interface Batch {
-  name: string;
-  attributes: Attributes;
-  durationsMs: number[];
-  errors?: number[];
-}
-
-/** Sends spans through the real OpenTelemetry SDK (OTLP protobuf), one trace each, started recently. */
-async function sendBatches(port: number, batches: Batch[]): Promise<Map<string, string[]>> {
-  const provider = new TracerProvider({
-    resource: resourceFromAttributes({ 'service.name': 'latency-e2e' }),
-    spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `http://127.0.0.1:${port}/v1/traces` }), maxExportBatchSize: 512 })],
-  });
-  const tracer = provider.getTracer('trace-lens-latency-e2e');
-  const hr = (ms: number): HrTime => [Math.floor(ms / 1000), Math.round((ms % 1000) * 1e6)];
-  let at = Date.now() - 20_000;
-  const traceIds = new Map<string, string[]>();
-  for (const b of batches) {
-    const ids: string[] = [];
-    b.durationsMs.forEach((d, i) => {
-      const span = tracer.startSpan(b.name, { startTime: hr(at), attributes: b.attributes }, ROOT_CONTEXT);
-      if (b.errors?.includes(i)) span.setStatus({ code: SpanStatusCode.ERROR, message: 'fixture failure' });
-      span.end(hr(at + d));
-      ids.push(span.spanContext().traceId);
-      at += 100;
-    });
-    traceIds.set(b.name, ids);
-  }
-  await provider.forceFlush();
-  await provider.shutdown();
-  return traceIds;
-}
 
 function lineOf(text: string, needle: string): number {
   const i = text.split('\n').findIndex((l) => l.includes(needle));

@@ -52,6 +52,8 @@ describe('lenses from the bundled parser, without language extensions (Java, Pyt
       // Qualified names only, as a Go caller-recording processor and a .NET enricher spell them.
       { name: 'serve', attributes: { 'code.function.name': 'github.com/acme/shop/orders.(*Server).Serve' }, durationsMs: [8, 9] },
       { name: 'checkout', attributes: { 'code.namespace': 'Shop.Orders.OrderService', 'code.function': 'CheckoutAsync' }, durationsMs: [11, 12, 13, 14, 15] },
+      // A file that is not open: found by the workspace search for the qualified name.
+      { name: 'Billing.charge', attributes: { 'code.namespace': 'com.acme.billing.Billing', 'code.function': 'charge' }, durationsMs: [3, 3, 3, 3, 3, 3] },
     ], SERVICE);
   });
 
@@ -103,14 +105,57 @@ describe('lenses from the bundled parser, without language extensions (Java, Pyt
     assert.match(hover, /\| calls \| 5 \|/);
   });
 
+  it('finds the file of a qualified name that is not open, and the lens is there when it is opened', async () => {
+    const billingUri = workspaceFile('outline', 'billing', 'Billing.java');
+    assert.equal(vscode.workspace.textDocuments.some((d) => d.uri.fsPath === billingUri.fsPath), false, 'Billing.java is not open yet');
+    const report = await waitFor('the workspace search to find com.acme.billing.Billing.charge', async () => {
+      const r = await vscode.commands.executeCommand<{ text: string }>('traceLens.explainSourceMapping');
+      return r && /found it in \S*outline\/billing\/Billing\.java:9 \(charge\)/.test(r.text) ? r.text : undefined;
+    }, 45_000);
+    assert.match(report, /the workspace search for the qualified name com\.acme\.billing\.Billing\.charge found it in/);
+    // The Functions view's click (no file path in the span data): the file the search found, at the method.
+    await vscode.commands.executeCommand('traceLens.openFunction', 'code\u0000\u0000com.acme.billing.Billing.charge');
+    const opened = await waitFor('Billing.java opened by the Functions view', () => (vscode.window.activeTextEditor?.document.uri.fsPath === billingUri.fsPath ? vscode.window.activeTextEditor : undefined));
+    assert.equal(opened.selection.active.line, 8, 'at the @WithSpan line above charge');
+    const billing = await vscode.workspace.openTextDocument(billingUri);
+    const annotation = lineOf(billing, '@WithSpan');
+    const titles = await waitFor('the charge lens above @WithSpan', async () => {
+      const t = await lensTitles(billing.uri);
+      return t.has(annotation) ? t : undefined;
+    }, 45_000);
+    assert.match(titles.get(annotation)!, /· 6 calls ·/);
+  });
+
+  it('a saved edit that renames the method takes the match away, and renaming it back brings it back', async () => {
+    const billing = await vscode.workspace.openTextDocument(workspaceFile('outline', 'billing', 'Billing.java'));
+    const rename = async (from: string, to: string): Promise<void> => {
+      const line = lineOf(billing, `public long ${from}(`);
+      const start = billing.lineAt(line).text.indexOf(from);
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(billing.uri, new vscode.Range(line, start, line, start + from.length), to);
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      assert.ok(await billing.save());
+    };
+    const explained = (pattern: RegExp) => async () => {
+      const r = await vscode.commands.executeCommand<{ text: string }>('traceLens.explainSourceMapping');
+      return r && pattern.test(r.text) ? r.text : undefined;
+    };
+    await rename('charge', 'chargeCents');
+    await waitFor('the saved file checked again', explained(/no workspace file declares the qualified name com\.acme\.billing\.Billing\.charge/), 45_000);
+    await waitFor('no lens on chargeCents once the edited version is parsed', async () => ((await lensTitles(billing.uri)).size === 0 ? true : undefined), 45_000);
+    await rename('chargeCents', 'charge');
+    await waitFor('the match back', explained(/found it in \S*outline\/billing\/Billing\.java:9 \(charge\)/), 45_000);
+  });
+
   it('Explain Source Mapping says where the functions came from and how the Java spans were matched', async () => {
     await vscode.window.showTextDocument(shop);
-    const report = await vscode.commands.executeCommand<{ text: string }>('traceLens.explainSourceMapping');
-    assert.ok(report);
+    const report = await waitFor('the workspace search to find Shop.checkout', async () => {
+      const r = await vscode.commands.executeCommand<{ text: string }>('traceLens.explainSourceMapping');
+      return r && /the workspace search for the qualified name Shop\.checkout found it in \S*outline\/Shop\.java/.test(r.text) ? r : undefined;
+    }, 45_000);
     assert.match(report.text, /## Active document: outline\/Shop\.java/);
     assert.match(report.text, /4 function\(s\) from Trace Lens's bundled java parser/);
     assert.match(report.text, /line \d+: Shop\.checkout \[qualified-name\] checkout matches the qualified name Shop\.checkout/);
-    assert.match(report.text, /No file path in span data: matched by qualified function name in .*outline\/Shop\.java/);
     assert.match(report.text, /`idle` \(line \d+\)/, 'the untraced method is listed without a lens');
   });
 });

@@ -1,7 +1,7 @@
 /**
- * The last syntax tree of each open document, re-parsed incrementally. Shared by the lint and the
- * lens outline (src/core/source/functionDeclarations.ts): a document version that one of them parsed
- * costs the other only a copy of the tree.
+ * The last syntax tree of each open document, re-parsed incrementally. The lint's on the extension
+ * host; the lens outline (src/core/source/functionDeclarations.ts) keeps its own in the outline
+ * worker (src/source/outlineWorker.ts), and uses the host's only when the worker cannot run.
  */
 import type { Parser, Tree } from 'web-tree-sitter';
 import { GrammarLoader } from './grammarLoader';

@@ -3,6 +3,7 @@ import { parseFunctionName } from '../source/functionName';
 import type { FunctionNameParts } from '../source/functionName';
 import { formatPathResolution } from '../source/pathMapping';
 import type { PathResolution, SourcePathResolver } from '../source/pathMapping';
+import { describeQualifiedResolution, qualifiedNameFits, type QualifiedNameMatch, type QualifiedNameResolution } from '../source/qualifiedNameLocator';
 import { normalizeSourcePath, pathIdentity, stripExtension } from '../source/sourcePath';
 import type { NormalizedPath } from '../source/sourcePath';
 import type { SpanNameSite } from '../source/spanNameScanner';
@@ -47,6 +48,8 @@ export interface FunctionLensIndexOptions extends LensTextOptions {
 interface Placement {
   stats: LocationStats;
   parts?: FunctionNameParts;
+  /** Placed on its file by the workspace search for its qualified name (no file path in span data). */
+  byQualifiedName?: true;
 }
 
 interface DocCache {
@@ -76,6 +79,10 @@ export class FunctionLensIndex {
   private matchDetails = new Map<string, string>();
   /** Documents whose lenses placed a location known only by qualified name: more than one is an ambiguity Explain reports. */
   private filelessDocs = new Map<string, Set<string>>();
+  /** The workspace search's answers, by qualified name (see qualifiedNameLocator.ts); set by the editor side. */
+  private qualified: ReadonlyMap<string, QualifiedNameResolution> = new Map();
+  /** Per location key: the qualified name searched and what the search found, for Explain. */
+  private qualifiedFor = new Map<string, { name: string; resolution: QualifiedNameResolution }>();
   private readonly docs = new Map<string, DocCache>();
   private format: LensFormatter;
   private lookbackMs: number;
@@ -118,6 +125,39 @@ export class FunctionLensIndex {
 
   insightsFor(locationKey: string): readonly InsightFinding[] {
     return this.insights.get(locationKey) ?? [];
+  }
+
+  /**
+   * Where the workspace search found the functions of locations known only by qualified name. A name
+   * found in one file is placed there (open or not); in several, nowhere (Explain says where); not
+   * searched yet or found nowhere, on open documents whose type, package or module agree.
+   */
+  setQualifiedResolutions(resolutions: ReadonlyMap<string, QualifiedNameResolution>): void {
+    this.qualified = resolutions;
+    this.texts.clear();
+    this.matchDetails.clear();
+    this.statsGeneration++;
+    this.placedFor = '';
+  }
+
+  /**
+   * The qualified names of the locations that have no file path, and enough of a name to be looked
+   * for (a bare `checkout` could be any function anywhere): what the editor side searches the workspace for.
+   */
+  qualifiedNamesToResolve(): Map<string, FunctionNameParts> {
+    const out = new Map<string, FunctionNameParts>();
+    for (const s of this.stats.values()) {
+      const named = placeableName(s);
+      if (named) out.set(named.name, named.parts);
+    }
+    return out;
+  }
+
+  /** The one workspace file (and line) the search found a location's qualified name in; undefined when none or several. */
+  qualifiedMatchOf(locationKey: string): QualifiedNameMatch | undefined {
+    this.ensurePlaced();
+    const found = this.qualifiedFor.get(locationKey)?.resolution.matches;
+    return found?.length === 1 ? found[0] : undefined;
   }
 
   /** Throws InvalidLensTemplateError (keep the previous template then). */
@@ -187,9 +227,15 @@ export class FunctionLensIndex {
     const r = this.resolutions.get(locationKey);
     if (r) lines.push(formatPathResolution(r));
     else if (s.location.spanName !== undefined && s.location.functionName === undefined) lines.push(`Matched by the literal span name "${s.location.spanName}" at tracer call sites.`);
-    else {
+    else if (this.qualifiedFor.has(locationKey) && this.qualifiedFor.get(locationKey)!.resolution.matches.length > 0) {
+      const { name, resolution } = this.qualifiedFor.get(locationKey)!;
+      lines.push(describeQualifiedResolution(name, resolution));
+    } else {
+      const searched = this.qualifiedFor.get(locationKey);
+      if (searched) lines.push(describeQualifiedResolution(searched.name, searched.resolution));
       const docs = [...(this.filelessDocs.get(locationKey) ?? [])];
-      if (docs.length === 0) lines.push('No file path in span data, and no function of the documents opened so far has this qualified name (only open documents are searched).');
+      if (docs.length === 0 && searched) lines.push('No open document has a function of this qualified name either.');
+      else if (docs.length === 0) lines.push('No file path in span data, and no function of the documents opened so far has this qualified name (only open documents are searched).');
       else if (docs.length === 1) lines.push(`No file path in span data: matched by qualified function name in ${docs[0]}.`);
       else lines.push(`No file path in span data, and the qualified name fits functions in ${docs.length} open documents (${docs.slice(0, 5).join(', ')}${docs.length > 5 ? ', …' : ''}): ambiguous, so each shows the lens; a \`code.file.path\` attribute would say which.`);
     }
@@ -223,7 +269,13 @@ export class FunctionLensIndex {
       near.push(`  ${locationLabel(s.location)} (${s.location.filePath}): ${r ? (r.resolved !== undefined ? `mapped to ${r.resolved} by ${r.rule}` : r.steps.at(-1)?.detail ?? 'not mapped') : 'not resolved'}${this.matchDetails.has(s.keyString) ? '' : r?.resolved !== undefined && pathIdentity(normalizeSourcePath(r.resolved)) === pathIdentity(norm) ? '; no function in this document matches its line or name' : ''}`);
       if (near.length >= 20) break;
     }
-    if (near.length > 0) lines.push('Not shown here, with the same file name:', ...near);
+    for (const [key, { name, resolution }] of this.qualifiedFor) {
+      if (resolution.matches.length < 2 || !resolution.matches.some((m) => pathIdentity(normalizeSourcePath(m.path)) === pathIdentity(norm))) continue;
+      const s = this.stats.get(key);
+      near.push(`  ${s ? locationLabel(s.location) : name}: the qualified name ${name} is declared here and in ${resolution.matches.length - 1} other workspace file(s) (${resolution.matches.filter((m) => pathIdentity(normalizeSourcePath(m.path)) !== pathIdentity(norm)).slice(0, 5).map((m) => m.path).join(', ')}): ambiguous, so no lens`);
+      if (near.length >= 40) break;
+    }
+    if (near.length > 0) lines.push('Not shown here, with the same file name or an ambiguous qualified name:', ...near);
     return lines.join('\n');
   }
 
@@ -235,6 +287,7 @@ export class FunctionLensIndex {
     this.byName = new Map();
     this.resolutions = new Map();
     this.filelessDocs = new Map();
+    this.qualifiedFor = new Map();
     for (const s of this.stats.values()) {
       const loc = s.location;
       if (loc.filePath !== undefined) {
@@ -247,9 +300,20 @@ export class FunctionLensIndex {
         const q = qualifiedFunctionName(loc);
         list.push(q !== undefined ? { stats: s, parts: parseFunctionName(q) } : { stats: s });
       } else if (loc.functionName !== undefined) {
-        const parts = parseFunctionName(qualifiedFunctionName(loc) ?? loc.functionName);
-        // A bare name without file, namespace or type could be any function anywhere: not placed.
-        if (parts.simple === '' || (parts.container === undefined && parts.qualifier.length === 0 && parts.goPackagePath === undefined)) continue;
+        const named = placeableName(s);
+        if (!named) continue;
+        const { name, parts } = named;
+        const found = this.qualified.get(name);
+        if (found) this.qualifiedFor.set(s.keyString, { name, resolution: found });
+        if (found && found.matches.length === 1) {
+          const id = pathIdentity(normalizeSourcePath(found.matches[0].path));
+          let list = this.byDoc.get(id);
+          if (!list) this.byDoc.set(id, (list = []));
+          list.push({ stats: s, parts, byQualifiedName: true });
+          continue;
+        }
+        // Declared in several workspace files: which one is a guess, so none (Explain lists them).
+        if (found && found.matches.length > 1) continue;
         let list = this.fileless.get(parts.simple);
         if (!list) this.fileless.set(parts.simple, (list = []));
         list.push({ stats: s, parts });
@@ -288,6 +352,11 @@ export class FunctionLensIndex {
         for (const p of placed) {
           const m = matchFunction(fns, { lineNumber: p.stats.location.lineNumber }, p.parts);
           if (!m) continue;
+          if (p.byQualifiedName) {
+            this.matchDetails.set(p.stats.keyString, `${m.fn.name} matches the qualified name ${qualifiedFunctionName(p.stats.location) ?? ''}`);
+            offer(m.fn, p.stats, 'qualified-name');
+            continue;
+          }
           this.matchDetails.set(p.stats.keyString, m.detail);
           offer(m.fn, p.stats, m.reason);
         }
@@ -298,7 +367,7 @@ export class FunctionLensIndex {
           const candidates = this.fileless.get(fn.simple);
           if (!candidates) continue;
           for (const c of candidates) {
-            if (!c.parts || !filelessFits(c.parts, fn, stem)) continue;
+            if (!c.parts || !qualifiedNameFits(c.parts, fn, stem)) continue;
             this.matchDetails.set(c.stats.keyString, `${fn.name} matches the qualified name ${qualifiedFunctionName(c.stats.location) ?? ''}`);
             let docs = this.filelessDocs.get(c.stats.keyString);
             if (!docs) this.filelessDocs.set(c.stats.keyString, (docs = new Set()));
@@ -328,28 +397,13 @@ export class FunctionLensIndex {
   }
 }
 
-/**
- * Whether a document function fits a location known only by qualified name: the
- * file stem ends with the namespace and type (Java `com/x/Svc.java`, Python module
- * `orders/service.py`), the namespace alone (Python `module.Class.method`), the Go
- * package folder, or the function sits in a type of the reported name. Where the
- * source declares its package or namespace (the bundled parser reads it), that
- * must agree with the reported one too: `com.a.Shop.checkout` is not `com.b.Shop`'s.
- */
-function filelessFits(parts: FunctionNameParts, fn: FunctionSymbol, stem: readonly string[]): boolean {
-  const endsWith = (whole: readonly string[], tail: readonly string[]): boolean => tail.length > 0 && tail.length <= whole.length && tail.every((t, i) => whole[whole.length - tail.length + i] === t);
-  if (parts.container !== undefined && fn.container !== undefined) {
-    if (fn.container !== parts.container) return false;
-    // The shorter path is the tail of the longer: `Shop` (the agent's default package) fits `com.x.Shop`, and a provider's `Shop` fits `com.x.Shop`.
-    const reported = [...parts.qualifier, parts.container];
-    return reported.length <= fn.scope.length ? endsWith(fn.scope, reported) : endsWith(reported, fn.scope);
-  }
-  if (parts.goPackagePath !== undefined) {
-    const pkg = parts.goPackagePath.slice(parts.goPackagePath.lastIndexOf('/') + 1);
-    return stem.length >= 2 && stem[stem.length - 2] === pkg;
-  }
-  // The symbol is top-level: `orders.service.process` names module `orders/service`, function `process`;
-  // or its file declares that package: Go `main.handler` in any folder's `package main`.
-  if (parts.container !== undefined) return endsWith(stem, [...parts.qualifier, parts.container]) || endsWith(fn.scope, [...parts.qualifier, parts.container]);
-  return endsWith(stem, parts.qualifier);
+/** A location without a file path whose function name says enough to be looked for: namespace, type or package. */
+function placeableName(s: LocationStats): { name: string; parts: FunctionNameParts } | undefined {
+  const loc = s.location;
+  if (loc.filePath !== undefined || loc.functionName === undefined) return undefined;
+  const name = qualifiedFunctionName(loc) ?? loc.functionName;
+  const parts = parseFunctionName(name);
+  // A bare name without file, namespace or type could be any function anywhere: not placed.
+  if (parts.simple === '' || (parts.container === undefined && parts.qualifier.length === 0 && parts.goPackagePath === undefined)) return undefined;
+  return { name, parts };
 }

@@ -18,6 +18,7 @@ const BUNDLES = [
   { entry: 'src/extension.ts', platform: 'node' as const },
   { entry: 'src/webviews/waterfall/layoutWorker.ts', platform: 'node' as const },
   { entry: 'src/webviews/compare/compareWorker.ts', platform: 'node' as const },
+  { entry: 'src/source/outlineWorker.ts', platform: 'node' as const },
   { entry: 'src/cli.ts', platform: 'node' as const },
   { entry: 'webview/waterfall/main.ts', platform: 'browser' as const },
   { entry: 'webview/compare/main.ts', platform: 'browser' as const },
