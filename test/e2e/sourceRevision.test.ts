@@ -9,7 +9,7 @@ import { ROOT_CONTEXT, type HrTime } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import type { Frame } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { freePort } from '../runner/codeServer';
 import { Workbench } from '../runner/workbench';
 
@@ -66,6 +66,15 @@ async function sendDeployedSpan(port: number, commit: string): Promise<string> {
   return traceId;
 }
 
+/** Waits until the saved file satisfies `ok` (the editor writes it after Ctrl+S). */
+async function waitForFile(page: Page, file: string, ok: (text: string) => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ok(readFileSync(file, 'utf8'))) {
+    if (Date.now() > deadline) throw new Error(`${file} was not saved as expected:\n${readFileSync(file, 'utf8')}`);
+    await page.waitForTimeout(100); // polls the file's state, as the lint e2e test does
+  }
+}
+
 describe('go to source follows the code through git', function () {
   this.timeout(240_000);
   let workbench: Workbench;
@@ -113,14 +122,18 @@ describe('go to source follows the code through git', function () {
 
   it('lands on the function after three lines were inserted above it and saved', async () => {
     const page = workbench.page;
+    // The click on the frame left the keyboard in the webview: give it to the editor.
+    await page.locator('.monaco-editor .view-line', { hasText: 'use strict' }).first().click();
     await page.keyboard.press('Control+Home');
-    for (const text of ['// added one', '// added two', '// added three']) {
+    // Statements, not comments: Enter after a line comment continues the comment.
+    for (const text of ['const added1 = 1;', 'const added2 = 2;', 'const added3 = 3;']) {
       await page.keyboard.type(text);
       await page.keyboard.press('Enter');
     }
     await page.keyboard.press('Control+S');
-    await page.locator('.tab.active[data-resource-name="orders.js"]:not(.dirty)').waitFor();
-    assert.equal(readFileSync(path.join(folder, 'src/orders.js'), 'utf8').split('\n')[7], 'function placeOrder(order) {');
+    const file = path.join(folder, 'src/orders.js');
+    await waitForFile(page, file, (text) => text.startsWith('const added1 = 1;\nconst added2 = 2;\nconst added3 = 3;\n'));
+    assert.equal(readFileSync(file, 'utf8').split('\n')[7], 'function placeOrder(order) {');
 
     const frame = await spanDetail();
     await stackFrame(frame).click();
