@@ -37,11 +37,11 @@ export class RevisionLines implements vscode.Disposable {
    * Where `line` of the workspace file `path`, recorded at `commit`, is now. Without a commit, or
    * when git cannot tell, the recorded line, with the reason.
    */
-  async place(path: string, line: number, commit: string | undefined): Promise<LineOutcome> {
+  async place(path: string, line: number, commit: string | undefined, options: { quiet?: boolean } = {}): Promise<LineOutcome> {
     if (commit === undefined) return { kind: 'asRecorded', line, why: 'the span carries no revision (vcs.ref.head.revision or a commit in service.version)' };
-    if (!vscode.workspace.isTrusted) return this.note({ kind: 'asRecorded', line, commit, why: `the spans were recorded at revision ${commit.slice(0, 12)}, but git is not run in an untrusted workspace` });
+    if (!vscode.workspace.isTrusted) return this.note({ kind: 'asRecorded', line, commit, why: `the spans were recorded at revision ${commit.slice(0, 12)}, but git is not run in an untrusted workspace` }, options);
     const outcome = await this.mapper.map(path, line, commit, this.aborter.signal);
-    return this.note(outcome);
+    return this.note(outcome, options);
   }
 
   get revisions(): RevisionReport[] {
@@ -65,14 +65,15 @@ export class RevisionLines implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
   }
 
-  private note(outcome: LineOutcome): LineOutcome {
+  /** Records the outcome for the report; a click (not `quiet`) on a line that cannot follow says so once per revision. */
+  private note(outcome: LineOutcome, options: { quiet?: boolean }): LineOutcome {
     if (outcome.commit === undefined) return outcome;
     const state = RevisionLines.describe(outcome);
     this.reports.delete(outcome.commit);
     this.reports.set(outcome.commit, { commit: outcome.commit, state, at: Date.now() });
     if (this.reports.size > MAX_REPORTS) this.reports.delete(this.reports.keys().next().value as string);
-    this.log.info(`Go to source: ${state}`);
-    if (outcome.kind === 'asRecorded' && !this.warned.has(outcome.commit)) {
+    if (!options.quiet) this.log.info(`Go to source: ${state}`);
+    if (outcome.kind === 'asRecorded' && !options.quiet && !this.warned.has(outcome.commit)) {
       // Once per revision and session: every click on such a trace would say the same.
       this.warned.add(outcome.commit);
       void vscode.window.showWarningMessage(`Trace Lens: ${state}.`, 'Explain Source Mapping').then((choice) => {
