@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { GitLineMapper, type LineOutcome } from '../core/source/gitLineMapper';
+import { mapLine } from '../core/source/lineMapping';
 
 /** What happened to the lines of one revision, for Explain Source Mapping. */
 export interface RevisionReport {
@@ -22,11 +23,19 @@ export class RevisionLines implements vscode.Disposable {
   private readonly reports = new Map<string, RevisionReport>();
   private readonly warned = new Set<string>();
   private readonly disposables: vscode.Disposable[] = [];
+  /** (file, commit) pairs being asked about for the editor paths, so each is asked once at a time. */
+  private readonly learning = new Set<string>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when lines placed from `cachedLine` may now land elsewhere: place them again. */
+  readonly onDidChange = this.changed.event;
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     this.mapper = new GitLineMapper({ gitPath: gitExecutable });
     this.disposables.push(
-      vscode.workspace.onDidSaveTextDocument((d) => { if (d.uri.scheme === 'file') this.mapper.invalidate(d.uri.fsPath); }),
+      this.changed,
+      vscode.workspace.onDidSaveTextDocument((d) => {
+        if (d.uri.scheme === 'file' && this.mapper.invalidate(d.uri.fsPath)) this.changed.fire();
+      }),
       // A file changed behind the editor (a checkout, a pull) changes its diff as much as a save does.
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.mapper.clear()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.mapper.clear()),
@@ -42,6 +51,27 @@ export class RevisionLines implements vscode.Disposable {
     if (!vscode.workspace.isTrusted) return this.note({ kind: 'asRecorded', line, commit, why: `the spans were recorded at revision ${commit.slice(0, 12)}, but git is not run in an untrusted workspace` }, options);
     const outcome = await this.mapper.map(path, line, commit, this.aborter.signal);
     return this.note(outcome, options);
+  }
+
+  /**
+   * The working-tree line of `line` (recorded at `commit`) in `path` if git already answered, for
+   * lenses and hovers, which never wait. Otherwise undefined (use the line as recorded), and git is
+   * asked in the background; `onDidChange` fires when the answer moves lines.
+   */
+  cachedLine(path: string, line: number, commit: string): number | undefined {
+    if (!vscode.workspace.isTrusted) return undefined;
+    const known = this.mapper.peek(path, commit);
+    if (known) return known.kind === 'diff' ? mapLine(known.hunks, line).line : undefined;
+    const key = `${path}\u0000${commit}`;
+    if (!this.learning.has(key)) {
+      this.learning.add(key);
+      void this.mapper.revisionLines(path, commit, this.aborter.signal).then((r) => {
+        this.learning.delete(key);
+        // Only an answer that moves lines changes a placement; firing on the others could loop (a failure is not kept).
+        if (r.kind === 'diff' && r.hunks.length > 0) this.changed.fire();
+      });
+    }
+    return undefined;
   }
 
   get revisions(): RevisionReport[] {

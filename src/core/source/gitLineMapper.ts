@@ -36,7 +36,7 @@ export interface GitLineMapperOptions {
 }
 
 /** `stamp` is the file's size and mtime when git was asked: a change behind the editor (a checkout, a pull) also counts. */
-interface Entry { stamp: string; lines: Promise<RevisionLines> }
+interface Entry { stamp: string; lines: Promise<RevisionLines>; settled?: RevisionLines }
 
 const MAX_DIFF_BYTES = 16 * 1024 * 1024;
 
@@ -87,16 +87,30 @@ export class GitLineMapper {
     if (this.cache.size > this.maxEntries) this.cache.delete(this.cache.keys().next().value as string);
     // A cancelled or failed question is not an answer to keep; an unknown commit is asked again later.
     void lines.then((r) => {
+      entry.settled = r;
       if (r.kind === 'failed') this.drop(key, entry);
       if (r.kind === 'unknownRevision') setTimeoutUnref(() => this.drop(key, entry), this.unknownRetryMs);
     });
     return lines;
   }
 
+  /**
+   * The answer already known for (file, commit), without waiting or checking the file again: for
+   * the editor paths, which never wait (a save invalidates; `map` notices other changes).
+   */
+  peek(file: string, commit: string): RevisionLines | undefined {
+    return this.cache.get(`${file}\u0000${commit}`)?.settled;
+  }
+
   /** Forgets what git said about `file` (it was saved: its diff against every commit changed). */
-  invalidate(file: string): void {
+  /** Returns whether anything was known about it. */
+  invalidate(file: string): boolean {
     const prefix = `${file}\u0000`;
-    for (const key of [...this.cache.keys()]) if (key.startsWith(prefix)) this.cache.delete(key);
+    let dropped = false;
+    for (const key of [...this.cache.keys()]) {
+      if (key.startsWith(prefix)) { this.cache.delete(key); dropped = true; }
+    }
+    return dropped;
   }
 
   clear(): void {
