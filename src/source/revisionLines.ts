@@ -65,10 +65,12 @@ export class RevisionLines implements vscode.Disposable {
     const key = `${path}\u0000${commit}`;
     if (!this.learning.has(key)) {
       this.learning.add(key);
-      void this.mapper.revisionLines(path, commit, this.aborter.signal).then((r) => {
+      void this.mapper.map(path, line, commit, this.aborter.signal).then((outcome) => {
         this.learning.delete(key);
+        this.note(outcome, { quiet: true }); // for Explain Source Mapping; a lens does not warn
         // Only an answer that moves lines changes a placement; firing on the others could loop (a failure is not kept).
-        if (r.kind === 'diff' && r.hunks.length > 0) this.changed.fire();
+        const known = this.mapper.peek(path, commit);
+        if (known?.kind === 'diff' && known.hunks.length > 0) this.changed.fire();
       });
     }
     return undefined;

@@ -28,7 +28,7 @@ describe('lenses follow the code through git', function () {
     await vscode.commands.executeCommand('traceLens.clearReceivedSpans');
   });
 
-  it('a span recorded at line 5 of a commit (beta) keeps its lens on beta after lines were inserted above it', async () => {
+  it('a span recorded at line 5 of a commit (beta) keeps its lens on beta after lines were inserted above it; Explain Source Mapping says what became of each revision', async () => {
     await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
     const folder = workspaceFile('revlens').fsPath;
     mkdirSync(folder, { recursive: true });
@@ -57,5 +57,17 @@ describe('lenses follow the code through git', function () {
     await editor.edit((e) => e.insert(new vscode.Position(0, 0), '// one\n// two\n'));
     await document.save();
     await waitFor('the lens on beta after the save (line 11)', async () => ((await lensLines(file)).includes(10) ? true : undefined), 30_000);
+
+    // A commit the repository does not have: the line is used as recorded, and Explain Source Mapping says why.
+    const unknown = 'deadbeef'.repeat(5);
+    await sendToReceiver([{ name: 'rev unknown', attributes: { 'code.file.path': '/srv/app/revlens/revOrders.js', 'code.line.number': 4, 'vcs.ref.head.revision': unknown }, durationsMs: [3] }], 'revision-fixture');
+    await waitFor('a lens from the unknown revision\'s line as recorded (4, inside gamma, lines 3-5 now)', async () => ((await lensLines(file)).includes(2) ? true : undefined), 30_000);
+    const report = await waitFor('both revisions in Explain Source Mapping', async () => {
+      const r = await vscode.commands.executeCommand<{ text: string }>('traceLens.explainSourceMapping');
+      return r.text.includes(unknown.slice(0, 12)) && r.text.includes(commit.slice(0, 12)) ? r.text : undefined;
+    }, 30_000);
+    assert.match(report, /## Revisions/);
+    assert.match(report, new RegExp(`line 5 of revision ${commit.slice(0, 12)} is line (9|11) in the working tree`));
+    assert.match(report, /line 4 is used as recorded: revision deadbeefdead is not in the git repository/);
   });
 });
