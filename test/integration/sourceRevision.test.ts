@@ -70,4 +70,21 @@ describe('lenses follow the code through git', function () {
     assert.match(report, new RegExp(`line 5 of revision ${commit.slice(0, 12)} is line (9|11) in the working tree`));
     assert.match(report, /line 4 is used as recorded: revision deadbeefdead is not in the git repository/);
   });
+
+  it('a live lint finding from a span recorded at a commit lands on the line that holds that code now', async () => {
+    const folder = workspaceFile('revlint').fsPath;
+    mkdirSync(folder, { recursive: true });
+    const file = workspaceFile('revlint', 'ledger.ts');
+    const committed = ['export function settle(): void {', '  const total = 1;', '  void total;', '}', ''];
+    writeFileSync(file.fsPath, committed.join('\n'));
+    git(folder, 'init', '-q');
+    git(folder, 'add', '.');
+    git(folder, 'commit', '-qm', 'ledger');
+    const commit = git(folder, 'rev-parse', 'HEAD').trim();
+    writeFileSync(file.fsPath, ['// header', '// more header', '', ...committed].join('\n'));
+    await sendToReceiver([{ name: 'settle ledger', attributes: { 'code.file.path': '/srv/app/revlint/ledger.ts', 'code.line.number': 2, 'vcs.ref.head.revision': commit, 'payment.card_number': '4111 1111 1111 1111' }, durationsMs: [2] }], 'revision-lint-fixture');
+    const finding = await waitFor('a Trace Lens finding in ledger.ts', () =>
+      vscode.languages.getDiagnostics(file).find((d) => d.source === 'Trace Lens'), 30_000);
+    assert.equal(finding.range.start.line, 4, 'recorded line 2 (const total) is line 5 now');
+  });
 });
