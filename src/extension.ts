@@ -9,7 +9,7 @@ import { searchTraces } from './commands/searchTraces';
 import { showStatusActions } from './commands/statusActions';
 import { copyExporterEnvironment } from './commands/exporterEnvironment';
 import { registerContextKeys } from './onboarding/contextKeys';
-import { ReceivedTracesView } from './views/receivedTracesView';
+import { RecentTraces, RecentTracesView } from './views/recentTracesView';
 import { FunctionsView, openFunction } from './views/functionsView';
 import { registerLint } from './diagnostics/lintController';
 import { TraceIdLinkProvider } from './links/traceIdLinkProvider';
@@ -39,6 +39,10 @@ export interface TraceLensTestHooks {
   saveReceivedSpans(): Promise<void>;
   /** The items the Trace Lens view shows, in its order (each with the command a click runs). */
   receivedTraceItems(): Promise<vscode.TreeItem[]>;
+  /** The traces opened in the waterfall or picked from a search, newest first. */
+  recentTraceItems(): vscode.TreeItem[];
+  /** The view's top level: received traces alone, or the two groups. */
+  traceListItems(): Promise<vscode.TreeItem[]>;
   /** The Functions view: each service's item and its functions' items, in order. */
   functionItems(): Array<{ service: vscode.TreeItem; functions: vscode.TreeItem[] }>;
 }
@@ -54,11 +58,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<TraceL
     receiverForDeactivate = receiver;
     const backends = new BackendController(receiver, credentials, statusBar, log);
     const sourceMapping = new SourceMapping(log);
-    const waterfall = new WaterfallController(context.extensionUri, backends, sourceMapping, log, new OpenedTraceFiles(context.workspaceState));
+    const recent = new RecentTraces(context.workspaceState);
+    const waterfall = new WaterfallController(context.extensionUri, backends, sourceMapping, log, new OpenedTraceFiles(context.workspaceState), recent);
     const compare = new CompareController(context.extensionUri, backends, waterfall, sourceMapping, log);
     const serviceMap = new ServiceMapController(context.extensionUri, backends, log);
     context.subscriptions.push(serviceMap);
-    context.subscriptions.push(statusBar, credentials, receiver, backends, sourceMapping, waterfall);
+    context.subscriptions.push(statusBar, credentials, receiver, backends, sourceMapping, recent, waterfall);
 
     context.subscriptions.push(
       registerCommand('traceLens.showLog', () => log.show(true), log),
@@ -73,10 +78,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<TraceL
       }, log),
       registerCommand('traceLens.showActions', () => showStatusActions(backends), log),
       registerCommand('traceLens.copyExporterEnvironment', () => copyExporterEnvironment(receiver), log),
-      registerCommand('traceLens.searchTraces', () => searchTraces(backends, context, log), log),
+      registerCommand('traceLens.searchTraces', () => searchTraces(backends, context, recent, log), log),
       registerCommand('traceLens.compareTraces', (args) => compare.compare(args), log),
       registerCommand('traceLens.showServiceMap', () => serviceMap.show(), log),
-      registerReceiverCommands(receiver, log),
+      registerReceiverCommands(receiver, recent, log),
       vscode.languages.registerDocumentLinkProvider(TraceIdLinkProvider.selector, new TraceIdLinkProvider()),
       TraceQLCompletionProvider.register(backends, log),
       receiver.onDidChangeState((state) => {
@@ -86,8 +91,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<TraceL
         if (state.kind === 'failed' && state.portInUse) void offerReceiverAlternatives(state.port, 'grpc');
       }),
     );
-    const receivedTraces = new ReceivedTracesView(backends);
-    context.subscriptions.push(receivedTraces, registerContextKeys(backends));
+    const traceList = new RecentTracesView(backends, recent);
+    context.subscriptions.push(traceList, registerContextKeys(backends));
     registerLint(context, { log, backends, receiver, sourceMapping });
     const latency = registerLatency(context, { log, backends, receiver, sourceMapping });
     const functions = new FunctionsView(latency.stats);
@@ -102,7 +107,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<TraceL
       receiverSnapshotFile: receiver.snapshotFile,
       receivedSpanAttributes: (traceId, spanId) => receiver.spanStore.peekTrace(traceId)?.spans.find((s) => s.spanId === spanId)?.attributes,
       saveReceivedSpans: () => receiver.persist(),
-      receivedTraceItems: async () => (await receivedTraces.getChildren()).map((t) => receivedTraces.getTreeItem(t)),
+      receivedTraceItems: () => traceList.receivedItems(),
+      recentTraceItems: () => traceList.recentItems(),
+      traceListItems: async () => (await traceList.getChildren()).map((n) => traceList.getTreeItem(n)),
       functionItems: () => functions.getChildren().map((s) => ({ service: functions.getTreeItem(s), functions: functions.getChildren(s).map((f) => functions.getTreeItem(f)) })),
     };
   } catch (err) {

@@ -312,7 +312,7 @@ export class DocumentInputsCache implements vscode.Disposable {
       if (loc.filePath === undefined || loc.lineNumber === undefined) continue;
       const resolution = this.stats.resolve(loc.filePath);
       if (resolution === undefined || pathIdentity(normalizeSourcePath(resolution)) !== identity) continue;
-      const line = loc.lineNumber - 1;
+      const line = (this.stats.currentLine(resolution, loc) ?? loc.lineNumber) - 1;
       if (line >= document.lineCount || lines.has(line)) continue;
       const q = qualifiedFunctionName(loc);
       lines.set(line, q !== undefined ? parseFunctionName(q).simple || q : `line ${loc.lineNumber}`);

@@ -82,6 +82,7 @@ async function buildReport(deps: ExplainDependencies, document: vscode.TextDocum
     out.push(`- **Refused** \`traceLens.pathMappings\` entry \`${r.mapping.from}\` → \`${r.mapping.to}\`: ${r.reason}.`);
   }
   out.push('');
+  out.push(...revisionSection(sourceMapping), '');
   if (summary.locations === 0) {
     out.push(...emptyStateHelp(deps), '');
   }
@@ -139,6 +140,19 @@ async function buildReport(deps: ExplainDependencies, document: vscode.TextDocum
     }
   }
   return out.join('\n');
+}
+
+/** What go to source did with the lines of each revision it met: carried through git, or used as recorded and why. */
+function revisionSection(sourceMapping: SourceMapping): string[] {
+  const out = ['## Revisions', ''];
+  const seen = sourceMapping.revisionLines.revisions;
+  out.push(
+    'Spans that carry the commit they were built from (`vcs.ref.head.revision`, or a commit id in `service.version`) have their lines carried through `git diff` to your working tree, so go to source lands on the same code after local edits. Spans without one open at the line as recorded.',
+    '',
+  );
+  if (seen.length === 0) out.push('_No source with a revision was opened in this session yet._');
+  for (const r of seen) out.push(`- \`${r.commit.slice(0, 12)}\`: ${r.state}.`);
+  return out;
 }
 
 function mappingCount(): number {

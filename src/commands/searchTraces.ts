@@ -8,6 +8,7 @@ import type { BackendController } from '../backends/backendController';
 import { showError } from '../errors/errorPresenter';
 import { withCancellableProgress } from './progress';
 import { TRACEQL_LANGUAGE } from '../traceql/traceqlCompletionProvider';
+import type { RecentTraces } from '../views/recentTracesView';
 
 const LAST_TRACEQL_KEY = 'traceLens.search.lastTraceQL';
 const ANY = '(any)';
@@ -35,12 +36,14 @@ function activeTraceQL(): string | undefined {
 }
 
 /** `traceLens.searchTraces`: TraceQL for Tempo; service, operation and filters elsewhere; opens the chosen trace. */
-export async function searchTraces(controller: BackendController, context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Promise<void> {
+export async function searchTraces(controller: BackendController, context: vscode.ExtensionContext, recent: RecentTraces, log: vscode.LogOutputChannel): Promise<void> {
   try {
     const backend = controller.current();
     const end = Date.now();
     const range = { startMs: end - readLookback().ms, endMs: end };
     let query: TraceQuery | undefined;
+    /** How the search reads in the recent traces' tooltip. */
+    let queryText = '';
 
     if (backend.type === 'tempo') {
       const traceql = await vscode.window.showInputBox({
@@ -53,6 +56,7 @@ export async function searchTraces(controller: BackendController, context: vscod
       if (traceql === undefined) return;
       await context.globalState.update(LAST_TRACEQL_KEY, traceql);
       query = { traceql, range, limit: SEARCH_LIMIT };
+      queryText = traceql;
     } else {
       const services = await withCancellableProgress(`Listing services of ${controller.describe()}…`, (signal) => backend.services(signal));
       if (!services) return;
@@ -77,6 +81,7 @@ export async function searchTraces(controller: BackendController, context: vscod
       if (filterText === undefined) return;
       const parsed = parseSearchFilters(filterText);
       if (!parsed.ok) return;
+      queryText = [service, operation === ANY ? '' : operation, filterText.trim()].filter((p) => p !== '').join(' ');
       query = {
         service,
         operation: operation === ANY ? undefined : operation,
@@ -101,7 +106,10 @@ export async function searchTraces(controller: BackendController, context: vscod
       matchOnDescription: true,
       matchOnDetail: true,
     });
-    if (picked) await vscode.commands.executeCommand('traceLens.openTraceById', picked.summary.traceId);
+    if (picked) {
+      recent.markSearched(picked.summary.traceId, queryText);
+      await vscode.commands.executeCommand('traceLens.openTraceById', picked.summary.traceId);
+    }
   } catch (err) {
     showError(err, log, 'Searching traces');
   }

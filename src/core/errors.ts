@@ -113,7 +113,7 @@ export class ReceiverTraceNotFoundError extends TraceNotFoundError {
       ...options,
       userMessage:
         `Trace ${traceId} is not in the built-in receiver. It has not been received yet (is the service exporting to the receiver?), ` +
-        `the received spans were cleared ("Trace Lens: Clear Received Spans"), or it was evicted: the receiver keeps the most recent ` +
+        `the received spans were cleared ("Trace Lens: Clear Received Spans and Recent Traces"), or it was evicted: the receiver keeps the most recent ` +
         `${maxSpans.toLocaleString('en-US')} spans ("traceLens.local.maxSpans").`,
     });
   }

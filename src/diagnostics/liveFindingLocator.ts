@@ -11,8 +11,8 @@ export interface SourcePlace {
 
 /**
  * Puts a live finding on the source line that produced it: `code.file.path`/`code.filepath` resolved
- * against the workspace (path mappings, then the longest path suffix), at `code.line.number`;
- * otherwise the literal span name at a tracer call site.
+ * against the workspace (path mappings, then the longest path suffix), at `code.line.number`
+ * carried to the working tree when the span names its revision; otherwise the literal span name at a tracer call site.
  */
 export class LiveFindingLocator {
   constructor(
@@ -29,7 +29,11 @@ export class LiveFindingLocator {
         const uri = vscode.Uri.file(resolved);
         const text = await this.textOf(uri, texts);
         if (text !== undefined) {
-          if (ref.codeLineNumber !== undefined) return { uri, range: lineRange(text, ref.codeLineNumber - 1) };
+          if (ref.codeLineNumber !== undefined) {
+            // Read from the saved file, as git compares it: an open editor's unsaved edits are not counted.
+            const line = (await this.sourceMapping.revisionLines.place(resolved, ref.codeLineNumber, ref.codeRevision, { quiet: true })).line;
+            return { uri, range: lineRange(text, line - 1) };
+          }
           const site = this.spanNames.find(ref.name, uri);
           if (site && site.uri.toString() === uri.toString()) return site;
           return { uri, range: lineRange(text, 0) };

@@ -1,17 +1,22 @@
 import * as vscode from 'vscode';
 import { registerCommand } from '../commands/commandRegistry';
+import type { RecentTraces } from '../views/recentTracesView';
 import type { ReceiverController } from './receiverController';
 
-/** Commands of the built-in receiver: `traceLens.clearReceivedSpans`. */
-export function registerReceiverCommands(receiver: ReceiverController, log: vscode.LogOutputChannel): vscode.Disposable {
+/**
+ * Commands of the built-in receiver: `traceLens.clearReceivedSpans`, which also forgets the list of
+ * traces opened and searched (the view shows both; clearing one and not the other would surprise).
+ */
+export function registerReceiverCommands(receiver: ReceiverController, recent: RecentTraces, log: vscode.LogOutputChannel): vscode.Disposable {
   return registerCommand(
     'traceLens.clearReceivedSpans',
     async () => {
       const { spansHeld, tracesHeld } = receiver.spanStore.counts;
       await receiver.clearSpans();
-      log.info(`Cleared ${spansHeld} received spans in ${tracesHeld} traces, in memory and on disk`);
+      const forgotten = await recent.clear();
+      log.info(`Cleared ${spansHeld} received spans in ${tracesHeld} traces, in memory and on disk, and ${forgotten} recent traces`);
       void vscode.window.showInformationMessage(
-        `Trace Lens cleared ${spansHeld} received span${spansHeld === 1 ? '' : 's'} from memory and from the saved file.`,
+        `Trace Lens cleared ${spansHeld} received span${spansHeld === 1 ? '' : 's'} from memory and from the saved file, and its list of ${forgotten} opened and searched trace${forgotten === 1 ? '' : 's'}.`,
       );
     },
     log,

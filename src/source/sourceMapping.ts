@@ -4,6 +4,7 @@ import { openSourceLocation, type SourceTarget } from '../core/source/openSource
 import type { OutsideWorkspaceError } from '../core/source/sourceErrors';
 import { WorkspaceContainment, type ContainmentResult } from '../core/source/workspaceContainment';
 import { WorkspaceFileIndex } from '../core/source/workspaceFileIndex';
+import { RevisionLines } from './revisionLines';
 
 const INDEX_GLOB = '**/*.{ts,mts,cts,tsx,js,mjs,cjs,jsx,py,go,java,cs,rb,rs,php,kt,scala,swift,c,cc,cpp,h,hpp}';
 const INDEX_EXCLUDE = '{**/node_modules/**,**/.git/**}';
@@ -27,8 +28,11 @@ export class SourceMapping implements vscode.Disposable {
   /** Fires when a resolution may differ: files added or removed, mappings or folders changed. */
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
+  /** Lines of a span's revision carried to the working tree through git. */
+  readonly revisionLines: RevisionLines;
 
   constructor(private readonly log: vscode.LogOutputChannel) {
+    this.revisionLines = new RevisionLines(log);
     const watcher = vscode.workspace.createFileSystemWatcher(INDEX_GLOB, false, true, false);
     this.disposables.push(
       watcher,
@@ -41,6 +45,7 @@ export class SourceMapping implements vscode.Disposable {
         if (e.affectsConfiguration('traceLens.pathMappings') && this.resolverValue) this.logRefusals(this.resolverValue);
       }),
       this.changed,
+      this.revisionLines,
     );
   }
 
@@ -90,14 +95,16 @@ export class SourceMapping implements vscode.Disposable {
    * Opens the workspace file a span or stack frame points at, at its line. Paths come from span data
    * and mappings from workspace settings (both untrusted): only a file under a workspace folder, after
    * symlinks are resolved, is opened; anything else is refused with a warning that says why. Whatever
-   * fails, the user is told which path could not be opened (see openSourceLocation).
+   * fails, the user is told which path could not be opened (see openSourceLocation). A location
+   * with the revision its spans were recorded at lands on the same code in the working tree.
    */
   async openLocation(location: SourceTarget): Promise<boolean> {
     const outcome = await openSourceLocation(location, {
       resolve: (path) => this.resolve(path),
       checkContained: (path) => this.checkContained(path),
       open: async (path, target) => {
-        const position = new vscode.Position(Math.max(0, (target.line ?? 1) - 1), Math.max(0, (target.column ?? 1) - 1));
+        const line = target.line !== undefined ? (await this.revisionLines.place(path, target.line, target.revision)).line : 1;
+        const position = new vscode.Position(Math.max(0, line - 1), Math.max(0, (target.column ?? 1) - 1));
         await vscode.window.showTextDocument(vscode.Uri.file(path), { selection: new vscode.Range(position, position), preview: true });
       },
     });

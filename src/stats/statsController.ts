@@ -122,6 +122,8 @@ export class StatsController implements vscode.Disposable {
       }),
       deps.backends.onDidChangeBackend(() => this.onBackendChanged()),
       deps.sourceMapping.onDidChange(() => void this.onMappingChanged()),
+      // git answered (or a file was saved): lines recorded at a revision may now land elsewhere.
+      deps.sourceMapping.revisionLines.onDidChange(() => void this.onMappingChanged()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (affectsStatistics(e)) {
           this.settings = readLatencySettings();
@@ -161,6 +163,13 @@ export class StatsController implements vscode.Disposable {
 
   get currentInsightSettings(): InsightSettings {
     return this.insightSettings;
+  }
+
+  /** Where a location's line is in the working tree, when its revision's diff is already known (no I/O). */
+  currentLine(path: string, location: { lineNumber?: number; revision?: string }): number | undefined {
+    const { lineNumber, revision } = location;
+    if (lineNumber === undefined || revision === undefined) return lineNumber;
+    return this.deps.sourceMapping.revisionLines.cachedLine(path, lineNumber, revision) ?? lineNumber;
   }
 
   /** The workspace file a path from span data maps to, if the workspace index is ready (no I/O). */
@@ -211,7 +220,8 @@ export class StatsController implements vscode.Disposable {
       const resolver = await this.deps.sourceMapping.resolver();
       if (this.disposed) return;
       if (this.index && this.indexResolver === resolver) return;
-      this.index = new FunctionLensIndex(resolver, { lookbackMs: this.settings.lookbackMs });
+      const lines = this.deps.sourceMapping.revisionLines;
+      this.index = new FunctionLensIndex(resolver, { lookbackMs: this.settings.lookbackMs, lineFor: (path, line, revision) => lines.cachedLine(path, line, revision) });
       this.indexResolver = resolver;
       this.applyTemplate();
       this.index.setQualifiedResolutions(this.qualifiedFiles.resolutions);

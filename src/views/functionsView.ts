@@ -80,5 +80,5 @@ export async function openFunction(stats: StatsController, sourceMapping: Source
     void vscode.window.showInformationMessage(`The spans name ${location.functionName ?? location.spanName ?? 'this function'} without a file, and no single workspace file declares it (Explain Source Mapping says why): open the file that defines it to see its lens.`);
     return;
   }
-  await sourceMapping.openLocation({ file: location.filePath, line: location.lineNumber });
+  await sourceMapping.openLocation({ file: location.filePath, line: location.lineNumber, revision: location.revision });
 }

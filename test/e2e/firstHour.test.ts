@@ -37,7 +37,7 @@ describe('the first hour in the workbench', function () {
       await workbench.waitForStatusBarText(/Trace Lens: local · waiting for spans/, 60_000);
       // The Trace Lens view, empty: its welcome text says what to do.
       await page.locator('.activitybar [aria-label^="Trace Lens"]').first().click();
-      const welcome = page.locator('.welcome-view-content', { hasText: 'No traces received yet' }).first();
+      const welcome = page.locator('.welcome-view-content', { hasText: 'No traces received or opened yet' }).first();
       await welcome.waitFor({ timeout: 60_000 });
       assert.match(await welcome.innerText(), /Copy Exporter Settings/);
       await page.locator('.statusbar-item', { hasText: /Trace Lens: local/ }).first().click();
@@ -50,8 +50,8 @@ describe('the first hour in the workbench', function () {
       await page.locator('[data-step-id$="receive"][aria-checked="true"]').first().waitFor({ timeout: 60_000 });
       await workbench.screenshot('e2e-first-hour-walkthrough');
       // The view now lists the trace instead of the welcome text.
-      const receivedTraces = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Received Traces' }) });
-      const root = receivedTraces.locator('.monaco-list-row', { hasText: /frontend/ }).first();
+      const recentTraces = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Recent Traces' }) });
+      const root = recentTraces.locator('.monaco-list-row', { hasText: /frontend/ }).first();
       await root.waitFor({ timeout: 60_000 });
       assert.equal(await welcome.isVisible(), false);
 

@@ -81,6 +81,65 @@ describe('the first hour: the Trace Lens views, the Explorer menu, the status me
     await vscode.window.tabGroups.close(tab);
   });
 
+  it('the view lists the traces opened and searched, newest first, beside the received ones; a click reopens; Clear empties both', async () => {
+    for (const tab of webviewTabs()) await vscode.window.tabGroups.close(tab);
+    await vscode.commands.executeCommand('traceLens.clearReceivedSpans');
+    assert.deepEqual(hooks.recentTraceItems(), [], 'cleared');
+    const byId = await sendTrace();
+    const searchedFor = await sendTrace();
+    await waitFor('both traces received', async () => ((await hooks.receivedTraceItems()).length === 2 ? true : undefined));
+
+    await vscode.commands.executeCommand('traceLens.openTraceById', { traceId: byId.traceId });
+    await waitFor('the opened trace listed', () => (hooks.recentTraceItems()[0]?.label === byId.spans[0].name ? true : undefined));
+    const file = workspaceFile('recent-trace.json');
+    const fileTraceId = 'feedc0de1b2c3d4e5f60718293a4b5c6';
+    const start = BigInt(Date.now()) * 1_000_000n;
+    writeFileSync(file.fsPath, JSON.stringify({
+      resourceSpans: [{
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'recent-fixture' } }] },
+        scopeSpans: [{ spans: [{ traceId: fileTraceId, spanId: '00f067aa0ba902b8', name: 'GET /from-file', kind: 2, startTimeUnixNano: String(start), endTimeUnixNano: String(start + 5_000_000n) }] }],
+      }],
+    }));
+    await vscode.commands.executeCommand('traceLens.openTraceFile', file);
+    await waitFor('the file\'s trace listed', () => (hooks.recentTraceItems()[0]?.label === 'GET /from-file' ? true : undefined));
+
+    // Search as a person does: the first service, any operation, no filters, the newest result.
+    // An accept that lands before a pick has its items ends the search with nothing chosen: search again then.
+    let searching = false;
+    const search = () => {
+      searching = true;
+      void Promise.resolve(vscode.commands.executeCommand('traceLens.searchTraces')).finally(() => { searching = false; });
+    };
+    search();
+    const searched = await waitFor('a trace picked from the search listed', async () => {
+      const top = hooks.recentTraceItems()[0];
+      if (String(top?.tooltip ?? '').includes('Found by the search')) return top;
+      if (!searching) search();
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      return undefined;
+    }, 30_000);
+    assert.equal(searched.label, searchedFor.spans[0].name, 'the newest trace, the first result');
+    assert.match(String(searched.tooltip), /Found by the search [\w-]+ · from local/);
+
+    const items = hooks.recentTraceItems();
+    assert.deepEqual(items.map((i) => i.label), [searchedFor.spans[0].name, 'GET /from-file', byId.spans[0].name], 'newest first');
+    assert.match(String(items[1].tooltip), /Opened · from recent-trace\.json/);
+    assert.deepEqual((await hooks.traceListItems()).map((i) => i.label), ['Opened and searched', 'Received'], 'two groups once a trace was opened');
+
+    // A click on the file's entry opens its waterfall again.
+    for (const tab of webviewTabs()) await vscode.window.tabGroups.close(tab);
+    const click = items[1].command;
+    assert.ok(click, 'a click runs a command');
+    await vscode.commands.executeCommand(click.command, ...(click.arguments ?? []));
+    await waitFor('the file\'s waterfall again', () => webviewTabs().find((t) => t.label.includes('GET /from-file')));
+    for (const tab of webviewTabs()) await vscode.window.tabGroups.close(tab);
+
+    // Kept per workspace, in its state: and cleared with the received spans.
+    await vscode.commands.executeCommand('traceLens.clearReceivedSpans');
+    assert.deepEqual(hooks.recentTraceItems(), []);
+    assert.deepEqual(await hooks.traceListItems(), []);
+  });
+
   it('the status bar item\'s menu leads, while the receiver listens, with copying the exporter settings for its port', async () => {
     await sendTrace(); // the receiver listens
     await vscode.env.clipboard.writeText('not yet');

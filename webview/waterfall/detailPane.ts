@@ -62,13 +62,22 @@ function idRow(label: string, value: string | undefined, actions: DetailActions)
   return row;
 }
 
-function frameList(frames: StackFrame[], actions: DetailActions): HTMLElement {
+/**
+ * What a source link's tooltip adds about its line: with a revision the host carries the line
+ * through git to the working tree (and says so when it cannot); without one the line is used as is.
+ */
+export function lineNote(d: SpanDetail): string {
+  if (!d.revision) return 'No revision on this span (vcs.ref.head.revision, or a commit in service.version): the line is used as recorded, even if the file changed since.';
+  return `Recorded at revision ${d.revision.commit.slice(0, 12)} (${d.revision.attribute}): the line follows your edits since, through git.`;
+}
+
+function frameList(frames: StackFrame[], d: SpanDetail, actions: DetailActions): HTMLElement {
   const list = el('ol', 'wf-frames');
   for (const f of frames) {
     const li = el('li');
     if (f.file) {
-      const loc: SourceLocation = { file: f.file, line: f.line, column: f.column, function: f.function };
-      li.append(linkButton(visibleText(f.text), `Open ${f.file}${f.line ? `:${f.line}` : ''}`, () => actions.openSource(loc)));
+      const loc: SourceLocation = { file: f.file, line: f.line, column: f.column, function: f.function, revision: d.revision?.commit };
+      li.append(linkButton(visibleText(f.text), `Open ${f.file}${f.line ? `:${f.line}` : ''}\n${lineNote(d)}`, () => actions.openSource(loc)));
     } else {
       li.append(el('span', 'wf-muted', visibleText(f.text)));
     }
@@ -104,8 +113,13 @@ export function renderDetail(container: HTMLElement, d: SpanDetail, actions: Det
   if (d.source) {
     const src = d.source;
     const p = el('p', 'wf-source');
-    p.append(el('span', 'wf-muted', 'Source '), linkButton(visibleText(`${src.file}${src.line ? `:${src.line}` : ''}`), 'Open the source of this span', () => actions.openSource(src)));
+    p.append(el('span', 'wf-muted', 'Source '), linkButton(visibleText(`${src.file}${src.line ? `:${src.line}` : ''}`), `Open the source of this span\n${lineNote(d)}`, () => actions.openSource(src)));
     container.append(p);
+  }
+  if (d.stack && d.stack.length > 0) {
+    const s = section('Stack (code.stacktrace)', d.stack.length);
+    s.body.append(frameList(d.stack, d, actions));
+    container.append(s.root);
   }
   for (const note of d.notes) container.append(el('p', 'wf-note', note));
   const dropped = d.dropped.attributes + d.dropped.events + d.dropped.links;
@@ -113,8 +127,10 @@ export function renderDetail(container: HTMLElement, d: SpanDetail, actions: Det
 
   for (const [group, attrs] of [['Span attributes', d.attributes.span], ['Resource attributes', d.attributes.resource], ['Scope attributes', d.attributes.scope]] as const) {
     if (group === 'Scope attributes' && attrs.length === 0) continue;
-    const s = section(group, attrs.length);
-    s.body.append(attributeTable(attrs, group) ?? el('p', 'wf-muted', 'No attributes'));
+    // The stack trace is shown as frames above, so it is not repeated as one long value.
+    const shown = group === 'Span attributes' && d.stack ? attrs.filter((a) => a.key !== 'code.stacktrace') : attrs;
+    const s = section(group, shown.length);
+    s.body.append(attributeTable(shown, group) ?? el('p', 'wf-muted', 'No attributes'));
     container.append(s.root);
   }
 
@@ -125,7 +141,7 @@ export function renderDetail(container: HTMLElement, d: SpanDetail, actions: Det
       box.append(el('div', 'wf-event-head', `+${formatDuration(ev.offsetNs)}  ${visibleText(ev.name)}`));
       const table = attributeTable(ev.attributes.filter((a) => a.key !== 'exception.stacktrace' || !ev.stack), `Attributes of event ${ev.name}`);
       if (table) box.append(table);
-      if (ev.stack && ev.stack.length > 0) box.append(frameList(ev.stack, actions));
+      if (ev.stack && ev.stack.length > 0) box.append(frameList(ev.stack, d, actions));
       s.body.append(box);
     }
     container.append(s.root);

@@ -39,7 +39,7 @@ export function statusActions(state: StatusMenuState): StatusAction[] {
     { label: '$(go-to-file) Open Trace by ID', command: 'traceLens.openTraceById' },
     { label: '$(file) Open Trace File…', command: 'traceLens.openTraceFile' },
   );
-  if (state.backend === 'local' && state.spansHeld > 0) actions.push({ label: '$(trash) Clear Received Spans', command: 'traceLens.clearReceivedSpans' });
+  if (state.backend === 'local' && state.spansHeld > 0) actions.push({ label: '$(trash) Clear Received Spans and Recent Traces', command: 'traceLens.clearReceivedSpans' });
   actions.push({
     label: '$(plug) Configure Backend',
     description: state.backend === 'local' ? 'read from Tempo, Jaeger or Zipkin' : 'change the backend or its URL',

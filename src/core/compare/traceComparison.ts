@@ -11,6 +11,7 @@
  * comes from buildSpanTree, the one place a trace's structure is judged.
  */
 import { spanDurationNs, type Span, type Trace } from '../model/trace';
+import { revisionOf } from '../source/revision';
 import { sourceLocationOf, type SourceLocation } from '../waterfall/spanDetail';
 import { buildSpanTree, type SpanTree } from '../waterfall/spanTree';
 
@@ -95,7 +96,10 @@ function describeTrace(trace: Trace, tree: SpanTree): ComparedTrace {
 }
 
 function side(span: Span): ComparedSide {
-  return { spanId: span.spanId, durationNs: spanDurationNs(span), error: span.status.code === 'error', location: sourceLocationOf(span.attributes) };
+  const location = sourceLocationOf(span.attributes);
+  const revision = location && revisionOf(span.attributes, span.resource.attributes);
+  if (location && revision) location.revision = revision.commit;
+  return { spanId: span.spanId, durationNs: spanDurationNs(span), error: span.status.code === 'error', location };
 }
 
 function childrenOf(tree: SpanTree, node: number): ArrayLike<number> {

@@ -49,6 +49,8 @@ export interface SpanRef {
   codeFilePath?: string;
   codeLineNumber?: number;
   codeFunction?: string;
+  /** The commit `codeLineNumber` belongs to (revision.ts), so the finding follows local edits. */
+  codeRevision?: string;
 }
 
 export interface LiveFinding {

@@ -4,6 +4,7 @@
  * so the extension can map it to source through its code.* attributes.
  */
 import type { AttributeValue, Attributes, Span } from '../model/trace';
+import { revisionOf } from '../source/revision';
 import type { LiveFinding, LiveRuleId, Severity, SeveritySetting, SpanRef } from './findings';
 import { normaliseSpanName } from './nameNormaliser';
 import { resolveSeverity } from './ruleCatalogue';
@@ -52,6 +53,10 @@ export function spanRef(span: Span): SpanRef {
   if (file) ref.codeFilePath = file;
   if (line !== undefined) ref.codeLineNumber = line;
   if (fn) ref.codeFunction = fn;
+  if (line !== undefined) {
+    const revision = revisionOf(a, span.resource.attributes);
+    if (revision) ref.codeRevision = revision.commit;
+  }
   return ref;
 }
 

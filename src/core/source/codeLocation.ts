@@ -2,6 +2,7 @@ import type { CodeLocationKey } from '../backends/traceBackend';
 import type { AttributeValue, Span } from '../model/trace';
 import { parseFunctionName } from './functionName';
 import { normalizeSourcePath, pathIdentity } from './sourcePath';
+import { revisionOf } from './revision';
 import { parseStackTrace, topUserFrame } from './stackTrace';
 import type { StackFrame } from './stackTrace';
 
@@ -13,6 +14,8 @@ export interface SpanLocation extends CodeLocationKey {
   /** 1-based, as in the semantic conventions. */
   lineNumber?: number;
   columnNumber?: number;
+  /** The commit `lineNumber` belongs to (revision.ts), when the span names one: lines follow local edits through git. */
+  revision?: string;
   source: LocationSource;
 }
 
@@ -64,12 +67,13 @@ export function extractCodeLocation(span: Span, options: ExtractOptions = {}): S
     if (line !== undefined) loc.lineNumber = line;
     const column = attributeInt(a['code.column.number']) ?? attributeInt(a['code.column']);
     if (column !== undefined) loc.columnNumber = column;
+    if (line !== undefined) withRevision(loc, span);
     return loc;
   }
   const stack = a['code.stacktrace'];
   if (typeof stack === 'string') {
     const frame = topUserFrame(parseStackTrace(stack), options.isUserFrame);
-    if (frame) return frameLocation(frame, 'code.stacktrace');
+    if (frame) return withRevision(frameLocation(frame, 'code.stacktrace'), span);
   }
   return { spanName: truncate(span.name), source: 'span.name' };
 }
@@ -97,6 +101,14 @@ export function frameLocation(frame: StackFrame, source: LocationSource): SpanLo
   if (frame.functionName !== undefined) loc.functionName = truncate(frame.functionName);
   if (frame.lineNumber !== undefined) loc.lineNumber = frame.lineNumber;
   if (frame.columnNumber !== undefined) loc.columnNumber = frame.columnNumber;
+  return loc;
+}
+
+/** Adds the span's revision to a location with a line (nothing to carry through git without one). */
+export function withRevision(loc: SpanLocation, span: Span): SpanLocation {
+  if (loc.lineNumber === undefined) return loc;
+  const revision = revisionOf(span.attributes, span.resource.attributes);
+  if (revision !== undefined) loc.revision = revision.commit;
   return loc;
 }
 

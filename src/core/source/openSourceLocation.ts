@@ -12,6 +12,8 @@ export interface SourceTarget {
   file: string;
   line?: number;
   column?: number;
+  /** The commit the line belongs to (revision.ts): the opener carries it to the working tree. */
+  revision?: string;
 }
 
 export interface OpenSourceDeps {

@@ -43,6 +43,12 @@ export interface FunctionLensIndexOptions extends LensTextOptions {
   lookbackMs: number;
   /** Documents whose lenses are kept ready. Default 64. */
   maxCachedDocuments?: number;
+  /**
+   * Where a line recorded at a revision is in the working tree's copy of `path`, if already known
+   * (lineMapping.ts through git); undefined uses the line as recorded. Synchronous: the editor paths
+   * never wait; the caller learns the answer in the background and places the statistics again.
+   */
+  lineFor?: (path: string, line: number, revision: string) => number | undefined;
 }
 
 interface Placement {
@@ -50,6 +56,8 @@ interface Placement {
   parts?: FunctionNameParts;
   /** Placed on its file by the workspace search for its qualified name (no file path in span data). */
   byQualifiedName?: true;
+  /** The workspace file the location resolved to. */
+  path?: string;
 }
 
 interface DocCache {
@@ -87,6 +95,7 @@ export class FunctionLensIndex {
   private format: LensFormatter;
   private lookbackMs: number;
   private readonly maxDocs: number;
+  private readonly lineFor: FunctionLensIndexOptions['lineFor'];
   private statsGeneration = 0;
   private placedFor = '';
 
@@ -97,6 +106,7 @@ export class FunctionLensIndex {
     this.format = compileLensTemplate(options.template ?? DEFAULT_LENS_TEMPLATE, options);
     this.lookbackMs = options.lookbackMs;
     this.maxDocs = options.maxCachedDocuments ?? 64;
+    this.lineFor = options.lineFor;
   }
 
   /** Changes when lenses may differ: fire `onDidChangeCodeLenses` when it does. */
@@ -279,6 +289,13 @@ export class FunctionLensIndex {
     return lines.join('\n');
   }
 
+  /** The location's line in the working tree: carried from its revision when that is known. */
+  private currentLine(p: Placement): number | undefined {
+    const { lineNumber, revision } = p.stats.location;
+    if (lineNumber === undefined || revision === undefined || p.path === undefined || !this.lineFor) return lineNumber;
+    return this.lineFor(p.path, lineNumber, revision) ?? lineNumber;
+  }
+
   private ensurePlaced(): void {
     const key = this.generation;
     if (this.placedFor === key) return;
@@ -298,7 +315,7 @@ export class FunctionLensIndex {
         let list = this.byDoc.get(id);
         if (!list) this.byDoc.set(id, (list = []));
         const q = qualifiedFunctionName(loc);
-        list.push(q !== undefined ? { stats: s, parts: parseFunctionName(q) } : { stats: s });
+        list.push(q !== undefined ? { stats: s, parts: parseFunctionName(q), path: r.resolved } : { stats: s, path: r.resolved });
       } else if (loc.functionName !== undefined) {
         const named = placeableName(s);
         if (!named) continue;
@@ -350,7 +367,7 @@ export class FunctionLensIndex {
       const fns = flattenFunctions(symbols);
       if (placed) {
         for (const p of placed) {
-          const m = matchFunction(fns, { lineNumber: p.stats.location.lineNumber }, p.parts);
+          const m = matchFunction(fns, { lineNumber: this.currentLine(p) }, p.parts);
           if (!m) continue;
           if (p.byQualifiedName) {
             this.matchDetails.set(p.stats.keyString, `${m.fn.name} matches the qualified name ${qualifiedFunctionName(p.stats.location) ?? ''}`);

@@ -1,5 +1,5 @@
 import type { Resource, Span } from '../model/trace';
-import { attributeInt, exceptionLocationOf, extractCodeLocation, locationKeyString } from '../source/codeLocation';
+import { attributeInt, exceptionLocationOf, extractCodeLocation, locationKeyString, withRevision } from '../source/codeLocation';
 import type { ExtractOptions, SpanLocation } from '../source/codeLocation';
 import { DEFAULT_EXEMPLARS, LatencyAccumulator } from './latencyAccumulator';
 import type { SpanColumns } from './latencyAccumulator';
@@ -111,7 +111,12 @@ class LocationTable {
         const line = a['code.line.number'] ?? a['code.lineno'];
         if (line !== undefined && line !== entry.location.lineNumber) {
           const n = attributeInt(line);
-          if (n !== undefined && n !== entry.location.lineNumber) entry.location = { ...entry.location, lineNumber: n };
+          // The newest line wins, with the revision it belongs to.
+          if (n !== undefined && n !== entry.location.lineNumber) {
+            const next = { ...entry.location, lineNumber: n };
+            delete next.revision;
+            entry.location = withRevision(next, span);
+          }
         }
         return entry;
       }

@@ -7,6 +7,7 @@ import type { AttributeValue, Attributes, Span } from '../model/trace';
 import { SpanFlag } from './columnLayout';
 import type { WaterfallLayout } from './layout';
 import { parseStackTrace, type StackFrame } from './stackTrace';
+import { revisionOf, type SpanRevision } from '../source/revision';
 
 /** Longest value sent to the webview; longer ones are cut and say how much is missing. */
 export const DETAIL_VALUE_LIMIT = 16_384;
@@ -22,6 +23,8 @@ export interface SourceLocation {
   line?: number;
   column?: number;
   function?: string;
+  /** The commit the line was recorded at, so the host can carry it to the working tree. */
+  revision?: string;
 }
 
 export interface DetailEvent {
@@ -62,6 +65,10 @@ export interface SpanDetail {
   links: DetailLink[];
   /** From `code.*` attributes (old and new semantic-convention names). */
   source?: SourceLocation;
+  /** Parsed `code.stacktrace`: where the span was started from. */
+  stack?: StackFrame[];
+  /** The revision the span's lines belong to (`vcs.ref.head.revision`, a commit in `service.version`). */
+  revision?: SpanRevision;
   /** Explanations of flags (orphan, clock skew, duplicate id...). */
   notes: string[];
   dropped: { attributes: number; events: number; links: number };
@@ -157,6 +164,10 @@ export function buildSpanDetail(layout: WaterfallLayout, row: number): SpanDetai
   const flags = columns.flags[row];
   const spanStartOffset = columns.startNs[row];
   const originalStart = Number(span.startTimeUnixNano - layout.tree.originNs);
+  const revision = revisionOf(span.attributes, span.resource.attributes);
+  const source = sourceLocationOf(span.attributes);
+  if (source && revision) source.revision = revision.commit;
+  const codeStack = span.attributes['code.stacktrace'];
   const events: DetailEvent[] = span.events.map((ev) => {
     const stackText = ev.attributes['exception.stacktrace'];
     return {
@@ -190,7 +201,9 @@ export function buildSpanDetail(layout: WaterfallLayout, row: number): SpanDetai
     },
     events,
     links: span.links.map((l) => ({ traceId: l.traceId, spanId: l.spanId, attributes: toDetailAttributes(l.attributes) })),
-    source: sourceLocationOf(span.attributes),
+    source,
+    stack: typeof codeStack === 'string' && codeStack.length > 0 ? parseStackTrace(codeStack) : undefined,
+    revision,
     notes: FLAG_NOTES.filter(([bit]) => (flags & bit) !== 0).map(([, text]) => text),
     dropped: {
       attributes: span.droppedAttributesCount ?? 0,

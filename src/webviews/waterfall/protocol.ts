@@ -7,6 +7,7 @@
 import type { WaterfallColumns, WaterfallStrings, WaterfallSummary } from '../../core/waterfall/columnLayout';
 import type { SourceLocation, SpanDetail } from '../../core/waterfall/spanDetail';
 import { isInsightsMessage, type InsightsMessage } from './insightProtocol';
+import { asCommitId } from '../../core/source/revision';
 
 // Webview → host
 export interface ReadyMessage { type: 'ready' }
@@ -65,7 +66,9 @@ export function isSourceLocation(v: unknown): v is SourceLocation {
   return isRecord(v)
     && typeof v.file === 'string' && v.file.length > 0 && v.file.length <= MAX_PATH_LENGTH && !v.file.includes('\0')
     && isOptionalPositiveInt(v.line) && isOptionalPositiveInt(v.column)
-    && (v.function === undefined || (typeof v.function === 'string' && v.function.length <= MAX_PATH_LENGTH));
+    && (v.function === undefined || (typeof v.function === 'string' && v.function.length <= MAX_PATH_LENGTH))
+    // Passed to git by the host: only a normalised commit id.
+    && (v.revision === undefined || asCommitId(v.revision) === v.revision);
 }
 
 export function isWebviewMessage(v: unknown): v is WebviewMessage {

@@ -11,6 +11,7 @@ import { readFileStart } from '../../core/files/readFileStart';
 import type { LoadViewOptions, TraceChoice } from './workerProtocol';
 import { FILE_SOURCE_PREFIX, planRestore, type OpenedTraceFiles } from '../../core/traceFiles/openedTraceFiles';
 import { formatDuration } from '../../core/stats/statsFormat';
+import type { RecentTraces } from '../../views/recentTracesView';
 
 /** Trace files above this size are refused before reading; the waterfall's windowed mode starts lower. */
 const MAX_TRACE_FILE_BYTES = 1024 * 1024 * 1024;
@@ -30,6 +31,8 @@ export class WaterfallController implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     /** Files the user opened, kept host-side: a restored panel may read only these. */
     private readonly openedFiles: OpenedTraceFiles,
+    /** Every trace a panel loads is listed in the Trace Lens view's recent traces. */
+    recent: RecentTraces,
   ) {
     this.deps = {
       extensionUri,
@@ -40,6 +43,7 @@ export class WaterfallController implements vscode.Disposable {
       onOpenTrace: async (traceId, spanId) => {
         await vscode.commands.executeCommand('traceLens.openTraceById', { traceId, spanId });
       },
+      onLoaded: (state, summary) => recent.record(state.source, summary),
       // The panel's trace is the baseline; the command asks for the other side.
       onCompare: async (state) => {
         const left = state.source.startsWith(FILE_SOURCE_PREFIX) ? { file: state.source.slice(FILE_SOURCE_PREFIX.length), traceId: state.traceId } : { traceId: state.traceId };

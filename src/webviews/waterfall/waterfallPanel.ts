@@ -11,6 +11,7 @@ import { shortTraceId } from '../../core/model/ids';
 import { describeError } from '../../errors/errorPresenter';
 import type { Trace } from '../../core/model/trace';
 import type { SourceLocation } from '../../core/waterfall/spanDetail';
+import type { WaterfallSummary } from '../../core/waterfall/columnLayout';
 import { isWebviewMessage, type HostMessage, type WaterfallPanelState } from './protocol';
 import { createNonce, renderWaterfallHtml } from './waterfallHtml';
 import { PREVIEW_PREFIX_BYTES } from '../../core/traceFiles/documentPreview';
@@ -35,6 +36,8 @@ export interface WaterfallPanelDeps {
   onOpenTrace(traceId: string, spanId?: string): void | Promise<void>;
   /** The toolbar's Compare was clicked: compare this panel's trace (trace id + source) with another. */
   onCompare?(state: WaterfallPanelState): void | Promise<void>;
+  /** A trace finished loading in a panel (opened, or restored after a reload). */
+  onLoaded?(state: WaterfallPanelState, summary: WaterfallSummary): void | Promise<void>;
 }
 
 /** What a restore hands back: the trace itself, a backend's answer, or the document it is in. */
@@ -236,6 +239,7 @@ export class WaterfallPanel implements vscode.Disposable {
     this.deps.log?.info(`Waterfall of ${s.traceId}: ${s.spanCount} spans ${verb} in ${loaded.parseMs.toFixed(0)} ms and laid out in ${loaded.layoutMs.toFixed(0)} ms (worker heap ${(loaded.workerHeapBytes / 1024 / 1024).toFixed(0)} MB)`);
     this.panel.title = `${s.rootName.slice(0, 40)} · ${shortTraceId(s.traceId)}`;
     this.adoptTraceId(s.traceId);
+    void Promise.resolve(this.deps.onLoaded?.(this.state, s)).catch((err) => this.deps.log?.error('Recording the opened trace failed', err));
     this.loaded = loaded;
     this.preview = undefined;
     this.pendingStatus = undefined;

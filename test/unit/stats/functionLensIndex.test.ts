@@ -46,6 +46,23 @@ function setup() {
 }
 
 describe('FunctionLensIndex', () => {
+  it('places a line recorded at a revision where the working tree has it, once that is known', () => {
+    const commit = '1a2b3c4d5e6f';
+    // No function name: only the line says which function. At the commit it was inside process (lines 2-15).
+    const spans = Array.from({ length: 5 }, () => makeSpan({ attributes: { 'code.file.path': '/app/src/orders/service.py', 'code.line.number': 6, 'vcs.ref.head.revision': commit }, startMs: NOW - 1000 }));
+    const resolver = new SourcePathResolver(new WorkspaceFileIndex([ROOT], [DOC]));
+    const asked: [string, number, string][] = [];
+    let known: number | undefined = undefined;
+    const lenses = new FunctionLensIndex(resolver, { lookbackMs: HOUR, lineFor: (path, line, revision) => { asked.push([path, line, revision]); return known; } });
+    lenses.setStats(aggregateSpans(spans, { nowMs: NOW, lookbackMs: HOUR }).locations);
+    assert.deepEqual(lenses.lensesFor(DOC, pySymbols).map((l) => l.line), [2], 'not known yet: the recorded line');
+    assert.deepEqual(asked, [[DOC, 6, commit]]);
+    // Lines were inserted above: recorded line 6 is line 20 now, inside refund.
+    known = 20;
+    lenses.setStats(aggregateSpans(spans, { nowMs: NOW, lookbackMs: HOUR }).locations);
+    assert.deepEqual(lenses.lensesFor(DOC, pySymbols).map((l) => l.line), [17]);
+  });
+
   it('places code locations on functions and span names on their call sites', () => {
     const { lenses } = setup();
     const out = lenses.lensesFor(DOC, pySymbols, scanSpanNameCalls(pyText));

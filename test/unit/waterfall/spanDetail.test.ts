@@ -23,6 +23,19 @@ function sample() {
 }
 
 describe('waterfall span detail', () => {
+  it('carries the span\'s revision into its source location and shows code.stacktrace as frames', () => {
+    const sha = 'c0ffee1234567890c0ffee1234567890c0ffee12';
+    const root = span('r', undefined, 0, 10, { service: 'deployed', attributes: { 'code.filepath': '/app/orders.js', 'code.lineno': 7, 'code.stacktrace': 'Error\n    at placeOrder (/app/orders.js:7:3)\n    at main (/app/index.js:2:1)' } });
+    root.resource.attributes['vcs.ref.head.revision'] = sha;
+    const d = buildSpanDetail(buildWaterfall(trace([root, span('c', 'r', 1, 2, { service: 'deployed' })])), 0)!;
+    assert.deepEqual(d.revision, { commit: sha, attribute: 'vcs.ref.head.revision' });
+    assert.equal(d.source?.revision, sha);
+    assert.deepEqual(d.stack?.map((f) => [f.file, f.line]), [[undefined, undefined], ['/app/orders.js', 7], ['/app/index.js', 2]]);
+    const child = buildSpanDetail(buildWaterfall(trace([root, span('c', 'r', 1, 2, { service: 'deployed' })])), 1)!;
+    assert.equal(child.revision?.commit, sha, 'the resource\'s revision holds for every span of the service');
+    assert.equal(child.stack, undefined);
+  });
+
   it('groups attributes and formats every value type as text', () => {
     const layout = buildWaterfall(sample());
     const d = buildSpanDetail(layout, 0)!;
