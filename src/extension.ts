@@ -12,6 +12,7 @@ import { registerContextKeys } from './onboarding/contextKeys';
 import { ReceivedTracesView } from './views/receivedTracesView';
 import { FunctionsView, openFunction } from './views/functionsView';
 import { registerLint } from './diagnostics/lintController';
+import { registerAssistantTools } from './assistant/languageModelTools';
 import { TraceIdLinkProvider } from './links/traceIdLinkProvider';
 import { createLogger } from './log/logger';
 import { offerReceiverAlternatives } from './receiver/portInUsePrompt';
@@ -88,8 +89,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<TraceL
     );
     const receivedTraces = new ReceivedTracesView(backends);
     context.subscriptions.push(receivedTraces, registerContextKeys(backends));
-    registerLint(context, { log, backends, receiver, sourceMapping });
+    const lint = registerLint(context, { log, backends, receiver, sourceMapping });
     const latency = registerLatency(context, { log, backends, receiver, sourceMapping });
+    context.subscriptions.push(registerAssistantTools({ log, backends, latency, lint, sourceMapping }));
     const functions = new FunctionsView(latency.stats);
     context.subscriptions.push(
       functions,
