@@ -38,10 +38,13 @@ export function quoteSpanText(text: string | undefined, max = MAX_VALUE_CHARS): 
  */
 export function capAnswer(lines: readonly string[], maxChars: number): string {
   const out: string[] = [];
+  const total = lines.reduce((n, l) => n + l.length + 1, 0);
+  // Room for the note that says what was cut.
+  const budget = total <= maxChars ? maxChars : maxChars - 80;
   let used = 0;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
-    if (used + line.length + 1 > maxChars) {
+    if (used + line.length + 1 > budget) {
       out.push(`(answer cut at ${maxChars} characters: ${lines.length - i} more line(s) left out)`);
       break;
     }
