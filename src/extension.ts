@@ -13,6 +13,7 @@ import { ReceivedTracesView } from './views/receivedTracesView';
 import { FunctionsView, openFunction } from './views/functionsView';
 import { registerLint } from './diagnostics/lintController';
 import { registerAssistantTools } from './assistant/languageModelTools';
+import { mcpServerLaunch, registerMcpServerProvider } from './assistant/mcpServerProvider';
 import { TraceIdLinkProvider } from './links/traceIdLinkProvider';
 import { createLogger } from './log/logger';
 import { offerReceiverAlternatives } from './receiver/portInUsePrompt';
@@ -42,6 +43,8 @@ export interface TraceLensTestHooks {
   receivedTraceItems(): Promise<vscode.TreeItem[]>;
   /** The Functions view: each service's item and its functions' items, in order. */
   functionItems(): Array<{ service: vscode.TreeItem; functions: vscode.TreeItem[] }>;
+  /** How VS Code would start this window's MCP server (command, arguments, environment without secrets). */
+  mcpServerLaunch(): { command: string; args: string[]; env: Record<string, string> };
 }
 
 /** Builds the services and registers everything as a disposable; the features live in their own folders. */
@@ -91,7 +94,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<TraceL
     context.subscriptions.push(receivedTraces, registerContextKeys(backends));
     const lint = registerLint(context, { log, backends, receiver, sourceMapping });
     const latency = registerLatency(context, { log, backends, receiver, sourceMapping });
-    context.subscriptions.push(registerAssistantTools({ log, backends, latency, lint, sourceMapping }));
+    context.subscriptions.push(
+      registerAssistantTools({ log, backends, latency, lint, sourceMapping }),
+      registerMcpServerProvider(context.extensionUri, backends, credentials, log),
+    );
     const functions = new FunctionsView(latency.stats);
     context.subscriptions.push(
       functions,
@@ -105,6 +111,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TraceL
       receivedSpanAttributes: (traceId, spanId) => receiver.spanStore.peekTrace(traceId)?.spans.find((s) => s.spanId === spanId)?.attributes,
       saveReceivedSpans: () => receiver.persist(),
       receivedTraceItems: async () => (await receivedTraces.getChildren()).map((t) => receivedTraces.getTreeItem(t)),
+      mcpServerLaunch: () => mcpServerLaunch(context.extensionUri),
       functionItems: () => functions.getChildren().map((s) => ({ service: functions.getTreeItem(s), functions: functions.getChildren(s).map((f) => functions.getTreeItem(f)) })),
     };
   } catch (err) {

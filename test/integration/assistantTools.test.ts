@@ -3,7 +3,10 @@
 // the built-in receiver and to a real Jaeger. Checks the text each tool returns, and that a hostile
 // span name arrives as one quoted, escaped JSON string that cannot pose as tool output.
 import * as assert from 'node:assert/strict';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import * as vscode from 'vscode';
+import type { TraceLensTestHooks } from '../../src/extension';
 import { startJaeger } from '../backends/harness/servers';
 import { RECEIVER } from './receiverPorts';
 import { assertHostileNameContained, figureMs, GITHUB_TOKEN, quantile, sendCheckouts as sendShopCheckouts, SHOP_FILE as FILE, SHOP_SPAN_FILE as SPAN_FILE, type Sent } from './shopTraces';
@@ -111,6 +114,27 @@ describe('Language Model Tools (vscode.lm.invokeTool)', function () {
     assert.match(lint, /^- SN001 error at "lint\/orders\.ts":6 message="startSpan names the span with a name built at run time/m);
     assert.match(lint, /^- SD001 error at "lint\/orders\.ts":7 message="Attribute key \\"user\.password\\" looks like a credential/m);
     assert.match(lint, /^Performance insights: 0 /m, 'no insight belongs to orders.ts');
+  });
+
+  it('offers an MCP server (dist/mcpServer.js) that reads this window\'s receiver over the shared-receiver channel', async () => {
+    const hooks = (await vscode.extensions.getExtension<TraceLensTestHooks>(EXTENSION_ID)?.activate())!;
+    assert.equal(typeof (vscode.lm as { registerMcpServerDefinitionProvider?: unknown }).registerMcpServerDefinitionProvider, 'function', `VS Code ${vscode.version} has the MCP server API`);
+    const launch = hooks.mcpServerLaunch();
+    assert.ok(launch.args[0].endsWith('dist/mcpServer.js'), launch.args.join(' '));
+    assert.ok(!Object.keys(launch.env).some((k) => /TOKEN|AUTH/.test(k)), 'no credentials before VS Code resolves the server');
+    const client = new Client({ name: 'trace-lens-host-test', version: '1.0.0' });
+    await client.connect(new StdioClientTransport({ command: launch.command, args: launch.args, env: { ...launch.env, HOME: process.env.HOME ?? '', PATH: process.env.PATH ?? '' }, stderr: 'pipe' }));
+    try {
+      assert.deepEqual((await client.listTools()).tools.map((t) => t.name), TOOLS);
+      const result = await client.callTool({ name: 'traceLens_functionLatency', arguments: { file: FILE, function: 'loadCart' } });
+      const text = (result.content as Array<{ text?: string }>).map((c) => c.text ?? '').join('');
+      assert.match(text, /^From: the built-in OTLP receiver of the Trace Lens window on port \d+$/m, text);
+      assert.match(text, /^Calls: 30 calls$/m);
+      const traceText = (await client.callTool({ name: 'traceLens_getTrace', arguments: { traceId: sent.hostileTraceId } })).content as Array<{ text?: string }>;
+      assertHostileNameContained(traceText.map((c) => c.text ?? '').join(''));
+    } finally {
+      await client.close();
+    }
   });
 
   it('reads a real Jaeger with the same tools, after asking (the confirmation the remote backend needs)', async () => {
