@@ -99,7 +99,7 @@ describe('MCP server over stdio (trace-lens mcp), read by the SDK client', funct
 
   it('lists the N+1 insight and the source lint of a file', async () => {
     const text = await call('traceLens_insights', { file: SHOP_FILE });
-    assert.match(text, /^- PI001 service="mcp-shop" /m);
+    assert.match(text, /^- PI001 service="mcp-shop" in 30 trace\(s\), e.g. trace=[0-9a-f]{32} at "\/srv\/shop\/assistant\/assistantShop\.ts":\d+ in "loadCart" message="N\+1: 6 × SELECT \* FROM items WHERE id = \? in one call of /m, text);
     const lint = await call('traceLens_insights', { file: 'lint/orders.ts' });
     assert.match(lint, /^- SN001 error at "lint\/orders\.ts":6 /m);
   });

@@ -149,12 +149,24 @@ export interface LintFindingRef {
   message: string;
 }
 
-/** Insights (PI…) and lint findings (SN…, SD…); lint messages quote span data themselves, so they are quoted whole. */
+/**
+ * Insights (PI…) and lint findings (SN…, SD…). An insight found in many traces at one place is one
+ * line with its trace count and an example, so thirty traces of one N+1 loop do not fill the answer.
+ * Lint messages quote span data themselves, so they are quoted whole.
+ */
 export function insightsAnswer(insights: readonly Insight[], findings: readonly LintFindingRef[], scope: string, limit: number, tracesRead: number): string {
-  const lines = [`Scope: ${scope}`, `Performance insights: ${insights.length} in ${tracesRead} recent trace(s)${insights.length > limit ? ` (first ${limit} listed)` : ''}`];
-  for (const i of insights.slice(0, limit)) {
+  const groups = new Map<string, { example: Insight; traces: Set<string> }>();
+  for (const i of insights) {
+    const key = [i.ruleId, i.serviceName, i.location?.filePath, i.location?.lineNumber, i.location ? qualifiedFunctionName(i.location) : i.parentSpanId].join('\0');
+    const g = groups.get(key) ?? { example: i, traces: new Set<string>() };
+    for (const t of i.traceIds.length > 0 ? i.traceIds : [i.traceId]) g.traces.add(t);
+    groups.set(key, g);
+  }
+  const listed = [...groups.values()].sort((a, b) => b.traces.size - a.traces.size);
+  const lines = [`Scope: ${scope}`, `Performance insights: ${listed.length} distinct, in ${tracesRead} recent trace(s)${listed.length > limit ? ` (first ${limit} listed)` : ''}`];
+  for (const { example: i, traces } of listed.slice(0, limit)) {
     const where = locationText(i.location);
-    lines.push(`- ${i.ruleId} service=${quoteSpanText(i.serviceName, 80)} trace=${i.traceId}${where ? ` at ${where}` : ''} message=${quoteSpanText(i.message, 300)}`);
+    lines.push(`- ${i.ruleId} service=${quoteSpanText(i.serviceName, 80)} in ${traces.size} trace(s), e.g. trace=${i.traceId}${where ? ` at ${where}` : ''} message=${quoteSpanText(i.message, 300)}`);
   }
   lines.push(`Lint findings: ${findings.length}${findings.length > limit ? ` (first ${limit} listed)` : ''}`);
   for (const f of findings.slice(0, limit)) lines.push(`- ${f.ruleId} ${f.severity} at ${quoteSpanText(f.file)}:${f.line} message=${quoteSpanText(f.message, 300)}`);
