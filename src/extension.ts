@@ -12,7 +12,8 @@ import { registerContextKeys } from './onboarding/contextKeys';
 import { ReceivedTracesView } from './views/receivedTracesView';
 import { FunctionsView, openFunction } from './views/functionsView';
 import { registerLint } from './diagnostics/lintController';
-import { registerAssistantTools } from './assistant/languageModelTools';
+import { assistantToolConfirmation, registerAssistantTools } from './assistant/languageModelTools';
+import type { AssistantToolName } from './core/assistant/assistantTools';
 import { mcpServerLaunch, registerMcpServerProvider } from './assistant/mcpServerProvider';
 import { TraceIdLinkProvider } from './links/traceIdLinkProvider';
 import { createLogger } from './log/logger';
@@ -45,6 +46,8 @@ export interface TraceLensTestHooks {
   functionItems(): Array<{ service: vscode.TreeItem; functions: vscode.TreeItem[] }>;
   /** How VS Code would start this window's MCP server (command, arguments, environment without secrets). */
   mcpServerLaunch(): { command: string; args: string[]; env: Record<string, string> };
+  /** What an assistant tool asks the user before it runs now (undefined: it runs without asking). */
+  assistantToolConfirmation(name: AssistantToolName): string | undefined;
 }
 
 /** Builds the services and registers everything as a disposable; the features live in their own folders. */
@@ -112,6 +115,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TraceL
       saveReceivedSpans: () => receiver.persist(),
       receivedTraceItems: async () => (await receivedTraces.getChildren()).map((t) => receivedTraces.getTreeItem(t)),
       mcpServerLaunch: () => mcpServerLaunch(context.extensionUri),
+      assistantToolConfirmation: (name) => assistantToolConfirmation(name, backends),
       functionItems: () => functions.getChildren().map((s) => ({ service: functions.getTreeItem(s), functions: functions.getChildren(s).map((f) => functions.getTreeItem(f)) })),
     };
   } catch (err) {

@@ -31,6 +31,19 @@ export function registerAssistantTools(deps: AssistantToolDependencies): vscode.
   return vscode.Disposable.from(...ASSISTANT_TOOL_NAMES.map((name) => vscode.lm.registerTool<object>(name, new AssistantTool(name, sources, deps))));
 }
 
+/**
+ * Why the user is asked before the tool runs, or undefined when it answers from this window alone: a
+ * tool that may reach a remote backend asks (it spends the stored credentials and sends the answer to
+ * the assistant), and in an untrusted workspace every tool asks.
+ */
+export function assistantToolConfirmation(name: AssistantToolName, backends: Pick<BackendController, 'type' | 'describe'>): string | undefined {
+  if (ASSISTANT_TOOLS[name].mayReachBackend && backends.type !== 'local') {
+    return `This asks ${backends.describe()} for trace data, with the credentials stored for it, and gives the answer to the assistant.`;
+  }
+  if (!vscode.workspace.isTrusted) return 'This workspace is not trusted: Trace Lens reads traces from your own settings only, and gives the answer to the assistant.';
+  return undefined;
+}
+
 class AssistantTool implements vscode.LanguageModelTool<object> {
   constructor(
     private readonly name: AssistantToolName,
@@ -40,14 +53,10 @@ class AssistantTool implements vscode.LanguageModelTool<object> {
 
   prepareInvocation(): vscode.PreparedToolInvocation {
     const tool = ASSISTANT_TOOLS[this.name];
-    const remote = tool.mayReachBackend && this.deps.backends.type !== 'local';
-    if (!remote && vscode.workspace.isTrusted) return { invocationMessage: `Trace Lens: ${tool.title.toLowerCase()}` };
-    const why = remote
-      ? `This asks ${this.deps.backends.describe()} for trace data, with the credentials stored for it, and gives the answer to the assistant.`
-      : 'This workspace is not trusted: Trace Lens reads traces from your own settings only, and gives the answer to the assistant.';
+    const confirmation = assistantToolConfirmation(this.name, this.deps.backends);
     return {
       invocationMessage: `Trace Lens: ${tool.title.toLowerCase()}`,
-      confirmationMessages: { title: `Trace Lens: ${tool.title}`, message: new vscode.MarkdownString(why) },
+      ...(confirmation ? { confirmationMessages: { title: `Trace Lens: ${tool.title}`, message: new vscode.MarkdownString(confirmation) } } : {}),
     };
   }
 

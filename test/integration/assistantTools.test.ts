@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import * as vscode from 'vscode';
+import type { AssistantToolName } from '../../src/core/assistant/assistantTools';
 import type { TraceLensTestHooks } from '../../src/extension';
 import { startJaeger } from '../backends/harness/servers';
 import { RECEIVER } from './receiverPorts';
@@ -137,7 +138,9 @@ describe('Language Model Tools (vscode.lm.invokeTool)', function () {
     }
   });
 
-  it('reads a real Jaeger with the same tools, after asking (the confirmation the remote backend needs)', async () => {
+  it('reads a real Jaeger with the same tools, asking first where a tool reaches it', async () => {
+    const hooks = (await vscode.extensions.getExtension<TraceLensTestHooks>(EXTENSION_ID)?.activate())!;
+    for (const name of TOOLS) assert.equal(hooks.assistantToolConfirmation(name as AssistantToolName), undefined, `${name} runs without asking on the receiver`);
     const jaeger = await startJaeger();
     try {
       assert.ok(jaeger.otlpHttpUrl);
@@ -145,6 +148,11 @@ describe('Language Model Tools (vscode.lm.invokeTool)', function () {
       await setGlobal('serviceNames', ['assistant-jaeger']);
       await setGlobal('backend.url', jaeger.queryUrl);
       await setGlobal('backend.type', 'jaeger');
+      await waitFor('the Jaeger backend', () => (hooks.assistantToolConfirmation('traceLens_getTrace')?.includes(`Jaeger at ${jaeger.queryUrl}`) ? true : undefined));
+      for (const name of ['traceLens_getTrace', 'traceLens_searchTraces', 'traceLens_insights'] as const) {
+        assert.match(hooks.assistantToolConfirmation(name) ?? '', /^This asks Jaeger at .* for trace data, with the credentials stored for it/, name);
+      }
+      assert.equal(hooks.assistantToolConfirmation('traceLens_functionLatency'), undefined, 'the lens figures are already in memory');
       const search = await waitFor('Jaeger to list the traces', async () => {
         const t = await invoke('traceLens_searchTraces', { service: 'assistant-jaeger', limit: 50 });
         return t.includes('Jaeger at') && /^Traces listed: 12 \(all that match\)$/m.test(t) ? t : undefined;

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { SharedReceiver } from '../../src/core/receiver/sharedReceiver';
+import { requestedServers, startJaeger, type RunningServer } from '../backends/harness/servers';
 import { SpanStore } from '../../src/core/receiver/spanStore';
 import { assertHostileNameContained, figureMs, GITHUB_TOKEN, quantile, sendCheckouts, SHOP_FILE, type Sent } from '../integration/shopTraces';
 import { freePort } from '../runner/codeServer';
@@ -110,5 +111,50 @@ describe('MCP server over stdio (trace-lens mcp), read by the SDK client', funct
     assert.match(textOf(outside), /is not a file of the workspace/);
     const unknown = await client.callTool({ name: 'shell', arguments: {} });
     assert.equal(unknown.isError, true);
+  });
+});
+
+describe('MCP server over stdio against a real Jaeger (--backend jaeger)', function () {
+  this.timeout(600_000); // a cold machine builds Jaeger first
+  let jaeger: RunningServer | undefined;
+  let client: Client | undefined;
+
+  after(async () => {
+    await client?.close();
+    await jaeger?.stop();
+  });
+
+  it('lists, fetches and samples the traces Jaeger stores (a token from the environment, never an argument)', async function () {
+    if (!requestedServers().includes('jaeger')) this.skip();
+    jaeger = await startJaeger();
+    assert.ok(jaeger.otlpHttpUrl);
+    const sent = await sendCheckouts(jaeger.otlpHttpUrl, 'mcp-jaeger', 12, readFileSync(path.join(WORKSPACE, SHOP_FILE), 'utf8'));
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: ['--require', 'tsx/cjs', path.join(repoRoot, 'src/cli.ts'), 'mcp', '--workspace', WORKSPACE, '--backend', 'jaeger', '--url', jaeger.queryUrl],
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TRACE_LENS_BEARER_TOKEN: 'only-for-jaeger' },
+    });
+    client = new Client({ name: 'trace-lens-test', version: '1.0.0' });
+    await client.connect(transport);
+    const call = async (name: string, args: Record<string, unknown>) => textOf(await client!.callTool({ name, arguments: args }));
+    // Jaeger indexes spans shortly after it accepted them: wait on its answer, not on time.
+    let search = '';
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
+      search = await call('traceLens_searchTraces', { service: 'mcp-jaeger', limit: 50 });
+      if (/^Traces listed: 12 \(all that match\)$/m.test(search)) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.match(search, new RegExp(`^Search: service="mcp-jaeger" in the last 60 min of jaeger at ${jaeger.queryUrl.replace(/[/.:]/g, '\\$&')}$`, 'm'));
+    assert.match(search, /^Traces listed: 12 \(all that match\)$/m);
+    for (const id of sent.traceIds) assert.ok(search.includes(id), `${id} listed`);
+    const traceText = await call('traceLens_getTrace', { traceId: sent.hostileTraceId });
+    assert.match(traceText, /^Duration: [\d.]+ ms; spans: 9$/m);
+    assertHostileNameContained(traceText);
+    const latency = await call('traceLens_functionLatency', { file: SHOP_FILE, function: 'loadCart' });
+    assert.match(latency, /^Calls: 12 calls in a sample of 12 traces$/m, latency);
+    assert.match(latency, /^Source: sample \(figures describe sampled traces only\)/m);
+    const insights = await call('traceLens_insights', { file: SHOP_FILE });
+    assert.match(insights, /^- PI001 service="mcp-jaeger" in 12 trace\(s\)/m, insights);
   });
 });
