@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { ASSISTANT_TOOL_NAMES, ASSISTANT_TOOLS, AssistantInputError, type AssistantToolName } from '../core/assistant/assistantTools';
 import type { LintFindingRef } from '../core/assistant/assistantAnswers';
-import { recentTraces, resolveWorkspaceFile, runAssistantTool, type AssistantSources, type WorkspaceFile } from '../core/assistant/assistantRuntime';
+import { errorAnswer, recentTraces, resolveWorkspaceFile, runAssistantTool, type AssistantSources, type WorkspaceFile } from '../core/assistant/assistantRuntime';
 import { CancelledError, isCancellation } from '../core/errors';
 import { WorkspaceContainment } from '../core/source/workspaceContainment';
 import { normalizeSourcePath, pathIdentity } from '../core/source/sourcePath';
@@ -70,7 +70,7 @@ class AssistantTool implements vscode.LanguageModelTool<object> {
       if (isCancellation(err)) throw err;
       // A failure the model can act on (a wrong id, no backend) is an answer, not an exception.
       if (!(err instanceof AssistantInputError)) this.deps.log.warn(`Assistant tool ${this.name} failed: ${describeError(err)}`);
-      return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(`Error: ${describeError(err)}`)]);
+      return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(errorAnswer(err))]);
     } finally {
       subscription.dispose();
     }

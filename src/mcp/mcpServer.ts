@@ -6,9 +6,10 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
-import { runAssistantTool } from '../core/assistant/assistantRuntime';
-import { ASSISTANT_TOOL_NAMES, ASSISTANT_TOOLS, AssistantInputError, isAssistantToolName } from '../core/assistant/assistantTools';
-import { ConfigurationError, TraceLensError } from '../core/errors';
+import { errorAnswer, runAssistantTool } from '../core/assistant/assistantRuntime';
+import { quoteSpanText } from '../core/assistant/spanDataText';
+import { ASSISTANT_TOOL_NAMES, ASSISTANT_TOOLS, isAssistantToolName } from '../core/assistant/assistantTools';
+import { ConfigurationError } from '../core/errors';
 import { McpAssistantSources, type McpServerOptions } from './mcpSources';
 
 export const MCP_SERVER_NAME = 'trace-lens';
@@ -24,16 +25,14 @@ export function createMcpServer(sources: McpAssistantSources, version: string): 
   }));
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const { name, arguments: input } = request.params;
-    if (!isAssistantToolName(name)) return { isError: true, content: [{ type: 'text' as const, text: `Error: no tool "${name.slice(0, 80)}"; the tools are ${ASSISTANT_TOOL_NAMES.join(', ')}.` }] };
+    if (!isAssistantToolName(name)) return { isError: true, content: [{ type: 'text' as const, text: `Error: no tool ${quoteSpanText(name, 80)}; the tools are ${ASSISTANT_TOOL_NAMES.join(', ')}.` }] };
     try {
       if (name !== 'traceLens_insights') await sources.connect();
       else await sources.connect().catch((err: unknown) => { if (!(err instanceof ConfigurationError)) throw err; });
       const text = await runAssistantTool(name, input, sources, extra.signal);
       return { content: [{ type: 'text' as const, text }] };
     } catch (err) {
-      // An answer the model can act on; an unexpected failure keeps its message, never a stack.
-      const message = err instanceof TraceLensError || err instanceof AssistantInputError ? err.message : err instanceof Error ? err.message : String(err);
-      return { isError: true, content: [{ type: 'text' as const, text: `Error: ${message}` }] };
+      return { isError: true, content: [{ type: 'text' as const, text: errorAnswer(err) }] };
     }
   });
   return server;

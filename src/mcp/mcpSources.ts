@@ -5,6 +5,7 @@
  * credentials sent only to its origin; the workspace's files for the lenses and the lint.
  */
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { collectSourceFiles } from '../cli/fileWalker';
 import type { LintFindingRef } from '../core/assistant/assistantAnswers';
 import { recentTraces, resolveWorkspaceFile, type AssistantSources, type FunctionLensInputs, type WorkspaceFile } from '../core/assistant/assistantRuntime';
@@ -24,7 +25,7 @@ import { outlineSource } from '../core/source/functionDeclarations';
 import { SourcePathResolver } from '../core/source/pathMapping';
 import { normalizeSourcePath, pathIdentity } from '../core/source/sourcePath';
 import { scanSpanNameCalls } from '../core/source/spanNameScanner';
-import { WorkspaceContainment } from '../core/source/workspaceContainment';
+import { containingFolder, WorkspaceContainment } from '../core/source/workspaceContainment';
 import { WorkspaceFileIndex } from '../core/source/workspaceFileIndex';
 import { FunctionLensIndex } from '../core/stats/functionLensIndex';
 import { aggregateSpans } from '../core/stats/spanAggregator';
@@ -152,7 +153,10 @@ export class McpAssistantSources implements AssistantSources {
   }
 
   private async spans(signal: AbortSignal): Promise<{ spans: Iterable<Span>; traces?: number }> {
-    if (!this.remote) return { spans: this.backend() === this.store ? this.store.allSpans() : [] };
+    if (!this.remote) {
+      this.backend(); // throws when no window is subscribed to
+      return { spans: this.store.allSpans() };
+    }
     const traces = await recentTraces(this.remote.backend, this.options.lookbackMs, signal);
     return { spans: traces.flatMap((t) => t.spans), traces: traces.length };
   }
@@ -167,7 +171,7 @@ export class McpAssistantSources implements AssistantSources {
   }
 
   private label(p: string): string {
-    const folder = this.options.folders.find((f) => p.startsWith(`${f}/`));
-    return folder ? p.slice(folder.length + 1) : p;
+    const folder = containingFolder(p, this.options.folders);
+    return folder !== undefined ? path.relative(folder, p).split(path.sep).join('/') : p;
   }
 }

@@ -5,7 +5,7 @@
  */
 import { basename, isAbsolute, join, relative } from 'node:path';
 import type { TraceBackend, TraceQuery } from '../backends/traceBackend';
-import { ConfigurationError } from '../errors';
+import { ConfigurationError, TraceLensError } from '../errors';
 import type { Insight } from '../insights/insight';
 import { detectInsights } from '../insights/insightDetector';
 import type { Trace } from '../model/trace';
@@ -26,7 +26,7 @@ import {
   type InsightsInput,
   type SearchTracesInput,
 } from './assistantTools';
-import { quoteSpanText } from './spanDataText';
+import { oneLine, quoteSpanText } from './spanDataText';
 
 /** A workspace file the tool may read: resolved inside a workspace folder by the adapter. */
 export interface WorkspaceFile {
@@ -72,6 +72,15 @@ export async function runAssistantTool(name: AssistantToolName, rawInput: unknow
     case 'traceLens_insights':
       return insights(parseToolInput(name, rawInput), sources, signal);
   }
+}
+
+/**
+ * A failure as the tool's answer (a wrong id, no backend, a server's refusal): one line the model can
+ * act on, never a stack; a server's message in it is escaped like span data.
+ */
+export function errorAnswer(err: unknown): string {
+  const message = err instanceof TraceLensError ? err.userMessage : err instanceof Error ? err.message : String(err);
+  return `Error: ${oneLine(message)}`;
 }
 
 /** The lens of `input.function` (by simple, container.simple or qualified name) or around `input.line`. */

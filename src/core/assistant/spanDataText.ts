@@ -29,7 +29,19 @@ export function redactText(text: string): string {
 export function quoteSpanText(text: string | undefined, max = MAX_VALUE_CHARS): string {
   let s = redactText(String(text ?? ''));
   if (s.length > max) s = `${[...s.slice(0, max)].slice(0, -1).join('')}…`;
-  return JSON.stringify(s).replace(ESCAPED, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(s).replace(ESCAPED, escapeChar);
+}
+
+const escapeChar = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+/**
+ * Text of our own that may quote input (an error's message naming a file, a server's answer) as one
+ * line: redacted, cut, and with the same characters escaped as in quoteSpanText, but not quoted.
+ */
+export function oneLine(text: string, max = 500): string {
+  let s = redactText(text);
+  if (s.length > max) s = `${s.slice(0, max - 1)}…`;
+  return s.replace(ESCAPED, escapeChar);
 }
 
 /**
