@@ -98,7 +98,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TraceL
     const lint = registerLint(context, { log, backends, receiver, sourceMapping });
     const latency = registerLatency(context, { log, backends, receiver, sourceMapping });
     context.subscriptions.push(
-      registerAssistantTools({ log, backends, latency, lint, sourceMapping }),
+      registerAssistantTools({ log, backends, latency, lint }),
       registerMcpServerProvider(context.extensionUri, backends, credentials, log),
     );
     const functions = new FunctionsView(latency.stats);

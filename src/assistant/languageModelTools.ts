@@ -10,14 +10,12 @@ import type { LintController } from '../diagnostics/lintController';
 import { DIAGNOSTIC_SOURCE } from '../diagnostics/lintDiagnostics';
 import { describeError } from '../errors/errorPresenter';
 import type { LatencyController } from '../stats/latencyController';
-import type { SourceMapping } from '../source/sourceMapping';
 
 export interface AssistantToolDependencies {
   log: vscode.LogOutputChannel;
   backends: BackendController;
   latency: LatencyController;
   lint: LintController;
-  sourceMapping: SourceMapping;
 }
 
 /**
