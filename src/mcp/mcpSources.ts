@@ -81,6 +81,8 @@ export class McpAssistantSources implements AssistantSources {
           : `The Trace Lens on port ${port} belongs to another user or version; this server cannot read it.`,
       );
     }
+    // After an owner went away the next one streams its whole snapshot: start from an empty store.
+    this.store.clear();
     const subscription = await ReceiverSubscription.open(port, token, owner.challenge, this.store);
     const snapshot = new Promise<void>((resolve) => {
       const done = subscription.onDidApply(() => { done.dispose(); resolve(); });
