@@ -78,6 +78,13 @@ const contexts = [
     },
     outdir: dist,
   },
+  {
+    // The MCP server VS Code starts for MCP clients (src/assistant/mcpServerProvider.ts): its own
+    // bundle, since the .vsix leaves the CLI out; the same server as `trace-lens mcp`.
+    ...nodeCommon,
+    entryPoints: { mcpServer: path.join(root, 'src/mcp/mcpServerMain.ts') },
+    outdir: dist,
+  },
 ];
 
 if (existsSync(path.join(root, 'src/cli.ts'))) {

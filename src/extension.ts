@@ -12,6 +12,9 @@ import { registerContextKeys } from './onboarding/contextKeys';
 import { RecentTraces, RecentTracesView } from './views/recentTracesView';
 import { FunctionsView, openFunction } from './views/functionsView';
 import { registerLint } from './diagnostics/lintController';
+import { assistantToolConfirmation, registerAssistantTools } from './assistant/languageModelTools';
+import type { AssistantToolName } from './core/assistant/assistantTools';
+import { mcpServerLaunch, registerMcpServerProvider } from './assistant/mcpServerProvider';
 import { TraceIdLinkProvider } from './links/traceIdLinkProvider';
 import { createLogger } from './log/logger';
 import { offerReceiverAlternatives } from './receiver/portInUsePrompt';
@@ -45,6 +48,10 @@ export interface TraceLensTestHooks {
   traceListItems(): Promise<vscode.TreeItem[]>;
   /** The Functions view: each service's item and its functions' items, in order. */
   functionItems(): Array<{ service: vscode.TreeItem; functions: vscode.TreeItem[] }>;
+  /** How VS Code would start this window's MCP server (command, arguments, environment without secrets). */
+  mcpServerLaunch(): { command: string; args: string[]; env: Record<string, string> };
+  /** What an assistant tool asks the user before it runs now (undefined: it runs without asking). */
+  assistantToolConfirmation(name: AssistantToolName): string | undefined;
 }
 
 /** Builds the services and registers everything as a disposable; the features live in their own folders. */
@@ -93,8 +100,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<TraceL
     );
     const traceList = new RecentTracesView(backends, recent);
     context.subscriptions.push(traceList, registerContextKeys(backends));
-    registerLint(context, { log, backends, receiver, sourceMapping });
+    const lint = registerLint(context, { log, backends, receiver, sourceMapping });
     const latency = registerLatency(context, { log, backends, receiver, sourceMapping });
+    context.subscriptions.push(
+      registerAssistantTools({ log, backends, latency, lint }),
+      registerMcpServerProvider(context.extensionUri, backends, credentials, log),
+    );
     const functions = new FunctionsView(latency.stats);
     context.subscriptions.push(
       functions,
@@ -110,6 +121,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<TraceL
       receivedTraceItems: () => traceList.receivedItems(),
       recentTraceItems: () => traceList.recentItems(),
       traceListItems: async () => (await traceList.getChildren()).map((n) => traceList.getTreeItem(n)),
+      mcpServerLaunch: () => mcpServerLaunch(context.extensionUri),
+      assistantToolConfirmation: (name) => assistantToolConfirmation(name, backends),
       functionItems: () => functions.getChildren().map((s) => ({ service: functions.getTreeItem(s), functions: functions.getChildren(s).map((f) => functions.getTreeItem(f)) })),
     };
   } catch (err) {

@@ -5,6 +5,7 @@ import type { CliIo } from './cliIo';
 import { insightsCommand } from './insightsCommand';
 import { inspectCommand } from './inspectCommand';
 import { lintCommand } from './lintCommand';
+import { mcpCommand } from './mcpCommand';
 
 export interface CliCommand {
   name: string;
@@ -15,4 +16,4 @@ export interface CliCommand {
   run(args: string[], io: CliIo): Promise<number>;
 }
 
-export const COMMANDS: readonly CliCommand[] = [lintCommand, inspectCommand, insightsCommand];
+export const COMMANDS: readonly CliCommand[] = [lintCommand, inspectCommand, insightsCommand, mcpCommand];

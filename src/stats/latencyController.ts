@@ -13,6 +13,7 @@ import { InsightDiagnostics } from '../insights/insightDiagnostics';
 import { WorkerOutlineParser } from '../source/outlineClient';
 import { StatsController, type LatencyDependencies, type StatsSummary } from './statsController';
 import { readLatencySettings } from './statsSettings';
+import type { FunctionLensInputs } from '../core/assistant/assistantRuntime';
 
 const SELECTOR: vscode.DocumentSelector = { scheme: 'file' };
 
@@ -77,6 +78,20 @@ export class LatencyController implements vscode.Disposable {
       }),
     );
     this.applyRegistrations();
+  }
+
+  /**
+   * What the lenses of `document` are computed from, once its functions are known (the assistant
+   * tools ask for one function's figures); a sentence saying why when there are no statistics yet.
+   */
+  async lensInputs(document: vscode.TextDocument): Promise<FunctionLensInputs | string> {
+    const index = this.stats.lensIndex;
+    const summary = this.stats.summary();
+    if (!index || summary.locations === 0) {
+      return `Trace Lens has no latency statistics for the last window yet (source: ${summary.origin || this.deps.backends.describe()}${summary.lastError ? `; last refresh failed: ${summary.lastError}` : ''}).`;
+    }
+    const { symbols, sites } = await this.inputs.getSettled(document);
+    return { index, symbols, sites, lookbackMs: summary.lookbackMs };
   }
 
   dispose(): void {
