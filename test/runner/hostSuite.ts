@@ -49,7 +49,8 @@ export async function runHostSuite(options: {
       extensionEnvironment: { ...options.env, ...workspace.env },
     });
     await page.goto(url);
-    const timeoutMs = options.timeoutMs ?? 5 * 60_000;
+    // A guard against a hung host, not a budget: the whole suite takes 3 min idle and 3× that at load 15 on 2 cores.
+    const timeoutMs = options.timeoutMs ?? 15 * 60_000;
     const timer = new Promise<number>((resolve) => setTimeout(() => {
       output.push(`[runner] the suite did not finish within ${timeoutMs / 1000} s`);
       resolve(124);
