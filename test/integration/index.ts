@@ -14,8 +14,9 @@ export async function run(): Promise<void> {
   const dir = __dirname;
   // A run that serves one suite (e.g. test/backends/latencyLenses.host.test.ts, which starts the servers
   // that suite needs) names it, so the others do not run twice in one `npm test`.
-  const only = process.env.TRACE_LENS_HOST_TESTS;
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.test.js') && (!only || f === `${only}.test.js`)).sort()) {
+  // One suite or several, comma-separated: `TRACE_LENS_HOST_TESTS=assistantTools,insights`.
+  const only = process.env.TRACE_LENS_HOST_TESTS?.split(',').map((name) => `${name.trim()}.test.js`);
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.test.js') && (!only || only.includes(f))).sort()) {
     mocha.addFile(path.join(dir, file));
   }
   if (process.env.TRACE_LENS_RUNNER_SELF_CHECK === 'fail') {
