@@ -19,7 +19,7 @@ describe('the .vsix package', () => {
   });
 
   it('holds the manifest, docs and the bundled extension', () => {
-    for (const required of ['extension/package.json', 'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt', 'extension/dist/extension.js', 'extension/dist/waterfallWorker.js', 'extension/dist/webview/waterfall.js', 'extension/media/waterfall.css', 'extension/dist/compareWorker.js', 'extension/dist/webview/compare.js', 'extension/media/compare.css']) {
+    for (const required of ['extension/package.json', 'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt', 'extension/dist/extension.js', 'extension/dist/waterfallWorker.js', 'extension/dist/webview/waterfall.js', 'extension/media/waterfall.css', 'extension/media/flame.css', 'extension/dist/compareWorker.js', 'extension/dist/webview/compare.js', 'extension/media/compare.css']) {
       assert.ok(entries.includes(required), `${required} is packaged; entries: ${entries.join(', ')}`);
     }
   });
