@@ -175,7 +175,6 @@ export class FlameGraph {
     this.charWidth = ctx.measureText('abcdefghijklmnopqrstuvwxyz').width / 26 || 7;
     this.paint(ctx, data, w, top, h);
     this.zoomLabel.textContent = this.z0 > 0 || this.z1 < 1 ? `zoom ×${Number((1 / (this.z1 - this.z0)).toPrecision(3)).toLocaleString('en-US')}` : 'double-click a frame to zoom';
-    performance.mark('fl-painted');
   }
 
   private invalidate(): void {
