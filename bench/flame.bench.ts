@@ -12,6 +12,7 @@ import { syntheticTrace } from './waterfallSyntheticTrace';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const document: any;
 declare const requestAnimationFrame: (cb: (ts: number) => void) => number;
+declare const MouseEvent: any;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 const SPANS = 100_000;

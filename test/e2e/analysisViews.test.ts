@@ -7,7 +7,9 @@ import type { Trace } from '../../src/core/model/trace';
 import { sendTestTrace } from '../backends/harness/sendTestTrace';
 import { freePort } from '../runner/codeServer';
 import { Workbench } from '../runner/workbench';
+import { buildWaterfall } from '../../src/core/waterfall/layout';
 import { span, trace } from '../unit/waterfall/traceBuilder';
+import { framePoint, traceFlameLayout } from '../webview/flameFrames';
 
 /** One request, its placeOrder span pointing at src/checkout/order.ts:87; `slowBy` ms slower in placeOrder. */
 function checkoutTrace(traceId: string, slowBy: number): Trace {
@@ -22,6 +24,26 @@ function checkoutTrace(traceId: string, slowBy: number): Trace {
   return t;
 }
 
+/** A checkout with some depth and a fan-out of 300 cache reads, each far narrower than a pixel. */
+function shopTrace(): Trace {
+  const code = { 'code.file.path': '/srv/app/src/checkout/order.ts', 'code.line.number': 87, 'code.function.name': 'placeOrder' };
+  const spans = [
+    span('root', undefined, 0, 300, { service: 'frontend', name: 'GET /checkout' }),
+    span('auth', 'root', 2, 20, { service: 'auth', name: 'verifyToken' }),
+    span('place', 'root', 20, 280, { service: 'checkout', name: 'placeOrder', attributes: code }),
+    span('cart', 'place', 22, 80, { service: 'cart', name: 'GET /cart' }),
+    span('items', 'cart', 25, 60, { service: 'db', name: 'SELECT cart_items' }),
+    span('charge', 'place', 85, 200, { service: 'payment', name: 'chargeCard' }),
+    span('gateway', 'charge', 90, 190, { service: 'payment', name: 'POST /v1/charges', error: true }),
+    span('stock', 'place', 200, 270, { service: 'inventory', name: 'reserveStock' }),
+  ];
+  for (let i = 0; i < 300; i++) spans.push(span(`r${i}`, 'stock', 201 + i * 0.2, 201.15 + i * 0.2, { service: 'cache', name: 'redis GET' }));
+  const t = trace(spans);
+  t.traceId = 'd'.repeat(32);
+  for (const s of t.spans) s.traceId = t.traceId;
+  return t;
+}
+
 function workspace(port: number): string {
   const folder = mkdtempSync(path.join(os.tmpdir(), 'trace-lens-views-'));
   mkdirSync(path.join(folder, '.vscode'));
@@ -31,6 +53,7 @@ function workspace(port: number): string {
   writeFileSync(path.join(folder, 'src/checkout/order.ts'), `${lines.join('\n')}\n`);
   writeFileSync(path.join(folder, 'baseline.json'), toOtlpJson(checkoutTrace('b'.repeat(32), 0)));
   writeFileSync(path.join(folder, 'candidate.json'), toOtlpJson(checkoutTrace('c'.repeat(32), 40)));
+  writeFileSync(path.join(folder, 'shop.json'), toOtlpJson(shopTrace()));
   return folder;
 }
 
@@ -92,6 +115,32 @@ describe('the analysis views in the workbench', function () {
     await workbench.page.locator('.tab.active', { hasText: 'Compare bbbbbbb · ccccccc (+40 ms)' }).waitFor({ timeout: 30_000 });
     const frame = await workbench.webviewFrame('.cmp-side-root');
     assert.match(await frame.locator('.cmp-side').first().innerText(), /Baseline\s+frontend: GET \/checkout\s+100 ms · 3 spans · baseline\.json/);
+  });
+
+  it('shows a trace as a flame graph: a clicked frame selects its span, shows its detail and leads to its source', async () => {
+    await workbench.runCommand('Trace Lens: Open Trace File');
+    await workbench.pickInFileDialog(/Open a trace file/, path.join(folder, 'shop.json'));
+    const waterfall = await workbench.webviewFrame('.wf-title-name:has-text("GET /checkout")');
+    await waterfall.locator('.wf-meta-item', { hasText: 'Spans 308' }).waitFor();
+    await waterfall.locator('vscode-checkbox.wf-flame-toggle').click();
+    const scroller = waterfall.locator('.fl-scroller');
+    await scroller.waitFor({ state: 'visible' });
+    assert.equal(await waterfall.locator('.wf-grid').isVisible(), false);
+    // Where placeOrder's frame is, from the layout module the webview draws with.
+    const columns = buildWaterfall(shopTrace()).columns;
+    const place = columns.name.findIndex((n, r) => columns.parent[r] === 0 && columns.subtreeSize[r] > 1);
+    const point = framePoint(traceFlameLayout(columns), 1, place, (await scroller.boundingBox())!);
+    await workbench.page.mouse.move(point.x, point.y);
+    assert.match(await waterfall.locator('.fl-tooltip').innerText(), /^checkout · placeOrder\ntotal 260 ms · self 17 ms/);
+    await workbench.page.mouse.click(point.x, point.y);
+    const detail = waterfall.locator('.wf-detail');
+    await waterfall.locator('#wf-detail-title:has-text("placeOrder")').waitFor();
+    assert.match(await waterfall.locator('.fl-status').innerText(), /^checkout · placeOrder — total 260 ms/);
+    await workbench.page.mouse.move(point.x, point.y + 60);
+    await workbench.screenshot('flame-graph-dark');
+    await detail.locator('.wf-source button').click();
+    await workbench.page.locator('.tab.active[data-resource-name="order.ts"]').waitFor({ timeout: 30_000 });
+    await workbench.waitForStatusBarText(/Ln 87, Col 1/);
   });
 
   it('draws the service map of received traces and opens a service\'s trace', async () => {
