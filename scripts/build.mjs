@@ -69,6 +69,7 @@ const contexts = [
       'webview/waterfall': path.join(root, 'webview/waterfall/main.ts'),
       'webview/compare': path.join(root, 'webview/compare/main.ts'),
       'webview/serviceMap': path.join(root, 'webview/serviceMap/main.ts'),
+      'webview/functionFlame': path.join(root, 'webview/functionFlame/main.ts'),
     },
     outdir: dist,
   },

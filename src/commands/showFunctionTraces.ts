@@ -79,7 +79,7 @@ export async function showFunctionTraces(stats: StatsController, backends: Backe
 }
 
 /** From the palette: first the function, among those with statistics (busiest first). */
-async function pickLocation(stats: StatsController): Promise<ShowFunctionTracesArgs | undefined> {
+export async function pickLocation(stats: StatsController): Promise<ShowFunctionTracesArgs | undefined> {
   const all = stats.allLocations.slice(0, MAX_LOCATIONS_PICKED);
   if (all.length === 0) {
     const choice = await vscode.window.showInformationMessage('Trace Lens has no latency statistics yet.', 'Explain Source Mapping');

@@ -11,34 +11,11 @@ import { computeSelfTimes } from '../waterfall/selfTime';
 import { buildSpanTree } from '../waterfall/spanTree';
 import { YIELD_MASK, type Steps } from '../waterfall/timeSlicing';
 import { sourceLocationOf, type SourceLocation } from '../waterfall/spanDetail';
-import type { FlameTree } from './flameLayout';
+import type { FunctionFlame } from './functionFlameTypes';
 
 /** Distinct frames kept at most; spans of further frames count into their parent's self time. */
 export const MAX_FUNCTION_FRAMES = 20_000;
 const MAX_LABEL = 300;
-
-/** The merged tree in pre-order, children by total time (largest first): what the webview draws. */
-export interface FunctionFlame {
-  /** Frame 0 is the function itself. */
-  labels: string[];
-  /** Index into `services`. */
-  service: number[];
-  services: string[];
-  parent: number[];
-  depth: number[];
-  subtreeSize: number[];
-  totalNs: number[];
-  selfNs: number[];
-  calls: number[];
-  errors: number[];
-  /** The first `code.*` location a span of the frame carried. */
-  locations: (SourceLocation | null)[];
-  /** Traces read, and those holding at least one call. */
-  tracesRead: number;
-  tracesWithCalls: number;
-  /** Frames merged into their parent because MAX_FUNCTION_FRAMES was reached. */
-  framesDropped: number;
-}
 
 interface Node {
   label: string;
@@ -153,15 +130,4 @@ function flatten(root: Node, services: string[], counts: Pick<FunctionFlame, 'tr
   }
   for (let i = out.labels.length - 1; i > 0; i--) out.subtreeSize[out.parent[i]] += out.subtreeSize[i];
   return out;
-}
-
-/** The flame as the tree the layout and the drawing take. */
-export function functionFlameTree(f: FunctionFlame): FlameTree {
-  return {
-    count: f.labels.length,
-    parent: Int32Array.from(f.parent),
-    subtreeSize: Int32Array.from(f.subtreeSize),
-    depth: Int32Array.from(f.depth),
-    value: Float64Array.from(f.totalNs),
-  };
 }

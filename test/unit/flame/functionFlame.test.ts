@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { functionFlameSteps, functionFlameTree } from '../../../src/core/flame/functionFlame';
+import { functionFlameSteps } from '../../../src/core/flame/functionFlame';
+import { functionFlameTree } from '../../../src/core/flame/functionFlameTypes';
 import { layoutFlame } from '../../../src/core/flame/flameLayout';
 import { extractCodeLocation, locationKeyString } from '../../../src/core/source/codeLocation';
 import { runSync } from '../../../src/core/waterfall/timeSlicing';
