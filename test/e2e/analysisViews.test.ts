@@ -9,6 +9,11 @@ import { freePort } from '../runner/codeServer';
 import { Workbench } from '../runner/workbench';
 import { buildWaterfall } from '../../src/core/waterfall/layout';
 import { span, trace } from '../unit/waterfall/traceBuilder';
+import { layoutFlame } from '../../src/core/flame/flameLayout';
+import { functionFlameSteps } from '../../src/core/flame/functionFlame';
+import { functionFlameTree } from '../../src/core/flame/functionFlameTypes';
+import { extractCodeLocation, locationKeyString } from '../../src/core/source/codeLocation';
+import { runSync } from '../../src/core/waterfall/timeSlicing';
 import { framePoint, traceFlameLayout } from '../webview/flameFrames';
 
 /** One request, its placeOrder span pointing at src/checkout/order.ts:87; `slowBy` ms slower in placeOrder. */
@@ -25,21 +30,22 @@ function checkoutTrace(traceId: string, slowBy: number): Trace {
 }
 
 /** A checkout with some depth and a fan-out of 300 cache reads, each far narrower than a pixel. */
-function shopTrace(): Trace {
+function shopTrace(id = 'd', slowBy = 0): Trace {
   const code = { 'code.file.path': '/srv/app/src/checkout/order.ts', 'code.line.number': 87, 'code.function.name': 'placeOrder' };
+  const chargeCode = { 'code.file.path': '/srv/app/src/checkout/order.ts', 'code.line.number': 95, 'code.function.name': 'chargeCard' };
   const spans = [
-    span('root', undefined, 0, 300, { service: 'frontend', name: 'GET /checkout' }),
-    span('auth', 'root', 2, 20, { service: 'auth', name: 'verifyToken' }),
-    span('place', 'root', 20, 280, { service: 'checkout', name: 'placeOrder', attributes: code }),
-    span('cart', 'place', 22, 80, { service: 'cart', name: 'GET /cart' }),
-    span('items', 'cart', 25, 60, { service: 'db', name: 'SELECT cart_items' }),
-    span('charge', 'place', 85, 200, { service: 'payment', name: 'chargeCard' }),
-    span('gateway', 'charge', 90, 190, { service: 'payment', name: 'POST /v1/charges', error: true }),
-    span('stock', 'place', 200, 270, { service: 'inventory', name: 'reserveStock' }),
+    span(`${id}root`, undefined, 0, 300 + slowBy, { service: 'frontend', name: 'GET /checkout' }),
+    span(`${id}auth`, `${id}root`, 2, 20, { service: 'auth', name: 'verifyToken' }),
+    span(`${id}place`, `${id}root`, 20, 280 + slowBy, { service: 'checkout', name: 'placeOrder', attributes: code }),
+    span(`${id}cart`, `${id}place`, 22, 80, { service: 'cart', name: 'GET /cart' }),
+    span(`${id}items`, `${id}cart`, 25, 60, { service: 'db', name: 'SELECT cart_items' }),
+    span(`${id}charge`, `${id}place`, 85, 200 + slowBy, { service: 'payment', name: 'chargeCard', attributes: chargeCode }),
+    span(`${id}gw`, `${id}charge`, 90, 190 + slowBy, { service: 'payment', name: 'POST /v1/charges', error: true }),
+    span(`${id}stock`, `${id}place`, 200 + slowBy, 270 + slowBy, { service: 'inventory', name: 'reserveStock' }),
   ];
-  for (let i = 0; i < 300; i++) spans.push(span(`r${i}`, 'stock', 201 + i * 0.2, 201.15 + i * 0.2, { service: 'cache', name: 'redis GET' }));
+  for (let i = 0; i < 300; i++) spans.push(span(`${id}r${i}`, `${id}stock`, 201 + slowBy + i * 0.2, 201.15 + slowBy + i * 0.2, { service: 'cache', name: 'redis GET' }));
   const t = trace(spans);
-  t.traceId = 'd'.repeat(32);
+  t.traceId = id.repeat(32);
   for (const s of t.spans) s.traceId = t.traceId;
   return t;
 }
@@ -49,7 +55,7 @@ function workspace(port: number): string {
   mkdirSync(path.join(folder, '.vscode'));
   writeFileSync(path.join(folder, '.vscode/settings.json'), JSON.stringify({ 'traceLens.local.port': port }));
   mkdirSync(path.join(folder, 'src/checkout'), { recursive: true });
-  const lines = Array.from({ length: 100 }, (_, i) => (i === 86 ? 'export async function placeOrder() { /* line 87 */ }' : `// line ${i + 1}`));
+  const lines = Array.from({ length: 100 }, (_, i) => (i === 86 ? 'export async function placeOrder() { /* line 87 */ }' : i === 94 ? 'export async function chargeCard() { /* line 95 */ }' : `// line ${i + 1}`));
   writeFileSync(path.join(folder, 'src/checkout/order.ts'), `${lines.join('\n')}\n`);
   writeFileSync(path.join(folder, 'baseline.json'), toOtlpJson(checkoutTrace('b'.repeat(32), 0)));
   writeFileSync(path.join(folder, 'candidate.json'), toOtlpJson(checkoutTrace('c'.repeat(32), 40)));
@@ -141,6 +147,58 @@ describe('the analysis views in the workbench', function () {
     await detail.locator('.wf-source button').click();
     await workbench.page.locator('.tab.active[data-resource-name="order.ts"]').waitFor({ timeout: 30_000 });
     await workbench.waitForStatusBarText(/Ln 87, Col 1/);
+  });
+
+  it('shows where time goes under a function from its hover: the calls\' subtrees merged, a frame\'s figures and its source', async () => {
+    // Three checkouts reach the receiver as OTLP JSON; the last one's charge is 60 ms slower.
+    const sent = [shopTrace('e'), shopTrace('f'), shopTrace('a', 60)];
+    // Within the statistics' lookback: the traces start 20 s ago.
+    const shift = BigInt(Date.now() - 20_000) * 1_000_000n - sent[0].spans[0].startTimeUnixNano;
+    for (const s of sent.flatMap((t) => t.spans)) { s.startTimeUnixNano += shift; s.endTimeUnixNano += shift; }
+    for (const t of sent) {
+      const res = await fetch(`http://127.0.0.1:${port}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: toOtlpJson(t) });
+      assert.equal(res.status, 200);
+    }
+    await workbench.openFile('src/checkout/order.ts');
+    const page = workbench.page;
+    // To line 87, where the function is: the editor draws lenses of the lines on screen only.
+    await page.keyboard.press('F1');
+    await page.locator('.quick-input-widget input').fill(':87');
+    await page.keyboard.press('Enter');
+    await workbench.waitForStatusBarText(/Ln 87, Col 1/);
+    await page.locator('.codelens-decoration', { hasText: /3 calls/ }).first().waitFor({ timeout: 60_000 });
+    const token = page.locator('.monaco-editor .view-line span span').filter({ hasText: /^placeOrder$/ }).first();
+    const hover = page.locator('.monaco-hover', { hasText: 'Trace Lens' }).first();
+    // A hover shows after the mouse moves onto the token: move away and back if the first try missed.
+    for (let attempt = 1; ; attempt++) {
+      await page.mouse.move(0, 0);
+      await token.hover();
+      try {
+        await hover.waitFor({ state: 'visible', timeout: 10_000 });
+        break;
+      } catch (err) {
+        if (attempt >= 4) throw err;
+      }
+    }
+    await hover.locator('a', { hasText: 'Where time goes…' }).click();
+    const frame = await workbench.webviewFrame('.ff-summary');
+    assert.match(await frame.locator('.ff-basis').innerText(), /^Every call in the 3 traces the built-in receiver holds\.$/);
+    assert.equal(await frame.locator('.ff-basis.ff-sample').count(), 0);
+    assert.match(await frame.locator('.ff-summary').innerText(), /^3 calls in 3 traces · 840 ms in all · 280 ms a call · 7 frames$/);
+    // Where chargeCard's frame is, from the modules the extension and the webview use.
+    const key = locationKeyString(extractCodeLocation(sent[0].spans[2]));
+    const flame = runSync(functionFlameSteps(sent, key, 'placeOrder'));
+    const charge = flame.labels.indexOf('chargeCard');
+    const scroller = frame.locator('.fl-scroller');
+    const point = framePoint(layoutFlame(functionFlameTree(flame)), 1, charge, (await scroller.boundingBox())!);
+    await page.mouse.click(point.x, point.y);
+    await frame.locator('#ff-frame-title:has-text("chargeCard")').waitFor();
+    assert.match(await frame.locator('.ff-detail').innerText(), /Calls\s+3\nTotal\s+405 ms \(48\.2 % of the function's\)\nSelf\s+45 ms\nPer call\s+135 ms\nErrors\s+0/);
+    await page.mouse.move(point.x + 40, point.y + 20);
+    await workbench.screenshot('function-flame-dark');
+    await frame.locator('.ff-source').click();
+    await page.locator('.tab.active[data-resource-name="order.ts"]').waitFor({ timeout: 30_000 });
+    await workbench.waitForStatusBarText(/Ln 95, Col 1/);
   });
 
   it('draws the service map of received traces and opens a service\'s trace', async () => {
