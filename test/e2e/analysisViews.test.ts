@@ -167,19 +167,7 @@ describe('the analysis views in the workbench', function () {
     await page.keyboard.press('Enter');
     await workbench.waitForStatusBarText(/Ln 87, Col 1/);
     await page.locator('.codelens-decoration', { hasText: /3 calls/ }).first().waitFor({ timeout: 60_000 });
-    const token = page.locator('.monaco-editor .view-line span span').filter({ hasText: /^placeOrder$/ }).first();
-    const hover = page.locator('.monaco-hover', { hasText: 'Trace Lens' }).first();
-    // A hover shows after the mouse moves onto the token: move away and back if the first try missed.
-    for (let attempt = 1; ; attempt++) {
-      await page.mouse.move(0, 0);
-      await token.hover();
-      try {
-        await hover.waitFor({ state: 'visible', timeout: 10_000 });
-        break;
-      } catch (err) {
-        if (attempt >= 4) throw err;
-      }
-    }
+    const hover = await workbench.showHover(/^placeOrder$/, 'Trace Lens');
     await hover.locator('a', { hasText: 'Where time goes…' }).click();
     const frame = await workbench.webviewFrame('.ff-summary');
     assert.match(await frame.locator('.ff-basis').innerText(), /^Every call in the 3 traces the built-in receiver holds\.$/);

@@ -97,19 +97,7 @@ describe('latency above functions in the workbench', function () {
 
   it('hovers a function: percentiles, calls, errors, links to traces', async () => {
     const page = workbench.page;
-    const token = page.locator('.monaco-editor .view-line span span').filter({ hasText: /^validateCart$/ }).first();
-    const hover = page.locator('.monaco-hover', { hasText: 'Trace Lens' }).first();
-    // A hover shows after the mouse moves onto the token: move away and back if the first try missed.
-    for (let attempt = 1; ; attempt++) {
-      await page.mouse.move(0, 0);
-      await token.hover();
-      try {
-        await hover.waitFor({ state: 'visible', timeout: 10_000 });
-        break;
-      } catch (err) {
-        if (attempt >= 4) throw err;
-      }
-    }
+    const hover = await workbench.showHover(/^validateCart$/, 'Trace Lens');
     const text = await hover.innerText();
     assert.match(text, /p50/);
     assert.match(text, /p95\s+needs ≥ 20 samples/);

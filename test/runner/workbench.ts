@@ -176,6 +176,26 @@ export class Workbench {
     return hover.innerText();
   }
 
+  /**
+   * Hovers the first editor token that reads exactly `token` until the hover holding `holding`
+   * shows, and returns that hover. A hover shows after the mouse moves onto the token: the mouse
+   * moves away and back if a try missed.
+   */
+  async showHover(token: RegExp, holding: string): Promise<Locator> {
+    const target = this.page.locator('.monaco-editor .view-line span span').filter({ hasText: token }).first();
+    const hover = this.page.locator('.monaco-hover', { hasText: holding }).first();
+    for (let attempt = 1; ; attempt++) {
+      await this.page.mouse.move(0, 0);
+      await target.hover();
+      try {
+        await hover.waitFor({ state: 'visible', timeout: 10_000 });
+        return hover;
+      } catch (err) {
+        if (attempt >= 4) throw err;
+      }
+    }
+  }
+
   /** The frame of the first visible webview whose inner document has `selector`. */
   async webviewFrame(selector: string, timeoutMs = 30_000): Promise<Frame> {
     const deadline = Date.now() + timeoutMs;
