@@ -24,6 +24,7 @@ import { OpenedTraceFiles } from './core/traceFiles/openedTraceFiles';
 import { registerLatency } from './stats/latencyController';
 import { WaterfallController } from './webviews/waterfall/waterfallController';
 import { CompareController } from './webviews/compare/compareController';
+import { TraceQLDiagnostics } from './traceql/traceqlDiagnostics';
 import { FunctionFlameController } from './webviews/functionFlame/functionFlameController';
 import { ServiceMapController } from './webviews/serviceMap/serviceMapController';
 import { TraceQLCompletionProvider } from './traceql/traceqlCompletionProvider';
@@ -80,6 +81,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TraceL
       registerReceiverCommands(receiver, log),
       vscode.languages.registerDocumentLinkProvider(TraceIdLinkProvider.selector, new TraceIdLinkProvider()),
       TraceQLCompletionProvider.register(backends, log),
+      new TraceQLDiagnostics(),
       receiver.onDidChangeState((state) => {
         if (state.kind === 'failed' && state.portInUse) void offerReceiverAlternatives(state.port);
       }),
