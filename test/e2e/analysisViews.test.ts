@@ -189,6 +189,19 @@ describe('the analysis views in the workbench', function () {
     await workbench.waitForStatusBarText(/Ln 95, Col 1/);
   });
 
+  it('compares a function\'s example trace with another from the lens\'s pick', async () => {
+    // order.ts is open from the test before: placeOrder's lens lists its example traces, slowest first.
+    await workbench.page.locator('.codelens-decoration a', { hasText: /3 calls/ }).first().click();
+    const widget = workbench.page.locator('.quick-input-widget').filter({ has: workbench.page.locator('.quick-input-title', { hasText: /Traces of placeOrder/ }) });
+    const row = widget.locator('.quick-input-list .monaco-list-row', { hasText: 'slowest' }).first();
+    await row.hover();
+    await row.locator('.codicon-diff').click();
+    // The picked trace is the baseline: only the candidate is asked for.
+    await workbench.pickQuickInputItem(/Compare traces: the candidate/, 'Trace file…');
+    await workbench.pickInFileDialog(/The candidate trace file/, path.join(folder, 'candidate.json'));
+    await workbench.page.locator('.tab.active', { hasText: /^Compare aaaaaaa · ccccccc/ }).waitFor({ timeout: 30_000 });
+  });
+
   it('draws the service map of received traces and opens a service\'s trace', async () => {
     const sent = await sendTestTrace({ otlpHttpUrl: `http://127.0.0.1:${port}`, otlpEncoding: 'protobuf' });
     await workbench.runCommand('Trace Lens: Show Service Map');
