@@ -8,7 +8,7 @@
 import type { Span, Trace } from '../model/trace';
 import { extractCodeLocation, locationKeyString, locationLabel } from '../source/codeLocation';
 import { computeSelfTimes } from '../waterfall/selfTime';
-import { buildSpanTree } from '../waterfall/spanTree';
+import { spanTreeSteps } from '../waterfall/spanTree';
 import { YIELD_MASK, type Steps } from '../waterfall/timeSlicing';
 import { sourceLocationOf, type SourceLocation } from '../waterfall/spanDetail';
 import type { FunctionFlame } from './functionFlameTypes';
@@ -54,7 +54,8 @@ export function* functionFlameSteps(traces: Iterable<Trace>, locationKey: string
   const services = new Set<string>();
   for (const trace of traces) {
     tracesRead++;
-    const tree = buildSpanTree(trace);
+    // Built in steps too: one trace of 100k spans must not hold the extension host in one slice.
+    const tree = yield* spanTreeSteps(trace);
     const self = computeSelfTimes(tree);
     const { spans, childStart, childList, roots, startNs, endNs } = tree;
     let found = false;
@@ -82,6 +83,8 @@ export function* functionFlameSteps(traces: Iterable<Trace>, locationKey: string
         if (node.service === '') node.service = span.resource.serviceName;
         services.add(span.resource.serviceName);
         for (let k = childStart[s]; k < childStart[s + 1]; k++) {
+          // A span with thousands of children is many steps, not one.
+          if ((++steps & YIELD_MASK) === 0) yield;
           const c = childList[k];
           const { key, label } = frameOf(spans[c]);
           let child = node.children.get(key);
