@@ -61,6 +61,12 @@ const contexts = [
     outdir: dist,
   },
   {
+    // Merges the calls of one function across traces (the flame graph of where time goes) off the host's thread.
+    ...nodeCommon,
+    entryPoints: { functionFlameWorker: path.join(root, 'src/webviews/functionFlame/functionFlameWorker.ts') },
+    outdir: dist,
+  },
+  {
     ...common,
     platform: 'browser',
     format: 'iife',

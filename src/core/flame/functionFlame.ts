@@ -134,3 +134,16 @@ function flatten(root: Node, services: string[], counts: Pick<FunctionFlame, 'tr
   for (let i = out.labels.length - 1; i > 0; i--) out.subtreeSize[out.parent[i]] += out.subtreeSize[i];
   return out;
 }
+
+/** The traces holding at least one span of the function: what is worth handing to a worker. */
+export function* tracesWithCallsSteps(traces: Iterable<Trace>, locationKey: string): Steps<Trace[]> {
+  const out: Trace[] = [];
+  let steps = 0;
+  for (const trace of traces) {
+    for (const span of trace.spans) {
+      if ((++steps & YIELD_MASK) === 0) yield;
+      if (locationKeyString(extractCodeLocation(span)) === locationKey) { out.push(trace); break; }
+    }
+  }
+  return out;
+}
