@@ -67,6 +67,12 @@ const contexts = [
     outdir: dist,
   },
   {
+    // Merges the calls of one function across traces (the flame graph of where time goes) off the host's thread.
+    ...nodeCommon,
+    entryPoints: { functionFlameWorker: path.join(root, 'src/webviews/functionFlame/functionFlameWorker.ts') },
+    outdir: dist,
+  },
+  {
     ...common,
     platform: 'browser',
     format: 'iife',
@@ -75,6 +81,7 @@ const contexts = [
       'webview/waterfall': path.join(root, 'webview/waterfall/main.ts'),
       'webview/compare': path.join(root, 'webview/compare/main.ts'),
       'webview/serviceMap': path.join(root, 'webview/serviceMap/main.ts'),
+      'webview/functionFlame': path.join(root, 'webview/functionFlame/main.ts'),
     },
     outdir: dist,
   },

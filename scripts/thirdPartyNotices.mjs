@@ -36,7 +36,9 @@ export function writeThirdPartyNotices(root, metafiles, shippedAsFiles, outFile)
   const entries = [...dirs].map((dir) => {
     const abs = path.join(root, dir);
     const pkg = JSON.parse(readFileSync(path.join(abs, 'package.json'), 'utf8'));
-    const text = existsSync(abs) ? licenseText(abs) : undefined;
+    // A package whose npm tarball leaves its license file out: the text its repository publishes, kept under licenses/.
+    const kept = path.join(root, 'licenses', pkg.name);
+    const text = (existsSync(abs) ? licenseText(abs) : undefined) ?? (existsSync(kept) ? licenseText(kept) : undefined);
     if (!text) throw new Error(`${pkg.name}@${pkg.version} (${dir}) ships in the bundle but has no license file to reproduce`);
     return { name: pkg.name, version: pkg.version, license: typeof pkg.license === 'string' ? pkg.license : 'see below', text };
   });

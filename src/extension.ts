@@ -27,6 +27,8 @@ import { OpenedTraceFiles } from './core/traceFiles/openedTraceFiles';
 import { registerLatency } from './stats/latencyController';
 import { WaterfallController } from './webviews/waterfall/waterfallController';
 import { CompareController } from './webviews/compare/compareController';
+import { TraceQLDiagnostics } from './traceql/traceqlDiagnostics';
+import { FunctionFlameController } from './webviews/functionFlame/functionFlameController';
 import { ServiceMapController } from './webviews/serviceMap/serviceMapController';
 import { TraceQLCompletionProvider } from './traceql/traceqlCompletionProvider';
 
@@ -91,6 +93,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TraceL
       registerReceiverCommands(receiver, recent, log),
       vscode.languages.registerDocumentLinkProvider(TraceIdLinkProvider.selector, new TraceIdLinkProvider()),
       TraceQLCompletionProvider.register(backends, log),
+      new TraceQLDiagnostics(),
       receiver.onDidChangeState((state) => {
         if (state.kind === 'failed' && state.portInUse) void offerReceiverAlternatives(state.port);
       }),
@@ -111,6 +114,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<TraceL
       functions,
       registerCommand('traceLens.openFunction', (key) => openFunction(latency.stats, sourceMapping, key), log),
     );
+    const functionFlame = new FunctionFlameController(context.extensionUri, backends, latency.stats, sourceMapping, log);
+    context.subscriptions.push(functionFlame, registerCommand('traceLens.showFunctionFlameGraph', (args) => functionFlame.show(args), log));
 
     await backends.reload();
     log.info(`Trace Lens ${context.extension.packageJSON.version as string} activated`);

@@ -4,9 +4,11 @@ import { traceSummaryText } from '../core/search/traceSummaryText';
 import { formatLookback } from '../core/stats/lookback';
 import { readLookback } from '../config/settings';
 import { parseSearchFilters } from '../core/search/searchFilters';
+import { traceqlInputProblem } from '../core/traceql/traceqlValidation';
 import type { BackendController } from '../backends/backendController';
 import { showError } from '../errors/errorPresenter';
 import { withCancellableProgress } from './progress';
+import { pickTrace } from './tracePick';
 import { TRACEQL_LANGUAGE } from '../traceql/traceqlCompletionProvider';
 import type { RecentTraces } from '../views/recentTracesView';
 
@@ -51,7 +53,7 @@ export async function searchTraces(controller: BackendController, context: vscod
         prompt: 'e.g. { resource.service.name = "checkout" && duration > 500ms }   { status = error }   { span.http.route = "/api/orders" }',
         value: activeTraceQL() ?? context.globalState.get<string>(LAST_TRACEQL_KEY, '{ status = error }'),
         ignoreFocusOut: true,
-        validateInput: (v) => (/^\s*\{/.test(v) ? undefined : 'A TraceQL query starts with {, e.g. { duration > 1s }'),
+        validateInput: (v) => (v.trim() === '' ? 'A TraceQL query starts with {, e.g. { duration > 1s }' : traceqlInputProblem(v)),
       });
       if (traceql === undefined) return;
       await context.globalState.update(LAST_TRACEQL_KEY, traceql);
@@ -101,15 +103,10 @@ export async function searchTraces(controller: BackendController, context: vscod
       void vscode.window.showInformationMessage(`No traces matched in the last ${formatLookback(range.endMs - range.startMs)}. Widen "traceLens.lookback" or loosen the query.`);
       return;
     }
-    const picked = await vscode.window.showQuickPick(results.map(resultItem), {
+    await pickTrace(results.map(resultItem), (item) => ({ traceId: item.summary.traceId }), {
       title: `${results.length}${results.length === SEARCH_LIMIT ? '+' : ''} traces`,
-      matchOnDescription: true,
-      matchOnDetail: true,
+      onChosen: (traceId) => recent.markSearched(traceId, queryText),
     });
-    if (picked) {
-      recent.markSearched(picked.summary.traceId, queryText);
-      await vscode.commands.executeCommand('traceLens.openTraceById', picked.summary.traceId);
-    }
   } catch (err) {
     showError(err, log, 'Searching traces');
   }

@@ -9,6 +9,7 @@ import { showError } from '../errors/errorPresenter';
 import type { StatsController } from '../stats/statsController';
 import { showTracesArgsOf } from '../codelens/showTracesArgs';
 import { withCancellableProgress } from './progress';
+import { pickTrace } from './tracePick';
 
 interface TraceItem extends vscode.QuickPickItem {
   traceId: string;
@@ -67,19 +68,12 @@ export async function showFunctionTraces(stats: StatsController, backends: Backe
     void vscode.window.showInformationMessage(`Trace Lens: no example traces of ${label} in the last statistics window.`);
     return undefined;
   }
-  const picked = await vscode.window.showQuickPick(items, {
-    title: `Traces of ${label}`,
-    placeHolder: 'Pick a trace to open in the waterfall',
-    matchOnDescription: true,
-    matchOnDetail: true,
-  });
-  if (!picked) return undefined;
-  await vscode.commands.executeCommand('traceLens.openTraceById', picked.spanId ? { traceId: picked.traceId, spanId: picked.spanId } : picked.traceId);
-  return picked.traceId;
+  const picked = await pickTrace(items, (item) => ({ traceId: item.traceId, spanId: item.spanId }), { title: `Traces of ${label}` });
+  return picked?.traceId;
 }
 
 /** From the palette: first the function, among those with statistics (busiest first). */
-async function pickLocation(stats: StatsController): Promise<ShowFunctionTracesArgs | undefined> {
+export async function pickLocation(stats: StatsController): Promise<ShowFunctionTracesArgs | undefined> {
   const all = stats.allLocations.slice(0, MAX_LOCATIONS_PICKED);
   if (all.length === 0) {
     const choice = await vscode.window.showInformationMessage('Trace Lens has no latency statistics yet.', 'Explain Source Mapping');

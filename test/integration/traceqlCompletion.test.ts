@@ -53,4 +53,20 @@ describe('TraceQL completion in a .traceql document (Tempo documented API, repla
     assert.ok(names2.includes('chargeCard') && !names2.includes('renderCart'), names2.join(', '));
     assert.ok(replay.requests.slice(before).some((r) => r.query.q === '{ resource.service.name = "checkout" }'));
   });
+
+  it('marks syntax errors as diagnostics from Grafana\'s TraceQL grammar, and clears them once fixed', async () => {
+    const doc = await vscode.workspace.openTextDocument(file);
+    const editor = await vscode.window.showTextDocument(doc);
+    const write = (text: string) => editor.edit((e) => e.replace(new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text));
+    await write('{ resource.service.name = "checkout" && status = }');
+    const [d] = await waitFor('a TraceQL diagnostic', () => {
+      const found = vscode.languages.getDiagnostics(file).filter((x) => x.source === 'Trace Lens');
+      return found.length > 0 ? found : undefined;
+    });
+    assert.equal(d.message, 'Something is missing before "}".');
+    assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
+    assert.equal(d.range.start.character, 49);
+    await write('{ resource.service.name = "checkout" && status = error }');
+    await waitFor('the diagnostic to clear', () => (vscode.languages.getDiagnostics(file).some((x) => x.source === 'Trace Lens') ? undefined : true));
+  });
 });

@@ -19,7 +19,7 @@ describe('the .vsix package', () => {
   });
 
   it('holds the manifest, docs and the bundled extension', () => {
-    for (const required of ['extension/package.json', 'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt', 'extension/dist/extension.js', 'extension/dist/waterfallWorker.js', 'extension/dist/webview/waterfall.js', 'extension/media/waterfall.css', 'extension/dist/compareWorker.js', 'extension/dist/outlineWorker.js', 'extension/dist/mcpServer.js', 'extension/dist/webview/compare.js', 'extension/media/compare.css']) {
+    for (const required of ['extension/package.json', 'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt', 'extension/dist/extension.js', 'extension/dist/waterfallWorker.js', 'extension/dist/webview/waterfall.js', 'extension/media/waterfall.css', 'extension/dist/compareWorker.js', 'extension/dist/outlineWorker.js', 'extension/dist/mcpServer.js', 'extension/dist/functionFlameWorker.js', 'extension/dist/webview/compare.js', 'extension/media/compare.css']) {
       assert.ok(entries.includes(required), `${required} is packaged; entries: ${entries.join(', ')}`);
     }
   });
@@ -51,7 +51,7 @@ describe('the .vsix package', () => {
   });
 
   it('holds only what runs: no sources, tests, source maps or node_modules', () => {
-    const allowed = /^(extension\.vsixmanifest|\[Content_Types\]\.xml|extension\/(package\.json|readme\.md|changelog\.md|LICENSE\.txt|dist\/(extension|waterfallWorker|compareWorker|outlineWorker|mcpServer)\.js|dist\/ThirdPartyNotices\.txt|dist\/webview\/[\w-]+\.(js|css)|dist\/wasm\/[\w-]+\.wasm|media\/.+))$/;
+    const allowed = /^(extension\.vsixmanifest|\[Content_Types\]\.xml|extension\/(package\.json|readme\.md|changelog\.md|LICENSE\.txt|dist\/(extension|waterfallWorker|compareWorker|outlineWorker|mcpServer|functionFlameWorker)\.js|dist\/ThirdPartyNotices\.txt|dist\/webview\/[\w-]+\.(js|css)|dist\/wasm\/[\w-]+\.wasm|media\/.+))$/;
     const unexpected = entries.filter((e) => !allowed.test(e));
     assert.deepEqual(unexpected, [], 'files that do not run were packaged');
     assert.ok(!entries.some((e) => e.endsWith('.map')), 'no source maps');

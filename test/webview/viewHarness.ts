@@ -44,15 +44,20 @@ export interface ViewPage {
   sent(): Promise<Array<Record<string, unknown>>>;
 }
 
-/** `view`: the folder under webview/ and the stylesheet under media/ (`compare`, `serviceMap`). */
-export async function openViewPage(page: Page, view: string, options: { withoutCsp?: boolean } = {}): Promise<ViewPage> {
+/**
+ * `view`: the folder under webview/ and the stylesheet under media/ (`compare`, `serviceMap`);
+ * `sharedStyles`: further stylesheets under media/ the panel serves with it (MessagePanel's option).
+ */
+export async function openViewPage(page: Page, view: string, options: { withoutCsp?: boolean; sharedStyles?: string[] } = {}): Promise<ViewPage> {
   const js = await bundleView(view);
   const css = readFileSync(path.join(root, `media/${view}.css`), 'utf8');
-  let html = renderWaterfallHtml({ cspSource: ORIGIN, nonce: createNonce(), scriptUri: `${ORIGIN}/view.js`, styleUris: [`${ORIGIN}/theme.css`, `${ORIGIN}/view.css`], title: view });
+  const shared = options.sharedStyles ?? [];
+  let html = renderWaterfallHtml({ cspSource: ORIGIN, nonce: createNonce(), scriptUri: `${ORIGIN}/view.js`, styleUris: [`${ORIGIN}/theme.css`, ...shared.map((f) => `${ORIGIN}/shared/${f}`), `${ORIGIN}/view.css`], title: view });
   if (options.withoutCsp) html = html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '');
   await page.route(`${ORIGIN}/**`, async (route) => {
     const body: Record<string, [string, string]> = {
       '/index.html': ['text/html', html], '/view.js': ['text/javascript', js], '/view.css': ['text/css', css], '/theme.css': ['text/css', THEME],
+      ...Object.fromEntries(shared.map((f) => [`/shared/${f}`, ['text/css', readFileSync(path.join(root, 'media', f), 'utf8')] as [string, string]])),
     };
     const hit = body[new URL(route.request().url()).pathname];
     return hit ? route.fulfill({ status: 200, contentType: hit[0], body: hit[1] }) : route.fulfill({ status: 404, body: '' });

@@ -152,13 +152,14 @@ export function packTrace(msg: TraceMessage): Buffer {
 export async function openWaterfallPage(page: Page, layout: WaterfallLayout | undefined, options: PageOptions = {}): Promise<WaterfallPage> {
   const js = await bundleWaterfall();
   const css = readFileSync(path.join(root, 'media/waterfall.css'), 'utf8');
+  const flameCss = readFileSync(path.join(root, 'media/flame.css'), 'utf8');
   const nonce = createNonce();
-  let html = renderWaterfallHtml({ cspSource: ORIGIN, nonce, scriptUri: `${ORIGIN}/waterfall.js`, styleUris: [`${ORIGIN}/theme.css`, `${ORIGIN}/waterfall.css`] });
+  let html = renderWaterfallHtml({ cspSource: ORIGIN, nonce, scriptUri: `${ORIGIN}/waterfall.js`, styleUris: [`${ORIGIN}/theme.css`, `${ORIGIN}/waterfall.css`, `${ORIGIN}/flame.css`] });
   if (options.withoutCsp) html = html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '');
   await page.route(`${ORIGIN}/**`, async (route) => {
     const url = new URL(route.request().url());
     const body: Record<string, [string, string | Buffer]> = {
-      '/index.html': ['text/html', html], '/waterfall.js': ['text/javascript', js], '/waterfall.css': ['text/css', css], '/theme.css': ['text/css', THEME],
+      '/index.html': ['text/html', html], '/waterfall.js': ['text/javascript', js], '/waterfall.css': ['text/css', css], '/flame.css': ['text/css', flameCss], '/theme.css': ['text/css', THEME],
     };
     const hit = body[url.pathname];
     if (!hit) return route.fulfill({ status: 404, body: '' });

@@ -6,6 +6,7 @@ import type { Span } from '../../src/core/model/trace';
 import { buildWaterfall } from '../../src/core/waterfall/layout';
 import { launchBrowser, type RunningBrowser } from '../runner/browser';
 import { msAt, span, trace } from '../unit/waterfall/traceBuilder';
+import { framePoint, traceFlameLayout } from './flameFrames';
 import { openWaterfallPage, until, type WaterfallPage } from './waterfallHarness';
 // Browser globals for the page.evaluate callbacks (the root tsconfig has no DOM lib, and adding it
 // would change the types of every other file). Module-scoped: nothing leaks into the program.
@@ -174,6 +175,35 @@ for (const withoutCsp of [false, true]) {
       assert.equal(p.rowHeights.length, 6, 'the trace on screen is unchanged');
       assert.deepEqual(pageErrors, []);
       assert.equal(p.pwned, undefined);
+    });
+
+    it('keeps hostile names text in the flame graph: drawn on the canvas, told in tooltips and the status line as text', async () => {
+      const toggle = wp.page.locator('vscode-checkbox.wf-flame-toggle');
+      await toggle.click();
+      await wp.page.locator('.fl-scroller').waitFor({ state: 'visible' });
+      const columns = buildWaterfall(hostileTrace()).columns;
+      const flame = traceFlameLayout(columns);
+      const box = (await wp.page.locator('.fl-scroller').boundingBox())!;
+      const told: string[] = [];
+      for (let row = 0; row < columns.rowCount; row++) {
+        const p = framePoint(flame, columns.depth[row], row, box);
+        await wp.page.mouse.move(p.x, p.y);
+        told.push((await wp.page.locator('.fl-tooltip .fl-tooltip-title').textContent()) ?? '');
+      }
+      assert.equal(told[0], `${PAYLOADS.script} · ${PAYLOADS.img}`);
+      assert.ok(told.includes(`${PAYLOADS.svg} · ${PAYLOADS.script}`), told.join(' | '));
+      assert.ok(told.includes('invoice\\u202egpj.exe · invoice\\u202egpj.exe'), told.join(' | '));
+      assert.ok(told.includes('ctl\\u0000\\u0007\\u001b[31mred\\u0008\\u200b! · ctl\\u0000\\u0007\\u001b[31mred\\u0008\\u200b!'));
+      await wp.page.mouse.click(box.x + 5, box.y + 10);
+      await wp.page.locator('.fl-status', { hasText: PAYLOADS.img }).waitFor();
+      const p = await probe(wp.page);
+      assert.equal(p.pwned, undefined);
+      assert.deepEqual(p.violations, []);
+      assert.equal(p.foreign, 0, 'no element was created from span data');
+      assert.equal(await wp.page.locator('.fl-tooltip *:not(div)').count(), 0, 'the tooltip holds text lines only');
+      assert.deepEqual(pageErrors, []);
+      await toggle.click();
+      await wp.page.locator('.wf-grid').waitFor({ state: 'visible' });
     });
 
     // Last: proves the probes above would have caught an injection (it pollutes the page).

@@ -16,6 +16,7 @@ import { button, el, visibleText } from './dom';
 import { InsightMarks } from './insightMarks';
 import { RowModel } from './rowModel';
 import { formatDuration, formatStart, placeTickLabels, rulerTicks, tickCountFor } from './timeFormat';
+import { TraceFlameView } from './traceFlame';
 
 export const ROW_HEIGHT = 22;
 export const MAX_DOM_ROWS = 150;
@@ -40,7 +41,7 @@ export interface WaterfallHost {
   compare(): void;
 }
 
-export interface ViewState { selectedRow: number; scrollTop: number; critical: boolean }
+export interface ViewState { selectedRow: number; scrollTop: number; critical: boolean; flame?: boolean }
 
 interface Slot {
   root: HTMLDivElement;
@@ -99,6 +100,7 @@ export class TraceWaterfallElement extends HTMLElement {
   private spacer!: HTMLDivElement;
   private detail!: HTMLElement;
   private main!: HTMLElement;
+  private flame!: TraceFlameView;
   private resizeObserver: ResizeObserver | undefined;
   /** The trace's performance insights: marked rows and the toolbar's "next insight". */
   readonly insights = new InsightMarks((row) => { this.select(row, true); this.openDetail(row); }, () => this.renderRows(true));
@@ -146,6 +148,11 @@ export class TraceWaterfallElement extends HTMLElement {
     crit.setAttribute('label', 'Critical path');
     crit.addEventListener('change', () => this.setCriticalHighlight(crit.checked));
     this.criticalBox = crit;
+    this.flame = new TraceFlameView({
+      select: (row) => { this.select(row, true); this.openDetail(row); },
+      open: (row) => this.openDetail(row),
+      toggled: (shown) => { this.grid.hidden = shown; this.saveState(); },
+    });
     this.toolbar.append(
       field,
       button('‹', 'Previous match (Shift+Enter)', () => this.stepMatch(-1)),
@@ -154,6 +161,7 @@ export class TraceWaterfallElement extends HTMLElement {
       button('‹ Error', 'Previous error', () => this.stepError(-1)),
       button('Error ›', 'Next error', () => this.stepError(1)),
       crit,
+      this.flame.toggle,
       button('Collapse to critical path', 'Collapse everything not on the critical path', () => this.collapseToCritical()),
       button('Expand all', 'Expand every span', () => this.expandAll()),
       button('Compare…', 'Compare this trace with another', () => this.host?.compare()),
@@ -184,7 +192,7 @@ export class TraceWaterfallElement extends HTMLElement {
     this.detail.setAttribute('aria-labelledby', 'wf-detail-title');
     this.detail.hidden = true;
     this.detail.addEventListener('keydown', (e) => { if (e.key === 'Escape') { e.preventDefault(); this.closeDetail(); } });
-    main.append(this.grid, this.detail);
+    main.append(this.grid, this.flame.element, this.detail);
     this.append(this.status, this.notices, this.header, this.toolbar, main);
     // No trace yet: the trace's parts stay hidden until one arrives (an error may come instead).
     this.showTraceParts(false);
@@ -253,12 +261,14 @@ export class TraceWaterfallElement extends HTMLElement {
     this.renderHeader();
     this.renderRuler();
     this.ensurePool();
+    this.flame.setTrace(msg.columns, this.names, this.services);
     const restore = this.restoreState;
     this.restoreState = undefined;
     if (restore) {
       if (restore.critical) { this.criticalBox.checked = true; this.setCriticalHighlight(true); }
       if (restore.selectedRow >= 0 && restore.selectedRow < msg.columns.rowCount) this.selectedRow = restore.selectedRow;
       this.scroller.scrollTop = restore.scrollTop;
+      if (restore.flame) this.flame.show(true);
     }
     this.layoutSpacer();
     this.renderRows(true);
@@ -628,6 +638,7 @@ export class TraceWaterfallElement extends HTMLElement {
     const model = this.model;
     if (!model || row < 0 || row >= model.rowCount) return;
     this.selectedRow = row;
+    this.flame.selected(row);
     if (model.reveal(row)) this.layoutSpacer();
     if (scroll) {
       const v = model.indexOf(row);
@@ -689,6 +700,7 @@ export class TraceWaterfallElement extends HTMLElement {
     for (const r of valid) this.matchMask[r] = 1;
     this.matchRows = valid;
     this.matchIndex = -1;
+    this.flame.setMatches(this.matchMask);
     this.matchLabel.textContent = query.trim() === '' ? '' : valid.length === 0 ? 'No results' : `${valid.length}${truncated ? '+' : ''} matches`;
     if (valid.length > 0) this.stepMatch(1);
     else this.renderRows(true);
@@ -734,7 +746,7 @@ export class TraceWaterfallElement extends HTMLElement {
   }
 
   private saveState(): void {
-    this.host?.saveState({ selectedRow: this.selectedRow, scrollTop: this.scroller.scrollTop, critical: this.classList.contains('wf-critical-on') });
+    this.host?.saveState({ selectedRow: this.selectedRow, scrollTop: this.scroller.scrollTop, critical: this.classList.contains('wf-critical-on'), flame: this.flame.shown });
   }
 }
 

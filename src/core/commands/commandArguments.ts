@@ -238,6 +238,7 @@ export const COMMAND_ARGUMENTS = {
   'traceLens.showServiceMap': noArguments,
   'traceLens.refresh': noArguments,
   'traceLens.showFunctionTraces': optional(showFunctionTracesArgument),
+  'traceLens.showFunctionFlameGraph': optional(showFunctionTracesArgument),
   'traceLens.explainSourceMapping': noArguments,
   'traceLens.configureBackend': noArguments,
   'traceLens.setCredentials': noArguments,

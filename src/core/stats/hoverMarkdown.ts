@@ -9,7 +9,7 @@ import type { QuantileName } from './statsBasis';
 import { formatChange, formatCount, formatDuration, formatExactCount, formatRate } from './statsFormat';
 
 /** Commands hover links use: pass as `isTrusted: { enabledCommands: HOVER_COMMANDS }`, never `true`. */
-export const HOVER_COMMANDS = ['traceLens.showFunctionTraces', 'traceLens.openTraceById'] as const;
+export const HOVER_COMMANDS = ['traceLens.showFunctionTraces', 'traceLens.openTraceById', 'traceLens.showFunctionFlameGraph'] as const;
 
 /** Arguments of `traceLens.openTraceById` when invoked from a hover link. */
 export interface OpenTraceArgs {
@@ -113,6 +113,7 @@ export function buildHoverMarkdown(stats: LocationStats, options: HoverOptions):
   const traceIds = [...stats.slowest.map((s) => s.traceId), ...(stats.latestError ? [stats.latestError.traceId] : [])];
   const args: ShowFunctionTracesArgs = { locationKey: stats.keyString, location: stripSource(stats.location), traceIds: [...new Set(traceIds)] };
   links.push(`[Example traces…](${commandUri('traceLens.showFunctionTraces', args)})`);
+  links.push(`[Where time goes…](${commandUri('traceLens.showFunctionFlameGraph', args)})`);
   lines.push(links.join(' · '), '');
   lines.push(`_Quantiles: ${quantileMethodText(basis)}._`);
   if (sampled) {

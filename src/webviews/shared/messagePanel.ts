@@ -13,6 +13,8 @@ export interface MessagePanelOptions<FromWebview, ToWebview> {
   extensionUri: vscode.Uri;
   /** The bundle under dist/webview and the stylesheet under media, e.g. `compare`. */
   asset: string;
+  /** Further stylesheets under media that the view's parts need (e.g. `flame.css`). */
+  sharedStyles?: string[];
   log?: WaterfallLog;
   /** What the view shows before anything else is said. */
   initial: ToWebview;
@@ -45,7 +47,7 @@ export class MessagePanel<FromWebview extends { type: string }, ToWebview> imple
       cspSource: webview.cspSource,
       nonce: createNonce(),
       scriptUri: asset('dist', 'webview', `${options.asset}.js`),
-      styleUris: [asset('media', `${options.asset}.css`)],
+      styleUris: [...(options.sharedStyles ?? []).map((file) => asset('media', file)), asset('media', `${options.asset}.css`)],
       title: options.title,
     });
     this.disposables.push(

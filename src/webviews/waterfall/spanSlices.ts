@@ -20,7 +20,9 @@ export async function postSpansInSlices(spans: readonly Span[], post: (slice: Sp
     post(slice);
     i += slice.length;
     const ms = performance.now() - t0;
-    size = Math.max(100, Math.min(20_000, Math.round(size * (SLICE_BUDGET_MS / Math.max(ms, 0.5)))));
+    // At most doubling per slice: a small first slice measures too fast to scale from (timer
+    // resolution, a warm clone path), and a 30× jump cloned 15k spans in one 60+ ms block.
+    size = Math.max(100, Math.min(20_000, 2 * size, Math.round(size * (SLICE_BUDGET_MS / Math.max(ms, 0.5)))));
     await nextTurn();
   }
 }

@@ -290,7 +290,7 @@ export class WaterfallPanel implements vscode.Disposable {
       cspSource: webview.cspSource,
       nonce: createNonce(),
       scriptUri: asset('dist', 'webview', 'waterfall.js'),
-      styleUris: [asset('media', 'waterfall.css')],
+      styleUris: [asset('media', 'waterfall.css'), asset('media', 'flame.css')],
     });
   }
 

@@ -36,13 +36,16 @@ describe('hover markdown', () => {
   it('links to the slowest and latest failing traces with encoded command arguments', () => {
     const md = buildHoverMarkdown(statsFixture(), { lookbackMs: 3_600_000 });
     const links = [...md.matchAll(/\]\((command:[^)\s]+)\)/g)].map((m) => m[1]);
-    assert.equal(links.length, 3);
+    assert.equal(links.length, 4);
     assert.ok(links[0].startsWith('command:traceLens.openTraceById?'));
     assert.deepEqual(decodeArgs(links[0]), [{ traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) }]);
     assert.deepEqual(decodeArgs(links[1]), [{ traceId: 'c'.repeat(32), spanId: 'd'.repeat(16) }]);
     const show = decodeArgs(links[2]) as Array<{ locationKey: string; traceIds: string[] }>;
     assert.equal(show[0].locationKey, statsFixture().keyString);
     assert.deepEqual(show[0].traceIds, ['a'.repeat(32), 'c'.repeat(32)]);
+    // Where time goes under the function: the same arguments, to the flame graph.
+    assert.ok(links[3].startsWith('command:traceLens.showFunctionFlameGraph?'));
+    assert.deepEqual(decodeArgs(links[3]), show);
   });
 
   it('escapes span-derived text so it cannot inject links, HTML or icons', () => {
