@@ -6,7 +6,9 @@ import { WorkspaceContainment, type ContainmentResult } from '../core/source/wor
 import { WorkspaceFileIndex } from '../core/source/workspaceFileIndex';
 import { RevisionLines } from './revisionLines';
 
-const INDEX_GLOB = '**/*.{ts,mts,cts,tsx,js,mjs,cjs,jsx,py,go,java,cs,rb,rs,php,kt,scala,swift,c,cc,cpp,h,hpp}';
+const INDEXED_EXTENSIONS = 'ts,mts,cts,tsx,js,mjs,cjs,jsx,py,go,java,cs,rb,rs,php,kt,scala,swift,c,cc,cpp,h,hpp';
+const INDEX_GLOB = `**/*.{${INDEXED_EXTENSIONS}}`;
+const INDEXED_NAME = new RegExp(`\\.(${INDEXED_EXTENSIONS.replace(/,/g, '|')})$`, 'i');
 const INDEX_EXCLUDE = '{**/node_modules/**,**/.git/**}';
 const MAX_INDEXED_FILES = 100_000;
 
@@ -34,11 +36,18 @@ export class SourceMapping implements vscode.Disposable {
   constructor(private readonly log: vscode.LogOutputChannel) {
     this.revisionLines = new RevisionLines(log);
     const watcher = vscode.workspace.createFileSystemWatcher(INDEX_GLOB, false, true, false);
+    const folders = vscode.workspace.createFileSystemWatcher('**/*', false, true, true);
     this.disposables.push(
       watcher,
       // A rename arrives as a delete and a create.
       watcher.onDidCreate((u) => this.update(() => this.index?.add(u.fsPath))),
       watcher.onDidDelete((u) => this.update(() => this.index?.remove(u.fsPath))),
+      // A folder created with its files at once (a copy, a checkout, an unpacked archive) can be
+      // reported as the folder alone: its source files are found by a search under it.
+      folders,
+      folders.onDidCreate((u) => {
+        if (!INDEXED_NAME.test(u.path) && this.index) void this.indexCreatedFolder(u);
+      }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.reset()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('traceLens.pathMappings')) this.update(() => this.resolverValue?.setMappings(this.mappings()));
@@ -139,6 +148,21 @@ export class SourceMapping implements vscode.Disposable {
 
   dispose(): void {
     for (const d of this.disposables) d.dispose();
+  }
+
+  private async indexCreatedFolder(uri: vscode.Uri): Promise<void> {
+    try {
+      if (((await vscode.workspace.fs.stat(uri)).type & vscode.FileType.Directory) === 0) return;
+      const index = this.index;
+      const files = await vscode.workspace.findFiles(new vscode.RelativePattern(uri, INDEX_GLOB), INDEX_EXCLUDE, MAX_INDEXED_FILES);
+      // The index was rebuilt meanwhile (folders changed): its own search found these files.
+      if (files.length === 0 || index !== this.index) return;
+      this.update(() => {
+        for (const f of files) index.add(f.fsPath);
+      });
+    } catch {
+      // Gone again before it could be read: nothing to index.
+    }
   }
 
   private update(change: () => void): void {
