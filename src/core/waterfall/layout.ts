@@ -23,12 +23,25 @@ export interface WaterfallLayout {
   /** Tree node of each row and the reverse. */
   rowToNode: Int32Array;
   nodeToRow: Int32Array;
+  /** See LayoutOptions.fullSpan. */
+  fullSpan?: (span: Span) => Span;
 }
 
 export interface LayoutOptions {
   spanLimit?: number;
   /** Size of the trace as fetched, when known; above WINDOW_BYTE_LIMIT the trace is windowed too. */
   sourceBytes?: number;
+  /**
+   * The span with all it carries, for spans read without their attributes (the Jaeger skim,
+   * src/core/backends/jaegerSkim.ts): the detail and the search decode them on demand.
+   */
+  fullSpan?: (span: Span) => Span;
+}
+
+/** Node `node` of the layout's tree with its attributes decoded (see LayoutOptions.fullSpan). */
+export function fullSpanOf(layout: WaterfallLayout, node: number): Span {
+  const span = layout.tree.spans[node];
+  return layout.fullSpan ? layout.fullSpan(span) : span;
 }
 
 const KIND_CODE: Record<string, number> = { unspecified: 0, internal: 1, server: 2, client: 3, producer: 4, consumer: 5 };
@@ -57,7 +70,7 @@ function windowTrace(trace: Trace, options: LayoutOptions): { trace: Trace; note
 
 export function buildWaterfall(input: Trace, options: LayoutOptions = {}): WaterfallLayout {
   const { trace, note } = windowTrace(input, options);
-  return runSync(layoutSteps(input, trace, buildSpanTree(trace), note));
+  return { ...runSync(layoutSteps(input, trace, buildSpanTree(trace), note)), fullSpan: options.fullSpan };
 }
 
 /**
@@ -69,7 +82,7 @@ export function buildWaterfall(input: Trace, options: LayoutOptions = {}): Water
 export async function buildWaterfallAsync(input: Trace, options: LayoutOptions = {}): Promise<WaterfallLayout> {
   const { trace, note } = windowTrace(input, options);
   const tree = await runSliced(spanTreeSteps(trace));
-  return runSliced(layoutSteps(input, trace, tree, note));
+  return { ...(await runSliced(layoutSteps(input, trace, tree, note))), fullSpan: options.fullSpan };
 }
 
 function* layoutSteps(input: Trace, trace: Trace, tree: SpanTree, note: string | undefined): Steps<WaterfallLayout> {

@@ -5,6 +5,8 @@
  */
 import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
+import { pickTrace } from '../../core/backends/backendClientSupport';
+import { skimJaegerDocument } from '../../core/backends/jaegerSkim';
 import { traceFromResponse } from '../../core/backends/traceResponse';
 import { TraceLensError } from '../../core/errors';
 import type { Span, Trace } from '../../core/model/trace';
@@ -60,13 +62,16 @@ const PREVIEW_MIN_DOCUMENT = 2 * PREVIEW_PREFIX_BYTES;
 /** The traces of a document that holds several, until one is chosen. */
 let documentTraces: Trace[] = [];
 let documentBytes = 0;
+/** Their spans' attributes, when the document was skimmed (see jaegerSkim.ts). */
+let documentFullSpan: ((span: Span) => Span) | undefined;
 
-function show(trace: Trace, others: Trace[], options: LoadViewOptions, sourceBytes: number, parseMs: number): void {
+function show(trace: Trace, others: Trace[], options: LoadViewOptions, sourceBytes: number, parseMs: number, fullSpan?: (span: Span) => Span): void {
   const t0 = performance.now();
-  const layout = buildWaterfall(trace, { spanLimit: options.spanLimit, sourceBytes });
+  const layout = buildWaterfall(trace, { spanLimit: options.spanLimit, sourceBytes, fullSpan });
   session.setLayout(layout, options.selectSpanId);
   // Only the shown trace is kept: the others of the document go with this turn.
   documentTraces = [];
+  documentFullSpan = undefined;
   send({
     type: 'loaded', summary: layout.summary, otherTraceIds: others.filter((t) => t !== trace).map((t) => t.traceId),
     parseMs, layoutMs: performance.now() - t0, workerHeapBytes: getHeapStatistics().used_heap_size,
@@ -79,17 +84,21 @@ function load(msg: WorkerLoad): void {
     case 'loadDocument': {
       if (!documentPreviewed && msg.bytes.byteLength >= PREVIEW_MIN_DOCUMENT) preview(previewTraces(msg.bytes.subarray(0, PREVIEW_PREFIX_BYTES), msg.fileName), msg.traceId, 'of the file');
       documentPreviewed = false;
-      const { traces } = loadTraceFile(msg.bytes, { fileName: msg.fileName });
+      // A Jaeger document is read from its bytes, attributes on demand; any other the whole way.
+      const skimmed = skimJaegerDocument(msg.bytes);
+      const fullSpan = skimmed?.expand;
+      const { traces } = skimmed ?? loadTraceFile(msg.bytes, { fileName: msg.fileName });
       const parseMs = performance.now() - t0;
       if (traces.length === 0) throw new TraceLensError(`${msg.fileName} holds no spans.`);
       if (msg.traceId !== undefined) {
         const trace = traces.find((t) => t.traceId === msg.traceId);
         if (!trace) throw new TraceLensError(`${msg.fileName} no longer holds trace ${msg.traceId}.`);
-        show(trace, traces, msg, msg.bytes.byteLength, parseMs);
+        show(trace, traces, msg, msg.bytes.byteLength, parseMs, fullSpan);
       } else if (traces.length === 1) {
-        show(traces[0], traces, msg, msg.bytes.byteLength, parseMs);
+        show(traces[0], traces, msg, msg.bytes.byteLength, parseMs, fullSpan);
       } else {
         documentTraces = traces;
+        documentFullSpan = fullSpan;
         documentBytes = msg.bytes.byteLength;
         send({ type: 'choose', choices: traces.map(describeTraceChoice) });
       }
@@ -98,15 +107,19 @@ function load(msg: WorkerLoad): void {
     case 'show': {
       const trace = documentTraces.find((t) => t.traceId === msg.traceId);
       if (!trace) throw new TraceLensError(`Trace ${msg.traceId} is not in this document.`);
-      show(trace, documentTraces, msg, documentBytes, 0);
+      show(trace, documentTraces, msg, documentBytes, 0, documentFullSpan);
       return;
     }
     case 'loadResponse': {
       const response = msg.response.streamed ? { ...msg.response, body: Buffer.concat(bodyChunks) } : msg.response;
       bodyChunks = [];
       bodyBytes = 0;
-      const trace = traceFromResponse(response);
-      show(trace, [trace], msg, response.body.byteLength, performance.now() - t0);
+      // Jaeger's v1 answer is read from its bytes, attributes on demand (jaegerSkim.ts); a trace
+      // the skim does not find, or leaves to the converters, takes the full path and its errors.
+      const skimmed = response.format === 'jaeger-v1' ? skimJaegerDocument(response.body) : undefined;
+      const found = skimmed && pickTrace(skimmed.traces, response.traceId);
+      const trace = found ?? traceFromResponse(response);
+      show(trace, [trace], msg, response.body.byteLength, performance.now() - t0, found ? skimmed.expand : undefined);
       return;
     }
     case 'loadSpans': {

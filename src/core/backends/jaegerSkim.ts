@@ -1,0 +1,645 @@
+/**
+ * Jaeger v1 JSON (`{"data":[{traceID, spans, processes}]}`, the query API's answer and Jaeger
+ * UI's download) read straight from the bytes for the waterfall: a validating byte scan that
+ * decodes only what the layout draws and skips the rest (span tags, unless they are the few
+ * that carry kind, status or scope). Each span's byte range is kept, and its attributes are
+ * decoded on demand (`expand`) when the user selects it.
+ *
+ * JSON.parse of a 100k-span answer alone takes ~1 s here and building every attribute object
+ * doubles that (a third of it GC); this scan costs a fraction of the parse. It reuses the
+ * converter of jaegerJson.ts for every field it reads, so the result is the same by
+ * construction. What it cannot decide without decoding (a tag whose value does not fit its
+ * type, an over-long or broken string, too many tags, any syntax error) makes it give up
+ * (`undefined`): the caller then takes the full path, which yields the usual warnings or typed
+ * error. It never reads past the bytes, so a truncated answer gives up too instead of hanging.
+ */
+import type { Resource, Span, Trace } from '../model/trace';
+import { ConversionContext, type ConversionLimits } from './conversionContext';
+import { convertProcess, convertSpan } from './jaegerJson';
+import { assembleTraces } from './traceAssembly';
+import { asArray, isRecord } from './wireValues';
+
+export interface SkimmedTraces {
+  traces: Trace[];
+  /**
+   * The span with everything the full converter gives it (attributes above all); the spans of
+   * `traces` carry no attributes. Times and events are the skeleton's, as assembly repaired them.
+   */
+  expand(span: Span): Span;
+}
+
+/** Thrown to give up; caught in skimJaegerDocument only. */
+class GiveUp {}
+const GIVE_UP = new GiveUp();
+function giveUp(): never {
+  throw GIVE_UP;
+}
+
+const Q = 0x22;
+const BACKSLASH = 0x5c;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+
+const bytesOf = (s: string) => Uint8Array.from(Buffer.from(s, 'latin1'));
+const TOP_KEYS = ['data', 'total', 'limit', 'offset', 'errors'].map(bytesOf);
+const TRACE_KEYS = ['traceID', 'spans', 'processes', 'warnings'].map(bytesOf);
+/** The span fields convertSpan reads, besides tags and logs. */
+const SPAN_FIELDS = ['traceID', 'spanID', 'operationName', 'references', 'startTime', 'duration', 'processID', 'parentSpanID', 'process', 'warnings'];
+const SPAN_KEYS = [...SPAN_FIELDS, 'tags', 'logs'].map(bytesOf);
+const TAGS = SPAN_FIELDS.length;
+const LOGS = TAGS + 1;
+const SPAN_ID = 1;
+const REFERENCES = 3;
+const TAG_KEYS = ['key', 'type', 'value'].map(bytesOf);
+const KEY_OPEN = bytesOf('{"key":"');
+const TYPE_OPEN = bytesOf(',"type":"');
+const VALUE_OPEN = bytesOf(',"value":');
+/** Tags convertSpan turns into span fields: these go to it; all others are skipped. */
+const SPECIAL_TAGS = ['span.kind', 'otel.status_code', 'otel.status_description', 'error', 'otel.scope.name', 'otel.library.name',
+  'otel.scope.version', 'otel.library.version', 'w3c.tracestate'];
+const SPECIAL_TAG_BYTES = SPECIAL_TAGS.map(bytesOf);
+/** Index = type code; `string` last (STRING_TYPE). */
+const TYPE_TEXT = ['bool', 'int64', 'float64', 'binary', 'string'];
+const TYPE_NAMES = TYPE_TEXT.map(bytesOf);
+const STRING_NAME = 4;
+const [BOOL, INT64, FLOAT64, BINARY] = [0, 1, 2, 3];
+/** A type decodeTagValue reads as a string (`string`, unknown names, none). */
+const STRING_TYPE = -1;
+const enum Kind { None, String, Number, Bool, Null, Complex }
+/** Longest string value or key passed over without decoding: longer ones may be truncated (a warning). */
+const MAX_SKIPPED_STRING_BYTES = 32 * 1024;
+const MAX_DEPTH = 512;
+/** Attributes a span with no decoded attributes shares (they come from `expand`). */
+const NOT_DECODED = Object.freeze({}) as Span['attributes'];
+
+class Skim {
+  private i = 0;
+  /** The last string scanned: its contents' range, and whether it had escapes. */
+  private sStart = 0;
+  private sEnd = 0;
+  private escaped = false;
+  private readonly n: number;
+  /** Short strings already decoded, by a hash of their bytes. */
+  private readonly interned = new Map<number, string>();
+
+  constructor(private readonly b: Buffer) {
+    this.n = b.length;
+  }
+
+  private ws(): number {
+    const b = this.b;
+    let i = this.i;
+    let c = b[i];
+    while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++i];
+    this.i = i;
+    return c;
+  }
+
+  private expect(c: number): void {
+    if (this.ws() !== c) giveUp();
+    this.i++;
+  }
+
+  /** After a member: true when another follows, false at the close. */
+  private next(close: number): boolean {
+    const c = this.ws();
+    this.i++;
+    if (c === COMMA) return true;
+    if (c !== close) giveUp();
+    return false;
+  }
+
+  /** At an object's `{` (or `[`): true when it is empty (and then consumed). */
+  private open(c: number, close: number): boolean {
+    this.expect(c);
+    if (this.ws() === close) { this.i++; return true; }
+    return false;
+  }
+
+  private string(): void {
+    if (this.ws() !== Q) giveUp();
+    this.stringFrom(this.i + 1);
+  }
+
+  /** The string whose contents start at `i` (after its opening quote). */
+  private stringFrom(start: number): void {
+    const b = this.b;
+    const n = this.n;
+    let i = start;
+    let escaped = false;
+    for (;;) {
+      let c = b[i];
+      while (c !== Q && c !== BACKSLASH && c >= 0x20) c = b[++i];
+      if (c === Q) break;
+      if (i >= n || c !== BACKSLASH) giveUp();
+      escaped = true;
+      const d = b[i + 1];
+      if (d === 0x75) {
+        for (let k = i + 2; k < i + 6; k++) if (!isHex(b[k])) giveUp();
+        i += 6;
+      } else if (d === Q || d === BACKSLASH || d === 0x2f || d === 0x62 || d === 0x66 || d === 0x6e || d === 0x72 || d === 0x74) {
+        i += 2;
+      } else {
+        giveUp();
+      }
+    }
+    this.sStart = start;
+    this.sEnd = i;
+    this.escaped = escaped;
+    this.i = i + 1;
+  }
+
+  /** The last string scanned; `intern`: false for the unique ones (span ids). */
+  private stringValue(intern = true): string {
+    const b = this.b;
+    const start = this.sStart;
+    const end = this.sEnd;
+    if (this.escaped) return JSON.parse(b.toString('utf8', start - 1, end + 1)) as string;
+    if (!intern || end - start > INTERN_MAX_BYTES) return b.toString('utf8', start, end);
+    // Names, services, kinds and the trace id repeat from span to span: one string each.
+    let h = end - start;
+    for (let i = start; i < end; i++) h = (Math.imul(h, 31) + b[i]) | 0;
+    const cached = this.interned.get(h);
+    if (cached !== undefined && cached.length === end - start && this.sameText(cached, start, end)) return cached;
+    const text = b.toString('latin1', start, end);
+    // latin1 is exact for ASCII only; anything else is decoded as UTF-8 and not interned.
+    if (!isAscii(text)) return b.toString('utf8', start, end);
+    if (this.interned.size >= INTERN_MAX_ENTRIES) this.interned.clear();
+    this.interned.set(h, text);
+    return text;
+  }
+
+  private sameText(text: string, start: number, end: number): boolean {
+    const b = this.b;
+    for (let i = start; i < end; i++) if (b[i] !== text.charCodeAt(i - start)) return false;
+    return true;
+  }
+
+  /** Index of the last string among `keys` (byte-equal), -1 for none; an escaped key is decoded first. */
+  private which(keys: Uint8Array[]): number {
+    const b = this.b;
+    const s = this.sStart;
+    const len = this.sEnd - s;
+    if (this.escaped) {
+      const text = this.stringValue();
+      return keys.findIndex((k) => Buffer.from(k).toString('latin1') === text);
+    }
+    outer: for (let k = 0; k < keys.length; k++) {
+      const key = keys[k];
+      if (key.length !== len) continue;
+      for (let j = 0; j < len; j++) if (b[s + j] !== key[j]) continue outer;
+      return k;
+    }
+    return -1;
+  }
+
+  private key(keys: Uint8Array[]): number {
+    this.string();
+    const k = this.which(keys);
+    this.expect(COLON);
+    return k;
+  }
+
+  /** JSON's number grammar; the index after it. */
+  private number(): number {
+    const b = this.b;
+    let i = this.i;
+    if (b[i] === 0x2d) i++;
+    if (b[i] === 0x30) i++;
+    else if (isDigit(b[i])) while (isDigit(b[i])) i++;
+    else giveUp();
+    if (b[i] === 0x2e) {
+      i++;
+      if (!isDigit(b[i])) giveUp();
+      while (isDigit(b[i])) i++;
+    }
+    if (b[i] === 0x65 || b[i] === 0x45) {
+      i++;
+      if (b[i] === 0x2b || b[i] === 0x2d) i++;
+      if (!isDigit(b[i])) giveUp();
+      while (isDigit(b[i])) i++;
+    }
+    this.i = i;
+    return i;
+  }
+
+  private literal(word: string): void {
+    for (let k = 0; k < word.length; k++) if (this.b[this.i + k] !== word.charCodeAt(k)) giveUp();
+    this.i += word.length;
+  }
+
+  /** Passes over any value, checking its syntax; what it was. */
+  private skip(depth = 0): Kind {
+    if (depth > MAX_DEPTH) giveUp();
+    const c = this.ws();
+    switch (c) {
+      case Q:
+        this.string();
+        return Kind.String;
+      case OPEN_OBJECT:
+        if (this.open(OPEN_OBJECT, CLOSE_OBJECT)) return Kind.Complex;
+        do {
+          this.string();
+          this.expect(COLON);
+          this.skip(depth + 1);
+        } while (this.next(CLOSE_OBJECT));
+        return Kind.Complex;
+      case OPEN_ARRAY:
+        if (this.open(OPEN_ARRAY, CLOSE_ARRAY)) return Kind.Complex;
+        do this.skip(depth + 1);
+        while (this.next(CLOSE_ARRAY));
+        return Kind.Complex;
+      case 0x74:
+        this.literal('true');
+        return Kind.Bool;
+      case 0x66:
+        this.literal('false');
+        return Kind.Bool;
+      case 0x6e:
+        this.literal('null');
+        return Kind.Null;
+      default:
+        if (c === 0x2d || isDigit(c)) {
+          this.number();
+          return Kind.Number;
+        }
+        return giveUp();
+    }
+  }
+
+  /** Any value, as JSON.parse gives it: scalars decoded here, containers by JSON.parse of their bytes. */
+  private value(intern = true): unknown {
+    this.ws();
+    const start = this.i;
+    switch (this.skip()) {
+      case Kind.String: return this.stringValue(intern);
+      case Kind.Number: return this.numberAt(start, this.i);
+      case Kind.Bool: return this.b[start] === 0x74;
+      case Kind.Null: return null;
+      default: return JSON.parse(this.b.toString('utf8', start, this.i)) as unknown;
+    }
+  }
+
+  /** A JSON number; plain integers (Jaeger's times) without making a string. */
+  private numberAt(start: number, end: number): number {
+    const b = this.b;
+    if (end - start <= 15) {
+      let v = 0;
+      let i = start;
+      for (; i < end; i++) {
+        const c = b[i];
+        if (c < 0x30 || c > 0x39) break;
+        v = v * 10 + (c - 0x30);
+      }
+      if (i === end) return v;
+    }
+    return Number(b.toString('latin1', start, end));
+  }
+
+  /** An array of flat objects (references), each as JSON.parse gives it. */
+  private recordList(): unknown[] {
+    const out: unknown[] = [];
+    if (this.ws() !== OPEN_ARRAY) return asArray(this.value());
+    if (this.open(OPEN_ARRAY, CLOSE_ARRAY)) return out;
+    do {
+      if (this.ws() !== OPEN_OBJECT) { out.push(this.value()); continue; }
+      const r: Record<string, unknown> = {};
+      if (!this.open(OPEN_OBJECT, CLOSE_OBJECT)) {
+        do {
+          this.string();
+          const k = this.stringValue();
+          if (k === '__proto__') giveUp();
+          this.expect(COLON);
+          r[k] = this.value(k !== 'spanID');
+        } while (this.next(CLOSE_OBJECT));
+      }
+      out.push(r);
+    } while (this.next(CLOSE_ARRAY));
+    return out;
+  }
+
+  /**
+   * A span's tags: the ones convertSpan turns into fields, as JSON.parse gives them; every other
+   * one is checked to decode without a warning (else the skim gives up) and passed over.
+   */
+  private tags(): unknown {
+    if (this.ws() !== OPEN_ARRAY) return this.value();
+    const special: unknown[] = [];
+    if (this.open(OPEN_ARRAY, CLOSE_ARRAY)) return special;
+    let count = 0;
+    do {
+      // Kept up to maxAttributesPerSpan distinct keys: more could drop one (a warning).
+      if (++count > 1024) giveUp();
+      if (this.ws() !== OPEN_OBJECT) giveUp();
+      if (!this.jaegerTag(special)) this.anyTag(special);
+    } while (this.next(CLOSE_ARRAY));
+    return special;
+  }
+
+  /**
+   * A tag as Jaeger writes it, `{"key":"…","type":"…","value":…}` with no spaces, read by
+   * matching those bytes; false (nothing consumed) for any other layout.
+   */
+  private jaegerTag(special: unknown[]): boolean {
+    const at = this.i;
+    if (!this.bytesAt(at, KEY_OPEN)) return false;
+    this.stringFrom(at + KEY_OPEN.length);
+    const keyStart = this.sStart;
+    const keyEnd = this.sEnd;
+    if (this.escaped || !this.bytesAt(this.i, TYPE_OPEN)) return this.rewind(at);
+    this.stringFrom(this.i + TYPE_OPEN.length);
+    if (this.escaped || !this.bytesAt(this.i, VALUE_OPEN)) return this.rewind(at);
+    const typeName = this.which(TYPE_NAMES);
+    const typeStart = this.sStart;
+    const typeEnd = this.sEnd;
+    this.i += VALUE_OPEN.length;
+    const valueStart = this.i;
+    const kind = this.skip();
+    const valueEscaped = this.escaped;
+    if (this.b[this.i] !== CLOSE_OBJECT) return this.rewind(at);
+    const valueEnd = this.i++;
+    this.sStart = keyStart;
+    this.sEnd = keyEnd;
+    const specialKey = this.which(SPECIAL_TAG_BYTES);
+    if (specialKey >= 0) {
+      const type = typeName >= 0 ? TYPE_TEXT[typeName] : this.b.toString('utf8', typeStart, typeEnd);
+      special.push({ key: SPECIAL_TAGS[specialKey], type, value: this.valueAt(valueStart, valueEnd, kind) });
+      return true;
+    }
+    const type = typeName === STRING_NAME ? STRING_TYPE : typeName >= 0 ? typeName : this.typeOf(typeStart, typeEnd);
+    this.check(keyEnd - keyStart, type, kind, valueStart, valueEnd, valueEscaped);
+    return true;
+  }
+
+  private rewind(at: number): false {
+    this.i = at;
+    return false;
+  }
+
+  private bytesAt(at: number, bytes: Uint8Array): boolean {
+    const b = this.b;
+    for (let k = 0; k < bytes.length; k++) if (b[at + k] !== bytes[k]) return false;
+    return true;
+  }
+
+  /** A tag in any other layout (spaces, other key order, extra fields). */
+  private anyTag(special: unknown[]): void {
+    const tagStart = this.i;
+    let specialKey = -2;
+    let type = STRING_TYPE;
+    let kind = Kind.None;
+    let keyLength = 0;
+    let valueStart = 0;
+    let valueEnd = 0;
+    let valueEscaped = false;
+    if (!this.open(OPEN_OBJECT, CLOSE_OBJECT)) {
+      do {
+        const field = this.key(TAG_KEYS);
+        if (field === 0) {
+          if (this.ws() !== Q) giveUp();
+          this.string();
+          if (this.escaped) giveUp();
+          keyLength = this.sEnd - this.sStart;
+          specialKey = this.which(SPECIAL_TAG_BYTES);
+        } else if (field === 1) {
+          type = STRING_TYPE;
+          if (this.ws() !== Q) this.skip();
+          else { this.string(); type = this.typeOf(this.sStart, this.sEnd); }
+        } else if (field === 2) {
+          this.ws();
+          valueStart = this.i;
+          kind = this.skip();
+          valueEnd = this.i;
+          valueEscaped = this.escaped;
+        } else {
+          this.skip();
+        }
+      } while (this.next(CLOSE_OBJECT));
+    }
+    if (specialKey === -2) giveUp();
+    if (specialKey >= 0) special.push(JSON.parse(this.b.toString('utf8', tagStart, this.i)) as unknown);
+    else this.check(keyLength, type, kind, valueStart, valueEnd, valueEscaped);
+  }
+
+  /** Gives up unless decodeTagValue takes this value as it is (no warning counted). */
+  private check(keyLength: number, type: number, kind: Kind, valueStart: number, valueEnd: number, escaped: boolean): void {
+    if (keyLength > MAX_SKIPPED_STRING_BYTES) giveUp();
+    switch (kind) {
+      case Kind.None:
+      case Kind.Null:
+        return;
+      case Kind.String:
+        if (type !== STRING_TYPE || valueEnd - valueStart > MAX_SKIPPED_STRING_BYTES + 2 || (escaped && this.hasSurrogateEscape(valueStart, valueEnd))) giveUp();
+        return;
+      case Kind.Number:
+        // An exponent may make it infinite (1e999), which int64 counts as a bad value.
+        if (type === FLOAT64 || (type === INT64 && !this.hasExponent(valueStart, valueEnd))) return;
+        return giveUp();
+      case Kind.Bool:
+        if (type !== BOOL) giveUp();
+        return;
+      default:
+        giveUp();
+    }
+  }
+
+  /** A scalar (or, through JSON.parse, a container) between `start` and `end`, of the kind skip() said. */
+  private valueAt(start: number, end: number, kind: Kind): unknown {
+    const b = this.b;
+    switch (kind) {
+      case Kind.String: {
+        for (let i = start; i < end; i++) if (b[i] === BACKSLASH) return JSON.parse(b.toString('utf8', start, end)) as unknown;
+        return b.toString('utf8', start + 1, end - 1);
+      }
+      case Kind.Number: return this.numberAt(start, end);
+      case Kind.Bool: return b[start] === 0x74;
+      case Kind.Null: return null;
+      default: return JSON.parse(b.toString('utf8', start, end)) as unknown;
+    }
+  }
+
+  /** A type code (decodeTagValue lower-cases the type); the binary type is left to the full path. */
+  private typeOf(start: number, end: number): number {
+    const k = TYPE_TEXT.indexOf(this.b.toString('utf8', start, end).toLowerCase());
+    return k === BINARY ? giveUp() : k >= 0 && k !== STRING_NAME ? k : STRING_TYPE;
+  }
+
+  /** A `\\uD800`-`\\uDFFF` escape not in a pair: the converter would repair it (a warning). */
+  private hasSurrogateEscape(start: number, end: number): boolean {
+    const b = this.b;
+    for (let i = start; i < end; i++) {
+      if (b[i] !== BACKSLASH) continue;
+      const unit = b[i + 1] === 0x75 ? this.escapedUnit(i) : -1;
+      if (unit >= 0xdc00 && unit <= 0xdfff) return true;
+      if (unit >= 0xd800 && unit <= 0xdbff) {
+        const low = b[i + 6] === BACKSLASH && b[i + 7] === 0x75 ? this.escapedUnit(i + 6) : -1;
+        if (low < 0xdc00 || low > 0xdfff) return true;
+        i += 11;
+        continue;
+      }
+      i++;
+    }
+    return false;
+  }
+
+  /** The code unit of the `\\uXXXX` escape at `i` (its hex digits were checked by the scan). */
+  private escapedUnit(i: number): number {
+    return Number.parseInt(this.b.toString('latin1', i + 2, i + 6), 16);
+  }
+
+  private hasExponent(start: number, end: number): boolean {
+    for (let i = start; i < end; i++) if ((this.b[i] | 0x20) === 0x65) return true;
+    return false;
+  }
+
+  /** The whole document: the spans of every trace, converted as convertJaegerTraces does. */
+  document(ctx: ConversionContext, ranges: number[], index: Map<Span, number>): Span[] {
+    const b = this.b;
+    if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) this.i = 3;
+    const out: Span[] = [];
+    let sawData = false;
+    if (this.open(OPEN_OBJECT, CLOSE_OBJECT)) giveUp();
+    do {
+      const k = this.key(TOP_KEYS);
+      if (k < 0) giveUp();
+      if (k === 0) {
+        if (sawData) giveUp();
+        sawData = true;
+        if (this.open(OPEN_ARRAY, CLOSE_ARRAY)) giveUp();
+        do this.trace(ctx, out, ranges, index);
+        while (this.next(CLOSE_ARRAY));
+      } else {
+        this.skip();
+      }
+    } while (this.next(CLOSE_OBJECT));
+    this.ws();
+    if (!sawData || this.i !== this.n) giveUp();
+    return out;
+  }
+
+  private trace(ctx: ConversionContext, out: Span[], ranges: number[], index: Map<Span, number>): void {
+    const placeholders = new Map<string, Resource>();
+    const resourceFor = (id: string, inline: unknown): Resource => {
+      if (inline !== undefined) return convertProcess(inline, ctx);
+      let r = placeholders.get(id);
+      if (!r) placeholders.set(id, (r = { serviceName: '', attributes: {} }));
+      return r;
+    };
+    const seen = new Uint8Array(TRACE_KEYS.length);
+    let processes: unknown;
+    if (this.open(OPEN_OBJECT, CLOSE_OBJECT)) giveUp();
+    do {
+      const k = this.key(TRACE_KEYS);
+      if (k >= 0 && seen[k]++) giveUp();
+      if (k === 1) {
+        if (this.open(OPEN_ARRAY, CLOSE_ARRAY)) continue;
+        do this.span(ctx, resourceFor, out, ranges, index);
+        while (this.next(CLOSE_ARRAY));
+      } else if (k === 2) {
+        processes = this.value();
+      } else if (k === 3) {
+        const warnings = asArray(this.value()).filter((w): w is string => typeof w === 'string');
+        // convertJaegerTraces notes them before the spans' own warnings.
+        if (warnings.length > 0 && seen[1]) giveUp();
+        for (const w of warnings) ctx.note(ctx.str(w));
+      } else {
+        this.skip();
+      }
+    } while (this.next(CLOSE_OBJECT));
+    // The file format is recognised by `spans` with `traceID` or `processes` (traceFileFormat.ts).
+    if (!seen[1] || (!seen[0] && !seen[2])) giveUp();
+    const procs = isRecord(processes) ? processes : {};
+    for (const [id, r] of placeholders) Object.assign(r, convertProcess(Object.hasOwn(procs, id) ? procs[id] : undefined, ctx));
+  }
+
+  private span(ctx: ConversionContext, resourceFor: (id: string, inline: unknown) => Resource, out: Span[], ranges: number[], index: Map<Span, number>): void {
+    this.ws();
+    const start = this.i;
+    if (out.length >= ctx.limits.maxSpans) {
+      this.skip();
+      ctx.count('droppedSpans');
+      return;
+    }
+    let raw: unknown;
+    if (this.b[start] !== OPEN_OBJECT) {
+      raw = this.value();
+    } else {
+      const r: Record<string, unknown> = {};
+      raw = r;
+      if (!this.open(OPEN_OBJECT, CLOSE_OBJECT)) {
+        do {
+          const k = this.key(SPAN_KEYS);
+          if (k === TAGS) r.tags = this.tags();
+          else if (k === LOGS) r.logs = this.ws() === OPEN_ARRAY && this.b[this.i + 1] === CLOSE_ARRAY ? (this.i += 2, []) : this.value();
+          else if (k === REFERENCES) r.references = this.recordList();
+          else if (k >= 0) r[SPAN_FIELDS[k]] = this.value(k !== SPAN_ID);
+          else this.skip();
+        } while (this.next(CLOSE_OBJECT));
+      }
+    }
+    const span = convertSpan(raw, resourceFor, ctx);
+    if (!span) return;
+    span.attributes = NOT_DECODED;
+    index.set(span, ranges.length);
+    ranges.push(start, this.i);
+    out.push(span);
+  }
+}
+
+const INTERN_MAX_BYTES = 64;
+const INTERN_MAX_ENTRIES = 8192;
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return false;
+  return true;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+function isHex(c: number): boolean {
+  return isDigit(c) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66);
+}
+
+/**
+ * The traces of a Jaeger v1 document, as jaegerDocumentToTraces gives them but without their
+ * spans' attributes; `undefined` when the bytes are not such a document or hold anything the
+ * skim leaves to the full converters (then they give the same result, or the typed error).
+ */
+export function skimJaegerDocument(bytes: Uint8Array, limits?: Partial<ConversionLimits>): SkimmedTraces | undefined {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // Cheap refusal of every other format before any work: a Jaeger document opens with `{"data"`.
+  let first = 0;
+  while (first < buf.length && first < 64 && buf[first] !== OPEN_OBJECT) first++;
+  if (buf[first] !== OPEN_OBJECT) return undefined;
+  const ctx = new ConversionContext(limits);
+  const ranges: number[] = [];
+  const index = new Map<Span, number>();
+  let spans: Span[];
+  try {
+    spans = new Skim(buf).document(ctx, ranges, index);
+  } catch (err) {
+    if (err === GIVE_UP) return undefined;
+    // A value JSON.parse refused inside a valid-looking slice: the full path says why.
+    if (err instanceof SyntaxError) return undefined;
+    throw err;
+  }
+  const traces = assembleTraces(spans, ctx);
+  const expand = (span: Span): Span => {
+    const k = index.get(span);
+    if (k === undefined) return span;
+    const raw = JSON.parse(buf.toString('utf8', ranges[k], ranges[k + 1])) as unknown;
+    const full = convertSpan(raw, () => span.resource, new ConversionContext(limits));
+    if (!full) return span;
+    full.startTimeUnixNano = span.startTimeUnixNano;
+    full.endTimeUnixNano = span.endTimeUnixNano;
+    full.events = span.events;
+    return full;
+  };
+  return { traces, expand };
+}
