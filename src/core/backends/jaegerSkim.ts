@@ -62,6 +62,9 @@ const VALUE_OPEN = bytesOf(',"value":');
 const SPECIAL_TAGS = ['span.kind', 'otel.status_code', 'otel.status_description', 'error', 'otel.scope.name', 'otel.library.name',
   'otel.scope.version', 'otel.library.version', 'w3c.tracestate'];
 const SPECIAL_TAG_BYTES = SPECIAL_TAGS.map(bytesOf);
+/** 1 at the first byte of a special tag: most keys are told apart by it alone. */
+const SPECIAL_FIRST_BYTE = new Uint8Array(256);
+for (const k of SPECIAL_TAG_BYTES) SPECIAL_FIRST_BYTE[k[0]] = 1;
 /** Index = type code; `string` last (STRING_TYPE). */
 const TYPE_TEXT = ['bool', 'int64', 'float64', 'binary', 'string'];
 const TYPE_NAMES = TYPE_TEXT.map(bytesOf);
@@ -353,7 +356,7 @@ class Skim {
     if (this.escaped || !this.bytesAt(this.i, TYPE_OPEN)) return this.rewind(at);
     this.stringFrom(this.i + TYPE_OPEN.length);
     if (this.escaped || !this.bytesAt(this.i, VALUE_OPEN)) return this.rewind(at);
-    const typeName = this.which(TYPE_NAMES);
+    const typeName = this.typeName();
     const typeStart = this.sStart;
     const typeEnd = this.sEnd;
     this.i += VALUE_OPEN.length;
@@ -364,7 +367,7 @@ class Skim {
     const valueEnd = this.i++;
     this.sStart = keyStart;
     this.sEnd = keyEnd;
-    const specialKey = this.which(SPECIAL_TAG_BYTES);
+    const specialKey = SPECIAL_FIRST_BYTE[this.b[keyStart]] === 1 ? this.which(SPECIAL_TAG_BYTES) : -1;
     if (specialKey >= 0) {
       const type = typeName >= 0 ? TYPE_TEXT[typeName] : this.b.toString('utf8', typeStart, typeEnd);
       special.push({ key: SPECIAL_TAGS[specialKey], type, value: this.valueAt(valueStart, valueEnd, kind) });
@@ -373,6 +376,13 @@ class Skim {
     const type = typeName === STRING_NAME ? STRING_TYPE : typeName >= 0 ? typeName : this.typeOf(typeStart, typeEnd);
     this.check(keyEnd - keyStart, type, kind, valueStart, valueEnd, valueEscaped);
     return true;
+  }
+
+  /** which(TYPE_NAMES) for the last string, by its length and first byte (the names Jaeger writes). */
+  private typeName(): number {
+    const len = this.sEnd - this.sStart;
+    const k = len === 6 ? (this.b[this.sStart] === 0x73 ? STRING_NAME : BINARY) : len === 4 ? BOOL : len === 5 ? INT64 : len === 7 ? FLOAT64 : -1;
+    return k >= 0 && this.bytesAt(this.sStart, TYPE_NAMES[k]) ? k : -1;
   }
 
   private rewind(at: number): false {

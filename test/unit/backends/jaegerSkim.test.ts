@@ -37,8 +37,8 @@ function assertSame(text: string, skimmed: boolean): void {
   assert.ok(!(full instanceof Error), `the full path failed (${String(full)}) where the skim did not`);
   assert.equal(skim.traces.length, full.length);
   for (let t = 0; t < full.length; t++) {
-    const a = skim.traces[t];
-    const b = full[t];
+    const a: Trace = skim.traces[t];
+    const b: Trace = full[t];
     assert.equal(a.traceId, b.traceId);
     assert.deepEqual(a.warnings, b.warnings);
     // What the layout reads comes from the skim itself; `expand` adds the attributes.
