@@ -85,12 +85,35 @@ class Skim {
   private sStart = 0;
   private sEnd = 0;
   private escaped = false;
-  private readonly n: number;
+  private n = 0;
+  private b: Buffer = Buffer.alloc(0);
+  /** No more bytes will come: running out of them is the end, not a wait for more. */
+  private final = false;
   /** Short strings already decoded, by a hash of their bytes. */
   private readonly interned = new Map<number, string>();
 
-  constructor(private readonly b: Buffer) {
+  /** The bytes so far: a longer prefix of the same document each time (offsets stay valid). */
+  setBytes(b: Buffer, final: boolean): void {
+    this.b = b;
     this.n = b.length;
+    this.final = final;
+  }
+
+  /**
+   * Runs `step` from the current position; when it fails before the last bytes are in, the
+   * position goes back and the step is tried again with more bytes (the generator waits).
+   */
+  private *attempt<T>(step: () => T): Generator<void, T> {
+    const at = this.i;
+    for (;;) {
+      try {
+        return step();
+      } catch (err) {
+        if (this.final || (err !== GIVE_UP && !(err instanceof SyntaxError))) throw err;
+        this.i = at;
+        yield;
+      }
+    }
   }
 
   private ws(): number {
@@ -507,31 +530,36 @@ class Skim {
   }
 
   /** The whole document: the spans of every trace, converted as convertJaegerTraces does. */
-  document(ctx: ConversionContext, ranges: number[], index: Map<Span, number>): Span[] {
-    const b = this.b;
-    if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) this.i = 3;
-    const out: Span[] = [];
+  *document(ctx: ConversionContext, out: Span[], ranges: number[], index: Map<Span, number>): Generator<void, void> {
+    yield* this.attempt(() => {
+      const b = this.b;
+      if (this.n < 3) giveUp();
+      if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) this.i = 3;
+    });
     let sawData = false;
-    if (this.open(OPEN_OBJECT, CLOSE_OBJECT)) giveUp();
+    if (yield* this.attempt(() => this.open(OPEN_OBJECT, CLOSE_OBJECT))) giveUp();
     do {
-      const k = this.key(TOP_KEYS);
+      const k = yield* this.attempt(() => this.key(TOP_KEYS));
       if (k < 0) giveUp();
       if (k === 0) {
         if (sawData) giveUp();
         sawData = true;
-        if (this.open(OPEN_ARRAY, CLOSE_ARRAY)) giveUp();
-        do this.trace(ctx, out, ranges, index);
-        while (this.next(CLOSE_ARRAY));
+        if (yield* this.attempt(() => this.open(OPEN_ARRAY, CLOSE_ARRAY))) giveUp();
+        do yield* this.trace(ctx, out, ranges, index);
+        while (yield* this.attempt(() => this.next(CLOSE_ARRAY)));
       } else {
-        this.skip();
+        yield* this.attempt(() => this.skip());
       }
-    } while (this.next(CLOSE_OBJECT));
-    this.ws();
-    if (!sawData || this.i !== this.n) giveUp();
-    return out;
+    } while (yield* this.attempt(() => this.next(CLOSE_OBJECT)));
+    if (!sawData) giveUp();
+    // Only white space may follow, up to the last byte.
+    yield* this.attempt(() => {
+      this.ws();
+      if (!this.final || this.i !== this.n) giveUp();
+    });
   }
 
-  private trace(ctx: ConversionContext, out: Span[], ranges: number[], index: Map<Span, number>): void {
+  private *trace(ctx: ConversionContext, out: Span[], ranges: number[], index: Map<Span, number>): Generator<void, void> {
     const placeholders = new Map<string, Resource>();
     const resourceFor = (id: string, inline: unknown): Resource => {
       if (inline !== undefined) return convertProcess(inline, ctx);
@@ -541,25 +569,27 @@ class Skim {
     };
     const seen = new Uint8Array(TRACE_KEYS.length);
     let processes: unknown;
-    if (this.open(OPEN_OBJECT, CLOSE_OBJECT)) giveUp();
+    if (yield* this.attempt(() => this.open(OPEN_OBJECT, CLOSE_OBJECT))) giveUp();
     do {
-      const k = this.key(TRACE_KEYS);
+      const k = yield* this.attempt(() => this.key(TRACE_KEYS));
       if (k >= 0 && seen[k]++) giveUp();
       if (k === 1) {
-        if (this.open(OPEN_ARRAY, CLOSE_ARRAY)) continue;
-        do this.span(ctx, resourceFor, out, ranges, index);
-        while (this.next(CLOSE_ARRAY));
+        if (yield* this.attempt(() => this.open(OPEN_ARRAY, CLOSE_ARRAY))) continue;
+        const span = () => this.span(ctx, resourceFor, out, ranges, index);
+        const next = () => this.next(CLOSE_ARRAY);
+        do yield* this.attempt(span);
+        while (yield* this.attempt(next));
       } else if (k === 2) {
-        processes = this.value();
+        processes = yield* this.attempt(() => this.value());
       } else if (k === 3) {
-        const warnings = asArray(this.value()).filter((w): w is string => typeof w === 'string');
-        // convertJaegerTraces notes them before the spans' own warnings.
+        const warnings = asArray(yield* this.attempt(() => this.value())).filter((w): w is string => typeof w === 'string');
+        // convertJaegerTraces notes them before the spans' own.
         if (warnings.length > 0 && seen[1]) giveUp();
         for (const w of warnings) ctx.note(ctx.str(w));
       } else {
-        this.skip();
+        yield* this.attempt(() => this.skip());
       }
-    } while (this.next(CLOSE_OBJECT));
+    } while (yield* this.attempt(() => this.next(CLOSE_OBJECT)));
     // The file format is recognised by `spans` with `traceID` or `processes` (traceFileFormat.ts).
     if (!seen[1] || (!seen[0] && !seen[2])) giveUp();
     const procs = isRecord(processes) ? processes : {};
@@ -600,6 +630,7 @@ class Skim {
   }
 }
 
+const RUN_EVERY_BYTES = 16 * 1024;
 const INTERN_MAX_BYTES = 64;
 const INTERN_MAX_ENTRIES = 8192;
 
@@ -617,39 +648,97 @@ function isHex(c: number): boolean {
 }
 
 /**
+ * A Jaeger v1 document skimmed while it arrives: each `add` reads the spans complete in the
+ * bytes so far, so that when the last byte is in only the tail is left to read. Gives up for
+ * good (finish() is undefined) as soon as the bytes cannot be such a document.
+ */
+export class JaegerSkimmer {
+  private buf: Buffer = Buffer.alloc(0);
+  private length = 0;
+  private readonly skim = new Skim();
+  private readonly ctx: ConversionContext;
+  private readonly spans: Span[] = [];
+  private readonly ranges: number[] = [];
+  private readonly index = new Map<Span, number>();
+  private readonly steps: Generator<void, void>;
+  private failed = false;
+  private done = false;
+  /** Bytes there were at the last read. */
+  private readTo = 0;
+
+  constructor(private readonly limits?: Partial<ConversionLimits>) {
+    this.ctx = new ConversionContext(limits);
+    this.steps = this.skim.document(this.ctx, this.spans, this.ranges, this.index);
+  }
+
+  /** Whether it still reads the document (false once it gave up). */
+  get reading(): boolean {
+    return !this.failed;
+  }
+
+  /** The bytes received so far. */
+  bytes(): Buffer {
+    return this.buf.subarray(0, this.length);
+  }
+
+  /** Appends `chunk` to the bytes and reads what they now complete. */
+  add(chunk: Uint8Array): void {
+    if (this.length + chunk.byteLength > this.buf.length) {
+      const grown = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.length + chunk.byteLength, 64 * 1024));
+      this.buf.copy(grown, 0, 0, this.length);
+      this.buf = grown;
+    }
+    this.buf.set(chunk, this.length);
+    this.length += chunk.byteLength;
+    // A span cut by the end of the bytes is read again from its start: not after every tiny chunk.
+    if (this.length - this.readTo < RUN_EVERY_BYTES) return;
+    this.readTo = this.length;
+    this.run(this.bytes(), false);
+  }
+
+  /** The last byte is in (or `whole` is the document): the traces, or undefined when it gave up. */
+  finish(whole?: Uint8Array): SkimmedTraces | undefined {
+    if (whole) {
+      this.buf = Buffer.from(whole.buffer, whole.byteOffset, whole.byteLength);
+      this.length = whole.byteLength;
+    }
+    this.run(this.bytes(), true);
+    if (this.failed || !this.done) return undefined;
+    const traces = assembleTraces(this.spans, this.ctx);
+    const buf = this.bytes();
+    const { ranges, index, limits } = this;
+    const expand = (span: Span): Span => {
+      const k = index.get(span);
+      if (k === undefined) return span;
+      const raw = JSON.parse(buf.toString('utf8', ranges[k], ranges[k + 1])) as unknown;
+      const full = convertSpan(raw, () => span.resource, new ConversionContext(limits));
+      if (!full) return span;
+      full.startTimeUnixNano = span.startTimeUnixNano;
+      full.endTimeUnixNano = span.endTimeUnixNano;
+      full.events = span.events;
+      return full;
+    };
+    return { traces, expand };
+  }
+
+  private run(bytes: Buffer, final: boolean): void {
+    if (this.failed || this.done) return;
+    this.skim.setBytes(bytes, final);
+    try {
+      this.done = this.steps.next().done === true;
+    } catch (err) {
+      // GIVE_UP, or a value JSON.parse refused inside a valid-looking slice: the full path says why.
+      if (err !== GIVE_UP && !(err instanceof SyntaxError)) throw err;
+      this.failed = true;
+    }
+  }
+}
+
+/**
  * The traces of a Jaeger v1 document, as jaegerDocumentToTraces gives them but without their
  * spans' attributes; `undefined` when the bytes are not such a document or hold anything the
  * skim leaves to the full converters (then they give the same result, or the typed error).
  */
 export function skimJaegerDocument(bytes: Uint8Array, limits?: Partial<ConversionLimits>): SkimmedTraces | undefined {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  // Cheap refusal of every other format before any work: a Jaeger document opens with `{"data"`.
-  let first = 0;
-  while (first < buf.length && first < 64 && buf[first] !== OPEN_OBJECT) first++;
-  if (buf[first] !== OPEN_OBJECT) return undefined;
-  const ctx = new ConversionContext(limits);
-  const ranges: number[] = [];
-  const index = new Map<Span, number>();
-  let spans: Span[];
-  try {
-    spans = new Skim(buf).document(ctx, ranges, index);
-  } catch (err) {
-    if (err === GIVE_UP) return undefined;
-    // A value JSON.parse refused inside a valid-looking slice: the full path says why.
-    if (err instanceof SyntaxError) return undefined;
-    throw err;
-  }
-  const traces = assembleTraces(spans, ctx);
-  const expand = (span: Span): Span => {
-    const k = index.get(span);
-    if (k === undefined) return span;
-    const raw = JSON.parse(buf.toString('utf8', ranges[k], ranges[k + 1])) as unknown;
-    const full = convertSpan(raw, () => span.resource, new ConversionContext(limits));
-    if (!full) return span;
-    full.startTimeUnixNano = span.startTimeUnixNano;
-    full.endTimeUnixNano = span.endTimeUnixNano;
-    full.events = span.events;
-    return full;
-  };
-  return { traces, expand };
+  return new JaegerSkimmer(limits).finish(bytes);
 }

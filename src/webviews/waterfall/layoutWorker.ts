@@ -6,7 +6,7 @@
 import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import { pickTrace } from '../../core/backends/backendClientSupport';
-import { skimJaegerDocument } from '../../core/backends/jaegerSkim';
+import { JaegerSkimmer, skimJaegerDocument } from '../../core/backends/jaegerSkim';
 import { traceFromResponse } from '../../core/backends/traceResponse';
 import { TraceLensError } from '../../core/errors';
 import type { Span, Trace } from '../../core/model/trace';
@@ -31,9 +31,11 @@ const session = new WaterfallSession({
 
 /** Spans of an in-memory trace arriving in slices. */
 let incoming: Span[] = [];
-/** A backend's answer arriving from the network. */
-let bodyChunks: Uint8Array[] = [];
-let bodyBytes = 0;
+/**
+ * A backend's answer arriving from the network, kept and skimmed as it comes (a Jaeger v1
+ * answer is read span by span while the rest arrives; any other gives up at its first bytes).
+ */
+let body = new JaegerSkimmer();
 /** Whether rows were shown from part of the current trace. */
 let previewed = false;
 /** The document about to be loaded was previewed from its first bytes while it was read. */
@@ -111,12 +113,13 @@ function load(msg: WorkerLoad): void {
       return;
     }
     case 'loadResponse': {
-      const response = msg.response.streamed ? { ...msg.response, body: Buffer.concat(bodyChunks) } : msg.response;
-      bodyChunks = [];
-      bodyBytes = 0;
+      const streamed = body;
+      body = new JaegerSkimmer();
+      const response = msg.response.streamed ? { ...msg.response, body: streamed.bytes() } : msg.response;
       // Jaeger's v1 answer is read from its bytes, attributes on demand (jaegerSkim.ts); a trace
       // the skim does not find, or leaves to the converters, takes the full path and its errors.
-      const skimmed = response.format === 'jaeger-v1' ? skimJaegerDocument(response.body) : undefined;
+      const jaeger = response.format === 'jaeger-v1';
+      const skimmed = !jaeger ? undefined : msg.response.streamed ? streamed.finish() : skimJaegerDocument(response.body);
       const found = skimmed && pickTrace(skimmed.traces, response.traceId);
       const trace = found ?? traceFromResponse(response);
       show(trace, [trace], msg, response.body.byteLength, performance.now() - t0, found ? skimmed.expand : undefined);
@@ -155,11 +158,10 @@ port.on('message', (msg: ToWorker) => {
       documentPreviewed = true;
       return;
     case 'responseChunk':
-      if (msg.first) { bodyChunks = []; bodyBytes = 0; previewed = false; }
-      bodyChunks.push(msg.bytes);
-      bodyBytes += msg.bytes.byteLength;
-      if (!previewed && bodyBytes >= PREVIEW_PREFIX_BYTES) {
-        const prefix = Buffer.concat(bodyChunks);
+      if (msg.first) { body = new JaegerSkimmer(); previewed = false; }
+      body.add(msg.bytes);
+      if (!previewed && body.bytes().byteLength >= PREVIEW_PREFIX_BYTES) {
+        const prefix = body.bytes();
         preview(previewTraces(prefix.subarray(0, Math.min(prefix.byteLength, 2 * PREVIEW_PREFIX_BYTES)), 'the answer'), msg.traceId, 'received');
       }
       return;

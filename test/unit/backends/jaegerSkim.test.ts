@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { jaegerDocumentToTraces } from '../../../src/core/backends/convertDocuments';
-import { skimJaegerDocument } from '../../../src/core/backends/jaegerSkim';
+import { JaegerSkimmer, skimJaegerDocument } from '../../../src/core/backends/jaegerSkim';
 import type { Trace } from '../../../src/core/model/trace';
 import { loadTraceFile } from '../../../src/core/traceFiles/loadTraceFile';
 import { buildWaterfall } from '../../../src/core/waterfall/layout';
@@ -184,5 +184,44 @@ describe('Jaeger skim: the same trace as JSON.parse and the converters, from the
       assert.equal(skimJaegerDocument(bytes(b)), undefined, b.slice(0, 80));
       assert.ok(fullPath(b) instanceof Error || (fullPath(b) as Trace[]).length === 0, b.slice(0, 80));
     }
+  });
+
+  it('reads an answer as it arrives, in chunks of any size, to the same traces as when read whole', () => {
+    const text = toJaegerJson(syntheticTrace({ spans: 400, seed: 5 }));
+    const whole = skimJaegerDocument(bytes(text));
+    assert.ok(whole);
+    const all = bytes(text);
+    // Sizes that cut keys, escapes, numbers and literals anywhere, one byte at a time included.
+    for (const size of [1, 7, 1000, 20_000, 65_536]) {
+      const skimmer = new JaegerSkimmer();
+      let readBefore = 0;
+      for (let at = 0; at < all.length; at += size) {
+        skimmer.add(all.subarray(at, at + size));
+        if (at > all.length / 2 && readBefore === 0) readBefore = skimmer.bytes().length;
+      }
+      assert.ok(skimmer.reading, `size ${size}`);
+      assert.deepEqual(skimmer.bytes(), Buffer.from(all));
+      const streamed = skimmer.finish();
+      assert.ok(streamed, `size ${size}`);
+      assert.deepEqual(streamed.traces, whole.traces, `size ${size}`);
+      assert.deepEqual(streamed.traces[0].spans.map(streamed.expand), whole.traces[0].spans.map(whole.expand));
+    }
+  });
+
+  it('stops reading an answer as soon as its bytes cannot be Jaeger\'s, and never takes a cut answer for a whole one', () => {
+    const otlp = new JaegerSkimmer();
+    otlp.add(bytes(`{"resourceSpans":[{"resource":{"attributes":[{"key":"k","value":{"stringValue":"${'v'.repeat(20_000)}`));
+    assert.equal(otlp.reading, false);
+    assert.equal(otlp.finish(), undefined);
+    const text = JSON.stringify(doc(chain(20)));
+    const cut = new JaegerSkimmer();
+    cut.add(bytes(text.slice(0, text.length - 1)));
+    assert.equal(cut.reading, true, 'still waiting for the rest');
+    assert.equal(cut.finish(), undefined);
+    // Complete, then something after it: not JSON.
+    const trailing = new JaegerSkimmer();
+    trailing.add(bytes(text));
+    trailing.add(bytes(' {}'));
+    assert.equal(trailing.finish(), undefined);
   });
 });
