@@ -44,7 +44,16 @@ async function bundleWorker(dir: string, skim = true): Promise<string> {
     name: 'without-skim',
     setup(build) {
       build.onResolve({ filter: /\/jaegerSkim$/ }, (args) => ({ path: args.path, namespace: 'without-skim' }));
-      build.onLoad({ filter: /.*/, namespace: 'without-skim' }, () => ({ contents: 'export function skimJaegerDocument() { return undefined; }', loader: 'js' }));
+      // The same exports, keeping the bytes as the worker did before: chunks, concatenated once at the end.
+      const contents = `export function skimJaegerDocument() { return undefined; }
+        export class JaegerSkimmer {
+          chunks = [];
+          get reading() { return false; }
+          add(chunk) { this.chunks.push(chunk); }
+          bytes() { if (this.chunks.length !== 1) this.chunks = [Buffer.concat(this.chunks)]; return this.chunks[0]; }
+          finish() { return undefined; }
+        }`;
+      build.onLoad({ filter: /.*/, namespace: 'without-skim' }, () => ({ contents, loader: 'js' }));
     },
   };
   await esbuild.build({
