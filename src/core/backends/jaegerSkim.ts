@@ -14,18 +14,20 @@
  * error. It never reads past the bytes, so a truncated answer gives up too instead of hanging.
  */
 import type { Resource, Span, Trace } from '../model/trace';
+import type { SpanSource } from '../waterfall/layout';
 import { ConversionContext, type ConversionLimits } from './conversionContext';
 import { convertProcess, convertSpan } from './jaegerJson';
 import { assembleTraces } from './traceAssembly';
 import { asArray, isRecord } from './wireValues';
 
 export interface SkimmedTraces {
+  /** Their spans carry no attributes: `spans` decodes them. */
   traces: Trace[];
   /**
-   * The span with everything the full converter gives it (attributes above all); the spans of
-   * `traces` carry no attributes. Times and events are the skeleton's, as assembly repaired them.
+   * `full`: the span with everything the converter gives it (times and events as assembly
+   * repaired them); `mayMention`: whether its bytes may hold a text, so a search decodes few spans.
    */
-  expand(span: Span): Span;
+  spans: SpanSource;
 }
 
 /** Thrown to give up; caught in skimJaegerDocument only. */
@@ -624,13 +626,40 @@ class Skim {
     const span = convertSpan(raw, resourceFor, ctx);
     if (!span) return;
     span.attributes = NOT_DECODED;
-    index.set(span, ranges.length);
+    index.set(span, ranges.length / 2);
     ranges.push(start, this.i);
     out.push(span);
   }
 }
 
 const RUN_EVERY_BYTES = 16 * 1024;
+/**
+ * A text a number's digits cannot hold (a value decoded from `1.5e3` reads `1500`, not what its
+ * bytes say): with any other character, a number value never contains it.
+ */
+const NUMBER_TEXT = /[^0-9.e+-]/;
+const ASCII_TEXT = /^[\x00-\x7f]+$/;
+
+/** ASCII and no escapes: every key and string value reads as its bytes (and lower-cases as them). */
+function isPlain(b: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (b[i] >= 0x80 || b[i] === BACKSLASH) return false;
+  return true;
+}
+
+/** Whether `b[start, end)`, lower-cased (ASCII), contains `text` (lower-case ASCII). */
+function containsLowerCase(b: Buffer, start: number, end: number, text: string): boolean {
+  const m = text.length;
+  const first = text.charCodeAt(0);
+  outer: for (let i = start; i <= end - m; i++) {
+    if ((b[i] >= 0x41 && b[i] <= 0x5a ? b[i] + 32 : b[i]) !== first) continue;
+    for (let j = 1; j < m; j++) {
+      const c = b[i + j];
+      if ((c >= 0x41 && c <= 0x5a ? c + 32 : c) !== text.charCodeAt(j)) continue outer;
+    }
+    return true;
+  }
+  return false;
+}
 const INTERN_MAX_BYTES = 64;
 const INTERN_MAX_ENTRIES = 8192;
 
@@ -707,18 +736,28 @@ export class JaegerSkimmer {
     const traces = assembleTraces(this.spans, this.ctx);
     const buf = this.bytes();
     const { ranges, index, limits } = this;
-    const expand = (span: Span): Span => {
+    const full = (span: Span): Span => {
       const k = index.get(span);
       if (k === undefined) return span;
-      const raw = JSON.parse(buf.toString('utf8', ranges[k], ranges[k + 1])) as unknown;
-      const full = convertSpan(raw, () => span.resource, new ConversionContext(limits));
-      if (!full) return span;
-      full.startTimeUnixNano = span.startTimeUnixNano;
-      full.endTimeUnixNano = span.endTimeUnixNano;
-      full.events = span.events;
-      return full;
+      const raw = JSON.parse(buf.toString('utf8', ranges[2 * k], ranges[2 * k + 1])) as unknown;
+      const converted = convertSpan(raw, () => span.resource, new ConversionContext(limits));
+      if (!converted) return span;
+      converted.startTimeUnixNano = span.startTimeUnixNano;
+      converted.endTimeUnixNano = span.endTimeUnixNano;
+      converted.events = span.events;
+      return converted;
     };
-    return { traces, expand };
+    /** Per span: 0 not looked at, 1 ASCII without escapes (its text is its bytes), 2 other. */
+    const plain = new Uint8Array(ranges.length / 2);
+    const mayMention = (span: Span, text: string): boolean => {
+      const k = index.get(span);
+      if (k === undefined || !NUMBER_TEXT.test(text) || !ASCII_TEXT.test(text)) return true;
+      const start = ranges[2 * k];
+      const end = ranges[2 * k + 1];
+      if (plain[k] === 0) plain[k] = isPlain(buf, start, end) ? 1 : 2;
+      return plain[k] === 2 || containsLowerCase(buf, start, end, text);
+    };
+    return { traces, spans: { full, mayMention } };
   }
 
   private run(bytes: Buffer, final: boolean): void {

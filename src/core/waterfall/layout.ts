@@ -23,25 +23,36 @@ export interface WaterfallLayout {
   /** Tree node of each row and the reverse. */
   rowToNode: Int32Array;
   nodeToRow: Int32Array;
-  /** See LayoutOptions.fullSpan. */
-  fullSpan?: (span: Span) => Span;
+  /** See LayoutOptions.spanSource. */
+  spanSource?: SpanSource;
+}
+
+/**
+ * Where the attributes of spans read without them come from (the Jaeger skim,
+ * src/core/backends/jaegerSkim.ts): the detail and the search decode them on demand.
+ */
+export interface SpanSource {
+  /** The span with all it carries. */
+  full(span: Span): Span;
+  /**
+   * False only when no attribute key or value of the span can contain `text` (lower case), so a
+   * search need not decode it; true when it may, or when that cannot be told from its bytes.
+   */
+  mayMention(span: Span, text: string): boolean;
 }
 
 export interface LayoutOptions {
   spanLimit?: number;
   /** Size of the trace as fetched, when known; above WINDOW_BYTE_LIMIT the trace is windowed too. */
   sourceBytes?: number;
-  /**
-   * The span with all it carries, for spans read without their attributes (the Jaeger skim,
-   * src/core/backends/jaegerSkim.ts): the detail and the search decode them on demand.
-   */
-  fullSpan?: (span: Span) => Span;
+  /** For spans read without their attributes. */
+  spanSource?: SpanSource;
 }
 
-/** Node `node` of the layout's tree with its attributes decoded (see LayoutOptions.fullSpan). */
+/** Node `node` of the layout's tree with its attributes decoded (see SpanSource). */
 export function fullSpanOf(layout: WaterfallLayout, node: number): Span {
   const span = layout.tree.spans[node];
-  return layout.fullSpan ? layout.fullSpan(span) : span;
+  return layout.spanSource ? layout.spanSource.full(span) : span;
 }
 
 const KIND_CODE: Record<string, number> = { unspecified: 0, internal: 1, server: 2, client: 3, producer: 4, consumer: 5 };
@@ -70,7 +81,7 @@ function windowTrace(trace: Trace, options: LayoutOptions): { trace: Trace; note
 
 export function buildWaterfall(input: Trace, options: LayoutOptions = {}): WaterfallLayout {
   const { trace, note } = windowTrace(input, options);
-  return { ...runSync(layoutSteps(input, trace, buildSpanTree(trace), note)), fullSpan: options.fullSpan };
+  return { ...runSync(layoutSteps(input, trace, buildSpanTree(trace), note)), spanSource: options.spanSource };
 }
 
 /**
@@ -82,7 +93,7 @@ export function buildWaterfall(input: Trace, options: LayoutOptions = {}): Water
 export async function buildWaterfallAsync(input: Trace, options: LayoutOptions = {}): Promise<WaterfallLayout> {
   const { trace, note } = windowTrace(input, options);
   const tree = await runSliced(spanTreeSteps(trace));
-  return { ...(await runSliced(layoutSteps(input, trace, tree, note))), fullSpan: options.fullSpan };
+  return { ...(await runSliced(layoutSteps(input, trace, tree, note))), spanSource: options.spanSource };
 }
 
 function* layoutSteps(input: Trace, trace: Trace, tree: SpanTree, note: string | undefined): Steps<WaterfallLayout> {

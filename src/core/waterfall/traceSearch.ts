@@ -37,7 +37,8 @@ export function searchTrace(layout: WaterfallLayout, query: string): Int32Array 
   // Names and services repeat: decide each distinct one once.
   const nameHit = new Map<string, boolean>();
   for (let row = 0; row < layout.columns.rowCount && out.length < SEARCH_RESULT_LIMIT; row++) {
-    const span = fullSpanOf(layout, layout.rowToNode[row]);
+    const node = layout.rowToNode[row];
+    const span = layout.tree.spans[node];
     let hit = false;
     if (key === undefined) {
       for (const s of [span.name, span.resource.serviceName]) {
@@ -47,7 +48,12 @@ export function searchTrace(layout: WaterfallLayout, query: string): Int32Array 
       }
       if (!hit) hit = span.spanId === needle;
     }
-    if (!hit) hit = attrsMatch(span.attributes, needle, key) || attrsMatch(span.resource.attributes, needle, key);
+    if (!hit) hit = attrsMatch(span.resource.attributes, needle, key);
+    // Spans read without their attributes are decoded only when their bytes may hold the text.
+    const source = layout.spanSource;
+    if (!hit && (!source || (source.mayMention(span, needle) && (key === undefined || source.mayMention(span, key))))) {
+      hit = attrsMatch(fullSpanOf(layout, node).attributes, needle, key);
+    }
     if (hit) out.push(row);
   }
   return Int32Array.from(out);

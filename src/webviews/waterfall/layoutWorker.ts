@@ -12,7 +12,7 @@ import { TraceLensError } from '../../core/errors';
 import type { Span, Trace } from '../../core/model/trace';
 import { PREVIEW_PREFIX_BYTES, previewTraces } from '../../core/traceFiles/documentPreview';
 import { loadTraceFile } from '../../core/traceFiles/loadTraceFile';
-import { buildWaterfall } from '../../core/waterfall/layout';
+import { buildWaterfall, type SpanSource } from '../../core/waterfall/layout';
 import { describeTraceChoice } from './traceChoice';
 import { WaterfallSession } from './waterfallSession';
 import { describeWorkerFailure } from './workerFailure';
@@ -65,15 +65,15 @@ const PREVIEW_MIN_DOCUMENT = 2 * PREVIEW_PREFIX_BYTES;
 let documentTraces: Trace[] = [];
 let documentBytes = 0;
 /** Their spans' attributes, when the document was skimmed (see jaegerSkim.ts). */
-let documentFullSpan: ((span: Span) => Span) | undefined;
+let documentSpanSource: SpanSource | undefined;
 
-function show(trace: Trace, others: Trace[], options: LoadViewOptions, sourceBytes: number, parseMs: number, fullSpan?: (span: Span) => Span): void {
+function show(trace: Trace, others: Trace[], options: LoadViewOptions, sourceBytes: number, parseMs: number, spanSource?: SpanSource): void {
   const t0 = performance.now();
-  const layout = buildWaterfall(trace, { spanLimit: options.spanLimit, sourceBytes, fullSpan });
+  const layout = buildWaterfall(trace, { spanLimit: options.spanLimit, sourceBytes, spanSource });
   session.setLayout(layout, options.selectSpanId);
   // Only the shown trace is kept: the others of the document go with this turn.
   documentTraces = [];
-  documentFullSpan = undefined;
+  documentSpanSource = undefined;
   send({
     type: 'loaded', summary: layout.summary, otherTraceIds: others.filter((t) => t !== trace).map((t) => t.traceId),
     parseMs, layoutMs: performance.now() - t0, workerHeapBytes: getHeapStatistics().used_heap_size,
@@ -88,19 +88,19 @@ function load(msg: WorkerLoad): void {
       documentPreviewed = false;
       // A Jaeger document is read from its bytes, attributes on demand; any other the whole way.
       const skimmed = skimJaegerDocument(msg.bytes);
-      const fullSpan = skimmed?.expand;
+      const spanSource = skimmed?.spans;
       const { traces } = skimmed ?? loadTraceFile(msg.bytes, { fileName: msg.fileName });
       const parseMs = performance.now() - t0;
       if (traces.length === 0) throw new TraceLensError(`${msg.fileName} holds no spans.`);
       if (msg.traceId !== undefined) {
         const trace = traces.find((t) => t.traceId === msg.traceId);
         if (!trace) throw new TraceLensError(`${msg.fileName} no longer holds trace ${msg.traceId}.`);
-        show(trace, traces, msg, msg.bytes.byteLength, parseMs, fullSpan);
+        show(trace, traces, msg, msg.bytes.byteLength, parseMs, spanSource);
       } else if (traces.length === 1) {
-        show(traces[0], traces, msg, msg.bytes.byteLength, parseMs, fullSpan);
+        show(traces[0], traces, msg, msg.bytes.byteLength, parseMs, spanSource);
       } else {
         documentTraces = traces;
-        documentFullSpan = fullSpan;
+        documentSpanSource = spanSource;
         documentBytes = msg.bytes.byteLength;
         send({ type: 'choose', choices: traces.map(describeTraceChoice) });
       }
@@ -109,7 +109,7 @@ function load(msg: WorkerLoad): void {
     case 'show': {
       const trace = documentTraces.find((t) => t.traceId === msg.traceId);
       if (!trace) throw new TraceLensError(`Trace ${msg.traceId} is not in this document.`);
-      show(trace, documentTraces, msg, documentBytes, 0, documentFullSpan);
+      show(trace, documentTraces, msg, documentBytes, 0, documentSpanSource);
       return;
     }
     case 'loadResponse': {
@@ -122,7 +122,7 @@ function load(msg: WorkerLoad): void {
       const skimmed = !jaeger ? undefined : msg.response.streamed ? streamed.finish() : skimJaegerDocument(response.body);
       const found = skimmed && pickTrace(skimmed.traces, response.traceId);
       const trace = found ?? traceFromResponse(response);
-      show(trace, [trace], msg, response.body.byteLength, performance.now() - t0, found ? skimmed.expand : undefined);
+      show(trace, [trace], msg, response.body.byteLength, performance.now() - t0, found ? skimmed.spans : undefined);
       return;
     }
     case 'loadSpans': {

@@ -44,14 +44,14 @@ function assertSame(text: string, skimmed: boolean): void {
     // What the layout reads comes from the skim itself; `expand` adds the attributes.
     const withoutAttributes = (spans: Trace['spans']) => spans.map((s) => ({ ...s, attributes: {} }));
     assert.deepEqual(withoutAttributes(a.spans), withoutAttributes(b.spans));
-    assert.deepEqual(a.spans.map(skim.expand), b.spans);
-    const la = buildWaterfall(a, { fullSpan: skim.expand });
+    assert.deepEqual(a.spans.map(skim.spans.full), b.spans);
+    const la = buildWaterfall(a, { spanSource: skim.spans });
     const lb = buildWaterfall(b);
     assert.deepEqual(la.columns, lb.columns);
     assert.deepEqual(la.strings, lb.strings);
     assert.deepEqual(la.summary, lb.summary);
     for (let row = 0; row < la.columns.rowCount; row++) assert.deepEqual(buildSpanDetail(la, row), buildSpanDetail(lb, row), `detail of row ${row}`);
-    for (const query of ['db.system=postgres', 'gold', 'retry']) assert.deepEqual(searchTrace(la, query), searchTrace(lb, query), query);
+    for (const query of ['db.system=postgres', 'GOLD', 'retry', '1.5', '1500', 'café', 'http.route=/r/1', 'e+', 'esc', 'x']) assert.deepEqual(searchTrace(la, query), searchTrace(lb, query), query);
   }
   // A Jaeger file reads the same (format detection included).
   const file = loadTraceFile(text);
@@ -131,7 +131,11 @@ describe('Jaeger skim: the same trace as JSON.parse and the converters, from the
     spans[5].extra = { logs: [{ timestamp: 1_700_000_000_000_100, fields: [{ key: 'event', type: 'string', value: 'exception' }, { key: 'exception.stacktrace', type: 'string', value: 'Error: x\n    at f (/a.js:1:2)' }] }, { fields: [] }] };
     spans[6].extra = { references: [{ refType: 'FOLLOWS_FROM', traceID: T, spanID: spans[0].id }, { refType: 'FOLLOWS_FROM', traceID: 'ab', spanID: 'cd' }], warnings: ['skew'] };
     spans[7].tags = [{ key: 'i', type: 'int64', value: 7 }, { key: 'f', type: 'float64', value: 1.5e3 }, { key: 'b', type: 'bool', value: false }, { key: 'n', type: 'string', value: null }, { key: 'error', type: 'bool', value: true }];
-    assertSame(JSON.stringify(doc(spans)), true);
+    const text = JSON.stringify(doc(spans));
+    assertSame(text, true);
+    // A number written otherwise than JavaScript writes it: a search for "1500" still finds it.
+    assert.ok(text.includes('"value":1500'));
+    assertSame(text.replace('"value":1500', '"value":1.5e3'), true);
     // Duplicate ids, a self-parent, a span without an id, an inline process.
     const odd = chain(4);
     odd.push({ id: odd[1].id }, { id: '00000000000000ff', parent: '00000000000000ff' }, { id: '' }, { id: '0000000000000abc', extra: { process: { serviceName: 'inline', tags: [] } } });
@@ -204,7 +208,7 @@ describe('Jaeger skim: the same trace as JSON.parse and the converters, from the
       const streamed = skimmer.finish();
       assert.ok(streamed, `size ${size}`);
       assert.deepEqual(streamed.traces, whole.traces, `size ${size}`);
-      assert.deepEqual(streamed.traces[0].spans.map(streamed.expand), whole.traces[0].spans.map(whole.expand));
+      assert.deepEqual(streamed.traces[0].spans.map(streamed.spans.full), whole.traces[0].spans.map(whole.spans.full));
     }
   });
 
