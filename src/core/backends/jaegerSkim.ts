@@ -638,7 +638,6 @@ const RUN_EVERY_BYTES = 16 * 1024;
  * bytes say): with any other character, a number value never contains it.
  */
 const NUMBER_TEXT = /[^0-9.e+-]/;
-const ASCII_TEXT = /^[\x00-\x7f]+$/;
 
 /** ASCII and no escapes: every key and string value reads as its bytes (and lower-cases as them). */
 function isPlain(b: Buffer, start: number, end: number): boolean {
@@ -751,7 +750,7 @@ export class JaegerSkimmer {
     const plain = new Uint8Array(ranges.length / 2);
     const mayMention = (span: Span, text: string): boolean => {
       const k = index.get(span);
-      if (k === undefined || !NUMBER_TEXT.test(text) || !ASCII_TEXT.test(text)) return true;
+      if (k === undefined || !NUMBER_TEXT.test(text) || !isAscii(text)) return true;
       const start = ranges[2 * k];
       const end = ranges[2 * k + 1];
       if (plain[k] === 0) plain[k] = isPlain(buf, start, end) ? 1 : 2;
