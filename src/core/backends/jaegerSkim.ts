@@ -27,7 +27,7 @@ export interface SkimmedTraces {
   traces: Trace[];
   /**
    * `full`: the span with everything the converter gives it (times and events as assembly
-   * repaired them); `mayMention`: whether its bytes may hold a text, so a search decodes few spans.
+   * repaired them); `attributesMatch`: a search's test of its attributes, read from the bytes.
    */
   spans: SpanSource;
 }
@@ -533,8 +533,121 @@ class Skim {
     return false;
   }
 
+  /**
+   * Whether an attribute of the span whose tags array is at `at` matches a search as
+   * traceSearch.ts's attrsMatch decides it on the decoded attributes (`key`: a `key=value`
+   * search's key, lower case; `needle`: the text, lower case), read from the bytes: the tags
+   * were checked by the skim, so each decodes to its text (a string) or a number, bool or null.
+   * Undefined when the bytes alone cannot tell: non-ASCII or escaped text, or a key given
+   * twice after a value matched (the last one is the attribute).
+   */
+  tagsMatch(at: number, needle: string, key: string | undefined): boolean | undefined {
+    const b = this.b;
+    this.i = at;
+    try {
+      if (this.open(OPEN_ARRAY, CLOSE_ARRAY)) return false;
+      let hitKeyStart = -1;
+      let hitKeyEnd = -1;
+      do {
+        let keyStart = -1;
+        let keyEnd = -1;
+        let typeLength = -1;
+        let kind = Kind.None;
+        let valueStart = 0;
+        let valueEnd = 0;
+        let valueEscaped = false;
+        const tagAt = this.ws() === OPEN_OBJECT ? this.i : -1;
+        // Jaeger's own layout (see jaegerTag) read by matching its bytes; any other field by field.
+        if (tagAt >= 0 && this.bytesAt(tagAt, KEY_OPEN)) {
+          this.stringFrom(tagAt + KEY_OPEN.length);
+          keyStart = this.sStart;
+          keyEnd = this.sEnd;
+          if (this.bytesAt(this.i, TYPE_OPEN)) {
+            this.stringFrom(this.i + TYPE_OPEN.length);
+            typeLength = this.sEnd - this.sStart;
+            if (this.bytesAt(this.i, VALUE_OPEN)) {
+              this.i += VALUE_OPEN.length;
+              valueStart = this.i;
+              kind = this.skip();
+              valueEnd = this.i;
+              valueEscaped = this.escaped;
+            }
+          }
+          if (b[this.i] === CLOSE_OBJECT) this.i++;
+          else this.i = tagAt;
+        }
+        if (this.i === tagAt && !this.open(OPEN_OBJECT, CLOSE_OBJECT)) {
+          do {
+            const field = this.key(TAG_KEYS);
+            if (field === 0) {
+              this.string();
+              keyStart = this.sStart;
+              keyEnd = this.sEnd;
+            } else if (field === 1) {
+              typeLength = this.ws() === Q ? (this.string(), this.sEnd - this.sStart) : (this.skip(), -1);
+            } else if (field === 2) {
+              this.ws();
+              valueStart = this.i;
+              kind = this.skip();
+              valueEnd = this.i;
+              valueEscaped = this.escaped;
+            } else {
+              this.skip();
+            }
+          } while (this.next(CLOSE_OBJECT));
+        }
+        if (hitKeyStart >= 0) {
+          if (keyEnd - keyStart === hitKeyEnd - hitKeyStart && sameBytes(b, hitKeyStart, keyStart, keyEnd - keyStart)) return undefined;
+          continue;
+        }
+        // The skim gave up on tags without a key or with an escaped one; special tags are fields, not attributes.
+        this.sStart = keyStart;
+        this.sEnd = keyEnd;
+        this.escaped = false;
+        if (SPECIAL_FIRST_BYTE[b[keyStart]] === 1 && this.which(SPECIAL_TAG_BYTES) >= 0) continue;
+        if (!isPlain(b, keyStart, keyEnd)) return undefined;
+        if (key === undefined ? containsLowerCase(b, keyStart, keyEnd, needle) : !equalsLowerCase(b, keyStart, keyEnd, key)) {
+          if (key === undefined) return true;
+          continue;
+        }
+        const valueHit = needle.length === 0 || this.valueContains(kind, typeLength, valueStart, valueEnd, valueEscaped, needle);
+        if (valueHit === undefined) return undefined;
+        if (valueHit) {
+          hitKeyStart = keyStart;
+          hitKeyEnd = keyEnd;
+        }
+      } while (this.next(CLOSE_ARRAY));
+      return hitKeyStart >= 0;
+    } catch (err) {
+      if (err === GIVE_UP) return undefined;
+      throw err;
+    }
+  }
+
+  /** Whether the text of a checked tag value (as traceSearch's valueText, lower case) contains `needle`. */
+  private valueContains(kind: Kind, typeLength: number, start: number, end: number, escaped: boolean, needle: string): boolean | undefined {
+    const b = this.b;
+    switch (kind) {
+      case Kind.String:
+        return escaped || !isPlain(b, start + 1, end - 1) ? undefined : containsLowerCase(b, start + 1, end - 1, needle);
+      case Kind.Bool:
+        return containsLowerCase(b, start, end, needle);
+      case Kind.Number: {
+        if (isCanonicalInteger(b, start, end)) return containsLowerCase(b, start, end, needle);
+        // Checked as int64 (5 letters, truncated) or float64.
+        const n = this.numberAt(start, end);
+        return String(typeLength === 5 ? Math.trunc(n) : n).toLowerCase().includes(needle);
+      }
+      case Kind.None:
+      case Kind.Null:
+        return false;
+      default:
+        return undefined;
+    }
+  }
+
   /** The whole document: the spans of every trace, converted as convertJaegerTraces does. */
-  *document(ctx: ConversionContext, out: Span[], ranges: number[], index: Map<Span, number>): Generator<void, void> {
+  *document(ctx: ConversionContext, out: Span[], ranges: number[], index: Map<Span, number>, leftover: Set<number>): Generator<void, void> {
     yield* this.attempt(() => {
       const b = this.b;
       if (this.n < 3) giveUp();
@@ -549,7 +662,7 @@ class Skim {
         if (sawData) giveUp();
         sawData = true;
         if (yield* this.attempt(() => this.open(OPEN_ARRAY, CLOSE_ARRAY))) giveUp();
-        do yield* this.trace(ctx, out, ranges, index);
+        do yield* this.trace(ctx, out, ranges, index, leftover);
         while (yield* this.attempt(() => this.next(CLOSE_ARRAY)));
       } else {
         yield* this.attempt(() => this.skip());
@@ -563,7 +676,7 @@ class Skim {
     });
   }
 
-  private *trace(ctx: ConversionContext, out: Span[], ranges: number[], index: Map<Span, number>): Generator<void, void> {
+  private *trace(ctx: ConversionContext, out: Span[], ranges: number[], index: Map<Span, number>, leftover: Set<number>): Generator<void, void> {
     const placeholders = new Map<string, Resource>();
     const resourceFor = (id: string, inline: unknown): Resource => {
       if (inline !== undefined) return convertProcess(inline, ctx);
@@ -579,7 +692,7 @@ class Skim {
       if (k >= 0 && seen[k]++) giveUp();
       if (k === 1) {
         if (yield* this.attempt(() => this.open(OPEN_ARRAY, CLOSE_ARRAY))) continue;
-        const span = () => this.span(ctx, resourceFor, out, ranges, index);
+        const span = () => this.span(ctx, resourceFor, out, ranges, index, leftover);
         const next = () => this.next(CLOSE_ARRAY);
         do yield* this.attempt(span);
         while (yield* this.attempt(next));
@@ -600,7 +713,7 @@ class Skim {
     for (const [id, r] of placeholders) Object.assign(r, convertProcess(Object.hasOwn(procs, id) ? procs[id] : undefined, ctx));
   }
 
-  private span(ctx: ConversionContext, resourceFor: (id: string, inline: unknown) => Resource, out: Span[], ranges: number[], index: Map<Span, number>): void {
+  private span(ctx: ConversionContext, resourceFor: (id: string, inline: unknown) => Resource, out: Span[], ranges: number[], index: Map<Span, number>, leftover: Set<number>): void {
     this.ws();
     const start = this.i;
     if (out.length >= ctx.limits.maxSpans) {
@@ -609,6 +722,8 @@ class Skim {
       return;
     }
     let raw: unknown;
+    let tagsStart = -1;
+    let tagsEnd = -1;
     if (this.b[start] !== OPEN_OBJECT) {
       raw = this.value();
     } else {
@@ -617,7 +732,11 @@ class Skim {
       if (!this.open(OPEN_OBJECT, CLOSE_OBJECT)) {
         do {
           const k = this.key(SPAN_KEYS);
-          if (k === TAGS) r.tags = this.tags();
+          if (k === TAGS) {
+            tagsStart = this.ws() === OPEN_ARRAY ? this.i : -1;
+            r.tags = this.tags();
+            tagsEnd = this.i;
+          }
           else if (k === LOGS) r.logs = this.ws() === OPEN_ARRAY && this.b[this.i + 1] === CLOSE_ARRAY ? (this.i += 2, []) : this.value();
           else if (k === REFERENCES) r.references = this.recordList();
           else if (k >= 0) r[SPAN_FIELDS[k]] = this.value(k !== SPAN_ID);
@@ -627,14 +746,23 @@ class Skim {
     }
     const span = convertSpan(raw, resourceFor, ctx);
     if (!span) return;
+    // What convertSpan left of the special tags (an `error` tag it did not turn into the status):
+    // a search cannot tell it from the bytes alone.
+    const k = ranges.length / RANGE_FIELDS;
+    for (const _ in span.attributes) { leftover.add(k); break; }
     span.attributes = NOT_DECODED;
-    index.set(span, ranges.length / 2);
-    ranges.push(start, this.i);
+    index.set(span, k);
+    ranges.push(start, this.i, tagsStart, tagsEnd);
     out.push(span);
   }
 }
 
 const RUN_EVERY_BYTES = 16 * 1024;
+/** Numbers in `ranges` per span: the span's bytes, then its tags array's (-1 without one). */
+const RANGE_FIELDS = 4;
+/** Whether `text` (lower case) is in a plain tags array's bytes whenever it is in a key or value's text. */
+const byBytes = (text: string) => NUMBER_TEXT.test(text) && isAscii(text);
+
 /**
  * A text a number's digits cannot hold (a value decoded from `1.5e3` reads `1500`, not what its
  * bytes say): with any other character, a number value never contains it.
@@ -661,6 +789,105 @@ function containsLowerCase(b: Buffer, start: number, end: number, text: string):
   }
   return false;
 }
+/** Whether `b[start, end)`, lower-cased (ASCII), is `text` (lower-case). */
+function equalsLowerCase(b: Buffer, start: number, end: number, text: string): boolean {
+  if (end - start !== text.length) return false;
+  for (let i = start; i < end; i++) {
+    const c = b[i];
+    if ((c >= 0x41 && c <= 0x5a ? c + 32 : c) !== text.charCodeAt(i - start)) return false;
+  }
+  return true;
+}
+
+/** Index of the next `"` from `i` (a plain tags array: no escapes, so it ends the string). */
+function quoteFrom(b: Buffer, i: number): number {
+  while (b[i] !== Q) i++;
+  return i;
+}
+
+/** The key at `b[start, end)` is one convertSpan turns into a field. */
+function isSpecialKey(b: Buffer, start: number, end: number): boolean {
+  if (SPECIAL_FIRST_BYTE[b[start]] !== 1) return false;
+  outer: for (const k of SPECIAL_TAG_BYTES) {
+    if (k.length !== end - start) continue;
+    for (let j = 0; j < k.length; j++) if (b[start + j] !== k[j]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+/**
+ * Skim.tagsMatch for a plain tags array (ASCII, no escapes) all in Jaeger's own layout, where
+ * every `"` delimits a string: a tight loop over the bytes. Undefined for any other layout
+ * (and whatever tagsMatch would leave undefined): the caller then takes tagsMatch.
+ */
+function plainTagsMatch(b: Buffer, at: number, needle: string, key: string | undefined): boolean | undefined {
+  let i = at + 1;
+  if (b[i] === CLOSE_ARRAY) return false;
+  let hitKeyStart = -1;
+  let hitKeyEnd = -1;
+  for (;;) {
+    if (!bytesAt(b, i, KEY_OPEN)) return undefined;
+    const keyStart = i + KEY_OPEN.length;
+    const keyEnd = quoteFrom(b, keyStart);
+    if (!bytesAt(b, keyEnd + 1, TYPE_OPEN)) return undefined;
+    const typeStart = keyEnd + 1 + TYPE_OPEN.length;
+    const typeEnd = quoteFrom(b, typeStart);
+    if (!bytesAt(b, typeEnd + 1, VALUE_OPEN)) return undefined;
+    const valueStart = typeEnd + 1 + VALUE_OPEN.length;
+    let valueEnd: number;
+    const first = b[valueStart];
+    if (first === Q) {
+      valueEnd = quoteFrom(b, valueStart + 1) + 1;
+    } else {
+      valueEnd = valueStart;
+      while (b[valueEnd] !== CLOSE_OBJECT && b[valueEnd] !== COMMA && valueEnd < b.length) valueEnd++;
+    }
+    if (b[valueEnd] !== CLOSE_OBJECT) return undefined;
+    i = valueEnd + 1;
+    if (hitKeyStart >= 0) {
+      if (keyEnd - keyStart === hitKeyEnd - hitKeyStart && sameBytes(b, hitKeyStart, keyStart, keyEnd - keyStart)) return undefined;
+    } else if (!isSpecialKey(b, keyStart, keyEnd)) {
+      if (key === undefined ? containsLowerCase(b, keyStart, keyEnd, needle) : !equalsLowerCase(b, keyStart, keyEnd, key)) {
+        if (key === undefined) return true;
+      } else {
+        let hit: boolean;
+        if (needle.length === 0) hit = true;
+        else if (first === Q) hit = containsLowerCase(b, valueStart + 1, valueEnd - 1, needle);
+        else if (first === 0x74 || first === 0x66 || first === 0x6e) hit = first !== 0x6e && containsLowerCase(b, valueStart, valueEnd, needle);
+        else if (isCanonicalInteger(b, valueStart, valueEnd)) hit = containsLowerCase(b, valueStart, valueEnd, needle);
+        else return undefined;
+        if (hit) {
+          hitKeyStart = keyStart;
+          hitKeyEnd = keyEnd;
+        }
+      }
+    }
+    const c = b[i++];
+    if (c === CLOSE_ARRAY) return hitKeyStart >= 0;
+    if (c !== COMMA) return undefined;
+  }
+}
+
+function bytesAt(b: Buffer, at: number, bytes: Uint8Array): boolean {
+  for (let k = 0; k < bytes.length; k++) if (b[at + k] !== bytes[k]) return false;
+  return true;
+}
+
+function sameBytes(b: Buffer, a: number, c: number, length: number): boolean {
+  for (let k = 0; k < length; k++) if (b[a + k] !== b[c + k]) return false;
+  return true;
+}
+
+/** An integer JSON number that reads back as its bytes (String(JSON.parse(bytes)) is the same text). */
+function isCanonicalInteger(b: Buffer, start: number, end: number): boolean {
+  let i = start;
+  if (b[i] === 0x2d) i++;
+  if (end - i > 15 || end === i || (b[i] === 0x30 && (end - i > 1 || i > start))) return false;
+  for (; i < end; i++) if (!isDigit(b[i])) return false;
+  return true;
+}
+
 const INTERN_MAX_BYTES = 64;
 const INTERN_MAX_ENTRIES = 8192;
 
@@ -690,6 +917,8 @@ export class JaegerSkimmer {
   private readonly spans: Span[] = [];
   private readonly ranges: number[] = [];
   private readonly index = new Map<Span, number>();
+  /** Spans whose special tags left an attribute (see Skim.span). */
+  private readonly leftover = new Set<number>();
   private readonly steps: Generator<void, void>;
   private failed = false;
   private done = false;
@@ -698,7 +927,7 @@ export class JaegerSkimmer {
 
   constructor(private readonly limits?: Partial<ConversionLimits>) {
     this.ctx = new ConversionContext(limits);
-    this.steps = this.skim.document(this.ctx, this.spans, this.ranges, this.index);
+    this.steps = this.skim.document(this.ctx, this.spans, this.ranges, this.index, this.leftover);
   }
 
   /** Whether it still reads the document (false once it gave up). */
@@ -736,11 +965,11 @@ export class JaegerSkimmer {
     if (this.failed || !this.done) return undefined;
     const traces = assembleTraces(this.spans, this.ctx);
     const buf = this.bytes();
-    const { ranges, index, limits } = this;
+    const { ranges, index, limits, leftover } = this;
     const full = (span: Span): Span => {
       const k = index.get(span);
       if (k === undefined) return span;
-      const raw = JSON.parse(buf.toString('utf8', ranges[2 * k], ranges[2 * k + 1])) as unknown;
+      const raw = JSON.parse(buf.toString('utf8', ranges[RANGE_FIELDS * k], ranges[RANGE_FIELDS * k + 1])) as unknown;
       const converted = convertSpan(raw, () => span.resource, new ConversionContext(limits));
       if (!converted) return span;
       converted.startTimeUnixNano = span.startTimeUnixNano;
@@ -748,17 +977,23 @@ export class JaegerSkimmer {
       converted.events = span.events;
       return converted;
     };
-    /** Per span: 0 not looked at, 1 ASCII without escapes (its text is its bytes), 2 other. */
-    const plain = new Uint8Array(ranges.length / 2);
-    const mayMention = (span: Span, text: string): boolean => {
+    const searcher = new Skim();
+    searcher.setBytes(buf, true);
+    /** Per span: 0 not looked at, 1 its tags are ASCII without escapes (their text is their bytes), 2 other. */
+    const plain = new Uint8Array(ranges.length / RANGE_FIELDS);
+    const attributesMatch = (span: Span, needle: string, key: string | undefined): boolean | undefined => {
       const k = index.get(span);
-      if (k === undefined || !NUMBER_TEXT.test(text) || !isAscii(text)) return true;
-      const start = ranges[2 * k];
-      const end = ranges[2 * k + 1];
+      if (k === undefined || leftover.has(k)) return undefined;
+      const start = ranges[RANGE_FIELDS * k + 2];
+      const end = ranges[RANGE_FIELDS * k + 3];
+      if (start < 0) return false;
+      // Most spans are ruled out by a scan of their tags' bytes: a text they hold is in them as it is.
       if (plain[k] === 0) plain[k] = isPlain(buf, start, end) ? 1 : 2;
-      return plain[k] === 2 || containsLowerCase(buf, start, end, text);
+      if (plain[k] === 2) return searcher.tagsMatch(start, needle, key);
+      if ((byBytes(needle) && !containsLowerCase(buf, start, end, needle)) || (key !== undefined && byBytes(key) && !containsLowerCase(buf, start, end, key))) return false;
+      return plainTagsMatch(buf, start, needle, key) ?? searcher.tagsMatch(start, needle, key);
     };
-    return { traces, spans: { full, mayMention } };
+    return { traces, spans: { full, attributesMatch } };
   }
 
   private run(bytes: Buffer, final: boolean): void {

@@ -35,10 +35,11 @@ export interface SpanSource {
   /** The span with all it carries. */
   full(span: Span): Span;
   /**
-   * False only when no attribute key or value of the span can contain `text` (lower case), so a
-   * search need not decode it; true when it may, or when that cannot be told from its bytes.
+   * Whether an attribute of the span matches a search (traceSearch.ts: `needle`, and `key` for a
+   * `key=value` search, both lower case), told without decoding the span; undefined when it
+   * cannot be told so, and the search decodes it (`full`).
    */
-  mayMention(span: Span, text: string): boolean;
+  attributesMatch(span: Span, needle: string, key: string | undefined): boolean | undefined;
 }
 
 export interface LayoutOptions {

@@ -49,11 +49,8 @@ export function searchTrace(layout: WaterfallLayout, query: string): Int32Array 
       if (!hit) hit = span.spanId === needle;
     }
     if (!hit) hit = attrsMatch(span.resource.attributes, needle, key);
-    // Spans read without their attributes are decoded only when their bytes may hold the text.
-    const source = layout.spanSource;
-    if (!hit && (!source || (source.mayMention(span, needle) && (key === undefined || source.mayMention(span, key))))) {
-      hit = attrsMatch(fullSpanOf(layout, node).attributes, needle, key);
-    }
+    // Spans read without their attributes are decoded only when their bytes cannot tell.
+    if (!hit) hit = layout.spanSource?.attributesMatch(span, needle, key) ?? attrsMatch(fullSpanOf(layout, node).attributes, needle, key);
     if (hit) out.push(row);
   }
   return Int32Array.from(out);

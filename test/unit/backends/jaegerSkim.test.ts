@@ -51,13 +51,24 @@ function assertSame(text: string, skimmed: boolean): void {
     assert.deepEqual(la.strings, lb.strings);
     assert.deepEqual(la.summary, lb.summary);
     for (let row = 0; row < la.columns.rowCount; row++) assert.deepEqual(buildSpanDetail(la, row), buildSpanDetail(lb, row), `detail of row ${row}`);
-    for (const query of ['db.system=postgres', 'GOLD', 'retry', '1.5', '1500', 'café', 'http.route=/r/1', 'e+', 'esc', 'x']) assert.deepEqual(searchTrace(la, query), searchTrace(lb, query), query);
+    // Searches the skim answers from the bytes (those matching every span included), asked twice.
+    for (const query of SEARCHES) {
+      const expected = searchTrace(lb, query);
+      assert.deepEqual(searchTrace(la, query), expected, query);
+      assert.deepEqual(searchTrace(la, query), expected, `${query}, again`);
+    }
   }
   // A Jaeger file reads the same (format detection included).
   const file = loadTraceFile(text);
   assert.equal(file.format, 'jaeger');
   assert.deepEqual(file.traces.map((tr) => tr.spans.length), skim.traces.map((tr) => tr.spans.length));
 }
+
+const SEARCHES = ['db.system=postgres', 'GOLD', 'retry', '1.5', '1500', 'café', 'http.route=/r/1', 'e+', 'esc', 'x',
+  // Every span (a key, a value, a key=value), and what only the special tags hold (not attributes).
+  'http', '/r/', '/R', 'http.route=', 'HTTP.ROUTE=/r', 'db.system=', 'e', 'server', 'span.kind', 'otel', 'error', 'true', 'false', 'error=true',
+  // Numbers as the converter writes them, null values, duplicate keys, other layouts.
+  'i=7', 'f=1500', 'f=1.5', 'b=false', 'n=', 'big', '1234567890123456', '12345678901234567', '-0', '0', 'dup=first', 'dup=second', 'dup', '"', '\\', 'ünï', 'K', 'spaced'];
 
 interface SpanSpec { id: string; parent?: string; name?: unknown; tags?: unknown[]; extra?: Record<string, unknown> }
 
@@ -140,6 +151,24 @@ describe('Jaeger skim: the same trace as JSON.parse and the converters, from the
     const odd = chain(4);
     odd.push({ id: odd[1].id }, { id: '00000000000000ff', parent: '00000000000000ff' }, { id: '' }, { id: '0000000000000abc', extra: { process: { serviceName: 'inline', tags: [] } } });
     assertSame(JSON.stringify(doc(odd, { warnings: ['trace warning first'] })), true);
+  });
+
+  it('searches attributes from the bytes exactly as over the converted spans (duplicate keys, numbers, error tags, case, unicode)', () => {
+    const spans: SpanSpec[] = chain(10);
+    spans[1].tags = [{ key: 'dup', type: 'string', value: 'first' }, { key: 'x', type: 'string', value: 'y' }, { key: 'dup', type: 'string', value: 'second' }];
+    spans[2].tags = [{ key: 'Dup', type: 'string', value: 'FIRST' }, { key: 'dup', type: 'string', value: 'first' }];
+    spans[3].tags = [{ key: 'error', type: 'bool', value: true }, { key: 'otel.status_code', type: 'string', value: 'OK' }, { key: 'K', type: 'int64', value: -0 }];
+    spans[4].tags = [{ key: 'error', type: 'string', value: 'false' }, { key: 'f', type: 'float64', value: 1.5 }, { key: 'big', type: 'int64', value: 1234567890123456 }];
+    spans[5].tags = [{ key: 'ünïcode', type: 'string', value: 'KELVIN \u212a' }, { key: 'q', type: 'string', value: 'a "quoted" \\ value' }];
+    spans[6].tags = [{ type: 'string', value: 'spaced out', key: 'order' }, { key: 'n', type: 'string' }, { key: 'b', type: 'bool', value: false }];
+    spans[7].tags = [{ key: 'i', type: 'INT64', value: 7.9 }, { key: 'f', type: 'Float64', value: 1500 }, { key: 'z', type: 'int64', value: 0 }];
+    spans[8].tags = [];
+    spans[9].tags = [{ key: 'span.kind', type: 'string', value: 'server' }, { key: 'http.route', type: 'string', value: '/R/9' }, { key: 'http.route', type: 'string', value: '/r/9' }];
+    const text = JSON.stringify(doc(spans)).replace('"type":"Float64","value":1500', '"type":"Float64","value":1.5e3')
+      // More digits than a double holds: it reads back otherwise than its bytes (lint forbids the literal).
+      .replace('"value":1234567890123456}', '"value":12345678901234567891}');
+    assertSame(text, true);
+    assertSame(JSON.stringify(JSON.parse(text), null, 1), true);
   });
 
   it('leaves to the full path whatever would make a converter warn about a value it does not decode', () => {
