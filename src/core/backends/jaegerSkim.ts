@@ -77,6 +77,8 @@ const [BOOL, INT64, FLOAT64, BINARY] = [0, 1, 2, 3];
 /** A type decodeTagValue reads as a string (`string`, unknown names, none). */
 const STRING_TYPE = -1;
 const enum Kind { None, String, Number, Bool, Null, Complex }
+/** Byte ranges of a tag's fields (-1: none; a type that is not a string has none). */
+interface TagFields { keyStart: number; keyEnd: number; keyEscaped: boolean; typeStart: number; typeEnd: number; kind: Kind; valueStart: number; valueEnd: number; valueEscaped: boolean }
 /** Longest string value or key passed over without decoding: longer ones may be truncated (a warning). */
 const MAX_SKIPPED_STRING_BYTES = 32 * 1024;
 const MAX_DEPTH = 512;
@@ -95,6 +97,8 @@ class Skim {
   private final = false;
   /** Short strings already decoded, by a hash of their bytes. */
   private readonly interned = new Map<number, string>();
+  /** The last tag read by tagFields (one object, reused). */
+  private readonly tag: TagFields = { keyStart: -1, keyEnd: -1, keyEscaped: false, typeStart: -1, typeEnd: -1, kind: Kind.None, valueStart: 0, valueEnd: 0, valueEscaped: false };
 
   /** The bytes so far: a longer prefix of the same document each time (offsets stay valid). */
   setBytes(b: Buffer, final: boolean): void {
@@ -426,40 +430,49 @@ class Skim {
   /** A tag in any other layout (spaces, other key order, extra fields). */
   private anyTag(special: unknown[]): void {
     const tagStart = this.i;
-    let specialKey = -2;
-    let type = STRING_TYPE;
-    let kind = Kind.None;
-    let keyLength = 0;
-    let valueStart = 0;
-    let valueEnd = 0;
-    let valueEscaped = false;
-    if (!this.open(OPEN_OBJECT, CLOSE_OBJECT)) {
-      do {
-        const field = this.key(TAG_KEYS);
-        if (field === 0) {
-          if (this.ws() !== Q) giveUp();
-          this.string();
-          if (this.escaped) giveUp();
-          keyLength = this.sEnd - this.sStart;
-          specialKey = this.which(SPECIAL_TAG_BYTES);
-        } else if (field === 1) {
-          type = STRING_TYPE;
-          if (this.ws() !== Q) this.skip();
-          else { this.string(); type = this.typeOf(this.sStart, this.sEnd); }
-        } else if (field === 2) {
-          this.ws();
-          valueStart = this.i;
-          kind = this.skip();
-          valueEnd = this.i;
-          valueEscaped = this.escaped;
-        } else {
-          this.skip();
-        }
-      } while (this.next(CLOSE_OBJECT));
-    }
-    if (specialKey === -2) giveUp();
+    const t = this.tagFields();
+    if (t.keyStart < 0 || t.keyEscaped) giveUp();
+    this.sStart = t.keyStart;
+    this.sEnd = t.keyEnd;
+    this.escaped = false;
+    const specialKey = this.which(SPECIAL_TAG_BYTES);
     if (specialKey >= 0) special.push(JSON.parse(this.b.toString('utf8', tagStart, this.i)) as unknown);
-    else this.check(keyLength, type, kind, valueStart, valueEnd, valueEscaped);
+    else this.check(t.keyEnd - t.keyStart, t.typeStart < 0 ? STRING_TYPE : this.typeOf(t.typeStart, t.typeEnd), t.kind, t.valueStart, t.valueEnd, t.valueEscaped);
+  }
+
+  /** The fields of the tag object at the position, in any layout; a field given twice is its last (as JSON.parse reads it). */
+  private tagFields(): TagFields {
+    const t = this.tag;
+    t.keyStart = -1;
+    t.typeStart = -1;
+    t.kind = Kind.None;
+    if (this.open(OPEN_OBJECT, CLOSE_OBJECT)) return t;
+    do {
+      const field = this.key(TAG_KEYS);
+      if (field === 0) {
+        if (this.ws() !== Q) giveUp();
+        this.string();
+        t.keyStart = this.sStart;
+        t.keyEnd = this.sEnd;
+        t.keyEscaped = this.escaped;
+      } else if (field === 1 && this.ws() === Q) {
+        this.string();
+        t.typeStart = this.sStart;
+        t.typeEnd = this.sEnd;
+      } else if (field === 1) {
+        this.skip();
+        t.typeStart = -1;
+      } else if (field === 2) {
+        this.ws();
+        t.valueStart = this.i;
+        t.kind = this.skip();
+        t.valueEnd = this.i;
+        t.valueEscaped = this.escaped;
+      } else {
+        this.skip();
+      }
+    } while (this.next(CLOSE_OBJECT));
+    return t;
   }
 
   /** Gives up unless decodeTagValue takes this value as it is (no warning counted). */
@@ -549,68 +562,19 @@ class Skim {
       let hitKeyStart = -1;
       let hitKeyEnd = -1;
       do {
-        let keyStart = -1;
-        let keyEnd = -1;
-        let typeLength = -1;
-        let kind = Kind.None;
-        let valueStart = 0;
-        let valueEnd = 0;
-        let valueEscaped = false;
-        const tagAt = this.ws() === OPEN_OBJECT ? this.i : -1;
-        // Jaeger's own layout (see jaegerTag) read by matching its bytes; any other field by field.
-        if (tagAt >= 0 && this.bytesAt(tagAt, KEY_OPEN)) {
-          this.stringFrom(tagAt + KEY_OPEN.length);
-          keyStart = this.sStart;
-          keyEnd = this.sEnd;
-          if (this.bytesAt(this.i, TYPE_OPEN)) {
-            this.stringFrom(this.i + TYPE_OPEN.length);
-            typeLength = this.sEnd - this.sStart;
-            if (this.bytesAt(this.i, VALUE_OPEN)) {
-              this.i += VALUE_OPEN.length;
-              valueStart = this.i;
-              kind = this.skip();
-              valueEnd = this.i;
-              valueEscaped = this.escaped;
-            }
-          }
-          if (b[this.i] === CLOSE_OBJECT) this.i++;
-          else this.i = tagAt;
-        }
-        if (this.i === tagAt && !this.open(OPEN_OBJECT, CLOSE_OBJECT)) {
-          do {
-            const field = this.key(TAG_KEYS);
-            if (field === 0) {
-              this.string();
-              keyStart = this.sStart;
-              keyEnd = this.sEnd;
-            } else if (field === 1) {
-              typeLength = this.ws() === Q ? (this.string(), this.sEnd - this.sStart) : (this.skip(), -1);
-            } else if (field === 2) {
-              this.ws();
-              valueStart = this.i;
-              kind = this.skip();
-              valueEnd = this.i;
-              valueEscaped = this.escaped;
-            } else {
-              this.skip();
-            }
-          } while (this.next(CLOSE_OBJECT));
-        }
+        const { keyStart, keyEnd, typeStart, typeEnd, kind, valueStart, valueEnd, valueEscaped } = this.tagFields();
         if (hitKeyStart >= 0) {
           if (keyEnd - keyStart === hitKeyEnd - hitKeyStart && sameBytes(b, hitKeyStart, keyStart, keyEnd - keyStart)) return undefined;
           continue;
         }
         // The skim gave up on tags without a key or with an escaped one; special tags are fields, not attributes.
-        this.sStart = keyStart;
-        this.sEnd = keyEnd;
-        this.escaped = false;
-        if (SPECIAL_FIRST_BYTE[b[keyStart]] === 1 && this.which(SPECIAL_TAG_BYTES) >= 0) continue;
+        if (isSpecialKey(b, keyStart, keyEnd)) continue;
         if (!isPlain(b, keyStart, keyEnd)) return undefined;
         if (key === undefined ? containsLowerCase(b, keyStart, keyEnd, needle) : !equalsLowerCase(b, keyStart, keyEnd, key)) {
           if (key === undefined) return true;
           continue;
         }
-        const valueHit = needle.length === 0 || this.valueContains(kind, typeLength, valueStart, valueEnd, valueEscaped, needle);
+        const valueHit = needle.length === 0 || this.valueContains(kind, typeStart < 0 ? -1 : typeEnd - typeStart, valueStart, valueEnd, valueEscaped, needle);
         if (valueHit === undefined) return undefined;
         if (valueHit) {
           hitKeyStart = keyStart;
