@@ -28,6 +28,9 @@ export function searchToPaintInPage(query: string): Promise<{ ms: number; label:
   return new Promise((resolve) => {
     const field = document.querySelector('.wf-search');
     const label = document.querySelector('.wf-match-label');
+    // The field cleared first, as a user does: Enter steps through the previous results otherwise.
+    field.value = '';
+    field.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
     label.textContent = '';
     field.value = query;
     const t0 = performance.now();

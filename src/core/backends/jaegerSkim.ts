@@ -741,6 +741,11 @@ function isPlain(b: Buffer, start: number, end: number): boolean {
 
 /** Whether `b[start, end)`, lower-cased (ASCII), contains `text` (lower-case ASCII). */
 function containsLowerCase(b: Buffer, start: number, end: number, text: string): boolean {
+  return indexOfLowerCase(b, start, end, text) >= 0;
+}
+
+/** Where `text` (lower-case ASCII) first is in `b[start, end)` lower-cased (ASCII), or -1. */
+function indexOfLowerCase(b: Buffer, start: number, end: number, text: string): number {
   const m = text.length;
   const first = text.charCodeAt(0);
   outer: for (let i = start; i <= end - m; i++) {
@@ -749,9 +754,9 @@ function containsLowerCase(b: Buffer, start: number, end: number, text: string):
       const c = b[i + j];
       if ((c >= 0x41 && c <= 0x5a ? c + 32 : c) !== text.charCodeAt(j)) continue outer;
     }
-    return true;
+    return i;
   }
-  return false;
+  return -1;
 }
 /** Whether `b[start, end)`, lower-cased (ASCII), is `text` (lower-case). */
 function equalsLowerCase(b: Buffer, start: number, end: number, text: string): boolean {
@@ -785,8 +790,8 @@ function isSpecialKey(b: Buffer, start: number, end: number): boolean {
  * every `"` delimits a string: a tight loop over the bytes. Undefined for any other layout
  * (and whatever tagsMatch would leave undefined): the caller then takes tagsMatch.
  */
-function plainTagsMatch(b: Buffer, at: number, needle: string, key: string | undefined): boolean | undefined {
-  let i = at + 1;
+function plainTagsMatch(b: Buffer, at: number, needle: string, key: string | undefined, from = at + 1): boolean | undefined {
+  let i = from;
   if (b[i] === CLOSE_ARRAY) return false;
   let hitKeyStart = -1;
   let hitKeyEnd = -1;
@@ -831,6 +836,16 @@ function plainTagsMatch(b: Buffer, at: number, needle: string, key: string | und
     if (c === CLOSE_ARRAY) return hitKeyStart >= 0;
     if (c !== COMMA) return undefined;
   }
+}
+
+/**
+ * Where the tag holding `b[at]` starts in a plain tags array beginning at `start`: its last
+ * `{"key":"` at or before `at` (only a tag's start has those bytes when no string has escapes),
+ * else the array's first element (the walk from there then sees any other layout).
+ */
+function tagStartBefore(b: Buffer, start: number, at: number): number {
+  for (let i = at; i > start; i--) if (b[i] === OPEN_OBJECT && bytesAt(b, i, KEY_OPEN)) return i;
+  return start + 1;
 }
 
 function bytesAt(b: Buffer, at: number, bytes: Uint8Array): boolean {
@@ -954,8 +969,11 @@ export class JaegerSkimmer {
       // Most spans are ruled out by a scan of their tags' bytes: a text they hold is in them as it is.
       if (plain[k] === 0) plain[k] = isPlain(buf, start, end) ? 1 : 2;
       if (plain[k] === 2) return searcher.tagsMatch(start, needle, key);
-      if ((byBytes(needle) && !containsLowerCase(buf, start, end, needle)) || (key !== undefined && byBytes(key) && !containsLowerCase(buf, start, end, key))) return false;
-      return plainTagsMatch(buf, start, needle, key) ?? searcher.tagsMatch(start, needle, key);
+      // The text's first place in the bytes (the key's, for key=value): no tag before it can match.
+      const text = key ?? needle;
+      const first = byBytes(text) ? indexOfLowerCase(buf, start, end, text) : start + 1;
+      if (first < 0 || (key !== undefined && byBytes(needle) && !containsLowerCase(buf, start, end, needle))) return false;
+      return plainTagsMatch(buf, start, needle, key, tagStartBefore(buf, start, first)) ?? searcher.tagsMatch(start, needle, key);
     };
     return { traces, spans: { full, attributesMatch } };
   }
