@@ -758,6 +758,7 @@ function indexOfLowerCase(b: Buffer, start: number, end: number, text: string): 
   }
   return -1;
 }
+
 /** Whether `b[start, end)`, lower-cased (ASCII), is `text` (lower-case). */
 function equalsLowerCase(b: Buffer, start: number, end: number, text: string): boolean {
   if (end - start !== text.length) return false;
