@@ -25,7 +25,7 @@ import type { WorkerLoaded } from '../src/webviews/waterfall/workerProtocol';
 import type { Trace } from '../src/core/model/trace';
 import { launchBrowser } from '../test/runner/browser';
 import { openWaterfallPage } from '../test/webview/waterfallHarness';
-import { keyToPaintInPage } from '../test/webview/waterfallFrames';
+import { keyToPaintInPage, searchToPaintInPage } from '../test/webview/waterfallFrames';
 
 const MB = 1024 * 1024;
 const SIZES = [10_000, 50_000, 100_000];
@@ -33,12 +33,45 @@ const RUNS = 3;
 
 const round = (x: number) => Math.round(x * 10) / 10;
 
-/** The worker as the extension ships it: bundled by esbuild for node/cjs, minified. */
-async function bundleWorker(dir: string): Promise<string> {
-  const out = path.join(dir, 'waterfallWorker.js');
+/**
+ * Searches typed in the laid-out trace: a value every span's attributes hold (db.system), and a
+ * text in one attribute value of a few spans (db.statement of span 4242, 42420-42429).
+ */
+const SEARCHES = { all: 'postgresql', one: '-- 4242' } as const;
+/**
+ * Another checkout (`TRACE_LENS_BENCH_BASE=/path/to/checkout`, e.g. a worktree of main): its
+ * worker is bundled too and its http path measured in the same run, interleaved ("httpBase").
+ */
+const BASE_CHECKOUT = process.env.TRACE_LENS_BENCH_BASE;
+
+/**
+ * The worker as the extension ships it: bundled by esbuild for node/cjs, minified. `skim: false`
+ * bundles it without the Jaeger skim (src/core/backends/jaegerSkim.ts), so every answer takes
+ * JSON.parse and the converters: the path before the skim, measured in the same run beside it.
+ */
+async function bundleWorker(dir: string, skim = true, checkout = path.resolve(__dirname, '..')): Promise<string> {
+  const out = path.join(dir, checkout !== path.resolve(__dirname, '..') ? 'waterfallWorkerBase.js' : skim ? 'waterfallWorker.js' : 'waterfallWorkerFullParse.js');
+  const withoutSkim: esbuild.Plugin = {
+    name: 'without-skim',
+    setup(build) {
+      build.onResolve({ filter: /\/jaegerSkim$/ }, (args) => ({ path: args.path, namespace: 'without-skim' }));
+      // The same exports, keeping the bytes as the worker did before: chunks, concatenated once at the end.
+      const contents = `export function skimJaegerDocument() { return undefined; }
+        export class JaegerSkimmer {
+          chunks = [];
+          get reading() { return false; }
+          add(chunk) { this.chunks.push(chunk); }
+          bytes() { if (this.chunks.length !== 1) this.chunks = [Buffer.concat(this.chunks)]; return this.chunks[0]; }
+          finish() { return undefined; }
+        }`;
+      build.onLoad({ filter: /.*/, namespace: 'without-skim' }, () => ({ contents, loader: 'js' }));
+    },
+  };
   await esbuild.build({
-    entryPoints: [path.resolve(__dirname, '../src/webviews/waterfall/layoutWorker.ts')],
+    entryPoints: [path.join(checkout, 'src/webviews/waterfall/layoutWorker.ts')],
     bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, outfile: out, logLevel: 'silent',
+    nodePaths: [path.resolve(__dirname, '../node_modules')],
+    plugins: skim ? [] : [withoutSkim],
   });
   return out;
 }
@@ -78,6 +111,8 @@ interface PathRun {
   retainedMb: number;
   loaded: WorkerLoaded;
   bytesMs: number;
+  /** Key press → results shown, and the match label, for each of SEARCHES. */
+  search: Record<keyof typeof SEARCHES, { ms: number; label: string }>;
 }
 
 /** `firstByteAt`: when the first byte of an HTTP answer arrived (DESIGN's first row is counted from there). */
@@ -93,11 +128,15 @@ export async function run(): Promise<BenchRow[]> {
   const jaeger = new JaegerClient(http);
   try {
     const workerPath = await bundleWorker(dir);
+    const fullParseWorkerPath = await bundleWorker(dir, false);
+    const baseWorkerPath = BASE_CHECKOUT ? await bundleWorker(dir, true, path.resolve(BASE_CHECKOUT)) : undefined;
 
     /** One open, as the panel does it: the worker starts with the panel, then the bytes come. */
-    const once = async (open: Open): Promise<PathRun> => {
+    const once = async (open: Open, worker = workerPath): Promise<PathRun> => {
       const page = await browser.context.newPage();
-      const wp = await openWaterfallPage(page, undefined);
+      // The page's requests (search) go to the worker, as the panel sends them.
+      let toWorker: (m: unknown) => void = () => undefined;
+      const wp = await openWaterfallPage(page, undefined, { host: (m) => toWorker(m) });
       const base = heapAfterGc(gc);
       type PageTimes = Awaited<ReturnType<typeof wp.postTrace>>;
       // The first rows (a preview of the spans in the first bytes, or the whole trace) go to the
@@ -108,14 +147,16 @@ export async function run(): Promise<BenchRow[]> {
       let arrived: () => void = () => undefined;
       // Resolves empty: the columns stay in `final`, which is dropped before the heap is read.
       const finalArrives = new Promise<void>((resolve) => { arrived = resolve; });
-      const client = new WaterfallWorkerClient(workerPath, {
+      const client = new WaterfallWorkerClient(worker, {
         post: (m) => {
+          if (m.type === 'searchResult') void wp.post(m);
           if (m.type !== 'trace') return;
           if (loadedYet) { final = { at: performance.now(), msg: m }; arrived(); }
           else first ??= { at: performance.now(), page: wp.postTrace(m) };
         },
         command: () => undefined, crashed: () => undefined,
       });
+      toWorker = (m) => client.fromWebview(m);
       try {
         client.fromWebview({ type: 'ready' });
         const watch = watchHostThread();
@@ -137,7 +178,12 @@ export async function run(): Promise<BenchRow[]> {
         final = undefined;
         first = undefined;
         const retainedMb = (heapAfterGc(gc) - base) / MB;
-        return { firstRowMs, previewed, paintMs, interactiveMs: paintMs + inputMs, maxBlockMs, maxGapMs, retainedMb, loaded, bytesMs };
+        // After the heap is read: a search may keep what it decoded.
+        const search = {
+          all: await page.evaluate(searchToPaintInPage, SEARCHES.all),
+          one: await page.evaluate(searchToPaintInPage, SEARCHES.one),
+        };
+        return { firstRowMs, previewed, paintMs, interactiveMs: paintMs + inputMs, maxBlockMs, maxGapMs, retainedMb, loaded, bytesMs, search };
       } finally {
         await client.dispose();
         await page.close();
@@ -182,17 +228,21 @@ export async function run(): Promise<BenchRow[]> {
     const warm = prepare(2_000, 1);
     await once(fileOpen(warm.file, 'warm.json'));
     await once(httpOpen(warm.traceId));
+    await once(httpOpen(warm.traceId), fullParseWorkerPath);
+    if (baseWorkerPath) await once(httpOpen(warm.traceId), baseWorkerPath);
     await once(receiverOpen(warm.trace));
 
     for (const spans of SIZES) {
       const k = `${spans / 1000}k`;
       const doc = prepare(spans, 7);
       const parse = { file: parseAlone(doc.otlp), http: parseAlone(doc.jaeger) };
-      const results: Record<'file' | 'http' | 'receiver', PathRun[]> = { file: [], http: [], receiver: [] };
+      const results: Record<'file' | 'http' | 'httpFullParse' | 'httpBase' | 'receiver', PathRun[]> = { file: [], http: [], httpFullParse: [], httpBase: [], receiver: [] };
       // Interleaved, so a neighbour's burst on the shared machine hits every path alike.
       for (let i = 0; i < RUNS; i++) {
         results.file.push(await once(fileOpen(doc.file, `trace-${k}.json`)));
         results.http.push(await once(httpOpen(doc.traceId)));
+        results.httpFullParse.push(await once(httpOpen(doc.traceId), fullParseWorkerPath));
+        if (baseWorkerPath) results.httpBase.push(await once(httpOpen(doc.traceId), baseWorkerPath));
         results.receiver.push(await once(receiverOpen(doc.trace)));
       }
       const receiver = results.receiver;
@@ -204,28 +254,38 @@ export async function run(): Promise<BenchRow[]> {
         { name: `waterfall ${k} receiver: extension-host longest block`, value: round(receiverBlock), unit: 'ms', budget: '≤ 50 ms', ok: receiverBlock <= 50,
           note: `worst of ${RUNS}: host-thread CPU between two 1 ms ticks while the spans are copied to the worker in slices (longest wall-clock gap ${Math.max(...receiver.map((r) => r.maxGapMs)).toFixed(0)} ms)` },
       );
-      for (const kind of ['file', 'http'] as const) {
+      for (const kind of ['file', 'http', 'httpFullParse', 'httpBase'] as const) {
         const rs = results[kind];
+        if (rs.length === 0) continue;
         const label = kind === 'file'
           ? `OTLP JSON file (${(doc.otlpBytes / MB).toFixed(0)} MB), counted from the read's start`
-          : `Jaeger v1 HTTP answer (${(doc.jaegerBytes / MB).toFixed(0)} MB), counted from its first byte`;
+          : `Jaeger v1 HTTP answer (${(doc.jaegerBytes / MB).toFixed(0)} MB), counted from its first byte${kind === 'http' ? ', read by the skim' : kind === 'httpBase' ? `, the worker of ${BASE_CHECKOUT} (for comparison)` : ', JSON.parse and the converters (the path before the skim, for comparison)'}`;
         const first = median(rs.map((r) => r.firstRowMs));
         const interactive = median(rs.map((r) => r.interactiveMs));
         const block = Math.max(...rs.map((r) => r.maxBlockMs));
         const retained = median(rs.map((r) => r.retainedMb));
         const m = rs[0].loaded;
-        const budget = 1.2 * parse[kind];
+        const parseMs = parse[kind === 'file' ? 'file' : 'http'];
+        const budget = 1.2 * parseMs;
         const spread = (f: (r: PathRun) => number) => rs.map((r) => f(r).toFixed(0)).join(' / ');
         rows.push(
           { name: `waterfall ${k} ${kind}: bytes → first row visible`, value: round(first), unit: 'ms', budget: '≤ 250 ms', ok: first <= 250,
             note: `${label}; median of ${RUNS} (${spread((r) => r.firstRowMs)} ms); ${kind === 'file' ? 'read' : 'fetch'} ${spread((r) => r.bytesMs)} ms, worker parse+convert ${m.parseMs.toFixed(0)} ms + layout ${m.layoutMs.toFixed(0)} ms (first run); ${rs.every((r) => r.previewed) ? `the first rows are the spans in the first ${PREVIEW_PREFIX_BYTES / 1024} kB, shown while the rest is read and parsed` : 'the whole trace is parsed before the first row'}` },
           { name: `waterfall ${k} ${kind}: bytes → interactive`, value: round(interactive), unit: 'ms', budget: `≤ 1.2 × JSON.parse (${budget.toFixed(0)} ms)`, ok: interactive <= budget,
-            note: `the laid-out trace painted, then the first key handled and painted; JSON.parse alone of the same bytes ${parse[kind].toFixed(0)} ms (median of 3, this process); runs ${spread((r) => r.interactiveMs)} ms` },
+            note: `the laid-out trace painted, then the first key handled and painted; JSON.parse alone of the same bytes ${parseMs.toFixed(0)} ms (median of 3, this process); runs ${spread((r) => r.interactiveMs)} ms` },
           { name: `waterfall ${k} ${kind}: extension-host longest block`, value: round(block), unit: 'ms', budget: '≤ 50 ms', ok: block <= 50,
             note: `worst of ${RUNS}: the host thread's CPU time between two ticks of a 1 ms timer, from the bytes asked for to the columns posted (longest wall-clock gap between ticks ${Math.max(...rs.map((r) => r.maxGapMs)).toFixed(0)} ms, which includes waiting for a core)` },
           { name: `waterfall ${k} ${kind}: extension-host heap retained`, value: round(retained), unit: 'MB', budget: '≤ 60 MB', ok: retained <= 60,
-            note: `heap used after GC with the panel open, minus before it opened; the trace lives in the panel's worker (its heap ${(m.workerHeapBytes / MB).toFixed(0)} MB after layout, outside the host's heap)` },
+            note: `heap used after GC with the panel open, minus before it opened; the trace lives in the panel's worker (its heap ${spread((r) => r.loaded.workerHeapBytes / MB)} MB after layout, outside the host's heap)` },
         );
+        for (const which of ['all', 'one'] as const) {
+          const ms = median(rs.map((r) => r.search[which].ms));
+          // The skim's search against the search over fully converted spans, same run.
+          const full = kind === 'http' ? median(results.httpFullParse.map((r) => r.search[which].ms)) : undefined;
+          rows.push({ name: `waterfall ${k} ${kind}: search ${which === 'all' ? 'matching every span' : 'one attribute value'}, key press → results shown`, value: round(ms), unit: 'ms',
+            budget: full === undefined ? 'for comparison' : `≤ 1.2 × httpFullParse's (${full.toFixed(0)} ms)`, ok: full === undefined || ms <= 1.2 * full,
+            note: `"${SEARCHES[which]}" typed, Enter pressed, to the frame painted with the results (${rs[0].search[which].label}); the laid-out trace's first search; runs ${spread((r) => r.search[which].ms)} ms` });
+        }
       }
     }
   } finally {

@@ -20,6 +20,30 @@ export function keyToPaintInPage(): Promise<number> {
   });
 }
 
+/**
+ * A query typed into the search field and Enter pressed, to the frame painted after the results
+ * were shown (ms), with the match label they left.
+ */
+export function searchToPaintInPage(query: string): Promise<{ ms: number; label: string }> {
+  return new Promise((resolve) => {
+    const field = document.querySelector('.wf-search');
+    const label = document.querySelector('.wf-match-label');
+    // The field cleared first, as a user does: Enter steps through the previous results otherwise.
+    field.value = '';
+    field.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    label.textContent = '';
+    field.value = query;
+    const t0 = performance.now();
+    field.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    const check = () => {
+      const text = String(label.textContent);
+      if (/^(\d+ \/ \d+|No results)$/.test(text)) requestAnimationFrame(() => setTimeout(() => resolve({ ms: performance.now() - t0, label: text }), 0));
+      else setTimeout(check, 0);
+    };
+    check();
+  });
+}
+
 /** The q-quantile of ascending values (nearest rank below), 0 for none: frame p95s. Runs in Node. */
 export function quantile(sorted: number[], q: number): number {
   return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];

@@ -101,6 +101,11 @@ const INIT = `(() => {${PAGE_PRELUDE}
 export interface PageOptions {
   /** Serve the page without its CSP (to check the escaping holds on its own). */
   withoutCsp?: boolean;
+  /**
+   * Where the page's messages go instead of the harness's own session ('ready' still resolves
+   * the page): the bench sends them to the panel's worker.
+   */
+  host?: (message: unknown) => void;
 }
 
 /** Polls until `check` holds: the webview's effects reach the host asynchronously. */
@@ -184,6 +189,7 @@ export async function openWaterfallPage(page: Page, layout: WaterfallLayout | un
   });
   if (layout) session.setLayout(layout);
   await page.exposeFunction('__hostReceive', (m: unknown) => {
+    if (options.host && (m as { type?: unknown } | null)?.type !== 'ready') { options.host(m); return; }
     const reply = session.handle(m);
     if (reply) void post(reply).catch(() => undefined);
   });

@@ -66,7 +66,7 @@ function take(attrs: Attributes, key: string): AttributeValue | undefined {
   return v;
 }
 
-function convertProcess(p: unknown, ctx: ConversionContext): Resource {
+export function convertProcess(p: unknown, ctx: ConversionContext): Resource {
   if (!isRecord(p)) return { serviceName: UNKNOWN_SERVICE, attributes: {} };
   const attributes = decodeTags(p.tags, ctx);
   const name = asString(p.serviceName);
@@ -119,7 +119,8 @@ export function convertJaegerTraces(traces: unknown[], ctx: ConversionContext, o
   return out;
 }
 
-function convertSpan(s: unknown, resourceFor: (id: string, inline: unknown) => Resource, ctx: ConversionContext): Span | undefined {
+/** One span object of a trace; `resourceFor` gives its process (`inline`: a `process` field of the span). */
+export function convertSpan(s: unknown, resourceFor: (id: string, inline: unknown) => Resource, ctx: ConversionContext): Span | undefined {
   if (!isRecord(s)) {
     ctx.count('badSpan');
     return undefined;

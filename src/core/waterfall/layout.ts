@@ -23,12 +23,37 @@ export interface WaterfallLayout {
   /** Tree node of each row and the reverse. */
   rowToNode: Int32Array;
   nodeToRow: Int32Array;
+  /** See LayoutOptions.spanSource. */
+  spanSource?: SpanSource;
+}
+
+/**
+ * Where the attributes of spans read without them come from (the Jaeger skim,
+ * src/core/backends/jaegerSkim.ts): the detail and the search decode them on demand.
+ */
+export interface SpanSource {
+  /** The span with all it carries. */
+  full(span: Span): Span;
+  /**
+   * Whether an attribute of the span matches a search (traceSearch.ts: `needle`, and `key` for a
+   * `key=value` search, both lower case), told without decoding the span; undefined when it
+   * cannot be told so, and the search decodes it (`full`).
+   */
+  attributesMatch(span: Span, needle: string, key: string | undefined): boolean | undefined;
 }
 
 export interface LayoutOptions {
   spanLimit?: number;
   /** Size of the trace as fetched, when known; above WINDOW_BYTE_LIMIT the trace is windowed too. */
   sourceBytes?: number;
+  /** For spans read without their attributes. */
+  spanSource?: SpanSource;
+}
+
+/** Node `node` of the layout's tree with its attributes decoded (see SpanSource). */
+export function fullSpanOf(layout: WaterfallLayout, node: number): Span {
+  const span = layout.tree.spans[node];
+  return layout.spanSource ? layout.spanSource.full(span) : span;
 }
 
 const KIND_CODE: Record<string, number> = { unspecified: 0, internal: 1, server: 2, client: 3, producer: 4, consumer: 5 };
@@ -57,7 +82,7 @@ function windowTrace(trace: Trace, options: LayoutOptions): { trace: Trace; note
 
 export function buildWaterfall(input: Trace, options: LayoutOptions = {}): WaterfallLayout {
   const { trace, note } = windowTrace(input, options);
-  return runSync(layoutSteps(input, trace, buildSpanTree(trace), note));
+  return { ...runSync(layoutSteps(input, trace, buildSpanTree(trace), note)), spanSource: options.spanSource };
 }
 
 /**
@@ -69,7 +94,7 @@ export function buildWaterfall(input: Trace, options: LayoutOptions = {}): Water
 export async function buildWaterfallAsync(input: Trace, options: LayoutOptions = {}): Promise<WaterfallLayout> {
   const { trace, note } = windowTrace(input, options);
   const tree = await runSliced(spanTreeSteps(trace));
-  return runSliced(layoutSteps(input, trace, tree, note));
+  return { ...(await runSliced(layoutSteps(input, trace, tree, note))), spanSource: options.spanSource };
 }
 
 function* layoutSteps(input: Trace, trace: Trace, tree: SpanTree, note: string | undefined): Steps<WaterfallLayout> {

@@ -5,7 +5,7 @@
  */
 import type { AttributeValue, Attributes, Span } from '../model/trace';
 import { SpanFlag } from './columnLayout';
-import type { WaterfallLayout } from './layout';
+import { fullSpanOf, type WaterfallLayout } from './layout';
 import { parseStackTrace, type StackFrame } from './stackTrace';
 import { revisionOf, type SpanRevision } from '../source/revision';
 
@@ -159,7 +159,7 @@ const FLAG_NOTES: [number, string][] = [
 export function buildSpanDetail(layout: WaterfallLayout, row: number): SpanDetail | undefined {
   if (!Number.isInteger(row) || row < 0 || row >= layout.columns.rowCount) return undefined;
   const node = layout.rowToNode[row];
-  const span: Span = layout.tree.spans[node];
+  const span: Span = fullSpanOf(layout, node);
   const { columns } = layout;
   const flags = columns.flags[row];
   const spanStartOffset = columns.startNs[row];

@@ -4,7 +4,7 @@
  * `value`. Case-insensitive. Returns matching rows in row order.
  */
 import type { AttributeValue, Attributes } from '../model/trace';
-import type { WaterfallLayout } from './layout';
+import { fullSpanOf, type WaterfallLayout } from './layout';
 
 export const SEARCH_RESULT_LIMIT = 100_000;
 
@@ -33,12 +33,12 @@ export function searchTrace(layout: WaterfallLayout, query: string): Int32Array 
   const eq = q.indexOf('=');
   const key = eq > 0 ? q.slice(0, eq).trim() : undefined;
   const needle = eq > 0 ? q.slice(eq + 1).trim() : q;
-  const { spans } = layout.tree;
   const out: number[] = [];
   // Names and services repeat: decide each distinct one once.
   const nameHit = new Map<string, boolean>();
   for (let row = 0; row < layout.columns.rowCount && out.length < SEARCH_RESULT_LIMIT; row++) {
-    const span = spans[layout.rowToNode[row]];
+    const node = layout.rowToNode[row];
+    const span = layout.tree.spans[node];
     let hit = false;
     if (key === undefined) {
       for (const s of [span.name, span.resource.serviceName]) {
@@ -48,7 +48,9 @@ export function searchTrace(layout: WaterfallLayout, query: string): Int32Array 
       }
       if (!hit) hit = span.spanId === needle;
     }
-    if (!hit) hit = attrsMatch(span.attributes, needle, key) || attrsMatch(span.resource.attributes, needle, key);
+    if (!hit) hit = attrsMatch(span.resource.attributes, needle, key);
+    // Spans read without their attributes are decoded only when their bytes cannot tell.
+    if (!hit) hit = layout.spanSource?.attributesMatch(span, needle, key) ?? attrsMatch(fullSpanOf(layout, node).attributes, needle, key);
     if (hit) out.push(row);
   }
   return Int32Array.from(out);

@@ -5,12 +5,14 @@
  */
 import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
+import { pickTrace } from '../../core/backends/backendClientSupport';
+import { JaegerSkimmer, skimJaegerDocument } from '../../core/backends/jaegerSkim';
 import { traceFromResponse } from '../../core/backends/traceResponse';
 import { TraceLensError } from '../../core/errors';
 import type { Span, Trace } from '../../core/model/trace';
 import { PREVIEW_PREFIX_BYTES, previewTraces } from '../../core/traceFiles/documentPreview';
 import { loadTraceFile } from '../../core/traceFiles/loadTraceFile';
-import { buildWaterfall } from '../../core/waterfall/layout';
+import { buildWaterfall, type SpanSource } from '../../core/waterfall/layout';
 import { describeTraceChoice } from './traceChoice';
 import { WaterfallSession } from './waterfallSession';
 import { describeWorkerFailure } from './workerFailure';
@@ -29,9 +31,11 @@ const session = new WaterfallSession({
 
 /** Spans of an in-memory trace arriving in slices. */
 let incoming: Span[] = [];
-/** A backend's answer arriving from the network. */
-let bodyChunks: Uint8Array[] = [];
-let bodyBytes = 0;
+/**
+ * A backend's answer arriving from the network, kept and skimmed as it comes (a Jaeger v1
+ * answer is read span by span while the rest arrives; any other gives up at its first bytes).
+ */
+let body = new JaegerSkimmer();
 /** Whether rows were shown from part of the current trace. */
 let previewed = false;
 /** The document about to be loaded was previewed from its first bytes while it was read. */
@@ -60,13 +64,16 @@ const PREVIEW_MIN_DOCUMENT = 2 * PREVIEW_PREFIX_BYTES;
 /** The traces of a document that holds several, until one is chosen. */
 let documentTraces: Trace[] = [];
 let documentBytes = 0;
+/** Their spans' attributes, when the document was skimmed (see jaegerSkim.ts). */
+let documentSpanSource: SpanSource | undefined;
 
-function show(trace: Trace, others: Trace[], options: LoadViewOptions, sourceBytes: number, parseMs: number): void {
+function show(trace: Trace, others: Trace[], options: LoadViewOptions, sourceBytes: number, parseMs: number, spanSource?: SpanSource): void {
   const t0 = performance.now();
-  const layout = buildWaterfall(trace, { spanLimit: options.spanLimit, sourceBytes });
+  const layout = buildWaterfall(trace, { spanLimit: options.spanLimit, sourceBytes, spanSource });
   session.setLayout(layout, options.selectSpanId);
   // Only the shown trace is kept: the others of the document go with this turn.
   documentTraces = [];
+  documentSpanSource = undefined;
   send({
     type: 'loaded', summary: layout.summary, otherTraceIds: others.filter((t) => t !== trace).map((t) => t.traceId),
     parseMs, layoutMs: performance.now() - t0, workerHeapBytes: getHeapStatistics().used_heap_size,
@@ -79,17 +86,21 @@ function load(msg: WorkerLoad): void {
     case 'loadDocument': {
       if (!documentPreviewed && msg.bytes.byteLength >= PREVIEW_MIN_DOCUMENT) preview(previewTraces(msg.bytes.subarray(0, PREVIEW_PREFIX_BYTES), msg.fileName), msg.traceId, 'of the file');
       documentPreviewed = false;
-      const { traces } = loadTraceFile(msg.bytes, { fileName: msg.fileName });
+      // A Jaeger document is read from its bytes, attributes on demand; any other the whole way.
+      const skimmed = skimJaegerDocument(msg.bytes);
+      const spanSource = skimmed?.spans;
+      const { traces } = skimmed ?? loadTraceFile(msg.bytes, { fileName: msg.fileName });
       const parseMs = performance.now() - t0;
       if (traces.length === 0) throw new TraceLensError(`${msg.fileName} holds no spans.`);
       if (msg.traceId !== undefined) {
         const trace = traces.find((t) => t.traceId === msg.traceId);
         if (!trace) throw new TraceLensError(`${msg.fileName} no longer holds trace ${msg.traceId}.`);
-        show(trace, traces, msg, msg.bytes.byteLength, parseMs);
+        show(trace, traces, msg, msg.bytes.byteLength, parseMs, spanSource);
       } else if (traces.length === 1) {
-        show(traces[0], traces, msg, msg.bytes.byteLength, parseMs);
+        show(traces[0], traces, msg, msg.bytes.byteLength, parseMs, spanSource);
       } else {
         documentTraces = traces;
+        documentSpanSource = spanSource;
         documentBytes = msg.bytes.byteLength;
         send({ type: 'choose', choices: traces.map(describeTraceChoice) });
       }
@@ -98,15 +109,20 @@ function load(msg: WorkerLoad): void {
     case 'show': {
       const trace = documentTraces.find((t) => t.traceId === msg.traceId);
       if (!trace) throw new TraceLensError(`Trace ${msg.traceId} is not in this document.`);
-      show(trace, documentTraces, msg, documentBytes, 0);
+      show(trace, documentTraces, msg, documentBytes, 0, documentSpanSource);
       return;
     }
     case 'loadResponse': {
-      const response = msg.response.streamed ? { ...msg.response, body: Buffer.concat(bodyChunks) } : msg.response;
-      bodyChunks = [];
-      bodyBytes = 0;
-      const trace = traceFromResponse(response);
-      show(trace, [trace], msg, response.body.byteLength, performance.now() - t0);
+      const streamed = body;
+      body = new JaegerSkimmer();
+      const response = msg.response.streamed ? { ...msg.response, body: streamed.bytes() } : msg.response;
+      // Jaeger's v1 answer is read from its bytes, attributes on demand (jaegerSkim.ts); a trace
+      // the skim does not find, or leaves to the converters, takes the full path and its errors.
+      const jaeger = response.format === 'jaeger-v1';
+      const skimmed = !jaeger ? undefined : msg.response.streamed ? streamed.finish() : skimJaegerDocument(response.body);
+      const found = skimmed && pickTrace(skimmed.traces, response.traceId);
+      const trace = found ?? traceFromResponse(response);
+      show(trace, [trace], msg, response.body.byteLength, performance.now() - t0, found ? skimmed.spans : undefined);
       return;
     }
     case 'loadSpans': {
@@ -149,11 +165,10 @@ port.on('message', (msg: ToWorker) => {
       documentPreviewed = true;
       return;
     case 'responseChunk':
-      if (msg.first) { bodyChunks = []; bodyBytes = 0; previewed = false; }
-      bodyChunks.push(msg.bytes);
-      bodyBytes += msg.bytes.byteLength;
-      if (!previewed && bodyBytes >= PREVIEW_PREFIX_BYTES) {
-        const prefix = Buffer.concat(bodyChunks);
+      if (msg.first) { body = new JaegerSkimmer(); previewed = false; }
+      body.add(msg.bytes);
+      if (!previewed && body.bytes().byteLength >= PREVIEW_PREFIX_BYTES) {
+        const prefix = body.bytes();
         preview(previewTraces(prefix.subarray(0, Math.min(prefix.byteLength, 2 * PREVIEW_PREFIX_BYTES)), 'the answer'), msg.traceId, 'received');
       }
       return;

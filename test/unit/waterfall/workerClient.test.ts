@@ -7,6 +7,8 @@ import { toOtlpJson } from '../../../bench/waterfallOtlpJson';
 import { toJaegerJson } from '../../../bench/waterfallJaegerJson';
 import type { HostMessage } from '../../../src/webviews/waterfall/protocol';
 import { WaterfallWorkerClient } from '../../../src/webviews/waterfall/workerClient';
+import { buildWaterfall } from '../../../src/core/waterfall/layout';
+import { buildSpanDetail } from '../../../src/core/waterfall/spanDetail';
 import { traceFromResponse } from '../../../src/core/backends/traceResponse';
 import { PREVIEW_PREFIX_BYTES } from '../../../src/core/traceFiles/documentPreview';
 import type { WorkerCommand } from '../../../src/webviews/waterfall/workerProtocol';
@@ -120,7 +122,7 @@ describe('waterfall worker', function () {
     const body = readFileSync(path.join(fixtures, 'jaeger-2.12.0/v1-trace.json'));
     const response = { traceId: '321cb718f8d3c1298fcb248a07d65ce1', format: 'jaeger-v1' as const, body: new Uint8Array(0), streamed: true, source: "Jaeger's answer", url: 'http://127.0.0.1:16686/api/traces/321cb718f8d3c1298fcb248a07d65ce1' };
     const expected = traceFromResponse({ ...response, streamed: false, body: new Uint8Array(body) });
-    const { c } = client();
+    const { c, posts } = client();
     try {
       // A stream cut short (a cancelled fetch) left 1.1 MB behind in the worker (a batch's worth
       // crosses at once); the next one starts afresh.
@@ -130,6 +132,16 @@ describe('waterfall worker', function () {
       const loaded = await c.loadResponse(response);
       assert.equal(loaded.summary.traceId, response.traceId);
       assert.equal(loaded.summary.spanCount, expected.spans.length);
+      // The worker skimmed the answer and decodes a span's attributes when its detail is asked:
+      // every row's detail is the one of the trace converted whole.
+      const layout = buildWaterfall(expected);
+      for (let row = 0; row < layout.columns.rowCount; row++) c.fromWebview({ type: 'detail', requestId: row, row });
+      await until(() => posts.filter((m) => m.type === 'detail').length === layout.columns.rowCount);
+      for (const m of posts) {
+        if (m.type !== 'detail') continue;
+        assert.ok(m.detail && m.detail.attributes.span.length + m.detail.events.length > 0, `row ${m.row} has attributes or events`);
+        assert.deepEqual(m.detail, buildSpanDetail(layout, m.row));
+      }
     } finally {
       await c.dispose();
     }
