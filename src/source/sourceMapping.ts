@@ -156,7 +156,7 @@ export class SourceMapping implements vscode.Disposable {
       const index = this.index;
       const files = await vscode.workspace.findFiles(new vscode.RelativePattern(uri, INDEX_GLOB), INDEX_EXCLUDE, MAX_INDEXED_FILES);
       // The index was rebuilt meanwhile (folders changed): its own search found these files.
-      if (files.length === 0 || index !== this.index) return;
+      if (files.length === 0 || !index || index !== this.index) return;
       this.update(() => {
         for (const f of files) index.add(f.fsPath);
       });
