@@ -9,6 +9,7 @@ import { BackendStatusBar } from '../status/backendStatusBar';
 import { CredentialStore } from './credentialStore';
 import { describeError } from '../errors/errorPresenter';
 import { formatCount } from '../core/stats/statsFormat';
+import { redactUrl } from '../core/receiver/snapshotRedaction';
 
 /**
  * Owns the backend the features read from: the built-in receiver's store for `local`, or a remote
@@ -57,7 +58,7 @@ export class BackendController implements vscode.Disposable {
 
   /** e.g. "Tempo at https://tempo.example:3200" or "the built-in OTLP receiver". */
   describe(): string {
-    return this.settings.type === 'local' ? 'the built-in OTLP receiver' : `${BACKEND_LABELS[this.settings.type]} at ${this.settings.url || '(no URL set)'}`;
+    return this.settings.type === 'local' ? 'the built-in OTLP receiver' : `${BACKEND_LABELS[this.settings.type]} at ${this.settings.url ? redactUrl(this.settings.url) : '(no URL set)'}`;
   }
 
   /** The backend to read from; throws a ConfigurationError with a user-facing message when there is none. */

@@ -18,6 +18,7 @@ import { languageForPath } from '../core/lint/languages';
 import { SourceLinter } from '../core/lint/sourceLinter';
 import { TreeCache } from '../core/lint/treeCache';
 import type { Span } from '../core/model/trace';
+import { redactUrl } from '../core/receiver/snapshotRedaction';
 import { probeReceiver, ReceiverSubscription } from '../core/receiver/sharedReceiverClient';
 import { loadOrCreateToken } from '../core/receiver/sharedReceiverToken';
 import { SpanStore } from '../core/receiver/spanStore';
@@ -96,7 +97,7 @@ export class McpAssistantSources implements AssistantSources {
   }
 
   describeBackend(): string {
-    return this.remote ? `${this.options.backend.type} at ${this.options.backend.url}` : `the built-in OTLP receiver of the Trace Lens window on port ${this.options.receiverPort}`;
+    return this.remote ? `${this.options.backend.type} at ${redactUrl(this.options.backend.url)}` : `the built-in OTLP receiver of the Trace Lens window on port ${this.options.receiverPort}`;
   }
 
   backend(): TraceBackend {

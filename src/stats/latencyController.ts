@@ -10,6 +10,7 @@ import { showError } from '../errors/errorPresenter';
 import { sharedTreeCache } from '../core/lint/treeCache';
 import { LatencyHoverProvider } from '../hovers/latencyHoverProvider';
 import { InsightDiagnostics } from '../insights/insightDiagnostics';
+import { showInsights } from '../insights/showInsights';
 import { WorkerOutlineParser } from '../source/outlineClient';
 import { StatsController, type LatencyDependencies, type StatsSummary } from './statsController';
 import { readLatencySettings } from './statsSettings';
@@ -65,6 +66,7 @@ export class LatencyController implements vscode.Disposable {
       vscode.workspace.registerTextDocumentContentProvider(EXPLAIN_SCHEME, this.explainProvider),
       registerCommand('traceLens.refresh', () => this.refreshCommand(), deps.log),
       registerCommand('traceLens.showFunctionTraces', (args) => showFunctionTraces(this.stats, deps.backends, deps.log, args), deps.log),
+      registerCommand('traceLens.showInsights', () => showInsights(this.stats, deps.sourceMapping), deps.log),
       registerCommand('traceLens.explainSourceMapping', async () => {
         try {
           return await explainSourceMapping(explainDeps, this.explainProvider);

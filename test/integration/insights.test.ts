@@ -92,6 +92,31 @@ describe('performance insights at the code', function () {
     for (const l of links) assert.ok(traceIds.includes(l.traceId) && /^[0-9a-f]{16}$/.test(l.spanId), `${JSON.stringify(l)} is a replayed trace and its span`);
   });
 
+  it('lists the insights with Show Performance Insights, and Enter goes to the handler that runs the loop', async () => {
+    type Result = { opened: string; ruleId?: string };
+    let result: Result | undefined;
+    const show = (): void => {
+      void Promise.resolve(vscode.commands.executeCommand<Result>('traceLens.showInsights')).then((r) => { result = r; });
+    };
+    show();
+    // An accept that lands before the pick has its rows closes it with nothing chosen: ask again then.
+    const opened = await waitFor('an insight picked', async () => {
+      if (result?.opened === 'nothing') {
+        result = undefined;
+        show();
+      }
+      if (result) return result;
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      return undefined;
+    }, 30_000);
+    assert.deepEqual(opened, { opened: 'source', ruleId: 'PI001' });
+    const editor = await waitFor('the editor on the handler', () => {
+      const e = vscode.window.activeTextEditor;
+      return e?.document.uri.fsPath === doc.uri.fsPath && e.selection.active.line === line ? e : undefined;
+    });
+    assert.ok(editor.document.lineAt(line).text.includes('def list_orders_n_plus_one('));
+  });
+
   it('applies the rule severities and the switch without a reload', async () => {
     await setGlobal('insights.rules', { PI001: 'warning' });
     await waitFor('a Warning', () => (insightDiagnostics(doc.uri)[0]?.severity === vscode.DiagnosticSeverity.Warning ? true : undefined));

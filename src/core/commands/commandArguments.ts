@@ -236,6 +236,7 @@ export const COMMAND_ARGUMENTS = {
   'traceLens.searchTraces': noArguments,
   'traceLens.compareTraces': optional(compareTracesArgument),
   'traceLens.showServiceMap': noArguments,
+  'traceLens.showInsights': noArguments,
   'traceLens.refresh': noArguments,
   'traceLens.showFunctionTraces': optional(showFunctionTracesArgument),
   'traceLens.showFunctionFlameGraph': optional(showFunctionTracesArgument),

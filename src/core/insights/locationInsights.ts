@@ -172,3 +172,21 @@ export function insightHoverSection(findings: readonly InsightFinding[]): string
 export function activeFindings(findings: readonly InsightFinding[], isOff: (ruleId: InsightRuleId) => boolean): InsightFinding[] {
   return findings.filter((f) => !isOff(f.ruleId));
 }
+
+/** One finding as a row of the insights list: span data made plain (no icons, one line). */
+export function insightListItem(f: InsightFinding): { label: string; description: string; detail: string } {
+  const loc = f.location;
+  const where = loc?.filePath ? `${loc.filePath}${loc.lineNumber ? `:${loc.lineNumber}` : ''}` : loc?.functionName ?? 'no code location in the spans';
+  return {
+    label: `${f.ruleId} ${INSIGHT_RULES[f.ruleId].title}: ${plain(findingShortText(f))}`,
+    description: plain(`${f.serviceName} · ${where}`),
+    detail: plain(insightDiagnosticMessage(f)),
+  };
+}
+
+/** The trace and span an example link opens: the longest example, at the parent of its pattern. */
+export function exampleTraceOf(f: InsightFinding): OpenTraceArgs {
+  const example = f.examples[0];
+  const span = exampleSpan(example);
+  return span ? { traceId: example.traceId, spanId: span } : { traceId: example.traceId };
+}

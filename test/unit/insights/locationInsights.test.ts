@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { detectInsights, InsightPass } from '../../../src/core/insights/insightDetector';
 import {
-  findingsByLocation, groupInsights, insightDiagnosticMessage, insightHoverSection, insightLensSuffix, type InsightFinding,
+  exampleTraceOf, findingsByLocation, groupInsights, insightDiagnosticMessage, insightHoverSection, insightLensSuffix, insightListItem, type InsightFinding,
 } from '../../../src/core/insights/locationInsights';
 import type { Trace } from '../../../src/core/model/trace';
 import { locationKeyString } from '../../../src/core/source/codeLocation';
@@ -82,6 +82,18 @@ describe('insights at the code', () => {
     assert.doesNotMatch(md, /<img/);
     const pi005: InsightFinding = { ...f, ruleId: 'PI005', examples: [{ ...f.examples[0], ruleId: 'PI005', evidence: { ...f.examples[0].evidence, statement: 'GET $(bug) /x' } }] };
     assert.doesNotMatch(insightLensSuffix([pi005])!, /\$\(bug\)/);
+  });
+
+  it('lists a finding as one plain row (no icons, no line breaks) and opens its longest example at the loop\'s parent', () => {
+    const f = findings.find((x) => x.ruleId === 'PI001')!;
+    const row = insightListItem(f);
+    assert.match(row.label, /^PI001 N\+1 queries: N\+1: \d+ × SELECT … per call$/);
+    assert.match(row.description, /services\/shop\.py:166$/);
+    assert.equal(row.detail, insightDiagnosticMessage(f));
+    const hostile: InsightFinding = { ...f, serviceName: 'shop $(bug)\nnext', examples: [{ ...f.examples[0], message: 'N+1 $(alert)\r\nforged row' }] };
+    const bad = insightListItem(hostile);
+    for (const text of [bad.label, bad.description, bad.detail]) assert.doesNotMatch(text, /\$\((bug|alert)\)|[\r\n]/);
+    assert.deepEqual(exampleTraceOf(f), { traceId: f.examples[0].traceId, spanId: f.examples[0].parentSpanId });
   });
 
   it('finds the same insights in the statistics pass as over whole traces', () => {
