@@ -11,6 +11,7 @@ import { copyExporterEnvironment } from './commands/exporterEnvironment';
 import { registerContextKeys } from './onboarding/contextKeys';
 import { RecentTraces, RecentTracesView } from './views/recentTracesView';
 import { FunctionsView, openFunction } from './views/functionsView';
+import { InsightsView } from './views/insightsView';
 import { registerLint } from './diagnostics/lintController';
 import { assistantToolConfirmation, registerAssistantTools } from './assistant/languageModelTools';
 import type { AssistantToolName } from './core/assistant/assistantTools';
@@ -50,6 +51,8 @@ export interface TraceLensTestHooks {
   traceListItems(): Promise<vscode.TreeItem[]>;
   /** The Functions view: each service's item and its functions' items, in order. */
   functionItems(): Array<{ service: vscode.TreeItem; functions: vscode.TreeItem[] }>;
+  /** The Performance Insights view's items, in order. */
+  insightItems(): vscode.TreeItem[];
   /** How VS Code would start this window's MCP server (command, arguments, environment without secrets). */
   mcpServerLaunch(): { command: string; args: string[]; env: Record<string, string> };
   /** What an assistant tool asks the user before it runs now (undefined: it runs without asking). */
@@ -110,8 +113,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<TraceL
       registerMcpServerProvider(context.extensionUri, backends, credentials, log),
     );
     const functions = new FunctionsView(latency.stats);
+    const insights = new InsightsView(latency.stats);
     context.subscriptions.push(
       functions,
+      insights,
       registerCommand('traceLens.openFunction', (key) => openFunction(latency.stats, sourceMapping, key), log),
     );
     const functionFlame = new FunctionFlameController(context.extensionUri, backends, latency.stats, sourceMapping, log);
@@ -129,6 +134,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TraceL
       mcpServerLaunch: () => mcpServerLaunch(context.extensionUri),
       assistantToolConfirmation: (name) => assistantToolConfirmation(name, backends),
       functionItems: () => functions.getChildren().map((s) => ({ service: functions.getTreeItem(s), functions: functions.getChildren(s).map((f) => functions.getTreeItem(f)) })),
+      insightItems: () => insights.getChildren().map((f) => insights.getTreeItem(f)),
     };
   } catch (err) {
     // VS Code does not surface activation failures to the user: say it ourselves.

@@ -7,6 +7,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { startJaeger } from '../backends/harness/servers';
 import { replayScenario, SHOP_SOURCE } from '../insights-corpus/replay';
+import type { TraceLensTestHooks } from '../../src/extension';
 import { RECEIVER } from './receiverPorts';
 import { setGlobal, traceLensHover, waitFor, workspaceFile } from './support';
 
@@ -115,6 +116,19 @@ describe('performance insights at the code', function () {
       return e?.document.uri.fsPath === doc.uri.fsPath && e.selection.active.line === line ? e : undefined;
     });
     assert.ok(editor.document.lineAt(line).text.includes('def list_orders_n_plus_one('));
+  });
+
+  it('lists the insight in the Performance Insights view, and a click goes to the handler', async () => {
+    const hooks = (await vscode.extensions.getExtension<TraceLensTestHooks>(EXTENSION_ID)?.activate())!;
+    const item = await waitFor('the PI001 row in the view', () => hooks.insightItems().find((i) => String(i.label).startsWith('PI001 N+1 queries: ')));
+    assert.match(String(item.description), /services\/shop\.py:166$/);
+    assert.equal(item.command?.command, 'traceLens.openFunction');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand(item.command.command, ...(item.command.arguments ?? []));
+    await waitFor('the editor on the handler', () => {
+      const e = vscode.window.activeTextEditor;
+      return e?.document.uri.fsPath === doc.uri.fsPath && e.selection.active.line === line ? e : undefined;
+    });
   });
 
   it('applies the rule severities and the switch without a reload', async () => {
