@@ -5,6 +5,7 @@ import path from 'node:path';
 import { sendTestTrace } from '../backends/harness/sendTestTrace';
 import { freePort } from '../runner/codeServer';
 import { Workbench } from '../runner/workbench';
+import { sendBatches } from './sdkSpans';
 
 /** A workspace with the receiver on a free port and one exported trace file (OTLP JSON). */
 function workspace(port: number): string {
@@ -18,6 +19,17 @@ function workspace(port: number): string {
       scopeSpans: [{ spans: [{ traceId: '5eed0f0a1b2c3d4e5f60718293a4b5c6', spanId: '00f067aa0ba902b7', name: 'GET /exported', kind: 2, startTimeUnixNano: String(start), endTimeUnixNano: String(start + 7_000_000n) }] }],
     }],
   }));
+  writeFileSync(path.join(folder, 'checkout.js'), [
+    '// The functions the first hour\'s spans name: the Functions view lists them by p95.',
+    'function priceItems(items) {',
+    '  return items.length;',
+    '}',
+    '',
+    'function validateCart(cart) {',
+    '  return cart.ok;',
+    '}',
+    '',
+  ].join('\n'));
   return folder;
 }
 
@@ -71,6 +83,24 @@ describe('the first hour in the workbench', function () {
       }
       assert.match(await tab.innerText(), /GET \/exported/);
       await workbench.screenshot('e2e-first-hour-explorer');
+
+      // Functions by p95: spans that name functions of this workspace, slowest first; a click opens one.
+      await sendBatches(port, [
+        { name: 'price items', attributes: { 'code.file.path': 'checkout.js', 'code.function.name': 'priceItems', 'code.line.number': 2 }, durationsMs: Array.from({ length: 20 }, () => 5) },
+        { name: 'validate cart', attributes: { 'code.file.path': 'checkout.js', 'code.function.name': 'validateCart', 'code.line.number': 6 }, durationsMs: Array.from({ length: 20 }, (_, i) => 200 + i) },
+      ], { resource: { 'service.name': 'first-hour-shop' } });
+      await page.locator('.activitybar [aria-label^="Trace Lens"]').first().click();
+      const functionsPane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Functions by p95' }) });
+      const slowest = functionsPane.locator('.monaco-list-row', { hasText: 'validateCart' }).first();
+      await slowest.waitFor({ timeout: 60_000 });
+      const rows = await functionsPane.locator('.monaco-list-row').allInnerTexts();
+      const order = rows.map((r) => (/validateCart|priceItems/.exec(r) ?? [''])[0]).filter((n) => n !== '');
+      assert.deepEqual(order, ['validateCart', 'priceItems'], `slowest p95 first: ${rows.join(' | ')}`);
+      assert.match(rows.find((r) => r.includes('validateCart')) ?? '', /p95 2\d\d ms · 20 calls/);
+      await slowest.click();
+      await page.locator('.tab', { hasText: 'checkout.js' }).first().waitFor({ timeout: 60_000 });
+      await workbench.waitForStatusBarText(/Ln 6, Col 1/);
+      await workbench.screenshot('e2e-first-hour-functions');
     } catch (err) {
       await workbench.screenshot('e2e-first-hour-failed');
       throw err;
