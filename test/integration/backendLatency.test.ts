@@ -73,11 +73,12 @@ function figure(value: string | undefined, unit: string | undefined): ShownFigur
 
 /**
  * Reads the default lens template: `p50 ~2.9 ms · p95 ~9.8 ms · p99 ~41 ms · last 1h · ~1,200 calls · 4% errors`,
- * or `p50 20 ms · p95 30 ms · p99 uncertain (±61 % in this sample) · last 1h · 1,270 calls in a sample of 1,270 traces · …`.
+ * or `p50 20 ms · p95 30 ms · p99 uncertain (±61 % in this sample) · last 1h · 1,270 calls in a sample of 1,270 traces · …`,
+ * either followed by a performance insight's suffix (`· bottleneck: 75% of the critical path in a sample`).
  */
 function readLens(title: string): Shown {
   const m = new RegExp(
-    `^p50 ${FIGURE} · p95 (?:${FIGURE}|${NOT_SHOWN}) · p99 (?:${FIGURE}|${NOT_SHOWN}) · last \\w+ · (~?)([\\d,]+) calls?(?: in a sample of ([\\d,]+) traces?(?: \\(of ≥ ([\\d,]+)\\))?)? · [\\d.<]+% errors$`,
+    `^p50 ${FIGURE} · p95 (?:${FIGURE}|${NOT_SHOWN}) · p99 (?:${FIGURE}|${NOT_SHOWN}) · last \\w+ · (~?)([\\d,]+) calls?(?: in a sample of ([\\d,]+) traces?(?: \\(of ≥ ([\\d,]+)\\))?)? · [\\d.<]+% errors(?: · (?:N\\+1|serial|cache miss|bottleneck|repeated|slow statement): .+)?$`,
   ).exec(title);
   assert.ok(m, `unexpected lens text "${title}"`);
   const count = (s: string | undefined): number | undefined => (s === undefined ? undefined : Number(s.replace(/,/g, '')));
