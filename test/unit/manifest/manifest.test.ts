@@ -110,14 +110,16 @@ describe('manifest: walkthrough, view and menus', () => {
     const container = manifest.contributes.viewsContainers?.activitybar?.find((c) => c.id === 'traceLens');
     assert.ok(container && existsSync(path.join(root, container.icon)), 'the activity bar container and its icon');
     const views = manifest.contributes.views?.traceLens ?? [];
-    assert.deepEqual(views.map((v) => v.id), ['traceLens.receivedTraces', 'traceLens.functions']);
+    assert.deepEqual(views.map((v) => v.id), ['traceLens.receivedTraces', 'traceLens.functions', 'traceLens.insights']);
     const welcome = (manifest.contributes.viewsWelcome ?? []).filter((w) => w.view === 'traceLens.receivedTraces');
     assert.equal(welcome.length, 2);
     assert.ok(welcome.some((w) => w.when?.includes('traceLens.backendType == local')));
     assert.ok(welcome.some((w) => w.when?.includes('traceLens.backendType != local')));
     const functionsWelcome = (manifest.contributes.viewsWelcome ?? []).filter((w) => w.view === 'traceLens.functions');
     assert.equal(functionsWelcome.length, 1);
-    for (const w of [...welcome, ...functionsWelcome]) assertLinksResolve(w.contents, `the welcome text of ${w.view}`);
+    const insightsWelcome = (manifest.contributes.viewsWelcome ?? []).filter((w) => w.view === 'traceLens.insights');
+    assert.equal(insightsWelcome.length, 1);
+    for (const w of [...welcome, ...functionsWelcome, ...insightsWelcome]) assertLinksResolve(w.contents, `the welcome text of ${w.view}`);
   });
 
   it('the Explorer offers "Open in Trace Lens Waterfall" on .json files, through the command that takes the Explorer\'s arguments', () => {
