@@ -8,9 +8,18 @@ import { RevisionLines } from './revisionLines';
 
 const INDEXED_EXTENSIONS = 'ts,mts,cts,tsx,js,mjs,cjs,jsx,py,go,java,cs,rb,rs,php,kt,scala,swift,c,cc,cpp,h,hpp';
 const INDEX_GLOB = `**/*.{${INDEXED_EXTENSIONS}}`;
-const INDEXED_NAME = new RegExp(`\\.(${INDEXED_EXTENSIONS.replace(/,/g, '|')})$`, 'i');
 const INDEX_EXCLUDE = '{**/node_modules/**,**/.git/**}';
 const MAX_INDEXED_FILES = 100_000;
+
+/**
+ * Whether a created path is worth a stat to see if it is a folder: a name without a dot (a build that
+ * writes thousands of `.map` or `.png` files costs no stat each). Folders named like `github.com` are
+ * missed here and indexed on the next reload.
+ */
+function mayBeFolder(path: string): boolean {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  return name !== '' && !name.includes('.');
+}
 
 /**
  * Maps file paths found in spans (`code.file.path`, stack frames; often container or CI paths) to
@@ -46,7 +55,7 @@ export class SourceMapping implements vscode.Disposable {
       // reported as the folder alone: its source files are found by a search under it.
       folders,
       folders.onDidCreate((u) => {
-        if (!INDEXED_NAME.test(u.path) && this.index) void this.indexCreatedFolder(u);
+        if (this.index && mayBeFolder(u.path)) void this.indexCreatedFolder(u);
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.reset()),
       vscode.workspace.onDidChangeConfiguration((e) => {
