@@ -35,16 +35,16 @@ export async function run(): Promise<BenchRow[]> {
       await wp.postTrace(wp.session.traceMessage()!);
       // Click to the painted frame: a task queued from the next frame's callback runs after that frame is painted.
       firstPaints.push(await wp.page.evaluate(() => new Promise<number>((resolve) => {
-        const before = performance.getEntriesByName('wf-flame-shown').length;
+        // The checkbox reports its change when it has updated; the graph is drawn on that change (its
+        // mark), then painted: a task queued from the next frame's callback runs after that frame is painted.
+        new PerformanceObserver((marks, observer) => {
+          if (marks.getEntriesByName('wf-flame-shown').length === 0) return;
+          observer.disconnect();
+          requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - t0), 0));
+        }).observe({ type: 'mark' });
         const t0 = performance.now();
         // The checkbox toggles on its label, inside its shadow root, as a user's click does.
         document.querySelector('vscode-checkbox.wf-flame-toggle').shadowRoot.querySelector('label').click();
-        // The checkbox reports its change when it has updated; the graph is drawn on that change, then painted.
-        const check = () => {
-          if (performance.getEntriesByName('wf-flame-shown').length > before) requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - t0), 0));
-          else setTimeout(check, 0);
-        };
-        check();
       })));
       if (i === 0) {
         // Double-click zooms into frames across the graph and resets: each is drawn synchronously, so its time is its cost.

@@ -144,14 +144,13 @@ export async function run(): Promise<BenchRow[]> {
     for (const target of [1, 5_000, 20_000, 35_000, 50_000, 65_000, 80_000, 99_999]) {
       details.push(await page.evaluate((rowIndex) => new Promise<number>((resolve) => {
         const el = document.querySelector('trace-waterfall') as HTMLElement & { openDetail(row: number): void };
-        const before = performance.getEntriesByName('wf-detail-shown').length;
+        new PerformanceObserver((marks, observer) => {
+          if (marks.getEntriesByName('wf-detail-shown').length === 0) return;
+          observer.disconnect();
+          requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - t0), 0));
+        }).observe({ type: 'mark' });
         const t0 = performance.now();
         el.openDetail(rowIndex);
-        const check = () => {
-          if (performance.getEntriesByName('wf-detail-shown').length > before) requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - t0), 0));
-          else setTimeout(check, 0);
-        };
-        check();
       }), target));
     }
     const detailMax = Math.max(...details);

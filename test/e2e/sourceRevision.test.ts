@@ -9,7 +9,8 @@ import { ROOT_CONTEXT, type HrTime } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import type { Frame, Page } from 'playwright-core';
+import type { Frame } from 'playwright-core';
+import { waitForState } from '../backends/harness/latencyLoad';
 import { freePort } from '../runner/codeServer';
 import { Workbench } from '../runner/workbench';
 
@@ -64,15 +65,6 @@ async function sendDeployedSpan(port: number, commit: string): Promise<string> {
   await provider.forceFlush();
   await provider.shutdown();
   return traceId;
-}
-
-/** Waits until the saved file satisfies `ok` (the editor writes it after Ctrl+S). */
-async function waitForFile(page: Page, file: string, ok: (text: string) => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ok(readFileSync(file, 'utf8'))) {
-    if (Date.now() > deadline) throw new Error(`${file} was not saved as expected:\n${readFileSync(file, 'utf8')}`);
-    await page.waitForTimeout(100); // polls the file's state, as the lint e2e test does
-  }
 }
 
 describe('go to source follows the code through git', function () {
@@ -132,7 +124,8 @@ describe('go to source follows the code through git', function () {
     }
     await page.keyboard.press('Control+S');
     const file = path.join(folder, 'src/orders.js');
-    await waitForFile(page, file, (text) => text.startsWith('const added1 = 1;\nconst added2 = 2;\nconst added3 = 3;\n'));
+    // The state is the file on disk: the editor writes it some time after Ctrl+S.
+    await waitForState('the inserted lines saved', async () => (readFileSync(file, 'utf8').startsWith('const added1 = 1;\nconst added2 = 2;\nconst added3 = 3;\n') ? true : undefined), 30_000);
     assert.equal(readFileSync(file, 'utf8').split('\n')[7], 'function placeOrder(order) {');
 
     const frame = await spanDetail();

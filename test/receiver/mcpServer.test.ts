@@ -11,6 +11,7 @@ import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { SharedReceiver } from '../../src/core/receiver/sharedReceiver';
+import { waitForState } from '../backends/harness/latencyLoad';
 import { requestedServers, startJaeger, type RunningServer } from '../backends/harness/servers';
 import { SpanStore } from '../../src/core/receiver/spanStore';
 import { assertHostileNameContained, figureMs, GITHUB_TOKEN, quantile, sendCheckouts, SHOP_FILE, type Sent } from '../integration/shopTraces';
@@ -139,12 +140,10 @@ describe('MCP server over stdio against a real Jaeger (--backend jaeger)', funct
     await client.connect(transport);
     const call = async (name: string, args: Record<string, unknown>) => textOf(await client!.callTool({ name, arguments: args }));
     // Jaeger indexes spans shortly after it accepted them: wait on its answer, not on time.
-    let search = '';
-    for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
-      search = await call('traceLens_searchTraces', { service: 'mcp-jaeger', limit: 50 });
-      if (/^Traces listed: 12 \(all that match\)$/m.test(search)) break;
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    const search = await waitForState('Jaeger to list the 12 traces', async () => {
+      const answer = await call('traceLens_searchTraces', { service: 'mcp-jaeger', limit: 50 });
+      return /^Traces listed: 12 \(all that match\)$/m.test(answer) ? answer : undefined;
+    }, 60_000);
     assert.match(search, new RegExp(`^Search: service="mcp-jaeger" in the last 60 min of jaeger at ${jaeger.queryUrl.replace(/[/.:]/g, '\\$&')}$`, 'm'));
     assert.match(search, /^Traces listed: 12 \(all that match\)$/m);
     for (const id of sent.traceIds) assert.ok(search.includes(id), `${id} listed`);
