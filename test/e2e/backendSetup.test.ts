@@ -108,15 +108,9 @@ describe('backend setup and credentials in the workbench', function () {
   it('warns that credentials would go over plain http:// to a host that is not this machine', async () => {
     // The headless window has no focus, so notifications go to the notification center, not toasts.
     const bell = workbench.page.locator('[id="status.notifications"]');
-    // Once, under load, a dialog of VS Code's own (Trace Lens opens none) covered the window here:
-    // say what it was, and close it, rather than fail on a click it intercepts.
-    const dialog = workbench.page.locator('.monaco-dialog-box');
-    if (await dialog.isVisible()) {
-      console.log(`      a VS Code dialog was open: ${(await dialog.innerText()).replace(/\s+/g, ' ').slice(0, 200)}`);
-      await workbench.page.keyboard.press('Escape');
-      await dialog.waitFor({ state: 'hidden' });
-    }
-    await bell.click();
+    // Twice, under load, a modal dialog of VS Code's own (Trace Lens opens none) covered the window
+    // here: the click waits it out, or dismisses it, and the log says what it was.
+    await workbench.clickPastDialogs(bell);
     const center = workbench.page.locator('.notifications-center');
     await center.waitFor();
     const warning = center.locator('.notification-list-item', { hasText: 'over plain HTTP' });
@@ -137,7 +131,7 @@ describe('backend setup and credentials in the workbench', function () {
       }
       await workbench.pickQuickInputItem(/Credentials for http:\/\/tempo\.example\.invalid:3200/, 'Bearer token');
       await workbench.typeIntoQuickInput(/Bearer token for /, 'secret-token-456');
-      if (!(await center.isVisible())) await bell.click();
+      if (!(await center.isVisible())) await workbench.clickPastDialogs(bell);
       await warning.first().waitFor({ timeout: 60_000 });
       assert.match(await warning.first().innerText(), /http:\/\/tempo\.example\.invalid:3200[\s\S]*unencrypted/);
       await workbench.screenshot('e2e-credentials-cleartext-warning');

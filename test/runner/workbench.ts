@@ -11,6 +11,29 @@ export const ARTIFACTS = path.join(repoRoot, 'test-results');
  * A real VS Code workbench (code-server in headless Chromium) with the packaged extension installed
  * through `--install-extension`, for end-to-end checks of what a person sees.
  */
+/** Records the text of each modal dialog as it appears in `page` (see Workbench.dialogsSeen). */
+function watchDialogs(page: Page, seen: string[]): void {
+  const marker = '[trace-lens-test] dialog: ';
+  page.on('console', (message) => {
+    const text = message.text();
+    if (text.startsWith(marker)) seen.push(text.slice(marker.length));
+  });
+  // In-page code as a string: this file compiles without the DOM library.
+  void page
+    .evaluate(`(() => {
+      const reported = new WeakSet();
+      new MutationObserver(() => {
+        for (const box of document.querySelectorAll('.monaco-dialog-box')) {
+          if (reported.has(box)) continue;
+          reported.add(box);
+          // Its text is filled in after the box is attached.
+          requestAnimationFrame(() => console.log(${JSON.stringify(marker)} + box.innerText.replace(/\\s+/g, ' ').slice(0, 300)));
+        }
+      }).observe(document.body, { childList: true, subtree: true });
+    })()`)
+    .catch(() => undefined);
+}
+
 export class Workbench {
   private constructor(
     readonly server: RunningCodeServer,
@@ -18,7 +41,15 @@ export class Workbench {
     readonly page: Page,
     /** False for a window opened by openWindow(): closing it leaves the server and browser to the first. */
     private readonly ownsServer = true,
-  ) {}
+  ) {
+    watchDialogs(page, this.dialogsSeen);
+  }
+
+  /**
+   * The text of every modal dialog VS Code showed in this window, in order. Trace Lens opens none, so
+   * a test that finds its click intercepted can say which dialog of VS Code's own was in the way.
+   */
+  readonly dialogsSeen: string[] = [];
 
   static async open(options: {
     folder: string;
@@ -43,6 +74,32 @@ export class Workbench {
     await page.goto(workbenchUrl(server, options.folder));
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     return new Workbench(server, browser, page);
+  }
+
+  /**
+   * Clicks `target` once no modal dialog covers the window. A dialog VS Code puts up by itself (a lost
+   * connection to its server on two busy cores shows one until it has reconnected) is waited out while
+   * it shows progress, and dismissed with Escape otherwise; either way the log names it.
+   */
+  async clickPastDialogs(target: Locator, timeoutMs = 120_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const dialog = this.page.locator('.monaco-dialog-box');
+    for (;;) {
+      try {
+        await target.click({ timeout: 10_000 });
+        return;
+      } catch (err) {
+        if (Date.now() > deadline || !(await dialog.isVisible())) throw err;
+        const text = (await dialog.innerText().catch(() => '')).replace(/\s+/g, ' ').slice(0, 300);
+        console.log(`      a VS Code dialog covered the window: ${text}`);
+        await this.screenshot(`dialog-${Date.now()}`);
+        // A pending dialog (spinning icon: "Attempting to reconnect…") closes by itself once done.
+        const pending = (await this.page.locator('.monaco-dialog-box .codicon-loading').count()) > 0;
+        if (pending) await dialog.waitFor({ state: 'hidden', timeout: Math.max(1, deadline - Date.now()) }).catch(() => undefined);
+        else await this.page.keyboard.press('Escape');
+        if (Date.now() > deadline && (await dialog.isVisible())) throw new Error(`a VS Code dialog stayed over the window: ${text}`);
+      }
+    }
   }
 
   /** A second window of the same VS Code (same user settings, its own extension host) on another folder. */
@@ -219,6 +276,7 @@ export class Workbench {
   }
 
   async close(): Promise<void> {
+    if (this.dialogsSeen.length) console.log(`      VS Code dialogs this window showed: ${JSON.stringify(this.dialogsSeen)}`);
     if (!this.ownsServer) {
       await this.page.close();
       return;
