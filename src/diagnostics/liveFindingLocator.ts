@@ -20,6 +20,14 @@ export class LiveFindingLocator {
     private readonly sourceMapping: SourceMapping,
   ) {}
 
+  /**
+   * Fires when a finding may land elsewhere than it did: files added to or removed from the index
+   * (a folder created after the span arrived), mappings changed, or git moved a revision's lines.
+   */
+  onDidChange(listener: () => void): vscode.Disposable {
+    return vscode.Disposable.from(this.sourceMapping.onDidChange(listener), this.sourceMapping.revisionLines.onDidChange(listener));
+  }
+
   /** Resolves each finding; `texts` caches file contents for the duration of one publication. */
   async locate(finding: LiveFinding, texts: Map<string, string | undefined>): Promise<SourcePlace | undefined> {
     const ref = finding.span;

@@ -56,6 +56,7 @@ export class LiveLinter implements vscode.Disposable {
   private remoteSpans: Span[] = [];
   private remoteSource: string | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private placementTimer: ReturnType<typeof setTimeout> | undefined;
   private lastRun = 0;
   private running: Promise<void> | undefined;
   private rerun = false;
@@ -74,6 +75,8 @@ export class LiveLinter implements vscode.Disposable {
   ) {
     this.disposables.push(
       receiver.onDidChangeSpans(() => this.scheduleLocal()),
+      // A finding published before its file was indexed sits in the findings document: place it again.
+      locator.onDidChange(() => this.schedulePlacement()),
       // Findings of the previous backend's traces say nothing about the new one.
       backends.onDidChangeBackend(() => {
         if (this.remoteSpans.length === 0 && this.remote.length === 0) return;
@@ -187,6 +190,7 @@ export class LiveLinter implements vscode.Disposable {
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
+    if (this.placementTimer) clearTimeout(this.placementTimer);
     this.generation++;
     for (const d of this.disposables) d.dispose();
   }
@@ -195,6 +199,20 @@ export class LiveLinter implements vscode.Disposable {
     const s = this.settings();
     const perSpan = await lintSpanAttributes(spans, s, signal);
     return [...lintSpanNames(spans.slice(-NAME_WINDOW_SPANS), s), ...perSpan];
+  }
+
+  /** Publishes the same findings again, at most once per throttle period, after the places changed. */
+  private schedulePlacement(): void {
+    if (this.placementTimer || !this.settings().enabled) return;
+    if (this.localSpans.size + this.localNames.length + this.remote.length === 0) return;
+    this.placementTimer = setTimeout(() => {
+      this.placementTimer = undefined;
+      // After any publication under way, so an older placement never lands last.
+      this.publishing = this.publishing
+        .catch(() => undefined)
+        .then(() => this.publish())
+        .catch((err) => this.log.warn(`Lint: could not place findings again: ${describeError(err)}`));
+    }, LOCAL_THROTTLE_MS);
   }
 
   private scheduleLocal(): void {

@@ -249,6 +249,22 @@ describe('lint diagnostics in the editor', function () {
     assert.ok(!text.includes('078-05-1120'), 'the sensitive value is not repeated');
   });
 
+  it('places a finding again once the file its span names appears in the workspace', async () => {
+    const file = fixture('arrivedLater', 'refund.ts');
+    // Another service than the tests above: findings are kept once per rule, service and attribute.
+    await sendSpan('refund order', { 'code.file.path': '/srv/refund-service/lint/arrivedLater/refund.ts', 'code.line.number': 2, 'payment.card_number': '4111 1111 1111 1111' }, RECEIVER, 'refund-service');
+    const findings = vscode.Uri.from({ scheme: 'trace-lens-findings', path: '/Telemetry findings' });
+    await waitFor('the finding unplaced, in the Telemetry findings document', async () =>
+      ours(findings).some((x) => codeOf(x) === 'SD004') && (await vscode.workspace.openTextDocument(findings)).getText().includes('span "refund order" of service refund-service'));
+    assert.deepEqual(ours(file), []);
+    // No span arrives after this: only the new file can move the finding.
+    await vscode.workspace.fs.createDirectory(fixture('arrivedLater'));
+    await vscode.workspace.fs.writeFile(file, Buffer.from('export function refund(): void {\n  const amount = 1;\n  void amount;\n}\n'));
+    const placed = await waitFor('the finding on line 2 of the new file', () => ours(file).find((x) => codeOf(x) === 'SD004'), 30_000);
+    assert.equal(placed.range.start.line, 1);
+    assert.match(placed.message, /received span "refund order" of refund-service/);
+  });
+
   it('lints a bounded sample of recent traces from a remote backend (a real Jaeger) when Lint Workspace runs', async function () {
     this.timeout(600_000); // a cold machine builds Jaeger first
     const jaeger = await startJaeger();
