@@ -10,7 +10,7 @@ import type { Trace } from '../model/trace';
 import { pickTrace } from './backendClientSupport';
 import type { ConversionLimits } from './conversionContext';
 import { jaegerDocumentToTraces, otlpDocumentToTraces, zipkinDocumentToTraces } from './convertDocuments';
-import type { TimeRange } from './traceBackend';
+import type { TimeRange } from '../model/timeRange';
 import { asString, isRecord } from './wireValues';
 
 /** How the body is laid out: Jaeger's v1 JSON, OTLP JSON (Jaeger v3), Zipkin v2, or Tempo's OTLP wrapper. */

@@ -1,4 +1,4 @@
-import type { CodeLocationKey } from '../backends/traceBackend';
+import type { CodeLocationKey } from '../model/codeLocationKey';
 import type { AttributeValue, Span } from '../model/trace';
 import { parseFunctionName } from './functionName';
 import { normalizeSourcePath, pathIdentity } from './sourcePath';
