@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { BackendController } from './backends/backendController';
 import { CredentialStore } from './backends/credentialStore';
 import { registerCommand } from './commands/commandRegistry';
-import { clearCredentials, setCredentials } from './commands/credentials';
+import { clearCredentials, setCredentials } from './commands/credentialCommands';
 import { configureBackend } from './commands/configureBackend';
 import { openTraceById, openTraceFile } from './commands/openTrace';
 import { searchTraces } from './commands/searchTraces';

@@ -17,7 +17,7 @@ import { asString, isRecord } from './wireValues';
 export type TraceResponseFormat = 'jaeger-v1' | 'otlp' | 'zipkin' | 'tempo';
 
 export interface TraceResponse {
-  /** The trace asked for (normalised, 32 hex). */
+  /** The trace asked for (normalized, 32 hex). */
   traceId: string;
   format: TraceResponseFormat;
   /** The decoded (decompressed) response body; empty when it went to a sink instead. */

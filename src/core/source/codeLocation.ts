@@ -131,9 +131,9 @@ export function qualifiedFunctionName(key: CodeLocationKey): string | undefined 
 }
 
 /**
- * The stable index key of a location: `code\0<normalised path>\0<qualified function>`
+ * The stable index key of a location: `code\0<normalized path>\0<qualified function>`
  * or `name\0<span name>`. The line is left out so every span of one function lands
- * together; paths are normalised (separators, `file://`, case on Windows), so the
+ * together; paths are normalized (separators, `file://`, case on Windows), so the
  * same file reported two ways is one location.
  */
 export function locationKeyString(key: CodeLocationKey): string {
