@@ -6,7 +6,7 @@
 import type { AttributeValue, Attributes, Span } from '../model/trace';
 import { SpanFlag } from './columnLayout';
 import { fullSpanOf, type WaterfallLayout } from './layout';
-import { parseStackTrace, type StackFrame } from './stackTrace';
+import { parseStackTraceLines } from '../source/stackTrace';
 import { revisionOf, type SpanRevision } from '../source/revision';
 
 /** Longest value sent to the webview; longer ones are cut and say how much is missing. */
@@ -27,13 +27,22 @@ export interface SourceLocation {
   revision?: string;
 }
 
+/** A printed line of a stack trace; with a file when it names a frame, which the pane links to its source. */
+export interface DetailStackFrame {
+  text: string;
+  function?: string;
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
 export interface DetailEvent {
   /** ns from the span start. */
   offsetNs: number;
   name: string;
   attributes: DetailAttribute[];
   /** Parsed `exception.stacktrace`, when the event carries one. */
-  stack?: StackFrame[];
+  stack?: DetailStackFrame[];
 }
 
 export interface DetailLink {
@@ -66,7 +75,7 @@ export interface SpanDetail {
   /** From `code.*` attributes (old and new semantic-convention names). */
   source?: SourceLocation;
   /** Parsed `code.stacktrace`: where the span was started from. */
-  stack?: StackFrame[];
+  stack?: DetailStackFrame[];
   /** The revision the span's lines belong to (`vcs.ref.head.revision`, a commit in `service.version`). */
   revision?: SpanRevision;
   /** Explanations of flags (orphan, clock skew, duplicate id...). */
@@ -148,6 +157,18 @@ export function sourceLocationOf(attrs: Attributes): SourceLocation | undefined 
   };
 }
 
+/** Every printed line of a stack trace, its frame (read as the statistics read it) flattened beside the text. */
+export function detailStack(text: string): DetailStackFrame[] {
+  return parseStackTraceLines(text).map(({ text: line, frame }) => {
+    const out: DetailStackFrame = { text: line };
+    if (frame?.functionName !== undefined) out.function = frame.functionName;
+    if (frame?.filePath !== undefined) out.file = frame.filePath;
+    if (frame?.lineNumber !== undefined) out.line = frame.lineNumber;
+    if (frame?.columnNumber !== undefined) out.column = frame.columnNumber;
+    return out;
+  });
+}
+
 const FLAG_NOTES: [number, string][] = [
   [SpanFlag.orphan, 'Its parent span is not in the trace (it may have been dropped or not yet received).'],
   [SpanFlag.cycleBroken, 'Its parent chain looped back to it; the loop was broken and it is shown as a root.'],
@@ -174,7 +195,7 @@ export function buildSpanDetail(layout: WaterfallLayout, row: number): SpanDetai
       offsetNs: Number(ev.timeUnixNano - layout.tree.originNs) - originalStart,
       name: clip(ev.name),
       attributes: toDetailAttributes(ev.attributes),
-      stack: typeof stackText === 'string' && stackText.length > 0 ? parseStackTrace(stackText) : undefined,
+      stack: typeof stackText === 'string' && stackText.length > 0 ? detailStack(stackText) : undefined,
     };
   });
   return {
@@ -202,7 +223,7 @@ export function buildSpanDetail(layout: WaterfallLayout, row: number): SpanDetai
     events,
     links: span.links.map((l) => ({ traceId: l.traceId, spanId: l.spanId, attributes: toDetailAttributes(l.attributes) })),
     source,
-    stack: typeof codeStack === 'string' && codeStack.length > 0 ? parseStackTrace(codeStack) : undefined,
+    stack: typeof codeStack === 'string' && codeStack.length > 0 ? detailStack(codeStack) : undefined,
     revision,
     notes: FLAG_NOTES.filter(([bit]) => (flags & bit) !== 0).map(([, text]) => text),
     dropped: {
