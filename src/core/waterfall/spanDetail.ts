@@ -6,6 +6,7 @@
 import type { AttributeValue, Attributes, Span } from '../model/trace';
 import { SpanFlag } from './columnLayout';
 import { fullSpanOf, type WaterfallLayout } from './layout';
+import { codeAttributeLocation } from '../source/codeLocation';
 import { parseStackTraceLines } from '../source/stackTrace';
 import { revisionOf, type SpanRevision } from '../source/revision';
 
@@ -131,30 +132,11 @@ export function toDetailAttributes(attrs: Attributes | undefined): DetailAttribu
   return out;
 }
 
-function firstString(attrs: Attributes, keys: string[]): string | undefined {
-  for (const k of keys) { const v = attrs[k]; if (typeof v === 'string' && v.length > 0) return v; }
-  return undefined;
-}
-
-function firstInt(attrs: Attributes, keys: string[]): number | undefined {
-  for (const k of keys) {
-    const v = attrs[k];
-    const n = typeof v === 'bigint' ? Number(v) : typeof v === 'string' ? Number.parseInt(v, 10) : v;
-    if (typeof n === 'number' && Number.isSafeInteger(n) && n > 0) return n;
-  }
-  return undefined;
-}
-
-/** `code.*` attributes: the stable names (`code.file.path`, `code.line.number`...) and the older ones. */
+/** `code.*` attributes (the stable names and the older ones), read as the statistics read them; only a location with a file. */
 export function sourceLocationOf(attrs: Attributes): SourceLocation | undefined {
-  const file = firstString(attrs, ['code.file.path', 'code.filepath']);
-  if (!file) return undefined;
-  return {
-    file: clip(file),
-    line: firstInt(attrs, ['code.line.number', 'code.lineno']),
-    column: firstInt(attrs, ['code.column.number', 'code.column']),
-    function: firstString(attrs, ['code.function.name', 'code.function']),
-  };
+  const loc = codeAttributeLocation(attrs);
+  if (loc?.filePath === undefined) return undefined;
+  return { file: loc.filePath, line: loc.lineNumber, column: loc.columnNumber, function: loc.functionName };
 }
 
 /** Every printed line of a stack trace, its frame (read as the statistics read it) flattened beside the text. */
