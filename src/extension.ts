@@ -6,8 +6,8 @@ import { clearCredentials, setCredentials } from './commands/credentialCommands'
 import { configureBackend } from './commands/configureBackend';
 import { openTraceById, openTraceFile } from './commands/openTrace';
 import { searchTraces } from './commands/searchTraces';
-import { showStatusActions } from './commands/statusActions';
-import { copyExporterEnvironment } from './commands/exporterEnvironment';
+import { showStatusActions } from './commands/showStatusActions';
+import { copyExporterEnvironment } from './commands/copyExporterEnvironment';
 import { registerContextKeys } from './onboarding/contextKeys';
 import { RecentTraces, RecentTracesView } from './views/recentTracesView';
 import { FunctionsView, openFunction } from './views/functionsView';
