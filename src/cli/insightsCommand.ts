@@ -11,7 +11,7 @@ import { terminalText } from '../core/text/terminalText';
 import { loadTraceFile } from '../core/traceFiles/loadTraceFile';
 import { ArgCursor, parseOutputFormat, type OutputFormat } from './cliArgs';
 import { UsageError, type CliIo } from './cliIo';
-import type { CliCommand } from './commands';
+import type { CliCommand } from './cliCommand';
 import { collectSourceFiles } from './fileWalker';
 import { DEFAULT_MAX_TRACE_FILE_BYTES, MAX_FILE_SIZE_FLAG, parseMaxFileSize, readFileCapped, reportTooLarge } from './inputFiles';
 import { sarifLog, uriOf } from './sarif';

@@ -8,7 +8,7 @@ import { loadTraceFile } from '../core/traceFiles/loadTraceFile';
 import { TRACE_FILE_FORMAT_NAMES } from '../core/traceFiles/traceFileFormat';
 import { inspectTrace } from '../core/waterfall/traceInspection';
 import { UsageError, type CliIo } from './cliIo';
-import type { CliCommand } from './commands';
+import type { CliCommand } from './cliCommand';
 import { DEFAULT_MAX_TRACE_FILE_BYTES, MAX_FILE_SIZE_FLAG, parseMaxFileSize, readFileCapped, reportTooLarge } from './inputFiles';
 
 interface InspectArgs {

@@ -8,7 +8,7 @@ import { SourceLinter } from '../core/lint/sourceLinter';
 import { terminalText } from '../core/text/terminalText';
 import { ArgCursor, parseOutputFormat, type OutputFormat } from './cliArgs';
 import { UsageError, type CliIo } from './cliIo';
-import type { CliCommand } from './commands';
+import type { CliCommand } from './cliCommand';
 import { collectSourceFiles } from './fileWalker';
 import { DEFAULT_MAX_SOURCE_FILE_BYTES, MAX_FILE_SIZE_FLAG, parseMaxFileSize, readFileCapped, reportTooLarge } from './inputFiles';
 import { toSarif, type FileFinding } from './sarif';

@@ -3,7 +3,7 @@ import { version } from '../../package.json';
 import { MCP_USAGE, parseMcpArgs } from '../mcp/mcpArgs';
 import { serveMcpOverStdio } from '../mcp/mcpServer';
 import type { CliIo } from './cliIo';
-import type { CliCommand } from './commands';
+import type { CliCommand } from './cliCommand';
 
 export async function runMcp(args: readonly string[], io: CliIo): Promise<number> {
   const options = parseMcpArgs(args, io.cwd, process.env);

@@ -1,4 +1,4 @@
-import type { CodeLocationKey } from '../core/backends/traceBackend';
+import type { CodeLocationKey } from '../core/model/codeLocationKey';
 import type { ShowFunctionTracesArgs } from '../core/stats/hoverMarkdown';
 import type { LocationStats } from '../core/stats/latencyStats';
 

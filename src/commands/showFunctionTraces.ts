@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { BackendController } from '../backends/backendController';
-import type { CodeLocationKey, TraceQuery } from '../core/backends/traceBackend';
+import type { CodeLocationKey } from '../core/model/codeLocationKey';
+import type { TraceQuery } from '../core/backends/traceBackend';
 import { locationLabel } from '../core/source/codeLocation';
 import type { ShowFunctionTracesArgs } from '../core/stats/hoverMarkdown';
 import type { Exemplar } from '../core/stats/latencyAccumulator';

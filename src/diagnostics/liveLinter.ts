@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { SensitiveKeyMatcher } from '../core/lint/sensitiveKeys';
-import type { TimeRange, TraceBackend, TraceQuery, TraceSummary } from '../core/backends/traceBackend';
+import type { TimeRange } from '../core/model/timeRange';
+import type { TraceBackend, TraceQuery, TraceSummary } from '../core/backends/traceBackend';
 import type { Span } from '../core/model/trace';
 import type { SpanStore } from '../core/receiver/spanStore';
 import { readLookback } from '../config/settings';

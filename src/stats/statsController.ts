@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { BackendController } from '../backends/backendController';
-import type { LatencyQuantiles, TimeRange, TraceBackend } from '../core/backends/traceBackend';
+import type { LatencyQuantiles } from '../core/model/latencyQuantiles';
+import type { TimeRange } from '../core/model/timeRange';
+import type { TraceBackend } from '../core/backends/traceBackend';
 import { CancelledError, isCancellation } from '../core/errors';
 import { InsightPass } from '../core/insights/insightDetector';
 import { findingsByLocation, groupInsights, type InsightFinding } from '../core/insights/locationInsights';

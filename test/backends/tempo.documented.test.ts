@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TempoClient } from '../../src/core/backends/tempoClient';
-import type { LatencyQuantiles, TimeRange } from '../../src/core/backends/traceBackend';
+import type { LatencyQuantiles } from '../../src/core/model/latencyQuantiles';
+import type { TimeRange } from '../../src/core/model/timeRange';
 import { buildWaterfall } from '../../src/core/waterfall/layout';
 import {
   ConfigurationError,

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
-import { rawRequest } from '../unit/receiver/httpClient';
+import { rawRequest } from '../unit/receiver/rawHttpRequest';
 import { buildRequest, newSpanId, newTraceId } from '../unit/receiver/otlpTestBodies';
 import type { TestSpan } from '../unit/receiver/otlpTestBodies';
 import { DEFAULT_MAX_BODY_BYTES } from '../../src/core/receiver/otlpReceiverBase';

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { extractCodeLocation } from '../../src/core/source/codeLocation';
 import { ensureJavaJars, run, startGrpcReceiver, startReceiver, waitFor } from './receiverHarness';
 import type { RunningGrpcReceiver, RunningReceiver } from './receiverHarness';
 
@@ -110,8 +111,8 @@ for (const { protocol, start } of PROTOCOLS) describe(`receiver with the OpenTel
     assert.deepEqual(manual.events[0].attributes, { attempt: 3 });
     assert.deepEqual(manual.status, { code: 'error', message: 'manual failure' });
 
-    // The store indexes the @WithSpan method by its code location.
-    const located = rx.store.locations().find((l) => l.location.functionName === 'checkout');
-    assert.equal(located?.location.namespace, 'TraceLensDemo');
+    // The @WithSpan method's spans carry its code location, as the statistics read it.
+    const located = [...rx.store.allSpans()].map((s) => extractCodeLocation(s)).find((l) => l.functionName === 'checkout');
+    assert.equal(located?.namespace, 'TraceLensDemo');
   });
 });

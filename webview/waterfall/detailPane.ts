@@ -1,6 +1,5 @@
 // The span detail pane: rebuilt from a SpanDetail each time a span is opened (small DOM, text only).
-import type { DetailAttribute, SourceLocation, SpanDetail } from '../../src/core/waterfall/spanDetail';
-import type { StackFrame } from '../../src/core/waterfall/stackTrace';
+import type { DetailAttribute, DetailStackFrame, SourceLocation, SpanDetail } from '../../src/core/waterfall/spanDetail';
 import { el, visibleText } from './dom';
 import { formatDuration } from './timeFormat';
 
@@ -71,7 +70,7 @@ export function lineNote(d: SpanDetail): string {
   return `Recorded at revision ${d.revision.commit.slice(0, 12)} (${d.revision.attribute}): the line follows your edits since, through git.`;
 }
 
-function frameList(frames: StackFrame[], d: SpanDetail, actions: DetailActions): HTMLElement {
+function frameList(frames: DetailStackFrame[], d: SpanDetail, actions: DetailActions): HTMLElement {
   const list = el('ol', 'wf-frames');
   for (const f of frames) {
     const li = el('li');

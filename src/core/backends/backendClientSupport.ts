@@ -2,7 +2,7 @@
 import { InvalidTraceIdError, MalformedResponseError } from '../errors';
 import { normalizeTraceId } from '../model/ids';
 import type { Trace } from '../model/trace';
-import type { TimeRange } from './traceBackend';
+import type { TimeRange } from '../model/timeRange';
 import { isRecord } from './wireValues';
 
 export function requireTraceId(input: string): string {

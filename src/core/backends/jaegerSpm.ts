@@ -12,7 +12,7 @@
  * - without a metric backend: HTTP 501 `{"errors":[{"code":501,"msg":"metrics querying is currently disabled"}]}`.
  */
 import type { QueryParams } from '../http/url';
-import type { LatencyQuantiles } from './traceBackend';
+import type { LatencyQuantiles } from '../model/latencyQuantiles';
 import { asArray, isRecord } from './wireValues';
 
 /** Every span kind: Jaeger's API counts only `server` spans unless told otherwise. */

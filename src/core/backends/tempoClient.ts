@@ -8,15 +8,8 @@ import { defaultRange, rangeSeconds, requireTraceId, uniqueSorted } from './back
 import { parseLatencySeries, tempoLatencyQueries } from './tempoMetrics';
 import { traceFromResponse, type TraceResponse } from './traceResponse';
 import { buildTraceQL, quoteTraceQL } from './traceql';
-import type {
-  ConnectionInfo,
-  GetTraceOptions,
-  LatencyQuantiles,
-  LatencyStatsRequest,
-  TraceBackend,
-  TraceQuery,
-  TraceSummary,
-} from './traceBackend';
+import type { LatencyQuantiles } from '../model/latencyQuantiles';
+import type { ConnectionInfo, GetTraceOptions, LatencyStatsRequest, TraceBackend, TraceQuery, TraceSummary } from './traceBackend';
 import { asArray, asString, decodeNanos, isRecord } from './wireValues';
 
 export interface TempoClientOptions {

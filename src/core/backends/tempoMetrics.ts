@@ -5,7 +5,8 @@
  * the parser folds each series back into one location key.
  */
 import { MalformedResponseError } from '../errors';
-import type { CodeLocationKey, LatencyQuantiles } from './traceBackend';
+import type { CodeLocationKey } from '../model/codeLocationKey';
+import type { LatencyQuantiles } from '../model/latencyQuantiles';
 import { quoteTraceQL } from './traceql';
 import { asArray, isRecord } from './wireValues';
 

@@ -1,15 +1,10 @@
+import type { LatencyQuantiles } from '../model/latencyQuantiles';
+import type { TimeRange } from '../model/timeRange';
 import type { Trace } from '../model/trace';
 import type { TraceResponse } from './traceResponse';
 
 /** The one interface the rest of the extension uses to read traces, whatever stores them. */
 export type BackendType = 'local' | 'tempo' | 'jaeger' | 'zipkin';
-
-export interface TimeRange {
-  /** Unix milliseconds, inclusive. */
-  startMs: number;
-  /** Unix milliseconds, inclusive. */
-  endMs: number;
-}
 
 export interface GetTraceOptions {
   range?: TimeRange;
@@ -44,40 +39,11 @@ export interface TraceSummary {
   errorCount?: number;
 }
 
-/** A code location key as the statistics use it: the function, and where it lives. */
-export interface CodeLocationKey {
-  filePath?: string;
-  functionName?: string;
-  namespace?: string;
-  /** Span name, for locations found by literal span name rather than `code.*`. */
-  spanName?: string;
-}
-
 export interface LatencyStatsRequest {
   range: TimeRange;
   /** Restrict to these services; empty means all. */
   services: string[];
   signal?: AbortSignal;
-}
-
-export interface LatencyQuantiles {
-  location: CodeLocationKey;
-  count?: number;
-  errorCount?: number;
-  /** Seconds. */
-  p50?: number;
-  p95?: number;
-  p99?: number;
-  /** True when the server approximated the quantiles (Tempo's power-of-two buckets). */
-  approximate: boolean;
-  /** The service of a per-operation row (Jaeger SPM), so sampled spans can map it to code. */
-  service?: string;
-  /** True when the count is derived from a rate (Prometheus extrapolates `rate` to the window's edges). */
-  countApproximate?: boolean;
-  /** How the server computed the quantiles; absent = Tempo's power-of-two buckets. */
-  method?: 'prometheus-histogram' | 'tempo-buckets';
-  /** Prometheus histogram: the widest bucket's relative width (0.1 = 10 %), when known. */
-  bucketRelativeWidth?: number;
 }
 
 export interface ConnectionInfo {

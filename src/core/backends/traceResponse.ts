@@ -10,14 +10,14 @@ import type { Trace } from '../model/trace';
 import { pickTrace } from './backendClientSupport';
 import type { ConversionLimits } from './conversionContext';
 import { jaegerDocumentToTraces, otlpDocumentToTraces, zipkinDocumentToTraces } from './convertDocuments';
-import type { TimeRange } from './traceBackend';
+import type { TimeRange } from '../model/timeRange';
 import { asString, isRecord } from './wireValues';
 
 /** How the body is laid out: Jaeger's v1 JSON, OTLP JSON (Jaeger v3), Zipkin v2, or Tempo's OTLP wrapper. */
 export type TraceResponseFormat = 'jaeger-v1' | 'otlp' | 'zipkin' | 'tempo';
 
 export interface TraceResponse {
-  /** The trace asked for (normalised, 32 hex). */
+  /** The trace asked for (normalized, 32 hex). */
   traceId: string;
   format: TraceResponseFormat;
   /** The decoded (decompressed) response body; empty when it went to a sink instead. */

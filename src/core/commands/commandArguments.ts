@@ -5,7 +5,7 @@
  * registers commands only through it (src/commands/commandRegistry.ts), so a command that skips
  * validation, or a misspelt id, fails the build.
  */
-import type { CodeLocationKey } from '../backends/traceBackend';
+import type { CodeLocationKey } from '../model/codeLocationKey';
 import { TraceLensError } from '../errors';
 import { normalizeSpanId, normalizeTraceId } from '../model/ids';
 import { parseTraceIdInput, type TraceReference } from '../model/traceIdInput';

@@ -40,7 +40,7 @@ function hasCodeAttributes(span: Span): boolean {
 
 export class BottleneckAccumulator {
   private readonly endpoints = new Map<string, Endpoint>();
-  /** Raw (path, namespace, function) → locationKeyString, which normalises the path: the same few functions recur in every trace. */
+  /** Raw (path, namespace, function) → locationKeyString, which normalizes the path: the same few functions recur in every trace. */
   private readonly keys = new Map<string, string>();
 
   private keyOf(location: SpanLocation): string {

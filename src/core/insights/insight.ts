@@ -18,7 +18,7 @@ export interface InsightEvidence {
   loopDurationMs?: number;
   /** The parent's duration, ms, when the rule compares with it. */
   parentDurationMs?: number;
-  /** Normalised statement (PI001, PI003's database read, PI006) or request signature (PI005). */
+  /** Normalized statement (PI001, PI003's database read, PI006) or request signature (PI005). */
   statement?: string;
   /** PI002: the calls' share of their parent; PI004: the function's share of the critical path; PI003: the miss ratio. */
   share?: number;

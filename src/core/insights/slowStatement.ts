@@ -1,5 +1,5 @@
 /**
- * PI006 slow statement. Durations of each normalised statement are collected per database (service
+ * PI006 slow statement. Durations of each normalized statement are collected per database (service
  * + database system, server and namespace); a statement seen at least `minSamples` times whose p95
  * is at least `minFactor` times the median p95 of the other statements against the same database
  * (at least `minSiblings` of them) and at least `minP95Ms` is reported. Comparing with the

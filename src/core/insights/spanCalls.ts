@@ -4,10 +4,10 @@
  * request or an RPC, with the target it goes to. Every detector reads spans through this, so the
  * attribute names live in one place.
  */
-import { normaliseSpanName } from '../lint/nameNormaliser';
+import { normalizeSpanName } from '../lint/nameNormalizer';
 import type { AttributeValue, Span } from '../model/trace';
 import { attributeString } from '../source/codeLocation';
-import { isTruncatedStatement, normaliseStatement } from './statementNormaliser';
+import { isTruncatedStatement, normalizeStatement } from './statementNormalizer';
 
 export type CallKind = 'db' | 'cache' | 'http' | 'rpc';
 
@@ -15,9 +15,9 @@ export interface SpanCall {
   kind: CallKind;
   /** Where the call goes: database (system, server, namespace), host, or RPC service. Calls to different targets could run in parallel. */
   target: string;
-  /** Identity of the request itself: normalised statement, `GET host/users/{id}`, `rpc service/method`. */
+  /** Identity of the request itself: normalized statement, `GET host/users/{id}`, `rpc service/method`. */
   signature: string;
-  /** DB and cache: the normalised statement, or undefined when the span carries none or a truncated one. */
+  /** DB and cache: the normalized statement, or undefined when the span carries none or a truncated one. */
   statement?: string;
   /** Cache: a read (GET, MGET, HGET…) or a write (SET, SETEX…). */
   cacheOp?: 'read' | 'write';
@@ -47,7 +47,7 @@ function memo(fn: (s: string) => string): (s: string) => string {
     return v;
   };
 }
-const normalisedStatement = memo(normaliseStatement);
+const normalizedStatement = memo(normalizeStatement);
 
 /** The first of two attribute names (current, then older convention) that holds a non-blank string. */
 function str(span: Span, key: string, older?: string): string | undefined {
@@ -92,7 +92,7 @@ const pathTemplate = memo((url: string): string => {
   }
   const cut = rest.search(/[?#]/);
   if (cut >= 0) rest = rest.slice(0, cut);
-  return normaliseSpanName(rest).template;
+  return normalizeSpanName(rest).template;
 });
 
 function hostOf(url: string): string {
@@ -106,7 +106,7 @@ export function spanCall(span: Span): SpanCall | undefined {
   if (dbSystem !== undefined) {
     const system = dbSystem.toLowerCase();
     const raw = str(span, 'db.query.text', 'db.statement');
-    const statement = raw !== undefined && !isTruncatedStatement(raw) ? normalisedStatement(raw) : undefined;
+    const statement = raw !== undefined && !isTruncatedStatement(raw) ? normalizedStatement(raw) : undefined;
     const namespace = str(span, 'db.namespace', 'db.name') ?? '';
     const target = `${system}|${server(span)}|${namespace}`;
     if (CACHE_SYSTEMS.has(system)) {

@@ -62,7 +62,7 @@ export interface LiveFinding {
   /** Attribute key the finding is about (SD rules), with where it was found. */
   attributeKey?: string;
   location?: 'span' | 'resource' | 'event' | 'link';
-  /** SN010/SN011: the normalised template; SN012: the expected name. */
+  /** SN010/SN011: the normalized template; SN012: the expected name. */
   suggestion?: string;
   /** SD004: what the value looked like, for `redactionProcessorSnippet`. */
   valueKind?: SensitiveValueKind;

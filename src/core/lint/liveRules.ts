@@ -6,7 +6,7 @@
 import type { AttributeValue, Attributes, Span } from '../model/trace';
 import { revisionOf } from '../source/revision';
 import type { LiveFinding, LiveRuleId, Severity, SeveritySetting, SpanRef } from './findings';
-import { normaliseSpanName } from './nameNormaliser';
+import { normalizeSpanName } from './nameNormalizer';
 import { resolveSeverity } from './ruleCatalogue';
 import { describeClass, SensitiveKeyMatcher, type KeyMatch, type KeyMatcherOptions } from './sensitiveKeys';
 import { detectSensitiveValue, detectUrlSecret, VALUE_KIND_LABEL, type SensitiveValueKind, type UrlSecret } from './valueDetectors';
@@ -107,7 +107,7 @@ function nameRules(spans: readonly Span[], t: ExplosionThresholds, c: Collector)
       g.total++;
       byLocation.set(`${service}\u0000${loc}`, g);
     }
-    const n = normaliseSpanName(span.name);
+    const n = normalizeSpanName(span.name);
     if (n.placeholders.length === 0) continue;
     const key = `${service}\u0000${n.template}`;
     const g = byTemplate.get(key) ?? { names: new Set<string>(), example: span, template: n.template, placeholders: n.placeholders };
@@ -122,7 +122,7 @@ function nameRules(spans: readonly Span[], t: ExplosionThresholds, c: Collector)
         ruleId: 'SN010', severity: 'error', span: ref, distinctNames: g.names.size, spanCount: g.total,
         message: `${g.names.size} distinct span names from one code location (${ref.codeFilePath ?? ref.codeFunction}${ref.codeLineNumber ? `:${ref.codeLineNumber}` : ''}) in ${g.total} spans of ${ref.serviceName}. Use a static name and put the varying part in an attribute.`,
       });
-      for (const name of g.names) exploded.add(`${ref.serviceName}\u0000${normaliseSpanName(name).template}`);
+      for (const name of g.names) exploded.add(`${ref.serviceName}\u0000${normalizeSpanName(name).template}`);
     }
   }
   for (const [key, g] of byTemplate) {

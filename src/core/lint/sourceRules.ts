@@ -3,7 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Dialect } from './dialect';
 import type { QuickFix, Severity, SourceRuleId, TextRange } from './findings';
 import { analyseName, type NamePart } from './nameAnalysis';
-import { normaliseSpanName } from './nameNormaliser';
+import { normalizeSpanName } from './nameNormalizer';
 import { describeClass, type SensitiveKeyMatcher } from './sensitiveKeys';
 import type { FileFacts } from './sourceFacts';
 import { buildSpanNameFix } from './spanNameFix';
@@ -98,13 +98,13 @@ function spanNameRules({ facts, dialect, index }: RuleContext, out: RawFinding[]
       out.push({ ruleId: 'SN001', severity: 'error', range, message: `${fact.api} ${where} a name built at run time (${shape.how}); every distinct value creates a new span name. Use a static name with {placeholders} and record the value as an attribute.`, fix });
       continue;
     }
-    const normalised = normaliseSpanName(shape.value);
-    if (normalised.placeholders.length > 0) {
+    const normalized = normalizeSpanName(shape.value);
+    if (normalized.placeholders.length > 0) {
       const isLiteral = dialect.stringValue(dialect.unwrap(fact.nameNode)) !== undefined;
       out.push({
         ruleId: 'SN011', severity: 'warning', range,
-        message: `Span name "${shape.value}" contains id-like tokens (${[...new Set(normalised.placeholders)].join(', ')}); as a template: "${normalised.template}".`,
-        fix: isLiteral ? { title: `Use '${normalised.template}'`, edits: [replaceNode(fact.nameNode, dialect.quote(normalised.template), index)] } : undefined,
+        message: `Span name "${shape.value}" contains id-like tokens (${[...new Set(normalized.placeholders)].join(', ')}); as a template: "${normalized.template}".`,
+        fix: isLiteral ? { title: `Use '${normalized.template}'`, edits: [replaceNode(fact.nameNode, dialect.quote(normalized.template), index)] } : undefined,
       });
     }
   }

@@ -8,7 +8,7 @@ export function isHex(s: string): boolean {
 }
 
 /**
- * Normalises a trace id to 32 lowercase hex characters. Accepts 16-hex (64-bit
+ * Normalizes a trace id to 32 lowercase hex characters. Accepts 16-hex (64-bit
  * Zipkin/Jaeger ids) and ids with leading zeros stripped (Tempo search results).
  * Returns undefined for anything that is not a valid, non-zero id.
  */
@@ -18,7 +18,7 @@ export function normalizeTraceId(id: string): string | undefined {
   return s.padStart(32, '0');
 }
 
-/** Normalises a span id to 16 lowercase hex characters; undefined when invalid or zero. */
+/** Normalizes a span id to 16 lowercase hex characters; undefined when invalid or zero. */
 export function normalizeSpanId(id: string): string | undefined {
   const s = id.trim().toLowerCase();
   if (s.length === 0 || s.length > 16 || !HEX.test(s) || ZERO.test(s)) return undefined;

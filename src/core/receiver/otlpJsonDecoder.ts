@@ -1,36 +1,23 @@
 import { UNKNOWN_SERVICE } from '../model/trace';
-import type {
-  AttributeValue,
-  Attributes,
-  InstrumentationScope,
-  Resource,
-  Span,
-  SpanEvent,
-  SpanLink,
-  SpanStatus,
-} from '../model/trace';
-import {
-  InvalidSpanError,
-  MAX_VALUE_DEPTH,
-  noteRejection,
-  serviceNameOf,
-  setAttribute,
-  spanKindFromOtlp,
-  statusCodeFromOtlp,
-} from './otlpDecodeResult';
+import type { AttributeValue, Attributes, InstrumentationScope, Resource, Span, SpanEvent, SpanLink, SpanKind, SpanStatus, StatusCode } from '../model/trace';
+import { InvalidSpanError, MAX_VALUE_DEPTH, noteRejection, serviceNameOf, setAttribute, spanKindFromOtlp, statusCodeFromOtlp } from './otlpDecodeResult';
 import type { OtlpDecodeResult } from './otlpDecodeResult';
 import { MalformedOtlpError } from './receiverErrors';
 
 /*
  * OTLP/JSON (the spec's protobuf JSON mapping: lowerCamelCase keys, hex ids,
- * integer enums, 64-bit integers as strings or numbers) into model spans.
+ * integer enums, 64-bit integers as strings or numbers) into model spans: the one
+ * decoder for the receiver's requests and for backends' answers and trace files.
  * Tolerates what real senders emit beyond the spec: base64 ids (the generic
  * proto3 JSON mapping), enum names, snake_case keys and the pre-1.0
- * `instrumentationLibrarySpans`. Structure errors above the span level refuse
- * the request; a bad span is rejected alone.
+ * `instrumentationLibrarySpans`.
  *
- * Note: src/core/backends/ has its own OTLP-JSON converter for Tempo/Jaeger
- * responses; the two should be merged into one module.
+ * Strict (the receiver; the default): structure errors above the span level refuse
+ * the request, and a span with a bad field is rejected alone, with a reason for the
+ * sender's partial-success answer. Lenient (backends' answers and files: pass an
+ * `OtlpJsonLenience`, src/core/backends/otlpJson.ts): every value is read the
+ * forgiving way, nothing is refused, what is kept is bounded, and what could not be
+ * read is counted for the trace's warnings.
  */
 
 type Json = unknown;
@@ -50,20 +37,61 @@ const KIND_NAMES: Record<string, number> = {
 };
 const STATUS_NAMES: Record<string, number> = { STATUS_CODE_UNSET: 0, STATUS_CODE_OK: 1, STATUS_CODE_ERROR: 2 };
 
+/**
+ * Lenient decoding: how each value is read without refusing (a default for what cannot
+ * be), the bounds on what is kept, and where problems are counted (`badSpan`, `badParent`,
+ * `badEvent`, `badLink`, `droppedSpans`, `droppedEvents`, `droppedLinks`).
+ */
+export interface OtlpJsonLenience {
+  readonly maxSpans: number;
+  readonly maxEventsPerSpan: number;
+  readonly maxLinksPerSpan: number;
+  /** Given to spans and events without a readable time. */
+  readonly missingTime: bigint;
+  count(kind: string, n?: number): void;
+  text(raw: Json): string;
+  /** undefined for missing, zero and unreadable ids. */
+  id(raw: Json, bytes: 8 | 16): string | undefined;
+  nanos(raw: Json): bigint | undefined;
+  droppedCount(raw: Json): number;
+  kind(raw: Json): SpanKind;
+  statusCode(raw: Json): StatusCode;
+  attributes(raw: Json): Attributes;
+}
+
+/**
+ * Decodes a list of ResourceSpans leniently into `out` (see OtlpJsonLenience); spans too
+ * broken to place are skipped and counted.
+ */
+export function decodeResourceSpansLeniently(list: Json[], lenience: OtlpJsonLenience, out: Span[] = []): Span[] {
+  const jobs = collectSpans(list, lenience);
+  for (let i = 0; i < jobs.raw.length; i++) {
+    if (out.length >= lenience.maxSpans) {
+      lenience.count('droppedSpans');
+      continue;
+    }
+    const span = readSpan(jobs.raw[i], jobs.resources[i], jobs.scopes[i], lenience);
+    if (span) out.push(span);
+  }
+  return out;
+}
+
 /** Parses and decodes an OTLP/JSON ExportTraceServiceRequest body. */
 export function decodeOtlpJsonText(text: string): OtlpDecodeResult {
-  let parsed: Json;
+  return decodeOtlpJson(parseJson(text));
+}
+
+function parseJson(text: string): Json {
   try {
-    parsed = JSON.parse(text);
+    return JSON.parse(text);
   } catch (err) {
     throw new MalformedOtlpError(`Invalid JSON: ${(err as Error).message}`);
   }
-  return decodeOtlpJson(parsed);
 }
 
 /** Decodes an already parsed OTLP/JSON ExportTraceServiceRequest. */
 export function decodeOtlpJson(request: Json): OtlpDecodeResult {
-  const jobs = collectSpans(request);
+  const jobs = collectSpans(requestResourceSpans(request));
   const result: OtlpDecodeResult = { spans: [], rejectedSpans: 0, rejectionReasons: [] };
   for (let i = 0; i < jobs.raw.length; i++) decodeSpanInto(jobs, i, result);
   return result;
@@ -75,13 +103,7 @@ export function decodeOtlpJson(request: Json): OtlpDecodeResult {
  * still blocks for the parse (about 10 ms per MB here).
  */
 export async function decodeOtlpJsonTextAsync(text: string, yieldEverySpans = 2000): Promise<OtlpDecodeResult> {
-  let parsed: Json;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    throw new MalformedOtlpError(`Invalid JSON: ${(err as Error).message}`);
-  }
-  const jobs = collectSpans(parsed);
+  const jobs = collectSpans(requestResourceSpans(parseJson(text)));
   const result: OtlpDecodeResult = { spans: [], rejectedSpans: 0, rejectionReasons: [] };
   for (let i = 0; i < jobs.raw.length; i++) {
     if (i > 0 && i % yieldEverySpans === 0) await new Promise<void>((resolve) => setImmediate(resolve));
@@ -96,21 +118,34 @@ interface SpanJobs {
   scopes: InstrumentationScope[];
 }
 
-/** Checks the structure above the spans (refusing the request when it is wrong) and lists the spans to decode. */
-function collectSpans(request: Json): SpanJobs {
+function requestResourceSpans(request: Json): Json[] {
   if (!isObject(request)) throw new MalformedOtlpError('OTLP/JSON request must be an object');
+  return arrayField(request, 'resourceSpans', 'resource_spans', 'ExportTraceServiceRequest');
+}
+
+/**
+ * Walks the structure above the spans and lists the spans to decode. Strict: a wrong
+ * structure refuses the request. Lenient: what is not an object or a list is skipped.
+ */
+function collectSpans(resourceSpans: Json[], lenience?: OtlpJsonLenience): SpanJobs {
   const jobs: SpanJobs = { raw: [], resources: [], scopes: [] };
-  for (const rs of arrayField(request, 'resourceSpans', 'resource_spans', 'ExportTraceServiceRequest')) {
-    if (!isObject(rs)) throw new MalformedOtlpError('resourceSpans entries must be objects');
-    const resource = readResource(field(rs, 'resource', 'resource'));
+  for (const rs of resourceSpans) {
+    if (!isObject(rs)) {
+      if (lenience) continue;
+      throw new MalformedOtlpError('resourceSpans entries must be objects');
+    }
+    const resource = readResource(field(rs, 'resource', 'resource'), lenience);
     const scopeSpansList = [
-      ...arrayField(rs, 'scopeSpans', 'scope_spans', 'ResourceSpans'),
-      ...arrayField(rs, 'instrumentationLibrarySpans', 'instrumentation_library_spans', 'ResourceSpans'),
+      ...arrayField(rs, 'scopeSpans', 'scope_spans', 'ResourceSpans', lenience),
+      ...arrayField(rs, 'instrumentationLibrarySpans', 'instrumentation_library_spans', 'ResourceSpans', lenience),
     ];
     for (const ss of scopeSpansList) {
-      if (!isObject(ss)) throw new MalformedOtlpError('scopeSpans entries must be objects');
-      const scope = readScope(field(ss, 'scope', 'scope') ?? field(ss, 'instrumentationLibrary', 'instrumentation_library'));
-      for (const raw of arrayField(ss, 'spans', 'spans', 'ScopeSpans')) {
+      if (!isObject(ss)) {
+        if (lenience) continue;
+        throw new MalformedOtlpError('scopeSpans entries must be objects');
+      }
+      const scope = readScope(field(ss, 'scope', 'scope') ?? field(ss, 'instrumentationLibrary', 'instrumentation_library'), lenience);
+      for (const raw of arrayField(ss, 'spans', 'spans', 'ScopeSpans', lenience)) {
         jobs.raw.push(raw);
         jobs.resources.push(resource);
         jobs.scopes.push(scope);
@@ -122,7 +157,7 @@ function collectSpans(request: Json): SpanJobs {
 
 function decodeSpanInto(jobs: SpanJobs, i: number, result: OtlpDecodeResult): void {
   try {
-    result.spans.push(readSpan(jobs.raw[i], jobs.resources[i], jobs.scopes[i]));
+    result.spans.push(readSpan(jobs.raw[i], jobs.resources[i], jobs.scopes[i]) as Span);
   } catch (err) {
     if (!(err instanceof InvalidSpanError)) throw err;
     noteRejection(result, err.message);
@@ -138,39 +173,50 @@ function field(o: JsonObject, camel: string, snake: string): Json {
   return v !== undefined ? v : o[snake];
 }
 
-function arrayField(o: JsonObject, camel: string, snake: string, owner: string): Json[] {
+function arrayField(o: JsonObject, camel: string, snake: string, owner: string, lenience?: OtlpJsonLenience): Json[] {
   const v = field(o, camel, snake);
   if (v === undefined || v === null) return [];
-  if (!Array.isArray(v)) throw new MalformedOtlpError(`${owner}.${camel} must be an array`);
+  if (!Array.isArray(v)) {
+    if (lenience) return [];
+    throw new MalformedOtlpError(`${owner}.${camel} must be an array`);
+  }
   return v;
 }
 
-function readResource(raw: Json): Resource {
+function readResource(raw: Json, lenience?: OtlpJsonLenience): Resource {
+  if (lenience) {
+    const attributes = isObject(raw) ? lenience.attributes(raw.attributes) : {};
+    return { serviceName: serviceNameOf(attributes), attributes };
+  }
   if (raw === undefined || raw === null) return { serviceName: UNKNOWN_SERVICE, attributes: {} };
   if (!isObject(raw)) throw new MalformedOtlpError('resource must be an object');
-  let attributes: Attributes;
-  try {
-    attributes = readAttributes(raw.attributes, 0);
-  } catch (err) {
-    if (err instanceof InvalidSpanError) throw new MalformedOtlpError(`resource: ${err.message}`);
-    throw err;
-  }
+  const attributes = requestAttributes(raw.attributes, 'resource');
   return { serviceName: serviceNameOf(attributes), attributes };
 }
 
-function readScope(raw: Json): InstrumentationScope {
+/** Attributes above the spans: a bad one refuses the request, since every span below would carry it. */
+function requestAttributes(raw: Json, owner: string): Attributes {
+  try {
+    return readAttributes(raw, 0);
+  } catch (err) {
+    if (err instanceof InvalidSpanError) throw new MalformedOtlpError(`${owner}: ${err.message}`);
+    throw err;
+  }
+}
+
+function readScope(raw: Json, lenience?: OtlpJsonLenience): InstrumentationScope {
+  if (lenience) {
+    if (!isObject(raw)) return { name: '' };
+    const scope: InstrumentationScope = { name: lenience.text(raw.name) };
+    if (typeof raw.version === 'string' && raw.version) scope.version = lenience.text(raw.version);
+    if (Array.isArray(raw.attributes) && raw.attributes.length > 0) scope.attributes = lenience.attributes(raw.attributes);
+    return scope;
+  }
   if (raw === undefined || raw === null) return { name: '' };
   if (!isObject(raw)) throw new MalformedOtlpError('scope must be an object');
   const scope: InstrumentationScope = { name: typeof raw.name === 'string' ? raw.name : '' };
   if (typeof raw.version === 'string' && raw.version) scope.version = raw.version;
-  if (raw.attributes !== undefined) {
-    try {
-      scope.attributes = readAttributes(raw.attributes, 0);
-    } catch (err) {
-      if (err instanceof InvalidSpanError) throw new MalformedOtlpError(`scope: ${err.message}`);
-      throw err;
-    }
-  }
+  if (raw.attributes !== undefined) scope.attributes = requestAttributes(raw.attributes, 'scope');
   return scope;
 }
 
@@ -219,48 +265,49 @@ function optionalString(raw: Json, what: string): string {
   return raw;
 }
 
-function readSpan(raw: Json, resource: Resource, scope: InstrumentationScope): Span {
-  if (!isObject(raw)) throw new InvalidSpanError('span must be an object');
-  const traceId = readId(field(raw, 'traceId', 'trace_id'), 16);
-  if (!traceId) throw new InvalidSpanError('invalid traceId (must be 32 hex characters, not all zero)');
-  const spanId = readId(field(raw, 'spanId', 'span_id'), 8);
-  if (!spanId) throw new InvalidSpanError('invalid spanId (must be 16 hex characters, not all zero)');
-  const parentSpanId = readId(field(raw, 'parentSpanId', 'parent_span_id'), 8);
-  if (parentSpanId === undefined) throw new InvalidSpanError('invalid parentSpanId (must be empty or 16 hex characters)');
-  const traceState = optionalString(field(raw, 'traceState', 'trace_state'), 'traceState');
-  const name = optionalString(raw.name, 'name');
-  const kind = readEnum(raw.kind, KIND_NAMES, 'kind');
-  const startTimeUnixNano = readNanos(field(raw, 'startTimeUnixNano', 'start_time_unix_nano'), 'startTimeUnixNano');
-  const endTimeUnixNano = readNanos(field(raw, 'endTimeUnixNano', 'end_time_unix_nano'), 'endTimeUnixNano');
-  const attributes = readAttributes(raw.attributes, 0);
-  const droppedAttributes = readCount(field(raw, 'droppedAttributesCount', 'dropped_attributes_count'), 'droppedAttributesCount');
-  const droppedEvents = readCount(field(raw, 'droppedEventsCount', 'dropped_events_count'), 'droppedEventsCount');
-  let droppedLinks = readCount(field(raw, 'droppedLinksCount', 'dropped_links_count'), 'droppedLinksCount');
+/** One span; strict: throws InvalidSpanError for a bad field; lenient: undefined (counted) for a span without ids. */
+function readSpan(raw: Json, resource: Resource, scope: InstrumentationScope, lenience?: OtlpJsonLenience): Span | undefined {
+  if (!isObject(raw)) return badSpan('span must be an object', lenience);
+  const l = lenience;
+  const traceId = l ? l.id(field(raw, 'traceId', 'trace_id'), 16) : readId(field(raw, 'traceId', 'trace_id'), 16);
+  if (!traceId) return badSpan('invalid traceId (must be 32 hex characters, not all zero)', l);
+  const spanId = l ? l.id(field(raw, 'spanId', 'span_id'), 8) : readId(field(raw, 'spanId', 'span_id'), 8);
+  if (!spanId) return badSpan('invalid spanId (must be 16 hex characters, not all zero)', l);
+  const parentSpanId = readParentId(field(raw, 'parentSpanId', 'parent_span_id'), l);
+  const traceState = l ? l.text(field(raw, 'traceState', 'trace_state')) : optionalString(field(raw, 'traceState', 'trace_state'), 'traceState');
+  const name = l ? l.text(raw.name) : optionalString(raw.name, 'name');
+  const kind = l ? l.kind(raw.kind) : spanKindFromOtlp(readEnum(raw.kind, KIND_NAMES, 'kind'));
+  const startTimeUnixNano = spanTime(field(raw, 'startTimeUnixNano', 'start_time_unix_nano'), 'startTimeUnixNano', l);
+  const endTimeUnixNano = spanTime(field(raw, 'endTimeUnixNano', 'end_time_unix_nano'), 'endTimeUnixNano', l);
+  const attributes = l ? l.attributes(raw.attributes) : readAttributes(raw.attributes, 0);
+  const droppedAttributes = droppedCount(field(raw, 'droppedAttributesCount', 'dropped_attributes_count'), 'droppedAttributesCount', l);
+  const droppedEvents = droppedCount(field(raw, 'droppedEventsCount', 'dropped_events_count'), 'droppedEventsCount', l);
+  let droppedLinks = droppedCount(field(raw, 'droppedLinksCount', 'dropped_links_count'), 'droppedLinksCount', l);
 
-  const rawEvents = raw.events ?? [];
-  if (!Array.isArray(rawEvents)) throw new InvalidSpanError('events must be an array');
-  const events: SpanEvent[] = rawEvents.map(readEvent);
-
+  const events = l ? readEventsLeniently(raw.events, l) : readEvents(raw.events);
   const rawLinks = raw.links ?? [];
-  if (!Array.isArray(rawLinks)) throw new InvalidSpanError('links must be an array');
+  if (!Array.isArray(rawLinks) && !l) throw new InvalidSpanError('links must be an array');
   const links: SpanLink[] = [];
-  for (const l of rawLinks) {
-    const link = readLink(l);
+  const linkList = Array.isArray(rawLinks) ? rawLinks : [];
+  if (l && linkList.length > l.maxLinksPerSpan) l.count('droppedLinks', linkList.length - l.maxLinksPerSpan);
+  for (const item of l ? linkList.slice(0, l.maxLinksPerSpan) : linkList) {
+    const link = readLink(item, l);
     if (link) links.push(link);
-    else droppedLinks++;
+    // Strict: a link with bad ids is dropped and counted on the span, as an SDK's limits would.
+    else if (!l) droppedLinks++;
   }
 
   const span: Span = {
     traceId,
     spanId,
     name,
-    kind: spanKindFromOtlp(kind),
+    kind,
     startTimeUnixNano,
     endTimeUnixNano,
     attributes,
     events,
     links,
-    status: readStatus(raw.status),
+    status: readStatus(raw.status, l),
     resource,
     scope,
   };
@@ -272,6 +319,57 @@ function readSpan(raw: Json, resource: Resource, scope: InstrumentationScope): S
   return span;
 }
 
+function badSpan(reason: string, lenience: OtlpJsonLenience | undefined): undefined {
+  if (!lenience) throw new InvalidSpanError(reason);
+  lenience.count('badSpan');
+  return undefined;
+}
+
+/** '' for a root. Strict: an unreadable parent rejects the span; lenient: the span becomes a root, counted. */
+function readParentId(raw: Json, lenience: OtlpJsonLenience | undefined): string {
+  if (!lenience) {
+    const id = readId(raw, 8);
+    if (id === undefined) throw new InvalidSpanError('invalid parentSpanId (must be empty or 16 hex characters)');
+    return id;
+  }
+  if (typeof raw !== 'string' || raw === '') return '';
+  const id = lenience.id(raw, 8);
+  if (id) return id;
+  if (!/^0+$/.test(raw) && raw !== 'AAAAAAAAAAA=') lenience.count('badParent');
+  return '';
+}
+
+function spanTime(raw: Json, what: string, lenience: OtlpJsonLenience | undefined): bigint {
+  return lenience ? (lenience.nanos(raw) ?? lenience.missingTime) : readNanos(raw, what);
+}
+
+function droppedCount(raw: Json, what: string, lenience: OtlpJsonLenience | undefined): number {
+  return lenience ? lenience.droppedCount(raw) : readCount(raw, what);
+}
+
+function readEvents(raw: Json): SpanEvent[] {
+  const rawEvents = raw ?? [];
+  if (!Array.isArray(rawEvents)) throw new InvalidSpanError('events must be an array');
+  return rawEvents.map(readEvent);
+}
+
+function readEventsLeniently(raw: Json, lenience: OtlpJsonLenience): SpanEvent[] {
+  const items = Array.isArray(raw) ? raw : [];
+  const max = lenience.maxEventsPerSpan;
+  if (items.length > max) lenience.count('droppedEvents', items.length - max);
+  const out: SpanEvent[] = [];
+  for (const e of items.slice(0, max)) {
+    if (!isObject(e)) continue;
+    let time = lenience.nanos(field(e, 'timeUnixNano', 'time_unix_nano'));
+    if (time === undefined) {
+      lenience.count('badEvent');
+      time = lenience.missingTime;
+    }
+    out.push({ timeUnixNano: time, name: lenience.text(e.name), attributes: lenience.attributes(e.attributes) });
+  }
+  return out;
+}
+
 function readEvent(raw: Json): SpanEvent {
   if (!isObject(raw)) throw new InvalidSpanError('event must be an object');
   return {
@@ -281,18 +379,32 @@ function readEvent(raw: Json): SpanEvent {
   };
 }
 
-function readLink(raw: Json): SpanLink | undefined {
-  if (!isObject(raw)) throw new InvalidSpanError('link must be an object');
-  const traceId = readId(field(raw, 'traceId', 'trace_id'), 16);
-  const spanId = readId(field(raw, 'spanId', 'span_id'), 8);
-  if (!traceId || !spanId) return undefined;
-  const link: SpanLink = { traceId, spanId, attributes: readAttributes(raw.attributes, 0) };
-  const traceState = optionalString(field(raw, 'traceState', 'trace_state'), 'link.traceState');
+function readLink(raw: Json, lenience?: OtlpJsonLenience): SpanLink | undefined {
+  if (!isObject(raw)) {
+    if (lenience) return undefined;
+    throw new InvalidSpanError('link must be an object');
+  }
+  const traceId = lenience ? lenience.id(field(raw, 'traceId', 'trace_id'), 16) : readId(field(raw, 'traceId', 'trace_id'), 16);
+  const spanId = lenience ? lenience.id(field(raw, 'spanId', 'span_id'), 8) : readId(field(raw, 'spanId', 'span_id'), 8);
+  if (!traceId || !spanId) {
+    lenience?.count('badLink');
+    return undefined;
+  }
+  const link: SpanLink = { traceId, spanId, attributes: lenience ? lenience.attributes(raw.attributes) : readAttributes(raw.attributes, 0) };
+  const rawState = field(raw, 'traceState', 'trace_state');
+  const traceState = lenience ? lenience.text(rawState) : optionalString(rawState, 'link.traceState');
   if (traceState) link.traceState = traceState;
   return link;
 }
 
-function readStatus(raw: Json): SpanStatus {
+function readStatus(raw: Json, lenience?: OtlpJsonLenience): SpanStatus {
+  if (lenience) {
+    const o = isObject(raw) ? raw : {};
+    const status: SpanStatus = { code: lenience.statusCode(o.code) };
+    const message = lenience.text(o.message);
+    if (message) status.message = message;
+    return status;
+  }
   if (raw === undefined || raw === null) return { code: 'unset' };
   if (!isObject(raw)) throw new InvalidSpanError('status must be an object');
   const status: SpanStatus = { code: statusCodeFromOtlp(readEnum(raw.code, STATUS_NAMES, 'status.code')) };

@@ -1,5 +1,4 @@
 import type {
-  CodeLocationKey,
   ConnectionInfo,
   GetTraceOptions,
   TraceBackend,
@@ -9,9 +8,7 @@ import type {
 import { normalizeTraceId } from '../model/ids';
 import type { InstrumentationScope, Resource, Span, Trace } from '../model/trace';
 import { spanDurationNs } from '../model/trace';
-import { codeLocationKeyString, codeLocationOf } from './codeLocation';
 import { estimateSpanBytes } from './spanSize';
-import type { SpanCodeLocation } from './codeLocation';
 import { Emitter } from './emitter';
 import type { Event } from './emitter';
 import { decodeOtlpJson } from './otlpJsonDecoder';
@@ -56,18 +53,10 @@ export interface SpanStoreCounters {
   bytesHeld: number;
 }
 
-export interface StoredLocation {
-  location: SpanCodeLocation;
-  spanCount: number;
-  traceCount: number;
-}
-
 interface TraceEntry {
   traceId: string;
   /** By span id: dedupes spans that arrive twice (SDK retries, overlapping batches). */
   spans: Map<string, Span>;
-  /** Location index key of each span, in the spans' insertion order, so eviction need not recompute them. */
-  locationKeys: string[];
   startNs: bigint;
   endNs: bigint;
   errorCount: number;
@@ -75,13 +64,6 @@ interface TraceEntry {
   bytes: number;
   /** Spans refused because the trace alone exceeded maxSpans or maxBytes. */
   dropped: number;
-}
-
-interface LocationEntry {
-  key: string;
-  location: SpanCodeLocation;
-  spanCount: number;
-  traces: Map<string, number>;
 }
 
 /** Saved form: OTLP/JSON plus the order traces were received in, so eviction order survives a reload. */
@@ -113,7 +95,6 @@ export class SpanStore implements TraceBackend {
   private readonly traces = new Map<string, TraceEntry>();
   private readonly byService = new Map<string, Map<string, number>>();
   private readonly operationsByService = new Map<string, Map<string, number>>();
-  private readonly byLocation = new Map<string, LocationEntry>();
   private readonly resources = new Map<string, Resource>();
   private readonly scopes = new Map<string, InstrumentationScope>();
   /** Decoders share one Resource/scope object per batch: intern each object once, not once per span. */
@@ -199,7 +180,7 @@ export class SpanStore implements TraceBackend {
         continue;
       }
       if (!entry) {
-        entry = { traceId: span.traceId, spans: new Map(), locationKeys: [], startNs: span.startTimeUnixNano, endNs: span.endTimeUnixNano, errorCount: 0, bytes: 0, dropped: 0 };
+        entry = { traceId: span.traceId, spans: new Map(), startNs: span.startTimeUnixNano, endNs: span.endTimeUnixNano, errorCount: 0, bytes: 0, dropped: 0 };
         this.traces.set(span.traceId, entry);
       }
       this.insert(entry, span);
@@ -223,33 +204,14 @@ export class SpanStore implements TraceBackend {
     const service = span.resource.serviceName;
     bump(this.byService, service, entry.traceId, 1);
     bump(this.operationsByService, service, span.name, 1);
-    const location = codeLocationOf(span);
-    const key = codeLocationKeyString(location);
-    let loc = this.byLocation.get(key);
-    if (!loc) this.byLocation.set(key, (loc = { key, location, spanCount: 0, traces: new Map() }));
-    else if (loc.location.lineNumber === undefined && location.lineNumber !== undefined) loc.location = location;
-    // The index's own key string: one shared string per location, not one per span.
-    entry.locationKeys.push(loc.key);
-    loc.spanCount++;
-    loc.traces.set(entry.traceId, (loc.traces.get(entry.traceId) ?? 0) + 1);
   }
 
   private evict(entry: TraceEntry): void {
     this.traces.delete(entry.traceId);
-    let i = 0;
     for (const span of entry.spans.values()) {
       const service = span.resource.serviceName;
       bump(this.byService, service, entry.traceId, -1);
       bump(this.operationsByService, service, span.name, -1);
-      const key = entry.locationKeys[i++];
-      const loc = this.byLocation.get(key);
-      if (loc) {
-        loc.spanCount--;
-        const n = (loc.traces.get(entry.traceId) ?? 0) - 1;
-        if (n > 0) loc.traces.set(entry.traceId, n);
-        else loc.traces.delete(entry.traceId);
-        if (loc.spanCount <= 0) this.byLocation.delete(key);
-      }
     }
     this.spansHeld -= entry.spans.size;
     this.bytesHeld -= entry.bytes;
@@ -343,26 +305,6 @@ export class SpanStore implements TraceBackend {
       throw new ReceiverTraceNotFoundError(normalizeTraceId(traceId) ?? traceId, this.maxSpans);
     }
     return trace;
-  }
-
-  /** Spans held for one code location (see codeLocationOf), for per-function statistics. */
-  spansAt(location: CodeLocationKey): Span[] {
-    const key = codeLocationKeyString(location);
-    const loc = this.byLocation.get(key);
-    if (!loc) return [];
-    const out: Span[] = [];
-    for (const traceId of loc.traces.keys()) {
-      const entry = this.traces.get(traceId);
-      if (!entry) continue;
-      for (const span of entry.spans.values()) {
-        if (codeLocationKeyString(codeLocationOf(span)) === key) out.push(span);
-      }
-    }
-    return out;
-  }
-
-  locations(): StoredLocation[] {
-    return [...this.byLocation.values()].map((l) => ({ location: l.location, spanCount: l.spanCount, traceCount: l.traces.size }));
   }
 
   /** All held spans, oldest trace first: the input of the statistics aggregation. */

@@ -1,5 +1,5 @@
-import type { CodeLocationKey } from '../backends/traceBackend';
-import type { AttributeValue, Span } from '../model/trace';
+import type { CodeLocationKey } from '../model/codeLocationKey';
+import type { AttributeValue, Attributes, Span } from '../model/trace';
 import { parseFunctionName } from './functionName';
 import { normalizeSourcePath, pathIdentity } from './sourcePath';
 import { revisionOf } from './revision';
@@ -55,27 +55,31 @@ export function attributeInt(v: AttributeValue | undefined): number | undefined 
  */
 export function extractCodeLocation(span: Span, options: ExtractOptions = {}): SpanLocation {
   const a = span.attributes;
-  const filePath = attributeString(a['code.file.path']) ?? attributeString(a['code.filepath']);
-  const functionName = attributeString(a['code.function.name']) ?? attributeString(a['code.function']);
-  if (filePath !== undefined || functionName !== undefined) {
-    const loc: SpanLocation = { source: 'code' };
-    if (filePath !== undefined) loc.filePath = filePath;
-    if (functionName !== undefined) loc.functionName = functionName;
-    const namespace = attributeString(a['code.namespace']);
-    if (namespace !== undefined) loc.namespace = namespace;
-    const line = attributeInt(a['code.line.number']) ?? attributeInt(a['code.lineno']);
-    if (line !== undefined) loc.lineNumber = line;
-    const column = attributeInt(a['code.column.number']) ?? attributeInt(a['code.column']);
-    if (column !== undefined) loc.columnNumber = column;
-    if (line !== undefined) withRevision(loc, span);
-    return loc;
-  }
+  const fromCode = codeAttributeLocation(a);
+  if (fromCode) return withRevision(fromCode, span);
   const stack = a['code.stacktrace'];
   if (typeof stack === 'string') {
     const frame = topUserFrame(parseStackTrace(stack), options.isUserFrame);
     if (frame) return withRevision(frameLocation(frame, 'code.stacktrace'), span);
   }
   return { spanName: truncate(span.name), source: 'span.name' };
+}
+
+/** The location the `code.*` attributes alone name (both generations), without the revision; undefined without a file or function. */
+export function codeAttributeLocation(a: Attributes): SpanLocation | undefined {
+  const filePath = attributeString(a['code.file.path']) ?? attributeString(a['code.filepath']);
+  const functionName = attributeString(a['code.function.name']) ?? attributeString(a['code.function']);
+  if (filePath === undefined && functionName === undefined) return undefined;
+  const loc: SpanLocation = { source: 'code' };
+  if (filePath !== undefined) loc.filePath = filePath;
+  if (functionName !== undefined) loc.functionName = functionName;
+  const namespace = attributeString(a['code.namespace']);
+  if (namespace !== undefined) loc.namespace = namespace;
+  const line = attributeInt(a['code.line.number']) ?? attributeInt(a['code.lineno']);
+  if (line !== undefined) loc.lineNumber = line;
+  const column = attributeInt(a['code.column.number']) ?? attributeInt(a['code.column']);
+  if (column !== undefined) loc.columnNumber = column;
+  return loc;
 }
 
 /**
@@ -131,9 +135,9 @@ export function qualifiedFunctionName(key: CodeLocationKey): string | undefined 
 }
 
 /**
- * The stable index key of a location: `code\0<normalised path>\0<qualified function>`
+ * The stable index key of a location: `code\0<normalized path>\0<qualified function>`
  * or `name\0<span name>`. The line is left out so every span of one function lands
- * together; paths are normalised (separators, `file://`, case on Windows), so the
+ * together; paths are normalized (separators, `file://`, case on Windows), so the
  * same file reported two ways is one location.
  */
 export function locationKeyString(key: CodeLocationKey): string {

@@ -149,7 +149,7 @@ export class SourcePathResolver {
       steps.push({ rule: 'normalize', outcome: 'rejected', detail: `"${input}" is not a file path (runtime-internal or empty)` });
       return res;
     }
-    if (norm.path !== input) steps.push({ rule: 'normalize', outcome: 'matched', detail: `normalised to "${norm.path}"` });
+    if (norm.path !== input) steps.push({ rule: 'normalize', outcome: 'matched', detail: `normalized to "${norm.path}"` });
 
     let unverified: string | undefined;
     if (this.mappings.length === 0) steps.push({ rule: 'pathMapping', outcome: 'skipped', detail: 'no traceLens.pathMappings configured' });

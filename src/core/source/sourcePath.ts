@@ -1,7 +1,7 @@
 /**
- * Normalisation of file paths as they appear in span data: posix and Windows
+ * Normalization of file paths as they appear in span data: posix and Windows
  * separators, `file://` URLs, bundler schemes, `.`/`..` segments. Everything
- * compares normalised forms, so a path from a Linux container and a path on a
+ * compares normalized forms, so a path from a Linux container and a path on a
  * Windows workstation can meet.
  */
 
@@ -89,7 +89,7 @@ export function basenameOf(p: NormalizedPath): string {
   return p.segments.length > 0 ? p.segments[p.segments.length - 1] : '';
 }
 
-/** Joins normalised segments back into a path in the style of `like` (backslashes for Windows paths). */
+/** Joins normalized segments back into a path in the style of `like` (backslashes for Windows paths). */
 export function joinLike(like: string, segments: readonly string[]): string {
   const windowsStyle = /^[a-zA-Z]:[\\/]|^\\\\/.test(like) || (like.includes('\\') && !like.includes('/'));
   const base = like.replace(/[\\/]+$/, '');

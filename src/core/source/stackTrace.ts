@@ -2,11 +2,13 @@
  * Stack traces from `code.stacktrace` and exception events (`exception.stacktrace`)
  * in the formats the OpenTelemetry SDKs record: Java (`Throwable.printStackTrace`),
  * Python (`traceback.format_exception`), Node (`Error.stack`), Go
- * (`runtime/debug.Stack`) and .NET (`Exception.ToString`). Frames come back
- * innermost first, whatever order the runtime printed them in.
+ * (`runtime/debug.Stack`), .NET (`Exception.ToString`) and Ruby (`Exception#backtrace`).
+ * One reading of the lines serves both uses: the statistics' code location (the frames,
+ * innermost first: parseStackTrace) and the span detail's list (every printed line, each
+ * with the frame it names: parseStackTraceLines).
  */
 
-export type StackLanguage = 'java' | 'python' | 'node' | 'go' | 'dotnet';
+export type StackLanguage = 'java' | 'python' | 'node' | 'go' | 'dotnet' | 'ruby';
 
 export interface StackFrame {
   language: StackLanguage;
@@ -17,9 +19,19 @@ export interface StackFrame {
   functionName?: string;
 }
 
-/** Span data is hostile: a stack trace is read up to this size and this many frames. */
+/** One printed line of a stack trace (a Go frame's two lines are one), with the frame it names, if any. */
+export interface StackLine {
+  /** The line as printed, trimmed. */
+  text: string;
+  frame?: StackFrame;
+}
+
+/** Span data is hostile: a stack trace is read up to this size and this many frames for a location. */
 const MAX_TEXT = 64 * 1024;
 const MAX_FRAMES = 256;
+/** The span detail lists this many lines of at most this many characters. */
+const MAX_LISTED_LINES = 200;
+const MAX_LISTED_LINE_LENGTH = 2000;
 
 const PY_FILE = /^\s*File "([^"]+)", line (\d+)(?:, in (.+?))?\s*$/;
 const NODE = /^\s*at\s+(?:(.+?)\s+\((.+?):(\d+):(\d+)\)|(.+?):(\d+):(\d+))\s*$/;
@@ -28,18 +40,43 @@ const JAVA = /^\s*at\s+([^\s(]+)\(([^)]*)\)/;
 const JAVA_LOCATION = /^([\w$.-]+\.(?:java|kt|kts|scala|groovy|clj|cljc)):(\d+)$/;
 const DOTNET = /^\s*at\s+(.+?)(?:\s+in\s+(.+?):line\s+(\d+))?\s*$/;
 const GO_FILE = /^\t(.+?\.go):(\d+)(?:\s+\+0x[0-9a-fA-F]+)?\s*$/;
+const RUBY = /^\s*(.+?\.rb):(\d+):in [`'](.+)'\s*$/;
 
+/** The frames of a stack trace, innermost first, whatever order the runtime printed them in. */
 export function parseStackTrace(text: string): StackFrame[] {
   const lines = (text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text).split(/\r?\n/);
-  if (lines.some((l) => PY_FILE.test(l))) return parsePython(lines);
-  if (lines.some((l) => GO_FILE.test(l))) return parseGo(lines);
   const frames: StackFrame[] = [];
-  for (const line of lines) {
-    if (frames.length >= MAX_FRAMES) break;
-    const frame = parseAtLine(line);
-    if (frame) frames.push(frame);
+  for (const line of readLines(lines, Infinity)) if (line.frame) frames.push(line.frame);
+  // "most recent call last": Python prints the innermost frame of the last traceback last.
+  if (frames.length > 0 && frames[0].language === 'python') frames.reverse();
+  return frames.length > MAX_FRAMES ? frames.slice(0, MAX_FRAMES) : frames;
+}
+
+/** Every printed line in order (at most 200, each cut at 2,000 characters), for showing a stack trace with its frames as links. */
+export function parseStackTraceLines(text: string): StackLine[] {
+  const lines = text.split(/\r?\n/).map((l) => (l.length > MAX_LISTED_LINE_LENGTH ? l.slice(0, MAX_LISTED_LINE_LENGTH) : l));
+  return readLines(lines, MAX_LISTED_LINES);
+}
+
+function readLines(lines: string[], max: number): StackLine[] {
+  // A Python traceback or a Go stack is recognised as a whole: their frame lines alone do not say so.
+  const python = lines.some((l) => PY_FILE.test(l));
+  const go = !python && lines.some((l) => GO_FILE.test(l));
+  const out: StackLine[] = [];
+  for (let i = 0; i < lines.length && out.length < max; i++) {
+    const text = lines[i].trim();
+    if (text === '') continue;
+    if (go && i + 1 < lines.length) {
+      const frame = goFrame(lines[i], lines[i + 1]);
+      if (frame) {
+        out.push({ text: `${text} ${lines[++i].trim()}`, frame });
+        continue;
+      }
+    }
+    const frame = python ? pythonFrame(lines[i]) : go ? undefined : parseAtLine(lines[i]) ?? rubyFrame(lines[i]);
+    out.push(frame ? { text, frame } : { text });
   }
-  return frames;
+  return out;
 }
 
 function parseAtLine(line: string): StackFrame | undefined {
@@ -94,32 +131,28 @@ function cleanNodeFunction(raw: string): string | undefined {
   return s === '' ? undefined : s;
 }
 
-function parsePython(lines: string[]): StackFrame[] {
-  // "most recent call last": the innermost frame of the last traceback is printed last.
-  const frames: StackFrame[] = [];
-  for (const line of lines) {
-    const m = PY_FILE.exec(line);
-    if (!m) continue;
-    const frame: StackFrame = { language: 'python', filePath: m[1], lineNumber: toInt(m[2]) };
-    if (m[3] !== undefined && m[3] !== '<module>') frame.functionName = m[3];
-    frames.push(frame);
-  }
-  frames.reverse();
-  return frames.slice(0, MAX_FRAMES);
+function pythonFrame(line: string): StackFrame | undefined {
+  const m = PY_FILE.exec(line);
+  if (!m) return undefined;
+  const frame: StackFrame = { language: 'python', filePath: m[1], lineNumber: toInt(m[2]) };
+  if (m[3] !== undefined && m[3] !== '<module>') frame.functionName = m[3];
+  return frame;
 }
 
-function parseGo(lines: string[]): StackFrame[] {
-  const frames: StackFrame[] = [];
-  for (let i = 0; i + 1 < lines.length && frames.length < MAX_FRAMES; i++) {
-    const file = GO_FILE.exec(lines[i + 1]);
-    if (!file || lines[i].startsWith('\t') || lines[i].startsWith('goroutine ')) continue;
-    const fn = goFunctionName(lines[i]);
-    const frame: StackFrame = { language: 'go', filePath: file[1], lineNumber: toInt(file[2]) };
-    if (fn !== undefined) frame.functionName = fn;
-    frames.push(frame);
-    i++;
-  }
-  return frames;
+/** Go prints a frame as two lines: the function (with its arguments), then a tab and file:line. */
+function goFrame(line: string, next: string): StackFrame | undefined {
+  const file = GO_FILE.exec(next);
+  if (!file || line.startsWith('\t') || line.startsWith('goroutine ')) return undefined;
+  const fn = goFunctionName(line);
+  const frame: StackFrame = { language: 'go', filePath: file[1], lineNumber: toInt(file[2]) };
+  if (fn !== undefined) frame.functionName = fn;
+  return frame;
+}
+
+function rubyFrame(line: string): StackFrame | undefined {
+  const m = RUBY.exec(line);
+  if (!m) return undefined;
+  return { language: 'ruby', filePath: m[1], lineNumber: toInt(m[2]), functionName: m[3] };
 }
 
 /** `pkg.(*T).Method(0xc0, {0x1})` → `pkg.(*T).Method`: only the last, argument, parenthesis group goes. */
@@ -164,6 +197,8 @@ export function isLibraryFrame(frame: StackFrame): boolean {
       return GO_LIBRARY.test(fn) || (path !== undefined && GO_ROOT_FILE.test(path));
     case 'python':
       return path !== undefined && /(?:^|[\\/])opentelemetry[\\/]/.test(path);
+    case 'ruby':
+      return path !== undefined && /(?:^|[\\/])(?:gems|rubygems|ruby[\\/]\d[\d.]*)[\\/]/.test(path);
     case 'node':
       return path === undefined;
   }

@@ -119,12 +119,12 @@ export class WorkspaceFileIndex {
     return this.entries.has(pathIdentity(normalizeSourcePath(path)));
   }
 
-  /** Every file, as it was added, with its normalised form. */
+  /** Every file, as it was added, with its normalized form. */
   *files(): IterableIterator<{ path: string; norm: NormalizedPath }> {
     for (const e of this.entries.values()) yield { path: e.path, norm: e.norm };
   }
 
-  /** The path as it was added, for a path equal after normalisation (case-insensitive on Windows). */
+  /** The path as it was added, for a path equal after normalization (case-insensitive on Windows). */
   lookup(path: string | NormalizedPath): string | undefined {
     const norm = typeof path === 'string' ? normalizeSourcePath(path) : path;
     return this.entries.get(pathIdentity(norm))?.path;

@@ -1,4 +1,4 @@
-import type { CodeLocationKey } from '../backends/traceBackend';
+import type { CodeLocationKey } from '../model/codeLocationKey';
 import { locationLabel } from '../source/codeLocation';
 import type { LatencyHistogram, LatencyStats, LocationStats } from './latencyStats';
 import { trendArrow } from './lensText';

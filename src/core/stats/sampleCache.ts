@@ -7,7 +7,7 @@
  * starts a little before the previous end: traces still being written then are fetched again.
  * Pure policy: the search and the clock are injected.
  */
-import type { TimeRange } from '../backends/traceBackend';
+import type { TimeRange } from '../model/timeRange';
 import type { Trace } from '../model/trace';
 import { drawSample, type DrawnSample, type SampleSearch, type SamplerOptions } from './traceSampler';
 

@@ -1,4 +1,5 @@
-import type { CodeLocationKey, LatencyQuantiles } from '../backends/traceBackend';
+import type { CodeLocationKey } from '../model/codeLocationKey';
+import type { LatencyQuantiles } from '../model/latencyQuantiles';
 import type { Span } from '../model/trace';
 import { extractCodeLocation, locationKeyString } from '../source/codeLocation';
 import type { ExtractOptions, SpanLocation } from '../source/codeLocation';

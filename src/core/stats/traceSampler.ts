@@ -8,7 +8,7 @@
  */
 import { HttpStatusError, isCancellation } from '../errors';
 import type { Trace } from '../model/trace';
-import type { TimeRange } from '../backends/traceBackend';
+import type { TimeRange } from '../model/timeRange';
 
 export interface SamplerOptions {
   /** Time slices the lookback is cut into. Default 6. */

@@ -6,7 +6,8 @@
 import type { AttributeValue, Attributes, Span } from '../model/trace';
 import { SpanFlag } from './columnLayout';
 import { fullSpanOf, type WaterfallLayout } from './layout';
-import { parseStackTrace, type StackFrame } from './stackTrace';
+import { codeAttributeLocation } from '../source/codeLocation';
+import { parseStackTraceLines } from '../source/stackTrace';
 import { revisionOf, type SpanRevision } from '../source/revision';
 
 /** Longest value sent to the webview; longer ones are cut and say how much is missing. */
@@ -27,13 +28,22 @@ export interface SourceLocation {
   revision?: string;
 }
 
+/** A printed line of a stack trace; with a file when it names a frame, which the pane links to its source. */
+export interface DetailStackFrame {
+  text: string;
+  function?: string;
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
 export interface DetailEvent {
   /** ns from the span start. */
   offsetNs: number;
   name: string;
   attributes: DetailAttribute[];
   /** Parsed `exception.stacktrace`, when the event carries one. */
-  stack?: StackFrame[];
+  stack?: DetailStackFrame[];
 }
 
 export interface DetailLink {
@@ -66,7 +76,7 @@ export interface SpanDetail {
   /** From `code.*` attributes (old and new semantic-convention names). */
   source?: SourceLocation;
   /** Parsed `code.stacktrace`: where the span was started from. */
-  stack?: StackFrame[];
+  stack?: DetailStackFrame[];
   /** The revision the span's lines belong to (`vcs.ref.head.revision`, a commit in `service.version`). */
   revision?: SpanRevision;
   /** Explanations of flags (orphan, clock skew, duplicate id...). */
@@ -122,30 +132,23 @@ export function toDetailAttributes(attrs: Attributes | undefined): DetailAttribu
   return out;
 }
 
-function firstString(attrs: Attributes, keys: string[]): string | undefined {
-  for (const k of keys) { const v = attrs[k]; if (typeof v === 'string' && v.length > 0) return v; }
-  return undefined;
-}
-
-function firstInt(attrs: Attributes, keys: string[]): number | undefined {
-  for (const k of keys) {
-    const v = attrs[k];
-    const n = typeof v === 'bigint' ? Number(v) : typeof v === 'string' ? Number.parseInt(v, 10) : v;
-    if (typeof n === 'number' && Number.isSafeInteger(n) && n > 0) return n;
-  }
-  return undefined;
-}
-
-/** `code.*` attributes: the stable names (`code.file.path`, `code.line.number`...) and the older ones. */
+/** `code.*` attributes (the stable names and the older ones), read as the statistics read them; only a location with a file. */
 export function sourceLocationOf(attrs: Attributes): SourceLocation | undefined {
-  const file = firstString(attrs, ['code.file.path', 'code.filepath']);
-  if (!file) return undefined;
-  return {
-    file: clip(file),
-    line: firstInt(attrs, ['code.line.number', 'code.lineno']),
-    column: firstInt(attrs, ['code.column.number', 'code.column']),
-    function: firstString(attrs, ['code.function.name', 'code.function']),
-  };
+  const loc = codeAttributeLocation(attrs);
+  if (loc?.filePath === undefined) return undefined;
+  return { file: loc.filePath, line: loc.lineNumber, column: loc.columnNumber, function: loc.functionName };
+}
+
+/** Every printed line of a stack trace, its frame (read as the statistics read it) flattened beside the text. */
+export function detailStack(text: string): DetailStackFrame[] {
+  return parseStackTraceLines(text).map(({ text: line, frame }) => {
+    const out: DetailStackFrame = { text: line };
+    if (frame?.functionName !== undefined) out.function = frame.functionName;
+    if (frame?.filePath !== undefined) out.file = frame.filePath;
+    if (frame?.lineNumber !== undefined) out.line = frame.lineNumber;
+    if (frame?.columnNumber !== undefined) out.column = frame.columnNumber;
+    return out;
+  });
 }
 
 const FLAG_NOTES: [number, string][] = [
@@ -174,7 +177,7 @@ export function buildSpanDetail(layout: WaterfallLayout, row: number): SpanDetai
       offsetNs: Number(ev.timeUnixNano - layout.tree.originNs) - originalStart,
       name: clip(ev.name),
       attributes: toDetailAttributes(ev.attributes),
-      stack: typeof stackText === 'string' && stackText.length > 0 ? parseStackTrace(stackText) : undefined,
+      stack: typeof stackText === 'string' && stackText.length > 0 ? detailStack(stackText) : undefined,
     };
   });
   return {
@@ -202,7 +205,7 @@ export function buildSpanDetail(layout: WaterfallLayout, row: number): SpanDetai
     events,
     links: span.links.map((l) => ({ traceId: l.traceId, spanId: l.spanId, attributes: toDetailAttributes(l.attributes) })),
     source,
-    stack: typeof codeStack === 'string' && codeStack.length > 0 ? parseStackTrace(codeStack) : undefined,
+    stack: typeof codeStack === 'string' && codeStack.length > 0 ? detailStack(codeStack) : undefined,
     revision,
     notes: FLAG_NOTES.filter(([bit]) => (flags & bit) !== 0).map(([, text]) => text),
     dropped: {

@@ -39,7 +39,7 @@ describe('command arguments: validators', () => {
     assert.throws(() => expectString('a'.repeat(9000), 'x'), /9000 characters/);
   });
 
-  it('trace ids: 32 or 16 hex, not zero, normalised', () => {
+  it('trace ids: 32 or 16 hex, not zero, normalized', () => {
     assert.equal(expectTraceId(TRACE.toUpperCase()), TRACE);
     assert.equal(expectTraceId('a3ce929d0e0e4736'), `${'0'.repeat(16)}a3ce929d0e0e4736`);
     for (const bad of ['', '0'.repeat(32), `${TRACE}0`, TRACE.slice(1), `${TRACE.slice(0, 31)}g`, ' '.repeat(32), NaN, {}, ['x']]) {

@@ -93,7 +93,7 @@ describe('trace-lens insights (CLI)', function () {
     const r = await cli(['insights', file]);
     assert.equal(r.code, 0, r.err);
     assert.ok(!r.out.includes('\u001b'), 'no raw ESC reaches the terminal');
-    // The statement's numbers are literals to the normaliser, the escape characters are shown as text.
+    // The statement's numbers are literals to the normalizer, the escape characters are shown as text.
     assert.match(r.out, /\(no code location\) {2}PI001 {2}N\+1: 6 × SELECT \\x1b\[\?mred\\x1b\[\?m FROM t WHERE id = \?/);
     assert.match(r.out, /1 insight in 1 trace in 1 file\.\n$/);
   });

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { base64ToHex, normalizeSpanId, normalizeTraceId, shortTraceId } from '../../../src/core/model/ids';
 
 describe('ids', () => {
-  it('normalises trace ids to 32 lowercase hex', () => {
+  it('normalizes trace ids to 32 lowercase hex', () => {
     assert.equal(normalizeTraceId('4BF92F3577B34DA6A3CE929D0E0E4736'), '4bf92f3577b34da6a3ce929d0e0e4736');
     assert.equal(normalizeTraceId('a3ce929d0e0e4736'), '0000000000000000a3ce929d0e0e4736');
     // Tempo search strips leading zeros.

@@ -6,7 +6,7 @@ import { OtlpHttpReceiver } from '../../../src/core/receiver/otlpHttpReceiver';
 import type { SpansReceivedEvent } from '../../../src/core/receiver/otlpReceiverBase';
 import { PortInUseError } from '../../../src/core/receiver/receiverErrors';
 import { SpanStore } from '../../../src/core/receiver/spanStore';
-import { rawRequest } from './httpClient';
+import { rawRequest } from './rawHttpRequest';
 import { buildRequest, hex, newSpanId, newTraceId } from './otlpTestBodies';
 
 const PB = { 'Content-Type': 'application/x-protobuf' };

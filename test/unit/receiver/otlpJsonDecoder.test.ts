@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { decodeOtlpJson, decodeOtlpJsonText, decodeOtlpJsonTextAsync } from '../../../src/core/receiver/otlpJsonDecoder';
+import { ConversionContext } from '../../../src/core/backends/conversionContext';
+import { convertResourceSpans } from '../../../src/core/backends/otlpJson';
+import { MISSING_TIME } from '../../../src/core/backends/traceAssembly';
 import { MalformedOtlpError } from '../../../src/core/receiver/receiverErrors';
 
 const TRACE = '5b8efff798038103d269b633813fc60c';
@@ -135,5 +138,28 @@ describe('decodeOtlpJson', () => {
     assert.equal(viaAsync.spans.length, 3000);
     assert.equal(viaAsync.rejectedSpans, 1);
     await assert.rejects(decodeOtlpJsonTextAsync('{"resourceSpans":{}}'), MalformedOtlpError);
+  });
+});
+
+describe('decodeOtlpJson, strict and lenient', () => {
+  it('refuses in strict mode what the lenient mode (backends, files) keeps and counts', () => {
+    const body = request([
+      { traceId: TRACE, spanId: SPAN, parentSpanId: 'not-an-id', name: 'orphaned', startTimeUnixNano: 'soon' },
+      { traceId: TRACE, spanId: PARENT, name: 'fine', links: [{ traceId: 'x', spanId: 'y' }] },
+    ]);
+    const strict = decodeOtlpJson(body);
+    assert.deepEqual(strict.spans.map((s) => s.name), ['fine']);
+    assert.equal(strict.spans[0].droppedLinksCount, 1);
+    assert.equal(strict.spans[0].startTimeUnixNano, 0n);
+    assert.equal(strict.rejectedSpans, 1);
+    assert.match(strict.rejectionReasons[0], /parentSpanId/);
+
+    const ctx = new ConversionContext();
+    const lenient = convertResourceSpans(body.resourceSpans, ctx);
+    assert.deepEqual(lenient.map((s) => [s.name, s.parentSpanId, s.startTimeUnixNano]), [['orphaned', undefined, MISSING_TIME], ['fine', undefined, MISSING_TIME]]);
+    assert.equal(lenient[1].droppedLinksCount, undefined);
+    assert.deepEqual(ctx.warnings(), ['1 span(s) had an unreadable parent id and are shown as roots.', '1 link(s) or reference(s) with unreadable ids were dropped.']);
+    assert.throws(() => decodeOtlpJson({ resourceSpans: {} }), MalformedOtlpError);
+    assert.deepEqual(convertResourceSpans([{ scopeSpans: {} }, 7], new ConversionContext()), []);
   });
 });

@@ -112,31 +112,15 @@ describe('SpanStore', () => {
     store.dispose();
   });
 
-  it('keeps indexes consistent through eviction (services, operations, locations)', async () => {
+  it('keeps indexes consistent through eviction (services, operations)', async () => {
     const store = new SpanStore({ maxSpans: 2 });
     store.addSpans([span(1, { name: 'a', resource: resource('one'), attributes: { 'code.function.name': 'f', 'code.file.path': '/x.ts', 'code.line.number': 3 } })]);
     store.addSpans([span(2, { name: 'b', resource: resource('two') })]);
     assert.deepEqual(await store.services(), ['one', 'two']);
-    assert.equal(store.spansAt({ filePath: '/x.ts', functionName: 'f' }).length, 1);
-    assert.equal(store.locations().find((l) => l.location.functionName === 'f')?.location.lineNumber, 3);
     store.addSpans([span(3, { name: 'c', resource: resource('three') }), span(3, { name: 'd', resource: resource('three') })]);
     assert.deepEqual(await store.services(), ['three']);
     assert.deepEqual(await store.operations('three'), ['c', 'd']);
     assert.deepEqual(await store.operations('one'), []);
-    assert.equal(store.spansAt({ filePath: '/x.ts', functionName: 'f' }).length, 0);
-    assert.deepEqual(store.locations().map((l) => l.location.spanName).sort(), ['c', 'd']);
-    store.dispose();
-  });
-
-  it('indexes code locations under both semantic-convention generations', () => {
-    const store = new SpanStore();
-    store.addSpans([
-      span(1, { attributes: { 'code.filepath': '/a.py', 'code.function': 'handle', 'code.namespace': 'app.views', 'code.lineno': 12 } }),
-      span(2, { attributes: { 'code.filepath': '/a.py', 'code.function': 'handle', 'code.namespace': 'app.views', 'code.lineno': 14 } }),
-      span(3, { name: 'by-name' }),
-    ]);
-    assert.equal(store.spansAt({ filePath: '/a.py', functionName: 'handle', namespace: 'app.views' }).length, 2);
-    assert.equal(store.spansAt({ spanName: 'by-name' }).length, 1);
     store.dispose();
   });
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { joinLike, normalizeSourcePath, pathIdentity } from '../../../src/core/source/sourcePath';
 
 describe('normalizeSourcePath', () => {
-  it('normalises posix paths, dot segments and repeated slashes', () => {
+  it('normalizes posix paths, dot segments and repeated slashes', () => {
     const n = normalizeSourcePath('/app//src/./orders/../orders/service.py');
     assert.equal(n.path, '/app/src/orders/service.py');
     assert.deepEqual(n.segments, ['app', 'src', 'orders', 'service.py']);

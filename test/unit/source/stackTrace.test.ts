@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { isLibraryFrame, parseStackTrace, topUserFrame } from '../../../src/core/source/stackTrace';
+import { isLibraryFrame, parseStackTrace, parseStackTraceLines, topUserFrame } from '../../../src/core/source/stackTrace';
 
 const JAVA = `java.lang.IllegalStateException: boom
 \tat java.base/java.util.Objects.requireNonNull(Objects.java:233)
@@ -71,6 +71,22 @@ describe('stack traces', () => {
   it('.NET: System frames skipped, file and line read', () => {
     const f = topUserFrame(parseStackTrace(DOTNET));
     assert.deepEqual(f, { language: 'dotnet', functionName: 'MyApp.Services.OrderService.ProcessAsync', filePath: 'C:\\src\\MyApp\\Services\\OrderService.cs', lineNumber: 42 });
+  });
+
+  it('Ruby: gem frames skipped', () => {
+    const ruby = "/usr/local/bundle/gems/rack-3.0.8/lib/rack/builder.rb:12:in `call'\napp/services/pay.rb:5:in `charge'";
+    assert.deepEqual(topUserFrame(parseStackTrace(ruby)), { language: 'ruby', filePath: 'app/services/pay.rb', lineNumber: 5, functionName: 'charge' });
+  });
+
+  it('lists every printed line in order, each with the frame it names, for the span detail', () => {
+    const lines = parseStackTraceLines(PYTHON);
+    assert.equal(lines.length, PYTHON.split('\n').length);
+    assert.equal(lines[0].text, 'Traceback (most recent call last):');
+    assert.equal(lines[0].frame, undefined);
+    assert.deepEqual(lines[3].frame, topUserFrame(parseStackTrace(PYTHON), (f) => f.filePath?.endsWith('service.py') === true));
+    const go = parseStackTraceLines(GO);
+    assert.equal(go.length, 5, 'a Go frame is its two lines');
+    assert.equal(go[3].frame?.functionName, 'github.com/my/repo/pkg.(*T).Method');
   });
 
   it('honours a caller predicate for user frames', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { TimeRange } from '../../../src/core/backends/traceBackend';
+import type { TimeRange } from '../../../src/core/model/timeRange';
 import type { Trace } from '../../../src/core/model/trace';
 import { REFRESH_OVERLAP_MS, SampleCache } from '../../../src/core/stats/sampleCache';
 import { p95RelativeHalfWidth, type SampleSearch } from '../../../src/core/stats/traceSampler';

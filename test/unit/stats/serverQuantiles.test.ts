@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { LatencyQuantiles } from '../../../src/core/backends/traceBackend';
+import type { LatencyQuantiles } from '../../../src/core/model/latencyQuantiles';
 import { mergeLocationStats, statsFromServerQuantiles } from '../../../src/core/stats/serverQuantiles';
 import { statsFixture } from './lensText.test';
 

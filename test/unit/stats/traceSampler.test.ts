@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { TimeRange } from '../../../src/core/backends/traceBackend';
+import type { TimeRange } from '../../../src/core/model/timeRange';
 import { HttpStatusError } from '../../../src/core/errors';
 import type { Trace } from '../../../src/core/model/trace';
 import { drawSample, p95RelativeHalfWidth, type SampleSearch } from '../../../src/core/stats/traceSampler';

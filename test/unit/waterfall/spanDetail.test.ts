@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { buildWaterfall } from '../../../src/core/waterfall/layout';
-import { buildSpanDetail, DETAIL_VALUE_LIMIT } from '../../../src/core/waterfall/spanDetail';
-import { parseStackTrace } from '../../../src/core/waterfall/stackTrace';
+import { buildSpanDetail, detailStack, DETAIL_VALUE_LIMIT } from '../../../src/core/waterfall/spanDetail';
 import { searchTrace } from '../../../src/core/waterfall/traceSearch';
 import { msAt, sid, span, trace } from './traceBuilder';
 
@@ -67,21 +66,22 @@ describe('waterfall span detail', () => {
 
 describe('waterfall stack trace parsing', () => {
   it('reads Python, Java, Go, .NET and Ruby frames', () => {
-    const py = parseStackTrace('Traceback (most recent call last):\n  File "/app/views.py", line 12, in handler\n    do()\nValueError: x');
+    const py = detailStack('Traceback (most recent call last):\n  File "/app/views.py", line 12, in handler\n    do()\nValueError: x');
     assert.deepEqual(py[1], { text: 'File "/app/views.py", line 12, in handler', function: 'handler', file: '/app/views.py', line: 12 });
-    const java = parseStackTrace('java.lang.IllegalStateException: x\n\tat com.acme.Pay.charge(Pay.java:88)');
-    assert.deepEqual([java[1].function, java[1].file, java[1].line], ['com.acme.Pay.charge', 'Pay.java', 88]);
-    const go = parseStackTrace('goroutine 1 [running]:\nmain.charge(0x1)\n\t/src/pay.go:21 +0x1d');
+    const java = detailStack('java.lang.IllegalStateException: x\n\tat com.acme.Pay.charge(Pay.java:88)');
+    // Java frames carry their package folders, as the statistics read them, so the link finds the right Pay.java.
+    assert.deepEqual([java[1].function, java[1].file, java[1].line], ['com.acme.Pay.charge', 'com/acme/Pay.java', 88]);
+    const go = detailStack('goroutine 1 [running]:\nmain.charge(0x1)\n\t/src/pay.go:21 +0x1d');
     assert.deepEqual([go[1].function, go[1].file, go[1].line], ['main.charge', '/src/pay.go', 21]);
     assert.equal(go.length, 2);
-    const net = parseStackTrace('   at Acme.Pay.Charge() in /src/Pay.cs:line 17');
-    assert.deepEqual([net[0].function, net[0].file, net[0].line], ['Acme.Pay.Charge()', '/src/Pay.cs', 17]);
-    const rb = parseStackTrace("app/pay.rb:5:in `charge'");
+    const net = detailStack('   at Acme.Pay.Charge() in /src/Pay.cs:line 17');
+    assert.deepEqual([net[0].function, net[0].file, net[0].line], ['Acme.Pay.Charge', '/src/Pay.cs', 17]);
+    const rb = detailStack("app/pay.rb:5:in `charge'");
     assert.deepEqual([rb[0].function, rb[0].file, rb[0].line], ['charge', 'app/pay.rb', 5]);
   });
 
   it('caps frames and line length', () => {
-    const frames = parseStackTrace(Array.from({ length: 1000 }, () => `x${'y'.repeat(5000)}`).join('\n'));
+    const frames = detailStack(Array.from({ length: 1000 }, () => `x${'y'.repeat(5000)}`).join('\n'));
     assert.equal(frames.length, 200);
     assert.equal(frames[0].text.length, 2000);
   });

@@ -39,14 +39,14 @@ const REPLACEMENTS: readonly Replacement[] = [
   },
 ];
 
-export interface NormalisedName {
+export interface NormalizedName {
   template: string;
   /** Which kinds of token were replaced, e.g. ["{uuid}", "{id}"]. */
   placeholders: string[];
 }
 
 /** `GET /users/123/orders/9f8e7d6c` → `GET /users/{id}/orders/{hex}`. Existing `{id}` placeholders are kept. */
-export function normaliseSpanName(name: string): NormalisedName {
+export function normalizeSpanName(name: string): NormalizedName {
   let template = name;
   const placeholders: string[] = [];
   for (const r of REPLACEMENTS) {
@@ -62,5 +62,5 @@ export function normaliseSpanName(name: string): NormalisedName {
 
 /** True when the name contains id-like tokens (SN011). */
 export function hasIdLikeToken(name: string): boolean {
-  return normaliseSpanName(name).placeholders.length > 0;
+  return normalizeSpanName(name).placeholders.length > 0;
 }

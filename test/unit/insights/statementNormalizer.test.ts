@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { isTruncatedStatement, MAX_NORMALISED_LENGTH, normaliseStatement } from '../../../src/core/insights/statementNormaliser';
+import { isTruncatedStatement, MAX_NORMALIZED_LENGTH, normalizeStatement } from '../../../src/core/insights/statementNormalizer';
 
-describe('normaliseStatement', () => {
+describe('normalizeStatement', () => {
   const cases: Array<[string, string]> = [
     ['SELECT * FROM orders WHERE id = 42', 'SELECT * FROM orders WHERE id = ?'],
     ["SELECT * FROM users WHERE email = 'a@b.c' AND name = 'O''Brien'", 'SELECT * FROM users WHERE email = ? AND name = ?'],
@@ -28,19 +28,19 @@ describe('normaliseStatement', () => {
     ['GET user:abc', 'GET user:abc'],
   ];
   for (const [input, expected] of cases) {
-    it(`${JSON.stringify(input)} → ${JSON.stringify(expected)}`, () => assert.equal(normaliseStatement(input), expected));
+    it(`${JSON.stringify(input)} → ${JSON.stringify(expected)}`, () => assert.equal(normalizeStatement(input), expected));
   }
 
   it('gives the same text for statements that differ only in literals, and different text otherwise', () => {
-    assert.equal(normaliseStatement("SELECT * FROM t WHERE a = 'x' AND b = 1"), normaliseStatement("SELECT * FROM t WHERE a = 'yy' AND b = 22"));
-    assert.notEqual(normaliseStatement('SELECT * FROM t WHERE a = 1'), normaliseStatement('SELECT * FROM u WHERE a = 1'));
+    assert.equal(normalizeStatement("SELECT * FROM t WHERE a = 'x' AND b = 1"), normalizeStatement("SELECT * FROM t WHERE a = 'yy' AND b = 22"));
+    assert.notEqual(normalizeStatement('SELECT * FROM t WHERE a = 1'), normalizeStatement('SELECT * FROM u WHERE a = 1'));
   });
 
   it('survives unterminated quotes and comments, and bounds its output', () => {
-    assert.equal(normaliseStatement("SELECT 'abc"), 'SELECT ?');
-    assert.equal(normaliseStatement('SELECT 1 /* open'), 'SELECT ?');
+    assert.equal(normalizeStatement("SELECT 'abc"), 'SELECT ?');
+    assert.equal(normalizeStatement('SELECT 1 /* open'), 'SELECT ?');
     const huge = `SELECT ${'a, '.repeat(50_000)}b FROM t`;
-    assert.ok(normaliseStatement(huge).length <= MAX_NORMALISED_LENGTH);
+    assert.ok(normalizeStatement(huge).length <= MAX_NORMALIZED_LENGTH);
   });
 
   it('recognises statements an SDK cut short', () => {

@@ -7,8 +7,8 @@
  * dialects and costs a full parse per span.
  */
 
-/** The normalised text is cut here: a statement longer than this is a bulk insert, not a key to group by. */
-export const MAX_NORMALISED_LENGTH = 2000;
+/** The normalized text is cut here: a statement longer than this is a bulk insert, not a key to group by. */
+export const MAX_NORMALIZED_LENGTH = 2000;
 
 const PLACEHOLDER = '?';
 
@@ -26,8 +26,8 @@ function isDigit(c: number): boolean {
  * and repeated `VALUES` rows collapse to one, a trailing `;` goes. Identifiers (also "quoted" and
  * `backticked` ones) and keywords stay as written.
  */
-export function normaliseStatement(statement: string): string {
-  const s = statement.length > MAX_NORMALISED_LENGTH * 4 ? statement.slice(0, MAX_NORMALISED_LENGTH * 4) : statement;
+export function normalizeStatement(statement: string): string {
+  const s = statement.length > MAX_NORMALIZED_LENGTH * 4 ? statement.slice(0, MAX_NORMALIZED_LENGTH * 4) : statement;
   let out = '';
   let pendingSpace = false;
   const emit = (text: string): void => {
@@ -167,7 +167,7 @@ export function normaliseStatement(statement: string): string {
   // IN (?, ?, ?) → IN (?); VALUES (?, ?), (?, ?) → VALUES (?, ?)
   out = out.replace(/\(\?(?:, \?)+\)/g, (m, offset: number) => (/\bin $/i.test(out.slice(Math.max(0, offset - 3), offset)) ? '(?)' : m));
   out = out.replace(/(\((?:\?, )*\?\))(?:, \1)+/g, '$1');
-  return out.length > MAX_NORMALISED_LENGTH ? out.slice(0, MAX_NORMALISED_LENGTH) : out;
+  return out.length > MAX_NORMALIZED_LENGTH ? out.slice(0, MAX_NORMALIZED_LENGTH) : out;
 }
 
 /** Index just past the closing quote; a doubled quote or a backslash escapes it. An unclosed quote runs to the end. */

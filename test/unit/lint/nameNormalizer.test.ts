@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { hasIdLikeToken, normaliseSpanName } from '../../../src/core/lint/nameNormaliser';
+import { hasIdLikeToken, normalizeSpanName } from '../../../src/core/lint/nameNormalizer';
 
-describe('lint: span name normaliser', () => {
+describe('lint: span name normalizer', () => {
   const cases: Array<[string, string]> = [
     ['GET /users/123/orders/9f8e7d6c', 'GET /users/{id}/orders/{hex}'],
     ['process 550e8400-e29b-41d4-a716-446655440000', 'process {uuid}'],
@@ -16,19 +16,19 @@ describe('lint: span name normaliser', () => {
     ['user_12345 login', 'user_{id} login'],
   ];
   for (const [name, template] of cases) {
-    it(`"${name}" → "${template}"`, () => assert.equal(normaliseSpanName(name).template, template));
+    it(`"${name}" → "${template}"`, () => assert.equal(normalizeSpanName(name).template, template));
   }
 
   const untouched = ['oauth2 callback', 'GET /api/users/{id}', 'sha256 digest', 'http2 upgrade', 'base64 decode', 'GET /v2/items', 'v1.2.3 migration', 'facade call', 'SELECT users', 'ipv4 lookup', 'page 7'];
   for (const name of untouched) {
     it(`leaves "${name}" alone`, () => {
-      assert.equal(normaliseSpanName(name).template, name);
+      assert.equal(normalizeSpanName(name).template, name);
       assert.equal(hasIdLikeToken(name), false);
     });
   }
 
   it('collapses many raw names into one template', () => {
-    const templates = new Set(['GET /u/1001', 'GET /u/1002', 'GET /u/99999'].map((n) => normaliseSpanName(n).template));
+    const templates = new Set(['GET /u/1001', 'GET /u/1002', 'GET /u/99999'].map((n) => normalizeSpanName(n).template));
     assert.deepEqual([...templates], ['GET /u/{id}']);
   });
 });
