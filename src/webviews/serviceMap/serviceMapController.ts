@@ -4,7 +4,7 @@ import { traceSummaryText } from '../../core/search/traceSummaryText';
 import { serviceMapSteps } from '../../core/serviceMap/serviceMap';
 import { canSampleServiceMap, sampleServiceMapTraces, serviceMapSampleSource } from '../../core/serviceMap/serviceMapSample';
 import type { Trace } from '../../core/model/trace';
-import type { TimeRange } from '../../core/backends/traceBackend';
+import type { TimeRange, TraceBackend } from '../../core/backends/traceBackend';
 import { lookbackRange } from '../../config/settings';
 import { withCancellableProgress } from '../../commands/progress';
 import type { ServiceMap } from '../../core/serviceMap/serviceMapTypes';
@@ -35,7 +35,13 @@ export class ServiceMapController implements vscode.Disposable {
   constructor(private readonly extensionUri: vscode.Uri, private readonly backends: BackendController, private readonly log: vscode.LogOutputChannel) {}
 
   async show(): Promise<void> {
-    const backend = this.backends.type === 'local' ? undefined : this.backends.current();
+    let backend: TraceBackend | undefined;
+    try {
+      backend = this.backends.type === 'local' ? undefined : this.backends.current();
+    } catch (err) {
+      showError(err, this.log, 'Drawing the service map');
+      return;
+    }
     if (backend && !canSampleServiceMap(backend)) {
       void vscode.window.showInformationMessage(`Trace Lens draws the service map from the built-in receiver's traces or from a search of Jaeger or Zipkin, whose searches answer whole traces; ${this.backends.describe()} is configured instead.`);
       return;
