@@ -3,18 +3,39 @@
 // labelled as one), and TraceQL completion of services, operations (the servers' own lists) and
 // attribute names and values (from a sample of recent traces, as neither server lists tag keys).
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import type { TraceBackend } from '../../src/core/backends/traceBackend';
 import { isCancellation } from '../../src/core/errors';
 import { buildServiceMap } from '../../src/core/serviceMap/serviceMap';
 import { canSampleServiceMap, sampleServiceMapTraces, serviceMapSampleSource } from '../../src/core/serviceMap/serviceMapSample';
 import { backendTagSource } from '../../src/core/traceql/backendTagSource';
 import { cachedTagSource, completeTraceQL, traceqlCompletionContext, type TraceQLTagSource } from '../../src/core/traceql/traceqlCompletion';
+import { validateTraceQL } from '../../src/core/traceql/traceqlValidation';
 import { Backends } from '../unit/backends/backendContract';
 import { sendTestTrace, testServices, type SentTrace } from './harness/sendTestTrace';
 import { requestedServers, startNamedServer, type RunningServer } from './harness/servers';
 import { waitForTrace } from './harness/waitForTrace';
 
 const TRACES = 3;
+/** Span data that would end the spanset and add a condition of its own if it were pasted in unquoted. */
+const HOSTILE = { service: 'hostile', name: 'evil" } || { true', key: 'evil" } || { true } && .k = "', value: 'v" } || { status = error } //' };
+
+/** One span with hostile names, sent as each server takes it (OTLP JSON to Jaeger, Zipkin's own JSON to Zipkin). */
+async function sendHostileSpan(server: RunningServer): Promise<string> {
+  const traceId = randomBytes(16).toString('hex');
+  const spanId = randomBytes(8).toString('hex');
+  const startUs = (Date.now() - 5_000) * 1_000;
+  const [url, body] = server.name === 'jaeger'
+    ? [`${server.otlpHttpUrl}/v1/traces`, { resourceSpans: [{
+      resource: { attributes: [{ key: 'service.name', value: { stringValue: HOSTILE.service } }] },
+      scopeSpans: [{ spans: [{ traceId, spanId, name: HOSTILE.name, kind: 2, startTimeUnixNano: `${startUs}000`, endTimeUnixNano: `${startUs + 1_000}000`,
+        attributes: [{ key: HOSTILE.key, value: { stringValue: HOSTILE.value } }] }] }],
+    }] }]
+    : [server.zipkinIngestUrl!, [{ traceId, id: spanId, name: HOSTILE.name, kind: 'SERVER', timestamp: startUs, duration: 1_000, localEndpoint: { serviceName: HOSTILE.service }, tags: { [HOSTILE.key]: HOSTILE.value } }]];
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  assert.ok(res.ok, `${server.name} took the hostile span: ${res.status} ${await res.text()}`);
+  return traceId;
+}
 
 for (const name of requestedServers()) {
   describe(`contract: service map sample and TraceQL completion from ${name}`, function () {
@@ -110,6 +131,29 @@ for (const name of requestedServers()) {
         assert.equal(codes[0], name === 'jaeger' ? '200 => 200 (span.http.response.status_code (int))' : '200 => "200" (span.http.response.status_code (string))');
         assert.deepEqual((await complete('{ .payment.provider = |')).map((c) => c.split(' => ')[0]), ['test-psp']);
         assert.deepEqual(await complete('{ status = |'), ['error => error (status (keyword))', 'ok => ok (status (keyword))', 'unset => unset (status (keyword))']);
+      });
+
+      // Last: it adds a service, which the tests above count.
+      it('keeps hostile names and values text: each completion inserts a quoted literal the grammar reads as one condition', async () => {
+        const traceId = await sendHostileSpan(server);
+        await waitForTrace(server, traceId, { spanCount: 1 });
+        source = backendTagSource(backend, { range });
+        // The cursor is at the last `|`: the hostile names hold `||` themselves.
+        const inserted = async (query: string, label: string) => {
+          const offset = query.lastIndexOf('|');
+          const text = query.slice(0, offset) + query.slice(offset + 1);
+          const items = await completeTraceQL(traceqlCompletionContext(text, offset), source);
+          const item = items.find((i) => i.label.includes(label));
+          assert.ok(item, `${label} in ${items.map((i) => i.label).join(' | ')}`);
+          return item.insertText;
+        };
+        const key = await inserted('{ |', 'evil');
+        assert.equal(key, 'span."evil\\" } || { true } && .k = \\""');
+        const value = await inserted(`{ ${key} = |`, 'status = error');
+        assert.equal(value, '"v\\" } || { status = error } //"');
+        const name = await inserted(`{ resource.service.name = "${HOSTILE.service}" && name = |`, 'evil');
+        assert.equal(name, '"evil\\" } || { true"');
+        for (const query of [`{ ${key} = ${value} }`, `{ name = ${name} }`]) assert.deepEqual(validateTraceQL(query), [], query);
       });
     });
   });
