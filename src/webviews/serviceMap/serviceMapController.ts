@@ -106,7 +106,7 @@ export class ServiceMapController implements vscode.Disposable {
     try {
       await this.pickServiceTrace(service);
     } catch (err) {
-      showError(err, this.log, `Searching the traces of ${service}`);
+      showError(err, this.log, "Searching a service's traces");
     }
   }
 
