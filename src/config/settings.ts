@@ -135,3 +135,8 @@ export function readLookback(): { ms: number; problem?: string } {
     return { ms: parseLookback(DEFAULT_LOOKBACK), problem: err instanceof Error ? err.message : String(err) };
   }
 }
+
+/** The lookback window ending now: what searches and samples read. */
+export function lookbackRange(now = Date.now()): { startMs: number; endMs: number } {
+  return { startMs: now - readLookback().ms, endMs: now };
+}

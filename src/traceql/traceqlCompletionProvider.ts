@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import type { BackendController } from '../backends/backendController';
 import { cachedTagSource, completeTraceQL, isTraceQLTagSource, traceqlCompletionContext, type TraceQLCompletion, type TraceQLTagSource } from '../core/traceql/traceqlCompletion';
 import { isCancellation } from '../core/errors';
+import { backendTagSource } from '../core/traceql/backendTagSource';
+import { lookbackRange } from '../config/settings';
 
 export const TRACEQL_LANGUAGE = 'traceql';
 
@@ -13,8 +15,10 @@ const KINDS: Record<TraceQLCompletion['kind'], vscode.CompletionItemKind> = {
 
 /**
  * Completion in `.traceql` documents (language `traceql`): attribute names and values from the
- * configured Tempo's tag APIs, through src/core/traceql/traceqlCompletion.ts. Tag names are cached
- * per backend client for a minute; another backend type offers nothing (its searches take no TraceQL).
+ * configured Tempo's tag APIs, through src/core/traceql/traceqlCompletion.ts; with Jaeger or Zipkin,
+ * services and operations from their APIs and attribute names and values from a sample of recent
+ * traces (src/core/traceql/backendTagSource.ts). Tag names are cached per backend client for a
+ * minute; the built-in receiver offers nothing.
  */
 export class TraceQLCompletionProvider implements vscode.CompletionItemProvider {
   private readonly sources = new WeakMap<object, TraceQLTagSource>();
@@ -27,9 +31,14 @@ export class TraceQLCompletionProvider implements vscode.CompletionItemProvider 
 
   async provideCompletionItems(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.CompletionItem[]> {
     const backend = this.backends.current();
-    if (!isTraceQLTagSource(backend)) return [];
     let source = this.sources.get(backend);
-    if (!source) { source = cachedTagSource(backend); this.sources.set(backend, source); }
+    if (!source) {
+      if (isTraceQLTagSource(backend)) source = cachedTagSource(backend);
+      else if (backend.type === 'jaeger' || backend.type === 'zipkin') {
+        source = cachedTagSource(backendTagSource(backend, { range: () => lookbackRange() }));
+      } else return [];
+      this.sources.set(backend, source);
+    }
     const ctx = traceqlCompletionContext(document.getText(), document.offsetAt(position));
     if (ctx.kind === 'none') return [];
     const abort = new AbortController();

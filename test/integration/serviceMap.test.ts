@@ -1,8 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { sendTestTrace } from '../backends/harness/sendTestTrace';
+import { startJaeger } from '../backends/harness/servers';
+import { waitForTrace } from '../backends/harness/waitForTrace';
 import { RECEIVER } from './receiverPorts';
-import { waitFor } from './support';
+import { setGlobal, waitFor } from './support';
 
 const EXTENSION_ID = 'trace-lens.trace-lens';
 
@@ -30,6 +32,27 @@ describe('traceLens.showServiceMap in the extension host', () => {
     assert.ok(count >= 2, tab.label);
     await vscode.commands.executeCommand('traceLens.showServiceMap');
     assert.equal(serviceMapTabs().length, 1, 'running it again refreshes the same panel');
+  });
+
+  it('draws the map of a real Jaeger from a search of its services, titled a sample', async () => {
+    const jaeger = await startJaeger();
+    try {
+      const sent = [];
+      for (let i = 0; i < 2; i++) sent.push(await sendTestTrace({ otlpHttpUrl: jaeger.otlpHttpUrl, startTimeMs: Date.now() - 20_000 + i * 1_000 }));
+      for (const t of sent) await waitForTrace(jaeger, t.traceId, { spanCount: t.spans.length });
+      await setGlobal('backend.url', jaeger.queryUrl);
+      await setGlobal('backend.type', 'jaeger');
+      // The backend is rebuilt when the settings change: until then the command says it is not configured.
+      await waitFor('the map of the Jaeger sample', async () => {
+        await vscode.commands.executeCommand('traceLens.showServiceMap');
+        return serviceMapTabs().find((t) => t.label === 'Service map · 2 services (sample)');
+      }, 120_000);
+      assert.equal(serviceMapTabs().length, 1, 'the receiver\'s map panel shows the sample now');
+    } finally {
+      await setGlobal('backend.type', undefined);
+      await setGlobal('backend.url', undefined);
+      await jaeger.stop();
+    }
   });
 
   it('takes no arguments', async () => {

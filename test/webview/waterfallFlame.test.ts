@@ -1,6 +1,7 @@
 // The waterfall's flame-graph toggle in headless Chromium with the real bundle, CSP and host
-// session: frames drawn, a click selects the span and shows its detail, search and selection are
-// shared with the rows, and frames narrower than a pixel merge into a block that zooms in.
+// session: frames drawn, a click selects the span and shows its detail, search, selection and the
+// legend's service filter are shared with the rows, and frames narrower than a pixel merge into a
+// block that zooms in.
 import assert from 'node:assert/strict';
 import { buildWaterfall, type WaterfallLayout } from '../../src/core/waterfall/layout';
 import { launchBrowser, type RunningBrowser } from '../runner/browser';
@@ -114,5 +115,60 @@ describe('waterfall webview: the flame graph toggle', () => {
     await wp.page.locator('.fl-status', { hasText: 'checkout · placeOrder' }).waitFor();
     await wp.page.keyboard.press('Enter');
     await wp.page.locator('#wf-detail-title:has-text("placeOrder")').waitFor();
+  });
+
+  it('hides the frames of a service hidden in the legend, until selecting one of its spans shows it again', async () => {
+    await wp.page.locator('.fl-scroller').focus();
+    await wp.page.keyboard.press('0');
+    await wp.page.locator('.fl-reset').waitFor({ state: 'hidden' });
+    // No search left from earlier tests: frames are drawn at full strength.
+    await wp.page.locator('vscode-textfield.wf-search').click();
+    await wp.page.keyboard.press('ControlOrMeta+a');
+    await wp.page.keyboard.press('Backspace');
+    await wp.page.locator('.wf-match-label').filter({ hasText: /^$/ }).waitFor({ state: 'attached' });
+    const flame = traceFlameLayout(layout.columns);
+    const place = rowOf('placeOrder');
+    const load = rowOf('loadItems');
+    // Inside placeOrder's frame, right of its label and above any error stripe.
+    const inside = async () => {
+      const b = await box();
+      return { x: b.x + (flame.x[place] + flame.width[place]) * b.width - 8, y: b.y + layout.columns.depth[place] * 20 + 5 };
+    };
+    /** Waits until the canvas pixel under a page point is transparent (`clear`) or painted. */
+    const waitForPixel = (p: { x: number; y: number }, clear: boolean) => wp.page.waitForFunction(({ x, y, clear }) => {
+      const canvas = document.querySelector('.fl-canvas');
+      const r = canvas.getBoundingClientRect();
+      const k = canvas.width / r.width;
+      const alpha = canvas.getContext('2d').getImageData(Math.floor((x - r.left) * k), Math.floor((y - r.top) * k), 1, 1).data[3];
+      return clear ? alpha === 0 : alpha > 0;
+    }, { ...p, clear });
+    await wp.page.waitForFunction(() => !document.querySelector('.fl-note') || document.querySelector('.fl-note').hidden);
+    await waitForPixel(await inside(), false);
+
+    await wp.page.locator('.wf-chip', { hasText: 'checkout' }).click();
+    assert.equal(await wp.page.locator('.wf-chip', { hasText: 'checkout' }).getAttribute('aria-pressed'), 'false');
+    await wp.page.locator('.fl-note', { hasText: '1 service hidden' }).waitFor();
+    await waitForPixel(await inside(), true);
+    // The children of a hidden span stay where they were: the fan-out under loadItems is still drawn.
+    const fanTop = { x: (await point(load)).x, y: (await box()).y + layout.columns.depth[rowOf('SELECT item 0')] * 20 + 5 };
+    await waitForPixel(fanTop, false);
+    // A hidden frame has no tooltip and a click does not select it.
+    const lp = await point(load);
+    await wp.page.mouse.move(lp.x, lp.y - 40);
+    await wp.page.mouse.move(lp.x, lp.y);
+    assert.equal(await wp.page.locator('.fl-tooltip').isVisible(), false);
+    const before = await wp.page.locator('.fl-status').innerText();
+    await wp.page.mouse.click(lp.x, lp.y);
+    assert.equal(await wp.page.locator('.fl-status').innerText(), before);
+    assert.doesNotMatch(before, /loadItems/);
+
+    // A search match of the hidden service is selected: its service shows again, in the legend and the graph.
+    await wp.page.locator('vscode-textfield.wf-search').click();
+    await wp.page.keyboard.type('loadItems');
+    await wp.page.keyboard.press('Enter');
+    await wp.page.locator('.fl-status', { hasText: 'checkout · loadItems' }).waitFor();
+    assert.equal(await wp.page.locator('.wf-chip', { hasText: 'checkout' }).getAttribute('aria-pressed'), 'true');
+    await wp.page.locator('.fl-note').waitFor({ state: 'hidden' });
+    await waitForPixel(await inside(), false);
   });
 });

@@ -201,6 +201,12 @@ for (const withoutCsp of [false, true]) {
       assert.deepEqual(p.violations, []);
       assert.equal(p.foreign, 0, 'no element was created from span data');
       assert.equal(await wp.page.locator('.fl-tooltip *:not(div)').count(), 0, 'the tooltip holds text lines only');
+      // Hiding a hostile service from the legend: the graph's note counts services, it names none.
+      await wp.page.locator('.wf-chip >> nth=0').click();
+      assert.equal(await wp.page.locator('.fl-note').textContent(), '1 service hidden: their spans are outlines');
+      assert.equal((await probe(wp.page)).foreign, 0);
+      await wp.page.locator('.wf-chip >> nth=0').click();
+      await wp.page.locator('.fl-note').waitFor({ state: 'hidden' });
       assert.deepEqual(pageErrors, []);
       await toggle.click();
       await wp.page.locator('.wf-grid').waitFor({ state: 'visible' });

@@ -3,8 +3,10 @@
  * one trace in the waterfall and the aggregated graph of a function. Only the depths in view are
  * drawn, and frames narrower than MIN_FRAME_PX are not drawn one by one: neighbours at one depth
  * merge into a hatched block that says how many spans it holds (click to zoom in), and their
- * subtrees are skipped, so a frame costs the same at 1k and at 100k spans. Text reaches the page
- * only through `fillText` and `textContent`, never as markup.
+ * subtrees are skipped, so a frame costs the same at 1k and at 100k spans. Hidden frames (the
+ * waterfall's service filter) keep their place, so their children stay under their callers, but
+ * are drawn as an empty outline that no click, key or tooltip reaches. Text reaches the page only
+ * through `fillText` and `textContent`, never as markup.
  */
 import type { FlameLayout, FlameTree } from '../../src/core/flame/flameLayout';
 import { el } from '../waterfall/dom';
@@ -42,7 +44,7 @@ export interface FlameHost {
 interface Colors { fills: string[]; texts: string[]; text: string; muted: string; error: string; focus: string; match: string; background: string }
 
 /** Merged sub-pixel frames at one depth: where they are and what they hold. */
-interface Run { depth: number; px0: number; px1: number; u0: number; u1: number; spans: number; matches: number; selected: boolean; error: boolean }
+interface Run { depth: number; px0: number; px1: number; u0: number; u1: number; spans: number; matches: number; hidden: number; selected: boolean; error: boolean }
 
 export class FlameGraph {
   readonly element: HTMLDivElement;
@@ -51,6 +53,7 @@ export class FlameGraph {
   private readonly canvas: HTMLCanvasElement;
   private readonly tooltip: HTMLDivElement;
   private readonly zoomLabel: HTMLSpanElement;
+  private readonly note: HTMLSpanElement;
   private readonly status: HTMLSpanElement;
   private readonly resetButton: HTMLButtonElement;
   private data: FlameData | undefined;
@@ -58,6 +61,8 @@ export class FlameGraph {
   private selected = -1;
   private matchPrefix: Int32Array | undefined;
   private errorPrefix: Int32Array | undefined;
+  private hidden: ArrayLike<number> | undefined;
+  private hiddenPrefix: Int32Array | undefined;
   private z0 = 0;
   private z1 = 1;
   private frameRequested = false;
@@ -79,12 +84,14 @@ export class FlameGraph {
     this.status = el('span', 'fl-status');
     this.status.setAttribute('role', 'status');
     this.zoomLabel = el('span', 'fl-zoom-label');
+    this.note = el('span', 'fl-note');
+    this.note.hidden = true;
     this.resetButton = el('button', 'fl-reset', 'Reset zoom');
     this.resetButton.type = 'button';
     this.resetButton.title = 'Show every frame again (0)';
     this.resetButton.hidden = true;
     this.resetButton.addEventListener('click', () => this.zoom(0, 1));
-    bar.append(this.status, this.zoomLabel, this.resetButton);
+    bar.append(this.status, this.note, this.zoomLabel, this.resetButton);
     this.scroller = el('div', 'fl-scroller');
     this.scroller.tabIndex = 0;
     this.scroller.setAttribute('role', 'application');
@@ -120,6 +127,9 @@ export class FlameGraph {
     this.selected = -1;
     this.status.textContent = '';
     this.matchPrefix = undefined;
+    this.hidden = undefined;
+    this.hiddenPrefix = undefined;
+    this.note.hidden = true;
     this.errorPrefix = prefixOf(data.tree.count, (i) => data.isError(i));
     this.z0 = 0;
     this.z1 = 1;
@@ -136,6 +146,23 @@ export class FlameGraph {
     this.matchPrefix = any ? prefixOf(n, (i) => mask![i] !== 0) : undefined;
     this.invalidate();
   }
+
+  /**
+   * Frames to hide (1 = hidden), with a line for the bar that says why; a missing or empty mask
+   * shows every frame again.
+   */
+  setHidden(mask: ArrayLike<number> | undefined, note = ''): void {
+    const n = this.data?.tree.count ?? 0;
+    let any = false;
+    if (mask) for (let i = 0; i < mask.length && !any; i++) any = mask[i] !== 0;
+    this.hidden = any ? mask : undefined;
+    this.hiddenPrefix = any ? prefixOf(n, (i) => mask![i] !== 0) : undefined;
+    this.note.textContent = any ? note : '';
+    this.note.hidden = !any || note === '';
+    this.invalidate();
+  }
+
+  private isHidden(i: number): boolean { return this.hidden !== undefined && this.hidden[i] !== 0; }
 
   /** Marks a frame selected; `reveal` zooms and scrolls so it can be seen and clicked. */
   setSelected(i: number, reveal: boolean): void {
@@ -194,6 +221,8 @@ export class FlameGraph {
     const scale = w / (this.z1 - this.z0);
     const matches = this.matchPrefix;
     const errors = this.errorPrefix!;
+    const hidden = this.hidden;
+    const hiddenPrefix = this.hiddenPrefix;
     const hits = { depth: [] as number[], x0: [] as number[], x1: [] as number[], kind: [] as number[], ref: [] as number[] };
     const runs: Run[] = [];
     // The open run of merged frames at each visible depth.
@@ -202,8 +231,10 @@ export class FlameGraph {
       const run = open[k];
       if (!run) return;
       open[k] = undefined;
-      hits.depth.push(run.depth); hits.x0.push(run.px0); hits.x1.push(Math.max(run.px1, run.px0 + 1)); hits.kind.push(1); hits.ref.push(runs.length);
       runs.push(run);
+      // A block of hidden frames only is drawn, as an outline, but cannot be clicked.
+      if (run.hidden === run.spans) return;
+      hits.depth.push(run.depth); hits.x0.push(run.px0); hits.x1.push(Math.max(run.px1, run.px0 + 1)); hits.kind.push(1); hits.ref.push(runs.length - 1);
     };
     const n = tree.count;
     let i = 0;
@@ -219,13 +250,14 @@ export class FlameGraph {
           let run = open[k];
           if (run && px0 > run.px1 + 1) { flush(k); run = undefined; }
           if (!run) {
-            run = { depth: d, px0: Math.max(0, px0), px1: px0 + pw, u0: x[i], u1: x[i] + width[i], spans: 0, matches: 0, selected: false, error: false };
+            run = { depth: d, px0: Math.max(0, px0), px1: px0 + pw, u0: x[i], u1: x[i] + width[i], spans: 0, matches: 0, hidden: 0, selected: false, error: false };
             open[k] = run;
           }
           run.px1 = Math.max(run.px1, px0 + pw);
           run.u1 = Math.max(run.u1, x[i] + width[i]);
           run.spans += size;
           if (matches) run.matches += matches[i + size] - matches[i];
+          if (hiddenPrefix) run.hidden += hiddenPrefix[i + size] - hiddenPrefix[i];
           if (errors[i + size] > errors[i]) run.error = true;
           if (this.selected >= i && this.selected < i + size) run.selected = true;
         }
@@ -239,6 +271,15 @@ export class FlameGraph {
         const left = Math.max(0, px0);
         const right = Math.min(w, px0 + pw);
         const y = d * FLAME_ROW_HEIGHT - top;
+        if (hidden && hidden[i] !== 0) {
+          ctx.strokeStyle = colors.muted;
+          ctx.globalAlpha = 0.5;
+          ctx.lineWidth = 1;
+          ctx.strokeRect(left + 0.5, y + 0.5, Math.max(0, right - left - 2), FLAME_ROW_HEIGHT - 2);
+          ctx.globalAlpha = 1;
+          i++;
+          continue;
+        }
         const dim = matches !== undefined && matches[i + 1] === matches[i];
         const c = data.color(i) % PALETTE.length;
         ctx.globalAlpha = dim ? 0.3 : 1;
@@ -272,6 +313,14 @@ export class FlameGraph {
     const y = run.depth * FLAME_ROW_HEIGHT - top;
     const left = run.px0;
     const wpx = Math.max(1, run.px1 - run.px0);
+    if (run.hidden === run.spans) {
+      ctx.strokeStyle = colors.muted;
+      ctx.globalAlpha = 0.5;
+      ctx.lineWidth = 1;
+      ctx.strokeRect(left + 0.5, y + 0.5, Math.max(1, wpx - 1), FLAME_ROW_HEIGHT - 2);
+      ctx.globalAlpha = 1;
+      return;
+    }
     ctx.globalAlpha = searching && run.matches === 0 ? 0.3 : 0.7;
     ctx.fillStyle = run.error ? colors.error : colors.muted;
     ctx.fillRect(left, y, wpx, FLAME_ROW_HEIGHT - 1);
@@ -354,20 +403,34 @@ export class FlameGraph {
     const n = data.tree.count;
     const i = this.selected;
     const move = (to: number) => { if (to >= 0 && to < n) { this.setSelected(to, true); this.host.select(to); } };
+    // Keys step over hidden frames as the waterfall's rows skip hidden services.
     switch (e.key) {
-      case 'ArrowUp': if (i > 0 && parent[i] >= 0) move(parent[i]); break;
-      case 'ArrowDown': if (i < 0) move(0); else if (subtreeSize[i] > 1) move(i + 1); break;
+      case 'ArrowUp': {
+        let p = i > 0 ? parent[i] : -1;
+        while (p >= 0 && this.isHidden(p)) p = parent[p];
+        move(p);
+        break;
+      }
+      case 'ArrowDown': {
+        const end = i < 0 ? n : i + subtreeSize[i];
+        let d = i + 1;
+        while (d < end && this.isHidden(d)) d++;
+        if (d < end) move(d);
+        break;
+      }
       case 'ArrowRight': {
-        const next = i + (i < 0 ? 1 : subtreeSize[i]);
-        if (next < n && (i < 0 || parent[next] === parent[i])) move(next);
+        if (i < 0) { move(0); break; }
+        let next = i + subtreeSize[i];
+        while (next < n && parent[next] === parent[i] && this.isHidden(next)) next += subtreeSize[next];
+        if (next < n && parent[next] === parent[i]) move(next);
         break;
       }
       case 'ArrowLeft': {
         if (i < 0) break;
-        // The previous sibling: walk the siblings from the first one.
+        // The previous shown sibling: walk the siblings from the first one.
         let s = parent[i] >= 0 ? parent[i] + 1 : 0;
         let prev = -1;
-        while (s < i) { prev = s; s += subtreeSize[s]; }
+        while (s < i) { if (!this.isHidden(s)) prev = s; s += subtreeSize[s]; }
         if (prev >= 0) move(prev);
         break;
       }

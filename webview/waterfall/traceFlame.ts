@@ -1,6 +1,6 @@
 /**
  * The waterfall's flame-graph toggle: the same columns drawn as a flame graph (webview/flame),
- * sharing the waterfall's selection, search and detail pane. The layout is computed from the
+ * sharing the waterfall's selection, search, service filter and detail pane. The layout is computed from the
  * columns the first time the graph is shown (one pass over the rows), never on the host.
  */
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
@@ -48,6 +48,9 @@ export class TraceFlameView {
   /** The waterfall's selection and search, kept while the graph is hidden and applied when it shows. */
   private row = -1;
   private mask: Uint8Array | undefined;
+  /** The legend's hidden services (index → 1) and how many there are. */
+  private hiddenServices: Uint8Array | undefined;
+  private hiddenServiceCount = 0;
 
   constructor(private readonly host: TraceFlameHost) {
     this.graph = new FlameGraph({ select: (row) => host.select(row), open: (row) => host.open(row) }, 'Flame graph of the trace: arrow keys move between frames, Enter shows the span');
@@ -68,6 +71,8 @@ export class TraceFlameView {
     this.drawn = false;
     this.row = -1;
     this.mask = undefined;
+    this.hiddenServices = undefined;
+    this.hiddenServiceCount = 0;
     if (this.isShown) this.ensureData();
   }
 
@@ -94,12 +99,30 @@ export class TraceFlameView {
     if (this.drawn) this.graph.setMatches(mask);
   }
 
+  /** The waterfall's service filter changed: the frames of hidden services are hidden too. */
+  setHiddenServices(hidden: Uint8Array, count: number): void {
+    this.hiddenServices = hidden;
+    this.hiddenServiceCount = count;
+    if (this.drawn) this.applyHidden();
+  }
+
+  private applyHidden(): void {
+    const hidden = this.hiddenServices;
+    const c = this.source?.columns;
+    if (!c || !hidden || this.hiddenServiceCount === 0) { this.graph.setHidden(undefined); return; }
+    const rows = new Uint8Array(c.rowCount);
+    for (let i = 0; i < c.rowCount; i++) rows[i] = hidden[c.service[i]];
+    const n = this.hiddenServiceCount;
+    this.graph.setHidden(rows, `${n} service${n === 1 ? '' : 's'} hidden: their spans are outlines`);
+  }
+
   private ensureData(): void {
     if (this.drawn || !this.source) return;
     const { columns, names, services } = this.source;
     this.graph.setData(traceFlameData(columns, names, services));
     this.drawn = true;
     if (this.mask) this.graph.setMatches(this.mask);
+    this.applyHidden();
     if (this.row >= 0) this.graph.setSelected(this.row, true);
   }
 }

@@ -65,6 +65,8 @@ export class TraceWaterfallElement extends HTMLElement {
   private columns: WaterfallColumns | undefined;
   private summary: WaterfallSummary | undefined;
   private names: string[] = [];
+  /** The legend's chips, one per service shown in it, so a reveal can press a chip again. */
+  private chips: HTMLElement[] = [];
   private services: string[] = [];
   private model: RowModel | undefined;
   private slots: Slot[] = [];
@@ -303,6 +305,7 @@ export class TraceWaterfallElement extends HTMLElement {
     item('Services', String(s.serviceCount));
     item('Errors', String(s.errorCount), s.errorCount > 0 ? 'wf-error-text' : undefined);
     if (s.partial) item('Partial', 'the source says this trace is incomplete', 'wf-warning-text');
+    this.chips = [];
     const legend = el('div', 'wf-legend');
     legend.setAttribute('aria-label', 'Services (click to hide or show)');
     this.services.slice(0, MAX_LEGEND).forEach((name, i) => {
@@ -313,9 +316,10 @@ export class TraceWaterfallElement extends HTMLElement {
       chip.append(el('span', `wf-swatch svc-${i % PALETTE_SIZE}`), el('span', undefined, name));
       chip.addEventListener('click', () => {
         this.model!.toggleService(i);
-        chip.setAttribute('aria-pressed', this.model!.hiddenServices[i] ? 'false' : 'true');
+        this.serviceFilterChanged();
         this.afterVisibilityChange();
       });
+      this.chips.push(chip);
       legend.append(chip);
     });
     if (this.services.length > MAX_LEGEND) legend.append(el('span', 'wf-muted', `+${this.services.length - MAX_LEGEND} more`));
@@ -548,6 +552,13 @@ export class TraceWaterfallElement extends HTMLElement {
     slot.shownMarks = shown;
   }
 
+  /** The legend and the flame graph follow the model's hidden services (a chip, or a reveal of a hidden row). */
+  private serviceFilterChanged(): void {
+    const model = this.model!;
+    this.chips.forEach((chip, i) => chip.setAttribute('aria-pressed', model.hiddenServices[i] ? 'false' : 'true'));
+    this.flame.setHiddenServices(model.hiddenServices, model.hiddenServiceCount);
+  }
+
   private afterVisibilityChange(): void {
     this.layoutSpacer();
     this.renderRows(true);
@@ -638,8 +649,11 @@ export class TraceWaterfallElement extends HTMLElement {
     const model = this.model;
     if (!model || row < 0 || row >= model.rowCount) return;
     this.selectedRow = row;
-    this.flame.selected(row);
+    const hiddenBefore = model.hiddenServiceCount;
     if (model.reveal(row)) this.layoutSpacer();
+    // Selecting a span of a hidden service (a search match, a frame) shows that service again.
+    if (model.hiddenServiceCount !== hiddenBefore) this.serviceFilterChanged();
+    this.flame.selected(row);
     if (scroll) {
       const v = model.indexOf(row);
       const top = v * ROW_HEIGHT;

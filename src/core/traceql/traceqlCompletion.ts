@@ -8,10 +8,12 @@
  */
 import { attributeRef, quoteTraceQL } from '../backends/traceql';
 
-/** What Tempo says about tag names and values; TempoClient implements it. */
+/** What Tempo says about tag names and values; TempoClient implements it, backendTagSource.ts for Jaeger and Zipkin. */
 export interface TraceQLTagSource {
   tags(signal?: AbortSignal): Promise<Record<string, string[]>>;
   typedTagValues(tag: string, q?: string, signal?: AbortSignal): Promise<Array<{ type: string; value: string }>>;
+  /** How a name of `scope` is described when it does not come from the server's full list (a sample); default "<scope> attribute". */
+  tagDetail?(scope: string, name: string): string;
 }
 
 /** Whether a backend answers tag names and values (Tempo). */
@@ -119,7 +121,7 @@ export async function completeTraceQL(ctx: TraceQLCompletionContext, source: Tra
     for (const [scope, names] of Object.entries(scopes)) {
       if (scope === 'intrinsic') {
         if (ctx.scope !== undefined) continue;
-        for (const name of names) out.push({ label: name, insertText: name, kind: 'intrinsic', detail: 'intrinsic' });
+        for (const name of names) out.push({ label: name, insertText: name, kind: 'intrinsic', detail: source.tagDetail?.(scope, name) ?? 'intrinsic' });
         continue;
       }
       if (ctx.scope !== undefined && ctx.scope !== '' && ctx.scope !== scope) continue;
@@ -127,7 +129,7 @@ export async function completeTraceQL(ctx: TraceQLCompletionContext, source: Tra
         // After `span.` only the name goes in; elsewhere the scoped reference.
         const ref = attributeRef(name, ctx.scope !== undefined ? '' : (scope as 'span' | 'resource'));
         const insertText = ctx.scope !== undefined ? ref.slice(1) : ref;
-        out.push({ label: ctx.scope !== undefined ? insertText : ref, insertText, kind: 'attribute', detail: `${scope} attribute` });
+        out.push({ label: ctx.scope !== undefined ? insertText : ref, insertText, kind: 'attribute', detail: source.tagDetail?.(scope, name) ?? `${scope} attribute` });
       }
     }
     const seen = new Set<string>();
@@ -162,5 +164,6 @@ export function cachedTagSource(source: TraceQLTagSource, ttlMs = 60_000, now: (
       return names.value;
     },
     typedTagValues: (tag, q, signal) => source.typedTagValues(tag, q, signal),
+    tagDetail: source.tagDetail?.bind(source),
   };
 }
