@@ -5,7 +5,8 @@
  * busy one; the budget keeps the map to a few dozen requests. The map is a sample and says so.
  */
 import type { Trace } from '../model/trace';
-import type { TimeRange, TraceBackend } from '../backends/traceBackend';
+import type { TimeRange } from '../model/timeRange';
+import type { TraceBackend } from '../backends/traceBackend';
 import { formatLookback } from '../stats/lookback';
 import { drawSample, type SamplerOptions } from '../stats/traceSampler';
 

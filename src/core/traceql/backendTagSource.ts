@@ -6,7 +6,8 @@
  * The sample is searched once per `ttlMs` (completion asks on every keystroke). Pure, no `vscode`.
  */
 import type { AttributeValue, Trace } from '../model/trace';
-import type { TimeRange, TraceBackend } from '../backends/traceBackend';
+import type { TimeRange } from '../model/timeRange';
+import type { TraceBackend } from '../backends/traceBackend';
 import type { TraceQLTagSource } from './traceqlCompletion';
 
 export type TagSampleBackend = Pick<TraceBackend, 'services' | 'operations' | 'searchTraces'>;
