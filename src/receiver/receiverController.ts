@@ -114,6 +114,8 @@ export class ReceiverController implements vscode.Disposable {
     this.persistTimer = undefined;
     return this.onDisk(async () => {
       if (!readLocalReceiverSettings().persist) return;
+      // Nothing held (cleared, or all evicted): no file, rather than an empty one reappearing after a clear.
+      if (this.store.counts.spansHeld === 0) return this.removeSnapshotFile('no received spans are held');
       const lint = readLintSettings();
       const redactor = new SnapshotRedactor({ sensitiveKeys: lint.sensitiveKeys, allowedKeys: lint.allowedKeys });
       const text = this.store.serialize(SNAPSHOT_MAX_BYTES, (span) => redactor.redactSpan(span));
@@ -162,18 +164,20 @@ export class ReceiverController implements vscode.Disposable {
   private deleteSnapshot(reason: string): Promise<void> {
     if (this.persistTimer) clearTimeout(this.persistTimer);
     this.persistTimer = undefined;
-    return this.onDisk(async () => {
-      const file = this.snapshotFile;
-      await rm(`${file}.tmp`, { force: true });
-      const existed = await rm(file).then(
-        () => true,
-        (err: NodeJS.ErrnoException) => {
-          if (err.code === 'ENOENT') return false;
-          throw err;
-        },
-      );
-      if (existed) this.log.info(`Deleted the saved received spans (${reason})`);
-    }, 'delete the saved received spans');
+    return this.onDisk(() => this.removeSnapshotFile(reason), 'delete the saved received spans');
+  }
+
+  private async removeSnapshotFile(reason: string): Promise<void> {
+    const file = this.snapshotFile;
+    await rm(`${file}.tmp`, { force: true });
+    const existed = await rm(file).then(
+      () => true,
+      (err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return false;
+        throw err;
+      },
+    );
+    if (existed) this.log.info(`Deleted the saved received spans (${reason})`);
   }
 
   /** Runs a disk operation after the ones before it; failures are logged, never thrown. */

@@ -142,6 +142,9 @@ describe('privacy of the spans the receiver saves', () => {
     await vscode.commands.executeCommand('traceLens.clearReceivedSpans');
     assert.equal(hooks.receivedSpanAttributes(sent.traceId, sent.spanId), undefined);
     assert.equal(existsSync(hooks.receiverSnapshotFile), false);
+    // The save the clear itself schedules (the store changed), or the one on deactivate, writes no file.
+    await hooks.saveReceivedSpans();
+    assert.equal(existsSync(hooks.receiverSnapshotFile), false, 'no empty snapshot reappears after the clear');
     await assert.rejects(
       Promise.resolve(vscode.commands.executeCommand('traceLens.clearReceivedSpans', 'unexpected')),
       /invalid argument/,
