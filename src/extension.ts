@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { BackendController } from './backends/backendController';
 import { CredentialStore } from './backends/credentialStore';
-import { registerCommand } from './commands/commandRegistry';
+import { registerCommand } from './ui/commandRegistry';
 import { clearCredentials, setCredentials } from './commands/credentials';
 import { configureBackend } from './commands/configureBackend';
 import { openTraceById, openTraceFile } from './commands/openTrace';
@@ -32,6 +32,7 @@ import { TraceQLDiagnostics } from './traceql/traceqlDiagnostics';
 import { FunctionFlameController } from './webviews/functionFlame/functionFlameController';
 import { ServiceMapController } from './webviews/serviceMap/serviceMapController';
 import { TraceQLCompletionProvider } from './traceql/traceqlCompletionProvider';
+import { COMMANDS } from './core/commands/commandIds';
 
 let receiverForDeactivate: ReceiverController | undefined;
 
@@ -78,21 +79,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<TraceL
     context.subscriptions.push(statusBar, credentials, receiver, backends, sourceMapping, recent, waterfall);
 
     context.subscriptions.push(
-      registerCommand('traceLens.showLog', () => log.show(true), log),
-      registerCommand('traceLens.configureBackend', () => configureBackend(backends, log), log),
-      registerCommand('traceLens.setCredentials', () => setCredentials(credentials), log),
-      registerCommand('traceLens.clearCredentials', () => clearCredentials(credentials), log),
-      registerCommand('traceLens.openTraceById', (reference) => openTraceById(waterfall, reference), log),
-      registerCommand('traceLens.openTraceFile', (file) => openTraceFile(waterfall, file), log),
-      registerCommand('traceLens.openInWaterfall', async (files) => {
+      registerCommand(COMMANDS.showLog, () => log.show(true), log),
+      registerCommand(COMMANDS.configureBackend, () => configureBackend(backends, log), log),
+      registerCommand(COMMANDS.setCredentials, () => setCredentials(credentials), log),
+      registerCommand(COMMANDS.clearCredentials, () => clearCredentials(credentials), log),
+      registerCommand(COMMANDS.openTraceById, (reference) => openTraceById(waterfall, reference), log),
+      registerCommand(COMMANDS.openTraceFile, (file) => openTraceFile(waterfall, file), log),
+      registerCommand(COMMANDS.openInWaterfall, async (files) => {
         if (!files) return openTraceFile(waterfall);
         for (const file of files) await openTraceFile(waterfall, file);
       }, log),
-      registerCommand('traceLens.showActions', () => showStatusActions(backends), log),
-      registerCommand('traceLens.copyExporterEnvironment', () => copyExporterEnvironment(receiver), log),
-      registerCommand('traceLens.searchTraces', () => searchTraces(backends, context, recent, log), log),
-      registerCommand('traceLens.compareTraces', (args) => compare.compare(args), log),
-      registerCommand('traceLens.showServiceMap', () => serviceMap.show(), log),
+      registerCommand(COMMANDS.showActions, () => showStatusActions(backends), log),
+      registerCommand(COMMANDS.copyExporterEnvironment, () => copyExporterEnvironment(receiver), log),
+      registerCommand(COMMANDS.searchTraces, () => searchTraces(backends, context, recent, log), log),
+      registerCommand(COMMANDS.compareTraces, (args) => compare.compare(args), log),
+      registerCommand(COMMANDS.showServiceMap, () => serviceMap.show(), log),
       registerReceiverCommands(receiver, recent, log),
       vscode.languages.registerDocumentLinkProvider(TraceIdLinkProvider.selector, new TraceIdLinkProvider()),
       TraceQLCompletionProvider.register(backends, log),
@@ -117,10 +118,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<TraceL
     context.subscriptions.push(
       functions,
       insights,
-      registerCommand('traceLens.openFunction', (key) => openFunction(latency.stats, sourceMapping, key), log),
+      registerCommand(COMMANDS.openFunction, (key) => openFunction(latency.stats, sourceMapping, key), log),
     );
     const functionFlame = new FunctionFlameController(context.extensionUri, backends, latency.stats, sourceMapping, log);
-    context.subscriptions.push(functionFlame, registerCommand('traceLens.showFunctionFlameGraph', (args) => functionFlame.show(args), log));
+    context.subscriptions.push(functionFlame, registerCommand(COMMANDS.showFunctionFlameGraph, (args) => functionFlame.show(args), log));
 
     await backends.reload();
     log.info(`Trace Lens ${context.extension.packageJSON.version as string} activated`);

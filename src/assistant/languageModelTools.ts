@@ -8,7 +8,7 @@ import { normalizeSourcePath, pathIdentity } from '../core/source/sourcePath';
 import type { BackendController } from '../backends/backendController';
 import type { LintController } from '../diagnostics/lintController';
 import { DIAGNOSTIC_SOURCE } from '../diagnostics/lintDiagnostics';
-import { describeError } from '../errors/errorPresenter';
+import { describeError } from '../ui/errorPresenter';
 import type { LatencyController } from '../stats/latencyController';
 
 export interface AssistantToolDependencies {

@@ -5,11 +5,12 @@ import { locationLabel } from '../core/source/codeLocation';
 import type { ShowFunctionTracesArgs } from '../core/stats/hoverMarkdown';
 import type { Exemplar } from '../core/stats/latencyAccumulator';
 import { formatDuration } from '../core/stats/statsFormat';
-import { showError } from '../errors/errorPresenter';
+import { showError } from '../ui/errorPresenter';
 import type { StatsController } from '../stats/statsController';
 import { showTracesArgsOf } from '../codelens/showTracesArgs';
-import { withCancellableProgress } from './progress';
+import { withCancellableProgress } from '../ui/progress';
 import { pickTrace } from './tracePick';
+import { COMMANDS } from '../core/commands/commandIds';
 
 interface TraceItem extends vscode.QuickPickItem {
   traceId: string;
@@ -77,7 +78,7 @@ export async function pickLocation(stats: StatsController): Promise<ShowFunction
   const all = stats.allLocations.slice(0, MAX_LOCATIONS_PICKED);
   if (all.length === 0) {
     const choice = await vscode.window.showInformationMessage('Trace Lens has no latency statistics yet.', 'Explain Source Mapping');
-    if (choice) await vscode.commands.executeCommand('traceLens.explainSourceMapping');
+    if (choice) await vscode.commands.executeCommand(COMMANDS.explainSourceMapping);
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(

@@ -5,7 +5,7 @@ import type { Span } from '../core/model/trace';
 import type { SpanStore } from '../core/receiver/spanStore';
 import { readLookback } from '../config/settings';
 import type { BackendController } from '../backends/backendController';
-import { describeError } from '../errors/errorPresenter';
+import { describeError } from '../ui/errorPresenter';
 import type { ReceiverController } from '../receiver/receiverController';
 import { createDiagnostic, type DiagnosticMeta, type LintDiagnosticStore } from './lintDiagnostics';
 import type { LintSettings } from './lintSettings';

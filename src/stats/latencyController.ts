@@ -2,11 +2,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DocumentInputsCache } from '../codelens/documentInputs';
 import { LatencyCodeLensProvider } from '../codelens/latencyCodeLensProvider';
-import { registerCommand } from '../commands/commandRegistry';
+import { registerCommand } from '../ui/commandRegistry';
 import { EXPLAIN_SCHEME, ExplainDocumentProvider, explainSourceMapping } from '../commands/explainSourceMapping';
-import { withCancellableProgress } from '../commands/progress';
+import { withCancellableProgress } from '../ui/progress';
 import { showFunctionTraces } from '../commands/showFunctionTraces';
-import { showError } from '../errors/errorPresenter';
+import { showError } from '../ui/errorPresenter';
 import { sharedTreeCache } from '../core/lint/treeCache';
 import { LatencyHoverProvider } from '../hovers/latencyHoverProvider';
 import { InsightDiagnostics } from '../insights/insightDiagnostics';
@@ -15,6 +15,7 @@ import { WorkerOutlineParser } from '../source/outlineClient';
 import { StatsController, type LatencyDependencies, type StatsSummary } from './statsController';
 import { readLatencySettings } from './statsSettings';
 import type { FunctionLensInputs } from '../core/assistant/assistantRuntime';
+import { COMMANDS } from '../core/commands/commandIds';
 
 const SELECTOR: vscode.DocumentSelector = { scheme: 'file' };
 
@@ -64,10 +65,10 @@ export class LatencyController implements vscode.Disposable {
       this.stats.onDidChange(() => this.lensProvider.refresh()),
       this.inputs.onDidChange(() => this.lensProvider.refresh()),
       vscode.workspace.registerTextDocumentContentProvider(EXPLAIN_SCHEME, this.explainProvider),
-      registerCommand('traceLens.refresh', () => this.refreshCommand(), deps.log),
-      registerCommand('traceLens.showFunctionTraces', (args) => showFunctionTraces(this.stats, deps.backends, deps.log, args), deps.log),
-      registerCommand('traceLens.showInsights', () => showInsights(this.stats, deps.sourceMapping), deps.log),
-      registerCommand('traceLens.explainSourceMapping', async () => {
+      registerCommand(COMMANDS.refresh, () => this.refreshCommand(), deps.log),
+      registerCommand(COMMANDS.showFunctionTraces, (args) => showFunctionTraces(this.stats, deps.backends, deps.log, args), deps.log),
+      registerCommand(COMMANDS.showInsights, () => showInsights(this.stats, deps.sourceMapping), deps.log),
+      registerCommand(COMMANDS.explainSourceMapping, async () => {
         try {
           return await explainSourceMapping(explainDeps, this.explainProvider);
         } catch (err) {
@@ -136,7 +137,7 @@ export class LatencyController implements vscode.Disposable {
       void vscode.window
         .showInformationMessage(summary.locations === 0 ? 'Trace Lens has no latency statistics for the last window yet.' : 'None of the traced locations maps to a workspace file.', 'Explain Source Mapping')
         .then((choice) => {
-          if (choice) void vscode.commands.executeCommand('traceLens.explainSourceMapping');
+          if (choice) void vscode.commands.executeCommand(COMMANDS.explainSourceMapping);
         });
     }
     return summary;

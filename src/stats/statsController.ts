@@ -13,7 +13,7 @@ import { aggregateSpans } from '../core/stats/spanAggregator';
 import { SampleCache } from '../core/stats/sampleCache';
 import { quantileMethodText, sampleBasis } from '../core/stats/statsBasis';
 import { runSliced } from '../core/waterfall/timeSlicing';
-import { describeError } from '../errors/errorPresenter';
+import { describeError } from '../ui/errorPresenter';
 import { affectsInsights, readInsightSettings, type InsightSettings } from '../insights/insightSettings';
 import type { ReceiverController } from '../receiver/receiverController';
 import type { OutlineParser } from '../source/outlineClient';

@@ -5,6 +5,7 @@ import { traceSummaryText } from '../core/search/traceSummaryText';
 import { formatCount } from '../core/stats/statsFormat';
 import { recentTraceFile, recentTraceSummary, RecentTraceList, type RecentTrace } from '../core/views/recentTraces';
 import type { WaterfallSummary } from '../core/waterfall/columnLayout';
+import { COMMANDS } from '../core/commands/commandIds';
 
 /** The view's id predates the opened and searched traces; ids stay (keybindings and `.focus` commands use them). */
 export const RECENT_TRACES_VIEW = 'traceLens.receivedTraces';
@@ -121,7 +122,7 @@ export class RecentTracesView implements vscode.TreeDataProvider<RecentTracesNod
     if (node.kind === 'received') {
       const item = this.traceItem(node.summary, 'pulse');
       item.id = node.summary.traceId;
-      item.command = { command: 'traceLens.openTraceById', title: 'Open in Trace Lens Waterfall', arguments: [{ traceId: node.summary.traceId }] };
+      item.command = { command: COMMANDS.openTraceById, title: 'Open in Trace Lens Waterfall', arguments: [{ traceId: node.summary.traceId }] };
       return item;
     }
     const { entry } = node;
@@ -131,8 +132,8 @@ export class RecentTracesView implements vscode.TreeDataProvider<RecentTracesNod
     const from = file ? vscode.Uri.parse(file).path.split('/').pop() ?? file : entry.source.slice('backend:'.length);
     item.tooltip = `${item.tooltip as string}\n${entry.origin === 'searched' ? `Found by the search ${entry.query ?? ''}` : 'Opened'} · from ${from} · ${new Date(entry.atMs).toLocaleString()}`;
     item.command = file
-      ? { command: 'traceLens.openTraceFile', title: 'Open in Trace Lens Waterfall', arguments: [file] }
-      : { command: 'traceLens.openTraceById', title: 'Open in Trace Lens Waterfall', arguments: [{ traceId: entry.traceId }] };
+      ? { command: COMMANDS.openTraceFile, title: 'Open in Trace Lens Waterfall', arguments: [file] }
+      : { command: COMMANDS.openTraceById, title: 'Open in Trace Lens Waterfall', arguments: [{ traceId: entry.traceId }] };
     return item;
   }
 

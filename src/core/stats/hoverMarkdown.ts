@@ -7,9 +7,10 @@ import { supportedQuantileNs } from './lensText';
 import { isBucketed, MAX_SAMPLE_SPREAD, MIN_SAMPLES, missingQuantileText, quantileMethodText, sourceText } from './statsBasis';
 import type { QuantileName } from './statsBasis';
 import { formatChange, formatCount, formatDuration, formatExactCount, formatRate } from './statsFormat';
+import { COMMANDS, type CommandId } from '../commands/commandIds';
 
 /** Commands hover links use: pass as `isTrusted: { enabledCommands: HOVER_COMMANDS }`, never `true`. */
-export const HOVER_COMMANDS = ['traceLens.showFunctionTraces', 'traceLens.openTraceById', 'traceLens.showFunctionFlameGraph'] as const;
+export const HOVER_COMMANDS = [COMMANDS.showFunctionTraces, COMMANDS.openTraceById, COMMANDS.showFunctionFlameGraph] as const;
 
 /** Arguments of `traceLens.openTraceById` when invoked from a hover link. */
 export interface OpenTraceArgs {
@@ -30,7 +31,7 @@ export interface ShowFunctionTracesArgs {
  * escaped too (encodeURIComponent keeps them) because they end a markdown link
  * target; decodeURIComponent reads both forms the same.
  */
-export function commandUri(command: string, args: unknown): string {
+export function commandUri(command: CommandId, args: unknown): string {
   const encoded = encodeURIComponent(JSON.stringify([args])).replace(/\(/g, '%28').replace(/\)/g, '%29');
   return `command:${command}?${encoded}`;
 }
@@ -104,16 +105,16 @@ export function buildHoverMarkdown(stats: LocationStats, options: HoverOptions):
   }
   const links: string[] = [];
   const slowest = stats.slowest[0];
-  if (slowest) links.push(`[Slowest trace (${formatDuration(slowest.durationNs)})](${commandUri('traceLens.openTraceById', { traceId: slowest.traceId, spanId: slowest.spanId } satisfies OpenTraceArgs)})`);
+  if (slowest) links.push(`[Slowest trace (${formatDuration(slowest.durationNs)})](${commandUri(COMMANDS.openTraceById, { traceId: slowest.traceId, spanId: slowest.spanId } satisfies OpenTraceArgs)})`);
   if (stats.latestError) {
     const e = stats.latestError;
     const msg = e.statusMessage ? `: ${escapeMarkdown(e.statusMessage, 80)}` : '';
-    links.push(`[Latest failing trace](${commandUri('traceLens.openTraceById', { traceId: e.traceId, spanId: e.spanId } satisfies OpenTraceArgs)})${msg}`);
+    links.push(`[Latest failing trace](${commandUri(COMMANDS.openTraceById, { traceId: e.traceId, spanId: e.spanId } satisfies OpenTraceArgs)})${msg}`);
   }
   const traceIds = [...stats.slowest.map((s) => s.traceId), ...(stats.latestError ? [stats.latestError.traceId] : [])];
   const args: ShowFunctionTracesArgs = { locationKey: stats.keyString, location: stripSource(stats.location), traceIds: [...new Set(traceIds)] };
-  links.push(`[Example traces…](${commandUri('traceLens.showFunctionTraces', args)})`);
-  links.push(`[Where time goes…](${commandUri('traceLens.showFunctionFlameGraph', args)})`);
+  links.push(`[Example traces…](${commandUri(COMMANDS.showFunctionTraces, args)})`);
+  links.push(`[Where time goes…](${commandUri(COMMANDS.showFunctionFlameGraph, args)})`);
   lines.push(links.join(' · '), '');
   lines.push(`_Quantiles: ${quantileMethodText(basis)}._`);
   if (sampled) {
