@@ -1,6 +1,45 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// ── Import boundaries between the folders of src/ (h21b): see docs/architecture.md, "Layers".
+// Each folder of src/ is in one layer and imports only from the layers below it and its own folder;
+// src/core has its own block above (no vscode), and src/extension.ts, the composition root, may
+// import anything. A new folder must be added to one layer here (a unit test checks every folder is).
+export const SRC_LAYERS = {
+  /** Editor plumbing every feature may use: the log, settings, progress, the command registry. */
+  shared: ['config', 'log', 'ui'],
+  /** Services: the state features read, each importing only the services it names. */
+  services: { receiver: [], backends: ['receiver'], source: [], stats: ['backends', 'receiver', 'source'] },
+  /** Features: import core, shared and services, never another feature (wire them in extension.ts). */
+  features: ['assistant', 'commands', 'diagnostics', 'insights', 'latency', 'links', 'onboarding', 'traceql', 'views', 'webviews'],
+  /** The Node programs (`trace-lens`, the MCP server): core and each other, nothing that needs VS Code. */
+  programs: ['cli', 'mcp'],
+};
+
+function srcBoundaryBlocks() {
+  const { shared, services, features, programs } = SRC_LAYERS;
+  const every = [...shared, ...Object.keys(services), ...features, ...programs];
+  const describe = (folder) => {
+    if (shared.includes(folder)) return { layer: 'editor plumbing', may: shared };
+    if (folder in services) return { layer: 'a service', may: [...services[folder], ...shared] };
+    if (programs.includes(folder)) return { layer: 'a Node program', may: programs };
+    return { layer: 'a feature', may: [...Object.keys(services), ...shared] };
+  };
+  return every.flatMap((folder) => {
+    const { layer, may } = describe(folder);
+    const forbidden = [...every.filter((f) => f !== folder && !may.includes(f)), 'extension'];
+    const others = may.filter((f) => f !== folder);
+    const message = `src/${folder} is ${layer}: besides its own folder it may import only src/core${others.map((f) => `, src/${f}`).join('')}. Pass other features' objects in from extension.ts; see docs/architecture.md ("Layers").`;
+    // A relative import reaches a folder of src/ through exactly as many "../" as the file is deep below src/.
+    return [1, 2, 3, 4].map((depth) => ({
+      files: [`src/${folder}/${'*/'.repeat(depth - 1)}*.ts`],
+      rules: {
+        'no-restricted-imports': ['error', { patterns: [{ regex: `^(?:\\.\\./){${depth}}(?:${forbidden.join('|')})(?:/|$)`, message }] }],
+      },
+    }));
+  });
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'test-results/**', 'node_modules/**', 'examples/**', 'test/lint-corpus/**', 'test/fixtures/**', '**/*.d.ts'] },
   js.configs.recommended,
@@ -28,4 +67,6 @@ export default tseslint.config(
     ignores: ['src/cli.ts', 'src/cli/**'],
     rules: { 'no-console': 'error' },
   },
+  // Import boundaries of src/ (h21b): generated from SRC_LAYERS above.
+  ...srcBoundaryBlocks(),
 );

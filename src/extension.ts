@@ -4,12 +4,13 @@ import { CredentialStore } from './backends/credentialStore';
 import { registerCommand } from './ui/commandRegistry';
 import { clearCredentials, setCredentials } from './commands/credentials';
 import { configureBackend } from './commands/configureBackend';
-import { openTraceById, openTraceFile } from './commands/openTrace';
+import { openTraceById, openTraceFile } from './webviews/waterfall/openTrace';
 import { searchTraces } from './commands/searchTraces';
 import { showStatusActions } from './commands/statusActions';
 import { copyExporterEnvironment } from './commands/exporterEnvironment';
 import { registerContextKeys } from './onboarding/contextKeys';
-import { RecentTraces, RecentTracesView } from './views/recentTracesView';
+import { RecentTracesView } from './views/recentTracesView';
+import { RecentTraces } from './backends/recentTraces';
 import { FunctionsView, openFunction } from './views/functionsView';
 import { InsightsView } from './views/insightsView';
 import { registerLint } from './diagnostics/lintController';
@@ -19,13 +20,15 @@ import { mcpServerLaunch, registerMcpServerProvider } from './assistant/mcpServe
 import { TraceIdLinkProvider } from './links/traceIdLinkProvider';
 import { createLogger } from './log/logger';
 import { offerReceiverAlternatives } from './receiver/portInUsePrompt';
-import { registerReceiverCommands } from './receiver/receiverCommands';
+import { registerReceiverCommands } from './views/clearReceivedSpans';
 import { ReceiverController } from './receiver/receiverController';
 import { userTokenDir } from './core/receiver/sharedReceiverToken';
-import { BackendStatusBar } from './status/backendStatusBar';
+import { BackendStatusBar } from './backends/backendStatusBar';
 import { SourceMapping } from './source/sourceMapping';
 import { OpenedTraceFiles } from './core/traceFiles/openedTraceFiles';
-import { registerLatency } from './stats/latencyController';
+import { registerLatency } from './latency/latencyFeature';
+import { registerStatistics } from './stats/statisticsService';
+import { registerInsights } from './insights/insightsFeature';
 import { WaterfallController } from './webviews/waterfall/waterfallController';
 import { CompareController } from './webviews/compare/compareController';
 import { TraceQLDiagnostics } from './traceql/traceqlDiagnostics';
@@ -108,19 +111,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<TraceL
     const traceList = new RecentTracesView(backends, recent);
     context.subscriptions.push(traceList, registerContextKeys(backends));
     const lint = registerLint(context, { log, backends, receiver, sourceMapping });
-    const latency = registerLatency(context, { log, backends, receiver, sourceMapping });
+    const statistics = registerStatistics(context, { log, backends, receiver, sourceMapping });
+    registerLatency(context, statistics, { log, backends, receiver, sourceMapping });
     context.subscriptions.push(
-      registerAssistantTools({ log, backends, latency, lint }),
+      registerInsights(statistics, sourceMapping, log),
+      registerAssistantTools({ log, backends, statistics, lint }),
       registerMcpServerProvider(context.extensionUri, backends, credentials, log),
     );
-    const functions = new FunctionsView(latency.stats);
-    const insights = new InsightsView(latency.stats);
+    const functions = new FunctionsView(statistics.stats);
+    const insights = new InsightsView(statistics.stats);
     context.subscriptions.push(
       functions,
       insights,
-      registerCommand(COMMANDS.openFunction, (key) => openFunction(latency.stats, sourceMapping, key), log),
+      registerCommand(COMMANDS.openFunction, (key) => openFunction(statistics.stats, sourceMapping, key), log),
     );
-    const functionFlame = new FunctionFlameController(context.extensionUri, backends, latency.stats, sourceMapping, log);
+    const functionFlame = new FunctionFlameController(context.extensionUri, backends, statistics.stats, sourceMapping, log);
     context.subscriptions.push(functionFlame, registerCommand(COMMANDS.showFunctionFlameGraph, (args) => functionFlame.show(args), log));
 
     await backends.reload();

@@ -5,7 +5,7 @@ import { ConfigurationError, isCancellation } from '../core/errors';
 import { CleartextCredentialWarnings } from '../core/http/credentials';
 import { BACKEND_LABELS, affectsBackend, affectsLocalReceiver, readBackendSettings, readNetworkSettings, type BackendSettingsView } from '../config/settings';
 import { ReceiverController, type GrpcReceiverState, type ReceiverState } from '../receiver/receiverController';
-import { BackendStatusBar } from '../status/backendStatusBar';
+import { BackendStatusBar } from './backendStatusBar';
 import { CredentialStore } from './credentialStore';
 import { describeError } from '../ui/errorPresenter';
 import { formatCount } from '../core/stats/statsFormat';

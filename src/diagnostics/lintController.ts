@@ -10,14 +10,14 @@ import { showError } from '../ui/errorPresenter';
 import type { ReceiverController } from '../receiver/receiverController';
 import { LintCodeActionProvider } from './lintCodeActionProvider';
 import { createDiagnostic, LintDiagnosticStore, toRange, type DiagnosticMeta } from './lintDiagnostics';
-import { affectsLint, allowKey, readLintSettings, type LintSettings } from './lintSettings';
+import { affectsLint, allowKey, readLintSettings, type LintSettings } from '../config/lintSettings';
 import { LiveFindingLocator } from './liveFindingLocator';
 import type { SourceMapping } from '../source/sourceMapping';
 import { LiveLinter, type RemoteLintSummary } from './liveLinter';
 import { SpanNameSites } from './spanNameSites';
 import { FINDINGS_SCHEME, TelemetryFindingsDocument } from './telemetryFindingsDocument';
 import { lintWorkspace, type WorkspaceLintResult } from './workspaceLint';
-import { readSourceFile } from './workspaceSourceFiles';
+import { readSourceFile } from '../source/workspaceSourceFiles';
 import { COMMANDS } from '../core/commands/commandIds';
 
 /** Typing pauses this long before a document is linted again. */

@@ -8,7 +8,7 @@ import type { BackendController } from '../backends/backendController';
 import { describeError } from '../ui/errorPresenter';
 import type { ReceiverController } from '../receiver/receiverController';
 import { createDiagnostic, type DiagnosticMeta, type LintDiagnosticStore } from './lintDiagnostics';
-import type { LintSettings } from './lintSettings';
+import type { LintSettings } from '../config/lintSettings';
 import { findingKey, lintSpanAttributes, lintSpanNames, type LiveResult } from './liveLintPasses';
 import type { LiveFindingLocator } from './liveFindingLocator';
 import { clean, FINDINGS_URI, type LiveFindingSample, type TelemetryFindingsDocument } from './telemetryFindingsDocument';

@@ -14,7 +14,7 @@ import { SampleCache } from '../core/stats/sampleCache';
 import { quantileMethodText, sampleBasis } from '../core/stats/statsBasis';
 import { runSliced } from '../core/waterfall/timeSlicing';
 import { describeError } from '../ui/errorPresenter';
-import { affectsInsights, readInsightSettings, type InsightSettings } from '../insights/insightSettings';
+import { affectsInsights, readInsightSettings, type InsightSettings } from '../config/insightSettings';
 import type { ReceiverController } from '../receiver/receiverController';
 import type { OutlineParser } from '../source/outlineClient';
 import { QualifiedNameFiles } from '../source/qualifiedNameFiles';

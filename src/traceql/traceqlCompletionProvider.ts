@@ -2,8 +2,7 @@ import * as vscode from 'vscode';
 import type { BackendController } from '../backends/backendController';
 import { cachedTagSource, completeTraceQL, isTraceQLTagSource, traceqlCompletionContext, type TraceQLCompletion, type TraceQLTagSource } from '../core/traceql/traceqlCompletion';
 import { isCancellation } from '../core/errors';
-
-export const TRACEQL_LANGUAGE = 'traceql';
+import { TRACEQL_LANGUAGE } from '../core/traceql/traceqlValidation';
 
 const KINDS: Record<TraceQLCompletion['kind'], vscode.CompletionItemKind> = {
   attribute: vscode.CompletionItemKind.Field,

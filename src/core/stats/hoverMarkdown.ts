@@ -111,8 +111,7 @@ export function buildHoverMarkdown(stats: LocationStats, options: HoverOptions):
     const msg = e.statusMessage ? `: ${escapeMarkdown(e.statusMessage, 80)}` : '';
     links.push(`[Latest failing trace](${commandUri(COMMANDS.openTraceById, { traceId: e.traceId, spanId: e.spanId } satisfies OpenTraceArgs)})${msg}`);
   }
-  const traceIds = [...stats.slowest.map((s) => s.traceId), ...(stats.latestError ? [stats.latestError.traceId] : [])];
-  const args: ShowFunctionTracesArgs = { locationKey: stats.keyString, location: stripSource(stats.location), traceIds: [...new Set(traceIds)] };
+  const args = showTracesArgsOf(stats);
   links.push(`[Example traces…](${commandUri(COMMANDS.showFunctionTraces, args)})`);
   links.push(`[Where time goes…](${commandUri(COMMANDS.showFunctionFlameGraph, args)})`);
   lines.push(links.join(' · '), '');
@@ -143,11 +142,14 @@ function errorTrend(c: LatencyStats, p: LatencyStats | undefined): string {
   return d > 0 ? `↑ +${formatRate(d)}` : `↓ −${formatRate(-d)}`;
 }
 
-function stripSource(l: CodeLocationKey): CodeLocationKey {
-  const out: CodeLocationKey = {};
-  if (l.filePath !== undefined) out.filePath = l.filePath;
-  if (l.functionName !== undefined) out.functionName = l.functionName;
-  if (l.namespace !== undefined) out.namespace = l.namespace;
-  if (l.spanName !== undefined) out.spanName = l.spanName;
-  return out;
+/** The arguments of `traceLens.showFunctionTraces` (and of the flame graph) for one location, as its lens and hover links pass them. */
+export function showTracesArgsOf(stats: LocationStats): ShowFunctionTracesArgs {
+  const l = stats.location;
+  const location: CodeLocationKey = {};
+  if (l.filePath !== undefined) location.filePath = l.filePath;
+  if (l.functionName !== undefined) location.functionName = l.functionName;
+  if (l.namespace !== undefined) location.namespace = l.namespace;
+  if (l.spanName !== undefined) location.spanName = l.spanName;
+  const traceIds = [...stats.slowest.map((s) => s.traceId), ...(stats.latestError ? [stats.latestError.traceId] : [])];
+  return { locationKey: stats.keyString, location, traceIds: [...new Set(traceIds)] };
 }

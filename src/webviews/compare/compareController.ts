@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { BackendController } from '../../backends/backendController';
-import { askForTraceReference, uriOf } from '../../commands/openTrace';
+import { askForTraceReference, uriOf } from '../waterfall/openTrace';
 import { withCancellableProgress } from '../../ui/progress';
 import type { CompareTarget, CompareTracesArgs } from '../../core/commands/commandArguments';
 import { CancelledError } from '../../core/errors';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { BackendController } from '../../backends/backendController';
-import { pickLocation } from '../../commands/showFunctionTraces';
+import { pickLocation } from '../../stats/pickLocation';
 import { withCancellableProgress } from '../../ui/progress';
 import { tracesWithCallsSteps } from '../../core/flame/functionFlame';
 import { isCancellation } from '../../core/errors';

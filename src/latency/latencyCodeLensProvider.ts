@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { StatsController } from '../stats/statsController';
-import type { DocumentInputsCache } from './documentInputs';
-import { showTracesArgsOf } from './showTracesArgs';
+import type { DocumentInputsCache } from '../stats/documentInputs';
+import { showTracesArgsOf } from '../core/stats/hoverMarkdown';
 import { COMMANDS } from '../core/commands/commandIds';
 
 /** A lens whose title and command are filled in by resolveCodeLens. */

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { registerCommand } from '../ui/commandRegistry';
-import type { RecentTraces } from '../views/recentTracesView';
-import type { ReceiverController } from './receiverController';
+import type { RecentTraces } from '../backends/recentTraces';
+import type { ReceiverController } from '../receiver/receiverController';
 import { COMMANDS } from '../core/commands/commandIds';
 
 /**
