@@ -86,13 +86,7 @@ export class LiveLinter implements vscode.Disposable {
 
   /** Lints everything again from scratch (settings changed, or on start). */
   refresh(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.generation++;
-    this.localSpans.clear();
-    this.localNames = [];
-    this.linted.clear();
-    this.remote = [];
+    this.reset();
     const remoteSpans = this.remoteSpans;
     if (remoteSpans.length > 0 && this.settings().enabled) {
       const generation = this.generation;
@@ -106,6 +100,14 @@ export class LiveLinter implements vscode.Disposable {
   }
 
   clear(): void {
+    this.reset();
+    this.remoteSpans = [];
+    this.store.setLive([]);
+    this.document.update([], { source: 'none' });
+  }
+
+  /** Forgets every result and stops what is pending: a run still in flight sees another generation and drops its result. */
+  private reset(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.generation++;
@@ -113,9 +115,6 @@ export class LiveLinter implements vscode.Disposable {
     this.localNames = [];
     this.linted.clear();
     this.remote = [];
-    this.remoteSpans = [];
-    this.store.setLive([]);
-    this.document.update([], { source: 'none' });
   }
 
   /**
