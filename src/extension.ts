@@ -1,18 +1,10 @@
 import * as vscode from 'vscode';
 import { BackendController } from './backends/backendController';
+import { BackendStatusBar } from './backends/backendStatusBar';
 import { CredentialStore } from './backends/credentialStore';
-import { registerCommand } from './ui/commandRegistry';
-import { clearCredentials, setCredentials } from './commands/credentials';
-import { configureBackend } from './commands/configureBackend';
-import { openTraceById, openTraceFile } from './webviews/waterfall/openTrace';
-import { searchTraces } from './commands/searchTraces';
-import { showStatusActions } from './commands/statusActions';
-import { copyExporterEnvironment } from './commands/exporterEnvironment';
-import { registerContextKeys } from './onboarding/contextKeys';
-import { RecentTracesView } from './views/recentTracesView';
 import { RecentTraces } from './backends/recentTraces';
-import { FunctionsView, openFunction } from './views/functionsView';
-import { InsightsView } from './views/insightsView';
+import { registerBackendCommands } from './commands/backendCommands';
+import { registerContextKeys } from './onboarding/contextKeys';
 import { registerLint } from './diagnostics/lintController';
 import { assistantToolConfirmation, registerAssistantTools } from './assistant/languageModelTools';
 import type { AssistantToolName } from './core/assistant/assistantTools';
@@ -20,22 +12,16 @@ import { mcpServerLaunch, registerMcpServerProvider } from './assistant/mcpServe
 import { TraceIdLinkProvider } from './links/traceIdLinkProvider';
 import { createLogger } from './log/logger';
 import { offerReceiverAlternatives } from './receiver/portInUsePrompt';
-import { registerReceiverCommands } from './views/clearReceivedSpans';
 import { ReceiverController } from './receiver/receiverController';
 import { userTokenDir } from './core/receiver/sharedReceiverToken';
-import { BackendStatusBar } from './backends/backendStatusBar';
 import { SourceMapping } from './source/sourceMapping';
-import { OpenedTraceFiles } from './core/traceFiles/openedTraceFiles';
 import { registerLatency } from './latency/latencyFeature';
 import { registerStatistics } from './stats/statisticsService';
 import { registerInsights } from './insights/insightsFeature';
-import { WaterfallController } from './webviews/waterfall/waterfallController';
-import { CompareController } from './webviews/compare/compareController';
+import { registerViews } from './views/registerViews';
+import { registerWebviews } from './webviews/registerWebviews';
 import { TraceQLDiagnostics } from './traceql/traceqlDiagnostics';
-import { FunctionFlameController } from './webviews/functionFlame/functionFlameController';
-import { ServiceMapController } from './webviews/serviceMap/serviceMapController';
 import { TraceQLCompletionProvider } from './traceql/traceqlCompletionProvider';
-import { COMMANDS } from './core/commands/commandIds';
 
 let receiverForDeactivate: ReceiverController | undefined;
 
@@ -75,29 +61,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<TraceL
     const backends = new BackendController(receiver, credentials, statusBar, log);
     const sourceMapping = new SourceMapping(log);
     const recent = new RecentTraces(context.workspaceState);
-    const waterfall = new WaterfallController(context.extensionUri, backends, sourceMapping, log, new OpenedTraceFiles(context.workspaceState), recent);
-    const compare = new CompareController(context.extensionUri, backends, waterfall, sourceMapping, log);
-    const serviceMap = new ServiceMapController(context.extensionUri, backends, log);
-    context.subscriptions.push(serviceMap);
-    context.subscriptions.push(statusBar, credentials, receiver, backends, sourceMapping, recent, waterfall);
+    context.subscriptions.push(statusBar, credentials, receiver, backends, sourceMapping, recent);
 
+    // Each feature registers its own commands and providers; they meet only through the services above.
+    const lint = registerLint(context, { log, backends, receiver, sourceMapping });
+    const statistics = registerStatistics(context, { log, backends, receiver, sourceMapping });
+    registerLatency(context, statistics, { log, backends, receiver, sourceMapping });
+    const views = registerViews({ backends, receiver, recent, stats: statistics.stats, sourceMapping, log });
     context.subscriptions.push(
-      registerCommand(COMMANDS.showLog, () => log.show(true), log),
-      registerCommand(COMMANDS.configureBackend, () => configureBackend(backends, log), log),
-      registerCommand(COMMANDS.setCredentials, () => setCredentials(credentials), log),
-      registerCommand(COMMANDS.clearCredentials, () => clearCredentials(credentials), log),
-      registerCommand(COMMANDS.openTraceById, (reference) => openTraceById(waterfall, reference), log),
-      registerCommand(COMMANDS.openTraceFile, (file) => openTraceFile(waterfall, file), log),
-      registerCommand(COMMANDS.openInWaterfall, async (files) => {
-        if (!files) return openTraceFile(waterfall);
-        for (const file of files) await openTraceFile(waterfall, file);
-      }, log),
-      registerCommand(COMMANDS.showActions, () => showStatusActions(backends), log),
-      registerCommand(COMMANDS.copyExporterEnvironment, () => copyExporterEnvironment(receiver), log),
-      registerCommand(COMMANDS.searchTraces, () => searchTraces(backends, context, recent, log), log),
-      registerCommand(COMMANDS.compareTraces, (args) => compare.compare(args), log),
-      registerCommand(COMMANDS.showServiceMap, () => serviceMap.show(), log),
-      registerReceiverCommands(receiver, recent, log),
+      ...registerBackendCommands({ context, backends, credentials, receiver, recent, log }),
+      registerWebviews({ context, backends, sourceMapping, recent, stats: statistics.stats, log }),
+      views,
+      registerInsights(statistics, sourceMapping, log),
+      registerAssistantTools({ log, backends, statistics, lint }),
+      registerMcpServerProvider(context.extensionUri, backends, credentials, log),
+      registerContextKeys(backends),
       vscode.languages.registerDocumentLinkProvider(TraceIdLinkProvider.selector, new TraceIdLinkProvider()),
       TraceQLCompletionProvider.register(backends, log),
       new TraceQLDiagnostics(),
@@ -108,25 +86,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TraceL
         if (state.kind === 'failed' && state.portInUse) void offerReceiverAlternatives(state.port, 'grpc');
       }),
     );
-    const traceList = new RecentTracesView(backends, recent);
-    context.subscriptions.push(traceList, registerContextKeys(backends));
-    const lint = registerLint(context, { log, backends, receiver, sourceMapping });
-    const statistics = registerStatistics(context, { log, backends, receiver, sourceMapping });
-    registerLatency(context, statistics, { log, backends, receiver, sourceMapping });
-    context.subscriptions.push(
-      registerInsights(statistics, sourceMapping, log),
-      registerAssistantTools({ log, backends, statistics, lint }),
-      registerMcpServerProvider(context.extensionUri, backends, credentials, log),
-    );
-    const functions = new FunctionsView(statistics.stats);
-    const insights = new InsightsView(statistics.stats);
-    context.subscriptions.push(
-      functions,
-      insights,
-      registerCommand(COMMANDS.openFunction, (key) => openFunction(statistics.stats, sourceMapping, key), log),
-    );
-    const functionFlame = new FunctionFlameController(context.extensionUri, backends, statistics.stats, sourceMapping, log);
-    context.subscriptions.push(functionFlame, registerCommand(COMMANDS.showFunctionFlameGraph, (args) => functionFlame.show(args), log));
+    const { traceList, functions, insights } = views;
 
     await backends.reload();
     log.info(`Trace Lens ${context.extension.packageJSON.version as string} activated`);

@@ -129,14 +129,16 @@ describe('statistics refresh policy: sampling budget', () => {
 });
 
 describe('remote sample: what a refresh fetches within the budget', () => {
-  const range: TimeRange = { startMs: Date.now() - 60 * MINUTE, endMs: Date.now() + MINUTE };
+  // Fixed times: the suite may run minutes after it was loaded.
+  const NOW = Date.UTC(2026, 0, 1);
+  const range: TimeRange = { startMs: NOW - 60 * MINUTE, endMs: NOW };
 
   /** The receiver's store as the backend (a real TraceBackend): `perService` one-span traces per service. */
   function store(services: string[], perService: number): SpanStore {
     const s = new SpanStore();
     services.forEach((service, si) => {
       for (let i = 0; i < perService; i++) {
-        s.addSpans([makeSpan({ service, name: 'op', startMs: Date.now() - (i + 1) * SECOND, traceId: `${(si + 1).toString(16)}${i.toString(16).padStart(31, '0')}` })]);
+        s.addSpans([makeSpan({ service, name: 'op', startMs: NOW - (i + 1) * SECOND, traceId: `${(si + 1).toString(16)}${i.toString(16).padStart(31, '0')}` })]);
       }
     });
     return s;
