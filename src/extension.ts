@@ -1,17 +1,10 @@
 import * as vscode from 'vscode';
 import { BackendController } from './backends/backendController';
+import { BackendStatusBar } from './backends/backendStatusBar';
 import { CredentialStore } from './backends/credentialStore';
-import { registerCommand } from './commands/commandRegistry';
-import { clearCredentials, setCredentials } from './commands/credentialCommands';
-import { configureBackend } from './commands/configureBackend';
-import { openTraceById, openTraceFile } from './commands/openTrace';
-import { searchTraces } from './commands/searchTraces';
-import { showStatusActions } from './commands/showStatusActions';
-import { copyExporterEnvironment } from './commands/copyExporterEnvironment';
+import { RecentTraces } from './backends/recentTraces';
+import { registerBackendCommands } from './commands/backendCommands';
 import { registerContextKeys } from './onboarding/contextKeys';
-import { RecentTraces, RecentTracesView } from './views/recentTracesView';
-import { FunctionsView, openFunction } from './views/functionsView';
-import { InsightsView } from './views/insightsView';
 import { registerLint } from './diagnostics/lintController';
 import { assistantToolConfirmation, registerAssistantTools } from './assistant/languageModelTools';
 import type { AssistantToolName } from './core/assistant/assistantTools';
@@ -19,18 +12,15 @@ import { mcpServerLaunch, registerMcpServerProvider } from './assistant/mcpServe
 import { TraceIdLinkProvider } from './links/traceIdLinkProvider';
 import { createLogger } from './log/logger';
 import { offerReceiverAlternatives } from './receiver/portInUsePrompt';
-import { registerReceiverCommands } from './receiver/receiverCommands';
 import { ReceiverController } from './receiver/receiverController';
 import { userTokenDir } from './core/receiver/sharedReceiverToken';
-import { BackendStatusBar } from './status/backendStatusBar';
 import { SourceMapping } from './source/sourceMapping';
-import { OpenedTraceFiles } from './core/traceFiles/openedTraceFiles';
-import { registerLatency } from './stats/latencyController';
-import { WaterfallController } from './webviews/waterfall/waterfallController';
-import { CompareController } from './webviews/compare/compareController';
+import { registerLatency } from './latency/latencyFeature';
+import { registerStatistics } from './stats/statisticsService';
+import { registerInsights } from './insights/insightsFeature';
+import { registerViews } from './views/registerViews';
+import { registerWebviews } from './webviews/registerWebviews';
 import { TraceQLDiagnostics } from './traceql/traceqlDiagnostics';
-import { FunctionFlameController } from './webviews/functionFlame/functionFlameController';
-import { ServiceMapController } from './webviews/serviceMap/serviceMapController';
 import { TraceQLCompletionProvider } from './traceql/traceqlCompletionProvider';
 
 let receiverForDeactivate: ReceiverController | undefined;
@@ -71,29 +61,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<TraceL
     const backends = new BackendController(receiver, credentials, statusBar, log);
     const sourceMapping = new SourceMapping(log);
     const recent = new RecentTraces(context.workspaceState);
-    const waterfall = new WaterfallController(context.extensionUri, backends, sourceMapping, log, new OpenedTraceFiles(context.workspaceState), recent);
-    const compare = new CompareController(context.extensionUri, backends, waterfall, sourceMapping, log);
-    const serviceMap = new ServiceMapController(context.extensionUri, backends, log);
-    context.subscriptions.push(serviceMap);
-    context.subscriptions.push(statusBar, credentials, receiver, backends, sourceMapping, recent, waterfall);
+    context.subscriptions.push(statusBar, credentials, receiver, backends, sourceMapping, recent);
 
+    // Each feature registers its own commands and providers; they meet only through the services above.
+    const lint = registerLint(context, { log, backends, receiver, sourceMapping });
+    const statistics = registerStatistics(context, { log, backends, receiver, sourceMapping });
+    registerLatency(context, statistics, { log, backends, receiver, sourceMapping });
+    const views = registerViews({ backends, receiver, recent, stats: statistics.stats, sourceMapping, log });
     context.subscriptions.push(
-      registerCommand('traceLens.showLog', () => log.show(true), log),
-      registerCommand('traceLens.configureBackend', () => configureBackend(backends, log), log),
-      registerCommand('traceLens.setCredentials', () => setCredentials(credentials), log),
-      registerCommand('traceLens.clearCredentials', () => clearCredentials(credentials), log),
-      registerCommand('traceLens.openTraceById', (reference) => openTraceById(waterfall, reference), log),
-      registerCommand('traceLens.openTraceFile', (file) => openTraceFile(waterfall, file), log),
-      registerCommand('traceLens.openInWaterfall', async (files) => {
-        if (!files) return openTraceFile(waterfall);
-        for (const file of files) await openTraceFile(waterfall, file);
-      }, log),
-      registerCommand('traceLens.showActions', () => showStatusActions(backends), log),
-      registerCommand('traceLens.copyExporterEnvironment', () => copyExporterEnvironment(receiver), log),
-      registerCommand('traceLens.searchTraces', () => searchTraces(backends, context, recent, log), log),
-      registerCommand('traceLens.compareTraces', (args) => compare.compare(args), log),
-      registerCommand('traceLens.showServiceMap', () => serviceMap.show(), log),
-      registerReceiverCommands(receiver, recent, log),
+      ...registerBackendCommands({ context, backends, credentials, receiver, recent, log }),
+      registerWebviews({ context, backends, sourceMapping, recent, stats: statistics.stats, log }),
+      views,
+      registerInsights(statistics, sourceMapping, log),
+      registerAssistantTools({ log, backends, statistics, lint }),
+      registerMcpServerProvider(context.extensionUri, backends, credentials, log),
+      registerContextKeys(backends),
       vscode.languages.registerDocumentLinkProvider(TraceIdLinkProvider.selector, new TraceIdLinkProvider()),
       TraceQLCompletionProvider.register(backends, log),
       new TraceQLDiagnostics(),
@@ -104,23 +86,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TraceL
         if (state.kind === 'failed' && state.portInUse) void offerReceiverAlternatives(state.port, 'grpc');
       }),
     );
-    const traceList = new RecentTracesView(backends, recent);
-    context.subscriptions.push(traceList, registerContextKeys(backends));
-    const lint = registerLint(context, { log, backends, receiver, sourceMapping });
-    const latency = registerLatency(context, { log, backends, receiver, sourceMapping });
-    context.subscriptions.push(
-      registerAssistantTools({ log, backends, latency, lint }),
-      registerMcpServerProvider(context.extensionUri, backends, credentials, log),
-    );
-    const functions = new FunctionsView(latency.stats);
-    const insights = new InsightsView(latency.stats);
-    context.subscriptions.push(
-      functions,
-      insights,
-      registerCommand('traceLens.openFunction', (key) => openFunction(latency.stats, sourceMapping, key), log),
-    );
-    const functionFlame = new FunctionFlameController(context.extensionUri, backends, latency.stats, sourceMapping, log);
-    context.subscriptions.push(functionFlame, registerCommand('traceLens.showFunctionFlameGraph', (args) => functionFlame.show(args), log));
+    const { traceList, functions, insights } = views;
 
     await backends.reload();
     log.info(`Trace Lens ${context.extension.packageJSON.version as string} activated`);

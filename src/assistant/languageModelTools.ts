@@ -6,16 +6,16 @@ import { CancelledError, isCancellation } from '../core/errors';
 import { WorkspaceContainment } from '../core/source/workspaceContainment';
 import { normalizeSourcePath, pathIdentity } from '../core/source/sourcePath';
 import type { BackendController } from '../backends/backendController';
-import type { LintController } from '../diagnostics/lintController';
-import { DIAGNOSTIC_SOURCE } from '../diagnostics/lintDiagnostics';
-import { describeError } from '../errors/errorPresenter';
-import type { LatencyController } from '../stats/latencyController';
+import { DIAGNOSTIC_SOURCE } from '../ui/diagnosticSource';
+import { describeError } from '../ui/errorPresenter';
+import type { StatisticsService } from '../stats/statisticsService';
 
 export interface AssistantToolDependencies {
   log: vscode.LogOutputChannel;
   backends: BackendController;
-  latency: LatencyController;
-  lint: LintController;
+  statistics: StatisticsService;
+  /** The lint feature, seen only through what the tools ask of it (features do not import each other). */
+  lint: { lintText(uri: vscode.Uri, text: string, document?: vscode.TextDocument): Promise<unknown> };
 }
 
 /**
@@ -95,16 +95,16 @@ class EditorAssistantSources implements AssistantSources {
   async lensInputs(file: WorkspaceFile) {
     await this.deps.backends.ready;
     const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file.path));
-    return this.deps.latency.lensInputs(document);
+    return this.deps.statistics.lensInputs(document);
   }
 
   async recentTraces(signal: AbortSignal) {
     await this.deps.backends.ready;
-    return recentTraces(this.deps.backends.current(), this.deps.latency.stats.currentSettings.lookbackMs, signal);
+    return recentTraces(this.deps.backends.current(), this.deps.statistics.stats.currentSettings.lookbackMs, signal);
   }
 
   isFile(spanPath: string, file: WorkspaceFile): boolean {
-    const resolved = this.deps.latency.stats.resolve(spanPath);
+    const resolved = this.deps.statistics.stats.resolve(spanPath);
     return resolved !== undefined && pathIdentity(normalizeSourcePath(resolved)) === pathIdentity(normalizeSourcePath(file.path));
   }
 

@@ -5,11 +5,12 @@ import { ConfigurationError, isCancellation } from '../core/errors';
 import { CleartextCredentialWarnings } from '../core/http/credentials';
 import { BACKEND_LABELS, affectsBackend, affectsLocalReceiver, readBackendSettings, readNetworkSettings, type BackendSettingsView } from '../config/settings';
 import { ReceiverController, type GrpcReceiverState, type ReceiverState } from '../receiver/receiverController';
-import { BackendStatusBar } from '../status/backendStatusBar';
+import { BackendStatusBar } from './backendStatusBar';
 import { CredentialStore } from './credentialStore';
-import { describeError } from '../errors/errorPresenter';
+import { describeError } from '../ui/errorPresenter';
 import { formatCount } from '../core/stats/statsFormat';
 import { redactUrl } from '../core/receiver/snapshotRedaction';
+import { COMMANDS } from '../core/commands/commandIds';
 
 /**
  * Owns the backend the features read from: the built-in receiver's store for `local`, or a remote
@@ -146,7 +147,7 @@ export class BackendController implements vscode.Disposable {
     const message = `Trace Lens sends the credentials stored for ${origin} over plain HTTP, unencrypted: anyone on the network path can read them. Use an https:// URL if the backend offers one.`;
     this.log.warn(message);
     void vscode.window.showWarningMessage(message, 'Configure Backend').then((choice) => {
-      if (choice) void vscode.commands.executeCommand('traceLens.configureBackend');
+      if (choice) void vscode.commands.executeCommand(COMMANDS.configureBackend);
     });
   }
 

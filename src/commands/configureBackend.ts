@@ -5,8 +5,8 @@ import type { Authentication } from '../core/http/credentials';
 import { readBackendSettings, readLocalReceiverSettings, readNetworkSettings, updateSetting } from '../config/settings';
 import { CredentialStore } from '../backends/credentialStore';
 import type { BackendController } from '../backends/backendController';
-import { describeError } from '../errors/errorPresenter';
-import { withCancellableProgress } from './progress';
+import { describeError } from '../ui/errorPresenter';
+import { withCancellableProgress } from '../ui/progress';
 
 interface TypeItem extends vscode.QuickPickItem {
   type: BackendType;

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { readBackendSettings } from '../config/settings';
 import { CredentialStore } from '../backends/credentialStore';
 import { askForAuthentication } from './configureBackend';
+import { COMMANDS } from '../core/commands/commandIds';
 
 /** `Trace Lens: Set Credentials`: a secret for the configured backend's origin. */
 export async function setCredentials(store: CredentialStore): Promise<void> {
@@ -14,7 +15,7 @@ export async function setCredentials(store: CredentialStore): Promise<void> {
         : 'Set "traceLens.backend.url" first: credentials are stored for the backend\'s origin.',
       'Configure Backend',
     );
-    if (choice) await vscode.commands.executeCommand('traceLens.configureBackend');
+    if (choice) await vscode.commands.executeCommand(COMMANDS.configureBackend);
     return;
   }
   const kind = await vscode.window.showQuickPick(

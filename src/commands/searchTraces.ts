@@ -4,13 +4,12 @@ import { traceSummaryText } from '../core/search/traceSummaryText';
 import { formatLookback } from '../core/stats/lookback';
 import { readLookback } from '../config/settings';
 import { parseSearchFilters } from '../core/search/searchFilters';
-import { traceqlInputProblem } from '../core/traceql/traceqlValidation';
+import { TRACEQL_LANGUAGE, traceqlInputProblem } from '../core/traceql/traceqlValidation';
 import type { BackendController } from '../backends/backendController';
-import { showError } from '../errors/errorPresenter';
-import { withCancellableProgress } from './progress';
-import { pickTrace } from './tracePick';
-import { TRACEQL_LANGUAGE } from '../traceql/traceqlCompletionProvider';
-import type { RecentTraces } from '../views/recentTracesView';
+import { showError } from '../ui/errorPresenter';
+import { withCancellableProgress } from '../ui/progress';
+import { pickTrace } from '../ui/tracePick';
+import type { RecentTraces } from '../backends/recentTraces';
 
 const LAST_TRACEQL_KEY = 'traceLens.search.lastTraceQL';
 const ANY = '(any)';

@@ -1,10 +1,7 @@
 import * as vscode from 'vscode';
 import type { QuickFix } from '../core/lint/findings';
-import type { CommandId } from '../core/commands/commandArguments';
 import { toRange, type LintDiagnosticStore } from './lintDiagnostics';
-
-/** Internal command behind "Add '<key>' to traceLens.lint.allowedKeys" (not in the palette). */
-export const ALLOW_KEY_COMMAND = 'traceLens.lint.allowKey' satisfies CommandId;
+import { COMMANDS } from '../core/commands/commandIds';
 
 /** Turns the engine's fixes into quick fixes: the rule fix (preferred), allow-listing a key, the suppression comment. */
 export class LintCodeActionProvider implements vscode.CodeActionProvider {
@@ -28,7 +25,7 @@ export class LintCodeActionProvider implements vscode.CodeActionProvider {
         allowOffered.add(meta.attributeKey);
         const allow = new vscode.CodeAction(`Add '${meta.attributeKey}' to traceLens.lint.allowedKeys`, vscode.CodeActionKind.QuickFix);
         allow.diagnostics = [diagnostic];
-        allow.command = { title: allow.title, command: ALLOW_KEY_COMMAND, arguments: [meta.attributeKey] };
+        allow.command = { title: allow.title, command: COMMANDS.lintAllowKey, arguments: [meta.attributeKey] };
         actions.push(allow);
       }
       if (suppression) actions.push(this.editAction(document.uri, suppression, diagnostic, false));

@@ -5,19 +5,20 @@ import { languageForPath, languageForVscodeId, type LanguageId } from '../core/l
 import type { LintOptions } from '../core/lint/sourceLinter';
 import { SourceLinter } from '../core/lint/sourceLinter';
 import { sharedTreeCache } from '../core/lint/treeCache';
-import { registerCommand } from '../commands/commandRegistry';
-import { showError } from '../errors/errorPresenter';
+import { registerCommand } from '../ui/commandRegistry';
+import { showError } from '../ui/errorPresenter';
 import type { ReceiverController } from '../receiver/receiverController';
-import { ALLOW_KEY_COMMAND, LintCodeActionProvider } from './lintCodeActionProvider';
+import { LintCodeActionProvider } from './lintCodeActionProvider';
 import { createDiagnostic, LintDiagnosticStore, toRange, type DiagnosticMeta } from './lintDiagnostics';
-import { affectsLint, allowKey, readLintSettings, type LintSettings } from './lintSettings';
+import { affectsLint, allowKey, readLintSettings, type LintSettings } from '../config/lintSettings';
 import { LiveFindingLocator } from './liveFindingLocator';
 import type { SourceMapping } from '../source/sourceMapping';
 import { LiveLinter, type RemoteLintSummary } from './liveLinter';
 import { SpanNameSites } from './spanNameSites';
 import { FINDINGS_SCHEME, TelemetryFindingsDocument } from './telemetryFindingsDocument';
 import { lintWorkspace, type WorkspaceLintResult } from './workspaceLint';
-import { readSourceFile } from './workspaceSourceFiles';
+import { readSourceFile } from '../source/workspaceSourceFiles';
+import { COMMANDS } from '../core/commands/commandIds';
 
 /** Typing pauses this long before a document is linted again. */
 const TYPING_DEBOUNCE_MS = 300;
@@ -89,8 +90,8 @@ export class LintController implements vscode.Disposable {
         new LintCodeActionProvider(this.store),
         LintCodeActionProvider.metadata,
       ),
-      registerCommand('traceLens.lintWorkspace', () => this.lintWorkspaceCommand(), deps.log),
-      registerCommand(ALLOW_KEY_COMMAND, (key) => this.allowKeyCommand(key), deps.log),
+      registerCommand(COMMANDS.lintWorkspace, () => this.lintWorkspaceCommand(), deps.log),
+      registerCommand(COMMANDS.lintAllowKey, (key) => this.allowKeyCommand(key), deps.log),
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.contentChanges.length > 0) this.schedule(e.document, TYPING_DEBOUNCE_MS);

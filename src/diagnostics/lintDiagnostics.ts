@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import type { QuickFix, RuleId, Severity, TextRange } from '../core/lint/findings';
 import { helpUri } from '../core/lint/ruleCatalogue';
-
-export const DIAGNOSTIC_SOURCE = 'Trace Lens';
+import { DIAGNOSTIC_SOURCE } from '../ui/diagnosticSource';
 
 const SEVERITY: Readonly<Record<Severity, vscode.DiagnosticSeverity>> = {
   error: vscode.DiagnosticSeverity.Error,

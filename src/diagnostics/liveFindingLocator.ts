@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { LiveFinding } from '../core/lint/findings';
 import type { SourceMapping } from '../source/sourceMapping';
 import type { SpanNameSites } from './spanNameSites';
-import { readSourceFile } from './workspaceSourceFiles';
+import { readSourceFile } from '../source/workspaceSourceFiles';
 
 export interface SourcePlace {
   uri: vscode.Uri;

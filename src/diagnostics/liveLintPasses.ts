@@ -1,7 +1,7 @@
 import type { LiveFinding, SeveritySetting } from '../core/lint/findings';
 import { lintSpans, LIVE_RULE_IDS } from '../core/lint/liveRules';
 import type { Attributes, Resource, Span } from '../core/model/trace';
-import type { LintSettings } from './lintSettings';
+import type { LintSettings } from '../config/lintSettings';
 
 export interface LiveResult {
   finding: LiveFinding;

@@ -6,10 +6,10 @@ import type { Span } from '../core/model/trace';
 import type { SpanStore } from '../core/receiver/spanStore';
 import { readLookback } from '../config/settings';
 import type { BackendController } from '../backends/backendController';
-import { describeError } from '../errors/errorPresenter';
+import { describeError } from '../ui/errorPresenter';
 import type { ReceiverController } from '../receiver/receiverController';
 import { createDiagnostic, type DiagnosticMeta, type LintDiagnosticStore } from './lintDiagnostics';
-import type { LintSettings } from './lintSettings';
+import type { LintSettings } from '../config/lintSettings';
 import { findingKey, lintSpanAttributes, lintSpanNames, type LiveResult } from './liveLintPasses';
 import type { LiveFindingLocator } from './liveFindingLocator';
 import { clean, FINDINGS_URI, type LiveFindingSample, type TelemetryFindingsDocument } from './telemetryFindingsDocument';
@@ -90,13 +90,7 @@ export class LiveLinter implements vscode.Disposable {
 
   /** Lints everything again from scratch (settings changed, or on start). */
   refresh(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.generation++;
-    this.localSpans.clear();
-    this.localNames = [];
-    this.linted.clear();
-    this.remote = [];
+    this.reset();
     const remoteSpans = this.remoteSpans;
     if (remoteSpans.length > 0 && this.settings().enabled) {
       const generation = this.generation;
@@ -110,6 +104,14 @@ export class LiveLinter implements vscode.Disposable {
   }
 
   clear(): void {
+    this.reset();
+    this.remoteSpans = [];
+    this.store.setLive([]);
+    this.document.update([], { source: 'none' });
+  }
+
+  /** Forgets every result and stops what is pending: a run still in flight sees another generation and drops its result. */
+  private reset(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.generation++;
@@ -117,9 +119,6 @@ export class LiveLinter implements vscode.Disposable {
     this.localNames = [];
     this.linted.clear();
     this.remote = [];
-    this.remoteSpans = [];
-    this.store.setLive([]);
-    this.document.update([], { source: 'none' });
   }
 
   /**

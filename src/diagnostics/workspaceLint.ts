@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { SourceFinding } from '../core/lint/findings';
-import { findWorkspaceSourceFiles, readSourceFile } from './workspaceSourceFiles';
+import { findWorkspaceSourceFiles, readSourceFile } from '../source/workspaceSourceFiles';
 
 export interface WorkspaceLintResult {
   files: number;

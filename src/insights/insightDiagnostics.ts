@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import type { DocumentInputsCache } from '../codelens/documentInputs';
+import type { DocumentInputsCache } from '../stats/documentInputs';
 import type { Severity } from '../core/lint/findings';
 import { insightHelpUri } from '../core/insights/insightRules';
 import { insightDiagnosticMessage, type InsightFinding } from '../core/insights/locationInsights';
 import { normalizeSourcePath, pathIdentity } from '../core/source/sourcePath';
-import { DIAGNOSTIC_SOURCE } from '../diagnostics/lintDiagnostics';
+import { DIAGNOSTIC_SOURCE } from '../ui/diagnosticSource';
 import type { StatsController } from '../stats/statsController';
 
 const SEVERITY: Readonly<Record<Severity, vscode.DiagnosticSeverity>> = {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { exampleTraceOf, insightListItem, type InsightFinding } from '../core/insights/locationInsights';
 import type { SourceMapping } from '../source/sourceMapping';
 import type { StatsController } from '../stats/statsController';
+import { COMMANDS } from '../core/commands/commandIds';
 
 interface FindingItem extends vscode.QuickPickItem {
   finding: InsightFinding;
@@ -53,6 +54,6 @@ export async function showInsights(stats: StatsController, sourceMapping: Source
   if (!chosen.trace && loc?.filePath && await sourceMapping.openLocation({ file: loc.filePath, line: loc.lineNumber, revision: loc.revision })) {
     return { opened: 'source', ruleId: finding.ruleId };
   }
-  await vscode.commands.executeCommand('traceLens.openTraceById', exampleTraceOf(finding));
+  await vscode.commands.executeCommand(COMMANDS.openTraceById, exampleTraceOf(finding));
   return { opened: 'trace', ruleId: finding.ruleId };
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { findTraceIdsInText } from '../core/model/traceIdInput';
+import { COMMANDS } from '../core/commands/commandIds';
 
 /** Files big enough that scanning them on every change would be felt: only their start is scanned. */
 const MAX_SCANNED_CHARS = 2 * 1024 * 1024;
@@ -23,7 +24,7 @@ export class TraceIdLinkProvider implements vscode.DocumentLinkProvider {
       const args = encodeURIComponent(JSON.stringify([{ traceId: match.reference.traceId, spanId: match.reference.spanId }]));
       const link = new vscode.DocumentLink(
         new vscode.Range(document.positionAt(match.start), document.positionAt(match.end)),
-        vscode.Uri.parse(`command:traceLens.openTraceById?${args}`),
+        vscode.Uri.parse(`command:${COMMANDS.openTraceById}?${args}`),
       );
       link.tooltip = 'Open this trace in Trace Lens';
       links.push(link);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { updateSetting } from '../config/settings';
+import { COMMANDS } from '../core/commands/commandIds';
 
 /**
  * The receiver's port is taken by another program (often a local Collector; another window's Trace Lens is
@@ -31,8 +32,8 @@ export async function offerReceiverAlternatives(port: number, protocol: 'http' |
     const target = inWorkspace ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
     if (value) await updateSetting(grpc ? 'local.grpcPort' : 'local.port', Number(value), target);
   } else if (choice === 'Configure Backend') {
-    await vscode.commands.executeCommand('traceLens.configureBackend');
+    await vscode.commands.executeCommand(COMMANDS.configureBackend);
   } else if (choice === 'Show Log') {
-    await vscode.commands.executeCommand('traceLens.showLog');
+    await vscode.commands.executeCommand(COMMANDS.showLog);
   }
 }

@@ -6,8 +6,8 @@ import type { GrpcReceiverState, ReceiverState } from '../core/receiver/sharedRe
 import { SnapshotRedactor } from '../core/receiver/snapshotRedaction';
 import { SpanStore } from '../core/receiver/spanStore';
 import { readLocalReceiverSettings, SECTION } from '../config/settings';
-import { readLintSettings } from '../diagnostics/lintSettings';
-import { describeError } from '../errors/errorPresenter';
+import { readLintSettings } from '../config/lintSettings';
+import { describeError } from '../ui/errorPresenter';
 
 export type { GrpcReceiverState, ReceiverState } from '../core/receiver/sharedReceiver';
 

@@ -16,7 +16,7 @@ import {
   type SourceFile,
 } from '../core/source/qualifiedNameLocator';
 import { flattenFunctions, type FunctionSymbol } from '../core/source/symbolMatching';
-import { readSourceFile } from '../diagnostics/workspaceSourceFiles';
+import { readSourceFile } from './workspaceSourceFiles';
 import type { OutlineParser } from './outlineClient';
 import type { SourceMapping } from './sourceMapping';
 

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { GitLineMapper, type LineOutcome } from '../core/source/gitLineMapper';
 import { mapLine } from '../core/source/lineMapping';
+import { COMMANDS } from '../core/commands/commandIds';
 
 /** What happened to the lines of one revision, for Explain Source Mapping. */
 export interface RevisionReport {
@@ -109,7 +110,7 @@ export class RevisionLines implements vscode.Disposable {
       // Once per revision and session: every click on such a trace would say the same.
       this.warned.add(outcome.commit);
       void vscode.window.showWarningMessage(`Trace Lens: ${state}.`, 'Explain Source Mapping').then((choice) => {
-        if (choice) void vscode.commands.executeCommand('traceLens.explainSourceMapping');
+        if (choice) void vscode.commands.executeCommand(COMMANDS.explainSourceMapping);
       });
     }
     return outcome;

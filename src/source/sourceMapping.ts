@@ -5,6 +5,7 @@ import type { OutsideWorkspaceError } from '../core/source/sourceErrors';
 import { WorkspaceContainment, type ContainmentResult } from '../core/source/workspaceContainment';
 import { WorkspaceFileIndex } from '../core/source/workspaceFileIndex';
 import { RevisionLines } from './revisionLines';
+import { COMMANDS } from '../core/commands/commandIds';
 
 const INDEXED_EXTENSIONS = 'ts,mts,cts,tsx,js,mjs,cjs,jsx,py,go,java,cs,rb,rs,php,kt,scala,swift,c,cc,cpp,h,hpp';
 const INDEX_GLOB = `**/*.{${INDEXED_EXTENSIONS}}`;
@@ -135,7 +136,7 @@ export class SourceMapping implements vscode.Disposable {
     // Not awaited: the click is handled; the notification stays until the user acts on it.
     void vscode.window.showWarningMessage(outcome.message, 'Open Settings', 'Explain Source Mapping').then((choice) => {
       if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'traceLens.pathMappings');
-      if (choice === 'Explain Source Mapping') void vscode.commands.executeCommand('traceLens.explainSourceMapping');
+      if (choice === 'Explain Source Mapping') void vscode.commands.executeCommand(COMMANDS.explainSourceMapping);
     });
     return false;
   }
@@ -143,7 +144,7 @@ export class SourceMapping implements vscode.Disposable {
   private refuse(err: OutsideWorkspaceError): void {
     this.log.warn(err.userMessage);
     void vscode.window.showWarningMessage(err.userMessage, 'Explain Source Mapping').then((choice) => {
-      if (choice) void vscode.commands.executeCommand('traceLens.explainSourceMapping');
+      if (choice) void vscode.commands.executeCommand(COMMANDS.explainSourceMapping);
     });
   }
 

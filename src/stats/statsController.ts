@@ -6,42 +6,23 @@ import type { TraceBackend } from '../core/backends/traceBackend';
 import { CancelledError, isCancellation } from '../core/errors';
 import { InsightPass } from '../core/insights/insightDetector';
 import { findingsByLocation, groupInsights, type InsightFinding } from '../core/insights/locationInsights';
-import type { Span } from '../core/model/trace';
 import { FunctionLensIndex } from '../core/stats/functionLensIndex';
 import type { LocationStats } from '../core/stats/latencyStats';
 import { formatLookback } from '../core/stats/lookback';
 import { locateOperations, mergeLocationStats, statsFromServerQuantiles, unlocatedOperations } from '../core/stats/serverQuantiles';
 import { aggregateSpans } from '../core/stats/spanAggregator';
 import { SampleCache } from '../core/stats/sampleCache';
+import { INSIGHT_SLICE_MS, LocalRefreshThrottle, pickSampledServices, RemoteRefreshSchedule, SAMPLING_BUDGET, sampledTraceBudget, slideStepMs } from '../core/stats/refreshPolicy';
+import { drawSpreadSample, exampleSpans, sampleRecentTraces, type RemoteSample } from '../core/stats/remoteSample';
 import { quantileMethodText, sampleBasis } from '../core/stats/statsBasis';
 import { runSliced } from '../core/waterfall/timeSlicing';
-import { describeError } from '../errors/errorPresenter';
-import { affectsInsights, readInsightSettings, type InsightSettings } from '../insights/insightSettings';
+import { describeError } from '../ui/errorPresenter';
+import { affectsInsights, readInsightSettings, type InsightSettings } from '../config/insightSettings';
 import type { ReceiverController } from '../receiver/receiverController';
 import type { OutlineParser } from '../source/outlineClient';
 import { QualifiedNameFiles } from '../source/qualifiedNameFiles';
 import type { SourceMapping } from '../source/sourceMapping';
 import { affectsStatistics, readLatencySettings, type LatencySettings } from './statsSettings';
-
-/** Spans arriving in bursts recompute the local statistics at most this often. */
-const LOCAL_THROTTLE_MS = 1_000;
-const LOCAL_THROTTLE_MAX_MS = 15_000;
-/** The detectors hold the extension host at most this long at a time. */
-const INSIGHT_SLICE_MS = 15;
-/** Remote statistics are refetched this often when all is well. */
-const REMOTE_REFRESH_MS = 5 * 60_000;
-const BACKOFF_BASE_MS = 30_000;
-const BACKOFF_MAX_MS = 15 * 60_000;
-/** Remote sampling bounds: services searched, traces fetched in all, fetched concurrently. */
-const MAX_SAMPLED_SERVICES = 4;
-const MAX_SAMPLED_TRACES = 60;
-/** Tempo computes the figures itself; traces are fetched only for exemplars and line numbers. */
-const MAX_SAMPLED_TRACES_WITH_SERVER_STATS = 20;
-const FETCH_CONCURRENCY = 4;
-/** Traces a spread sample (Jaeger without SPM, Zipkin) holds at most: enough for a p95 within ±5 % of a skewed operation. */
-const MAX_SPREAD_SAMPLE_TRACES = 2_000;
-/** Server operations the sample did not place on code: one example trace each, this many at most. */
-const MAX_OPERATION_EXAMPLES = 10;
 
 export interface LatencyDependencies {
   log: vscode.LogOutputChannel;
@@ -86,12 +67,9 @@ export class StatsController implements vscode.Disposable {
   private lastFired = '';
   private lastLogged = '';
   private localTimer: ReturnType<typeof setTimeout> | undefined;
-  private lastLocalRunMs = 0;
-  /** Grows with the cost of one pass, so a big store never takes more than ~10 % of the host's time. */
-  private localThrottleMs = LOCAL_THROTTLE_MS;
+  private readonly localThrottle = new LocalRefreshThrottle();
   private slideTimer: ReturnType<typeof setInterval> | undefined;
-  private nextRemoteMs = 0;
-  private failures = 0;
+  private readonly remoteSchedule = new RemoteRefreshSchedule();
   private remoteRun: { controller: AbortController; promise: Promise<void> } | undefined;
   /** Services whose spans mapped to workspace files: sampled first when `traceLens.serviceNames` is empty. */
   private readonly mappedServices = new Set<string>();
@@ -251,8 +229,7 @@ export class StatsController implements vscode.Disposable {
   private onBackendChanged(): void {
     this.remoteRun?.controller.abort(new CancelledError());
     this.remoteRun = undefined;
-    this.failures = 0;
-    this.nextRemoteMs = 0;
+    this.remoteSchedule.reset();
     this.lastError = undefined;
     this.sampled = undefined;
     this.mappedServices.clear();
@@ -265,15 +242,13 @@ export class StatsController implements vscode.Disposable {
 
   private restartSlideTimer(): void {
     if (this.slideTimer) clearInterval(this.slideTimer);
-    // The local window slides in steps of a twelfth of the lookback (between 5 s and a minute).
-    const step = Math.min(60_000, Math.max(5_000, Math.floor(this.settings.lookbackMs / 12)));
-    this.slideTimer = setInterval(() => this.onTick(), step);
+    this.slideTimer = setInterval(() => this.onTick(), slideStepMs(this.settings.lookbackMs));
   }
 
   private onTick(): void {
     if (this.deps.backends.type === 'local') {
       if (this.locations.length > 0 || this.deps.receiver.spanStore.counts.spansHeld > 0) this.scheduleLocal();
-    } else if (!this.remoteRun && Date.now() >= this.nextRemoteMs) {
+    } else if (!this.remoteRun && this.remoteSchedule.isDue()) {
       void this.runRemote().catch(() => undefined);
     }
   }
@@ -283,7 +258,7 @@ export class StatsController implements vscode.Disposable {
       if (!now) return;
       clearTimeout(this.localTimer);
     }
-    const delay = now ? 0 : Math.max(0, this.lastLocalRunMs + this.localThrottleMs - Date.now());
+    const delay = now ? 0 : this.localThrottle.delayMs();
     this.localTimer = setTimeout(() => {
       this.localTimer = undefined;
       if (!this.disposed && this.deps.backends.type === 'local') this.computeLocal();
@@ -296,20 +271,18 @@ export class StatsController implements vscode.Disposable {
       clearTimeout(this.localTimer);
       this.localTimer = undefined;
     }
-    this.lastLocalRunMs = Date.now();
+    const startedMs = this.localThrottle.started();
     const store = this.deps.receiver.spanStore;
     try {
       // The insights see the same spans in the same iteration: no second pass over the store.
-      const pass = this.insightPass(this.lastLocalRunMs);
+      const pass = this.insightPass(startedMs);
       const snapshot = aggregateSpans(pass ? pass.spans(store.allSpans()) : store.allSpans(), {
         nowMs: Date.now(),
         lookbackMs: this.settings.lookbackMs,
         services: this.settings.serviceNames,
       });
-      const took = Date.now() - this.lastLocalRunMs;
-      // Wall time: on a starved machine one pass can take seconds, which must not stall the lenses for minutes.
-      this.localThrottleMs = Math.min(LOCAL_THROTTLE_MAX_MS, Math.max(LOCAL_THROTTLE_MS, took * 10));
-      if (took > 100) this.deps.log.debug(`Latency statistics of ${snapshot.spansSeen} spans took ${took} ms; next pass in ${this.localThrottleMs} ms at the earliest`);
+      const took = this.localThrottle.statsDone();
+      if (took > 100) this.deps.log.debug(`Latency statistics of ${snapshot.spansSeen} spans took ${took} ms; next pass in ${this.localThrottle.throttleMs} ms at the earliest`);
       this.lastError = undefined;
       this.setLocations(snapshot.locations, `the built-in OTLP receiver (${snapshot.spansSeen} spans held, ${snapshot.spansIgnored} outside the window or of other services)`);
       if (pass) void this.detectLocal(pass, took);
@@ -327,14 +300,11 @@ export class StatsController implements vscode.Disposable {
       try {
         await this.deps.backends.ready;
         await this.computeRemote(controller.signal);
-        this.failures = 0;
+        this.remoteSchedule.succeeded();
         this.lastError = undefined;
-        this.nextRemoteMs = Date.now() + REMOTE_REFRESH_MS;
       } catch (err) {
         if (isCancellation(err) || controller.signal.aborted) throw err instanceof Error ? err : new CancelledError();
-        this.failures++;
-        const wait = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (this.failures - 1));
-        this.nextRemoteMs = Date.now() + wait;
+        const wait = this.remoteSchedule.failed();
         this.lastError = describeError(err);
         this.deps.log.warn(`Latency statistics not refreshed (${this.lastError}); ${this.locations.length > 0 ? 'the last result keeps showing; ' : ''}retrying in ${Math.round(wait / 1000)} s`);
         this.fireIfChanged();
@@ -369,16 +339,17 @@ export class StatsController implements vscode.Disposable {
       }
       if (signal.aborted) throw new CancelledError();
     }
-    const maxTraces = quantiles.length > 0 ? MAX_SAMPLED_TRACES_WITH_SERVER_STATS : MAX_SAMPLED_TRACES;
-    const sample: { spans: Span[]; traces: number; failed: number; found: number; complete?: boolean } =
-      quantiles.length === 0 && backend.searchTraces ? await this.drawSpreadSample(backend, services, range, signal) : await this.sampleTraces(backend, services, range, maxTraces, signal);
+    const skipped = (message: string, err: unknown): void => this.deps.log.debug(`${message}: ${describeError(err)}`);
+    const sample: RemoteSample = quantiles.length === 0 && backend.searchTraces
+      ? await drawSpreadSample(backend, this.deps.backends.describe(), this.sampleCache, services, range, signal, (message) => this.deps.log.debug(message))
+      : await sampleRecentTraces(backend, services, range, sampledTraceBudget(quantiles.length > 0), signal, skipped);
     if (signal.aborted) throw new CancelledError();
     // Per-operation rows (Jaeger SPM) land on code through the code.* of sampled spans; operations
     // the sample missed get one example trace each, a few at most.
     let located = locateOperations(quantiles, sample.spans);
-    const missing = unlocatedOperations(located).slice(0, MAX_OPERATION_EXAMPLES);
+    const missing = unlocatedOperations(located).slice(0, SAMPLING_BUDGET.maxOperationExamples);
     if (missing.length > 0) {
-      const extra = await this.exampleSpans(backend, missing, range, signal);
+      const extra = await exampleSpans(backend, missing, range, signal, skipped);
       if (extra.length > 0) located = locateOperations(located, extra);
     }
     const server = statsFromServerQuantiles(located, range);
@@ -400,87 +371,11 @@ export class StatsController implements vscode.Disposable {
   /** Services to sample when `traceLens.serviceNames` is empty: those that mapped to workspace files before, then the rest, a few at most. */
   private async pickServices(backend: TraceBackend, signal: AbortSignal): Promise<string[]> {
     const all = await backend.services(signal);
-    const known = all.filter((s) => this.mappedServices.has(s));
-    const rest = all.filter((s) => !this.mappedServices.has(s));
-    const picked = [...known, ...rest].slice(0, MAX_SAMPLED_SERVICES);
+    const picked = pickSampledServices(all, this.mappedServices);
     if (all.length > picked.length) {
       this.deps.log.info(`Sampling ${picked.length} of ${all.length} services for latency statistics (${picked.join(', ')}); set "traceLens.serviceNames" to choose`);
     }
     return picked;
-  }
-
-  private async sampleTraces(backend: TraceBackend, services: readonly string[], range: TimeRange, maxTraces: number, signal: AbortSignal): Promise<{ spans: Span[]; traces: number; failed: number; found: number }> {
-    const perService = Math.max(1, Math.floor(maxTraces / Math.max(1, services.length)));
-    const ids = new Set<string>();
-    const allFound = new Set<string>();
-    for (const service of services) {
-      const found = await backend.search({ service, range, limit: perService }, signal);
-      if (signal.aborted) throw new CancelledError();
-      for (const t of found) {
-        if (ids.size < maxTraces) ids.add(t.traceId);
-        allFound.add(t.traceId);
-      }
-    }
-    const queue = [...ids];
-    const spans: Span[] = [];
-    let traces = 0;
-    let failed = 0;
-    const worker = async (): Promise<void> => {
-      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-        try {
-          const trace = await backend.getTrace(id, { range, signal });
-          if (signal.aborted) throw new CancelledError();
-          for (const s of trace.spans) spans.push(s);
-          traces++;
-        } catch (err) {
-          if (isCancellation(err) || signal.aborted) throw err;
-          failed++;
-          this.deps.log.debug(`Sampled trace ${id} not fetched: ${describeError(err)}`);
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(FETCH_CONCURRENCY, queue.length) }, worker));
-    return { spans, traces, failed, found: allFound.size };
-  }
-
-  /**
-   * Without server figures, on backends whose search returns whole traces (Jaeger, Zipkin): a
-   * sample spread over time slices of the lookback, grown until the p95 of the busiest
-   * operations is tight or the request budget is spent, two requests in flight, stopping on 429/503.
-   */
-  private async drawSpreadSample(backend: TraceBackend, services: readonly string[], range: TimeRange, signal: AbortSignal): Promise<{ spans: Span[]; traces: number; failed: number; found: number; complete: boolean }> {
-    const searchTraces = backend.searchTraces?.bind(backend);
-    if (!searchTraces) return { spans: [], traces: 0, failed: 0, found: 0, complete: false };
-    const search = (service: string, r: TimeRange, limit: number, sig?: AbortSignal) => searchTraces({ service, range: r, limit }, sig);
-    const drawn = await this.sampleCache.draw(this.deps.backends.describe(), search, services, range.endMs - range.startMs, { maxTraces: MAX_SPREAD_SAMPLE_TRACES }, signal);
-    if (signal.aborted) throw new CancelledError();
-    const spans: Span[] = [];
-    for (const t of drawn.traces) for (const s of t.spans) spans.push(s);
-    const slice = drawn.searchedFromMs > drawn.range.startMs ? ` (only the last ${formatLookback(drawn.range.endMs - drawn.searchedFromMs)} searched, the rest kept from the previous refresh)` : '';
-    this.deps.log.debug(`Sampled ${drawn.traces.length} trace(s) in ${drawn.requests} request(s)${slice}, stopped: ${drawn.stoppedBy}`);
-    // Every slice searched to its end without a failure: the sample is the window, no percentile is a guess.
-    return { spans, traces: drawn.traces.length, failed: drawn.failed, found: drawn.atLeast, complete: drawn.stoppedBy === 'exhausted' && drawn.failed === 0 };
-  }
-
-  /** One example trace per operation (search, then fetch), two requests in flight; failures only thin the mapping. */
-  private async exampleSpans(backend: TraceBackend, operations: ReadonlyArray<{ service: string; operation: string }>, range: TimeRange, signal: AbortSignal): Promise<Span[]> {
-    const spans: Span[] = [];
-    const queue = [...operations];
-    const worker = async (): Promise<void> => {
-      for (let op = queue.shift(); op !== undefined; op = queue.shift()) {
-        try {
-          const [found] = await backend.search({ service: op.service, operation: op.operation, range, limit: 1 }, signal);
-          if (!found) continue;
-          const trace = await backend.getTrace(found.traceId, { range, signal });
-          for (const s of trace.spans) spans.push(s);
-        } catch (err) {
-          if (isCancellation(err) || signal.aborted) throw err;
-          this.deps.log.debug(`No example trace of ${op.service} / ${op.operation}: ${describeError(err)}`);
-        }
-      }
-    };
-    await Promise.all([worker(), worker()]);
-    return spans;
   }
 
   private rememberMappedServices(local: readonly LocationStats[]): void {
@@ -520,8 +415,8 @@ export class StatsController implements vscode.Disposable {
       const insights = await runSliced(pass.finishSteps(), INSIGHT_SLICE_MS);
       if (run !== this.insightRun || this.disposed) return;
       const took = Date.now() - t0;
-      this.localThrottleMs = Math.min(LOCAL_THROTTLE_MAX_MS, Math.max(this.localThrottleMs, (statsMs + took) * 10));
-      if (took > 100) this.deps.log.debug(`Performance insights took ${took} ms in slices; next pass in ${this.localThrottleMs} ms at the earliest`);
+      this.localThrottle.insightsDone(statsMs, took);
+      if (took > 100) this.deps.log.debug(`Performance insights took ${took} ms in slices; next pass in ${this.localThrottle.throttleMs} ms at the earliest`);
       this.findings = groupInsights(insights, false);
       this.applyInsights();
       this.fireIfChanged(true);

@@ -4,8 +4,7 @@ import { cachedTagSource, completeTraceQL, isTraceQLTagSource, traceqlCompletion
 import { isCancellation } from '../core/errors';
 import { backendTagSource } from '../core/traceql/backendTagSource';
 import { lookbackRange } from '../config/settings';
-
-export const TRACEQL_LANGUAGE = 'traceql';
+import { TRACEQL_LANGUAGE } from '../core/traceql/traceqlValidation';
 
 const KINDS: Record<TraceQLCompletion['kind'], vscode.CompletionItemKind> = {
   attribute: vscode.CompletionItemKind.Field,

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { validateTraceQL } from '../core/traceql/traceqlValidation';
-import { TRACEQL_LANGUAGE } from './traceqlCompletionProvider';
+import { TRACEQL_LANGUAGE } from '../core/traceql/traceqlValidation';
 
 /** A `.traceql` document larger than this is not a query someone writes: left unchecked. */
 const MAX_CHECKED_LENGTH = 100_000;

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { SourceMapping } from '../source/sourceMapping';
 import type { StatsController } from '../stats/statsController';
 import { functionsByLatency, type FunctionRow, type ServiceFunctions } from '../core/views/functionsByLatency';
+import { COMMANDS } from '../core/commands/commandIds';
 
 export const FUNCTIONS_VIEW = 'traceLens.functions';
 
@@ -42,7 +43,7 @@ export class FunctionsView implements vscode.TreeDataProvider<Node>, vscode.Disp
     item.description = node.description;
     item.tooltip = node.filePath ? `${node.filePath}${node.line ? `:${node.line}` : ''}` : 'Known by name only: open its file to see the lens.';
     item.iconPath = new vscode.ThemeIcon(node.errorCount > 0 ? 'error' : 'symbol-function');
-    item.command = { command: 'traceLens.openFunction', title: 'Go to Function', arguments: [node.locationKey] };
+    item.command = { command: COMMANDS.openFunction, title: 'Go to Function', arguments: [node.locationKey] };
     return item;
   }
 

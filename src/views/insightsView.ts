@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { exampleTraceOf, insightListItem, type InsightFinding } from '../core/insights/locationInsights';
 import type { StatsController } from '../stats/statsController';
+import { COMMANDS } from '../core/commands/commandIds';
 
 export const INSIGHTS_VIEW = 'traceLens.insights';
 
@@ -31,8 +32,8 @@ export class InsightsView implements vscode.TreeDataProvider<InsightFinding>, vs
     item.tooltip = row.detail;
     item.iconPath = new vscode.ThemeIcon('lightbulb');
     item.command = f.locationKey !== undefined && this.stats.statsFor(f.locationKey)
-      ? { command: 'traceLens.openFunction', title: 'Go to the Code', arguments: [f.locationKey] }
-      : { command: 'traceLens.openTraceById', title: 'Open the Example Trace', arguments: [exampleTraceOf(f)] };
+      ? { command: COMMANDS.openFunction, title: 'Go to the Code', arguments: [f.locationKey] }
+      : { command: COMMANDS.openTraceById, title: 'Open the Example Trace', arguments: [exampleTraceOf(f)] };
     return item;
   }
 

@@ -3,8 +3,9 @@ import type { BackendController } from '../backends/backendController';
 import type { TraceSummary } from '../core/backends/traceBackend';
 import { traceSummaryText } from '../core/search/traceSummaryText';
 import { formatCount } from '../core/stats/statsFormat';
-import { recentTraceFile, recentTraceSummary, RecentTraceList, type RecentTrace } from '../core/views/recentTraces';
-import type { WaterfallSummary } from '../core/waterfall/columnLayout';
+import { recentTraceFile, recentTraceSummary, type RecentTrace } from '../core/views/recentTraces';
+import type { RecentTraces } from '../backends/recentTraces';
+import { COMMANDS } from '../core/commands/commandIds';
 
 /** The view's id predates the opened and searched traces; ids stay (keybindings and `.focus` commands use them). */
 export const RECENT_TRACES_VIEW = 'traceLens.receivedTraces';
@@ -12,54 +13,6 @@ export const RECENT_TRACES_VIEW = 'traceLens.receivedTraces';
 export const MAX_LISTED_TRACES = 50;
 /** Every span the store holds, whatever its timestamps (a replayed file can be years old). */
 const ALL_TIME = { startMs: 0, endMs: Number.MAX_SAFE_INTEGER };
-const STORE_KEY = 'traceLens.recentTraces';
-
-/**
- * The traces opened in the waterfall and picked from searches, kept in the workspace state (bounded)
- * so they outlive a reload; `clear` is part of "Clear Received Spans and Recent Traces".
- */
-export class RecentTraces implements vscode.Disposable {
-  private readonly list: RecentTraceList;
-  private readonly changed = new vscode.EventEmitter<void>();
-  readonly onDidChange = this.changed.event;
-
-  constructor(private readonly state: vscode.Memento) {
-    this.list = RecentTraceList.fromStored(state.get<unknown>(STORE_KEY));
-  }
-
-  get entries(): readonly RecentTrace[] {
-    return this.list.entries;
-  }
-
-  markSearched(traceId: string, query: string): void {
-    this.list.markSearched(traceId, query, Date.now());
-  }
-
-  /** A waterfall loaded `summary` from `source` (its panel state's source). */
-  async record(source: string, summary: WaterfallSummary): Promise<void> {
-    const startMs = Number(BigInt(summary.startUnixNs) / 1_000_000n);
-    this.list.record({
-      traceId: summary.traceId, source, rootName: summary.rootName, rootService: summary.rootService,
-      startMs: Number.isFinite(startMs) && startMs > 0 ? startMs : 0,
-      durationNs: summary.durationNs, spanCount: summary.totalSpanCount, errorCount: summary.errorCount,
-    }, Date.now());
-    this.changed.fire();
-    await this.state.update(STORE_KEY, this.list.entries);
-  }
-
-  async clear(): Promise<number> {
-    const n = this.list.entries.length;
-    this.list.clear();
-    this.changed.fire();
-    await this.state.update(STORE_KEY, undefined);
-    return n;
-  }
-
-  dispose(): void {
-    this.changed.dispose();
-  }
-}
-
 type Group = 'recent' | 'received';
 export type RecentTracesNode =
   | { kind: 'group'; group: Group }
@@ -121,7 +74,7 @@ export class RecentTracesView implements vscode.TreeDataProvider<RecentTracesNod
     if (node.kind === 'received') {
       const item = this.traceItem(node.summary, 'pulse');
       item.id = node.summary.traceId;
-      item.command = { command: 'traceLens.openTraceById', title: 'Open in Trace Lens Waterfall', arguments: [{ traceId: node.summary.traceId }] };
+      item.command = { command: COMMANDS.openTraceById, title: 'Open in Trace Lens Waterfall', arguments: [{ traceId: node.summary.traceId }] };
       return item;
     }
     const { entry } = node;
@@ -131,8 +84,8 @@ export class RecentTracesView implements vscode.TreeDataProvider<RecentTracesNod
     const from = file ? vscode.Uri.parse(file).path.split('/').pop() ?? file : entry.source.slice('backend:'.length);
     item.tooltip = `${item.tooltip as string}\n${entry.origin === 'searched' ? `Found by the search ${entry.query ?? ''}` : 'Opened'} · from ${from} · ${new Date(entry.atMs).toLocaleString()}`;
     item.command = file
-      ? { command: 'traceLens.openTraceFile', title: 'Open in Trace Lens Waterfall', arguments: [file] }
-      : { command: 'traceLens.openTraceById', title: 'Open in Trace Lens Waterfall', arguments: [{ traceId: entry.traceId }] };
+      ? { command: COMMANDS.openTraceFile, title: 'Open in Trace Lens Waterfall', arguments: [file] }
+      : { command: COMMANDS.openTraceById, title: 'Open in Trace Lens Waterfall', arguments: [{ traceId: entry.traceId }] };
     return item;
   }
 

@@ -11,6 +11,7 @@ import { normalizeSpanId, normalizeTraceId } from '../model/ids';
 import { parseTraceIdInput, type TraceReference } from '../model/traceIdInput';
 import type { ShowFunctionTracesArgs } from '../stats/hoverMarkdown';
 import { hasControlCharacters, quoteForMessage } from '../text/terminalText';
+import { COMMANDS, type CommandId } from './commandIds';
 
 /** A command was called with arguments it does not take; it did nothing. */
 export class InvalidCommandArgumentsError extends TraceLensError {
@@ -230,34 +231,30 @@ export function attributeKeyArgument(value: unknown): string {
  * `traceLens.lint.allowKey` aside); a unit test checks it.
  */
 export const COMMAND_ARGUMENTS = {
-  'traceLens.openTraceById': optional(traceReferenceArgument),
-  'traceLens.openTraceFile': optional((v) => expectFile(v, 'the trace file')),
-  'traceLens.openInWaterfall': explorerFilesArguments,
-  'traceLens.searchTraces': noArguments,
-  'traceLens.compareTraces': optional(compareTracesArgument),
-  'traceLens.showServiceMap': noArguments,
-  'traceLens.showInsights': noArguments,
-  'traceLens.refresh': noArguments,
-  'traceLens.showFunctionTraces': optional(showFunctionTracesArgument),
-  'traceLens.showFunctionFlameGraph': optional(showFunctionTracesArgument),
-  'traceLens.explainSourceMapping': noArguments,
-  'traceLens.configureBackend': noArguments,
-  'traceLens.setCredentials': noArguments,
-  'traceLens.clearCredentials': noArguments,
-  'traceLens.lintWorkspace': noArguments,
-  'traceLens.showLog': noArguments,
-  'traceLens.clearReceivedSpans': noArguments,
-  'traceLens.showActions': noArguments,
-  'traceLens.copyExporterEnvironment': noArguments,
+  [COMMANDS.openTraceById]: optional(traceReferenceArgument),
+  [COMMANDS.openTraceFile]: optional((v) => expectFile(v, 'the trace file')),
+  [COMMANDS.openInWaterfall]: explorerFilesArguments,
+  [COMMANDS.searchTraces]: noArguments,
+  [COMMANDS.compareTraces]: optional(compareTracesArgument),
+  [COMMANDS.showServiceMap]: noArguments,
+  [COMMANDS.showInsights]: noArguments,
+  [COMMANDS.refresh]: noArguments,
+  [COMMANDS.showFunctionTraces]: optional(showFunctionTracesArgument),
+  [COMMANDS.showFunctionFlameGraph]: optional(showFunctionTracesArgument),
+  [COMMANDS.explainSourceMapping]: noArguments,
+  [COMMANDS.configureBackend]: noArguments,
+  [COMMANDS.setCredentials]: noArguments,
+  [COMMANDS.clearCredentials]: noArguments,
+  [COMMANDS.lintWorkspace]: noArguments,
+  [COMMANDS.showLog]: noArguments,
+  [COMMANDS.clearReceivedSpans]: noArguments,
+  [COMMANDS.showActions]: noArguments,
+  [COMMANDS.copyExporterEnvironment]: noArguments,
   // The statistics' opaque key (parts joined with NUL), only looked up, never opened as a path.
-  'traceLens.openFunction': optional((v) => expectString(v, 'the function\'s key', 8 * MAX_ARGUMENT_LENGTH, true)),
-  'traceLens.lint.allowKey': required(attributeKeyArgument),
-} as const satisfies Record<string, ArgumentsParser<unknown>>;
+  [COMMANDS.openFunction]: optional((v) => expectString(v, 'the function\'s key', 8 * MAX_ARGUMENT_LENGTH, true)),
+  [COMMANDS.lintAllowKey]: required(attributeKeyArgument),
+} as const satisfies Record<CommandId, ArgumentsParser<unknown>>;
 
-/** Commands invoked by Trace Lens's own UI (quick fixes), not listed in the manifest's palette. */
-export const INTERNAL_COMMANDS: readonly CommandId[] = ['traceLens.lint.allowKey'];
-
-export type CommandId = keyof typeof COMMAND_ARGUMENTS;
 export type CommandArguments<K extends CommandId> = ReturnType<(typeof COMMAND_ARGUMENTS)[K]>;
 
 /** The command's arguments in normal form; throws InvalidCommandArgumentsError saying what is wrong. */

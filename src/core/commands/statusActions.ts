@@ -3,7 +3,7 @@
  * not only the log. Plain data, so what is offered when is tested without an editor.
  */
 import type { BackendType } from '../backends/traceBackend';
-import type { CommandId } from './commandArguments';
+import { COMMANDS, type CommandId } from './commandIds';
 
 /** VS Code's command that opens an extension's walkthrough; its argument is `publisher.name#walkthroughId`. */
 export const OPEN_WALKTHROUGH_COMMAND = 'workbench.action.openWalkthrough';
@@ -29,26 +29,26 @@ export function statusActions(state: StatusMenuState): StatusAction[] {
   const actions: StatusAction[] = [];
   if (state.backend === 'local') {
     if (state.listeningPort !== undefined) {
-      actions.push({ label: '$(copy) Copy Exporter Settings', description: `send spans to 127.0.0.1:${state.listeningPort}`, command: 'traceLens.copyExporterEnvironment' });
+      actions.push({ label: '$(copy) Copy Exporter Settings', description: `send spans to 127.0.0.1:${state.listeningPort}`, command: COMMANDS.copyExporterEnvironment });
     }
-    if (state.spansHeld > 0) actions.push({ label: '$(search) Search Traces', description: 'in the received spans', command: 'traceLens.searchTraces' });
+    if (state.spansHeld > 0) actions.push({ label: '$(search) Search Traces', description: 'in the received spans', command: COMMANDS.searchTraces });
   } else {
-    actions.push({ label: '$(search) Search Traces', command: 'traceLens.searchTraces' });
+    actions.push({ label: '$(search) Search Traces', command: COMMANDS.searchTraces });
   }
   actions.push(
-    { label: '$(go-to-file) Open Trace by ID', command: 'traceLens.openTraceById' },
-    { label: '$(file) Open Trace File…', command: 'traceLens.openTraceFile' },
+    { label: '$(go-to-file) Open Trace by ID', command: COMMANDS.openTraceById },
+    { label: '$(file) Open Trace File…', command: COMMANDS.openTraceFile },
   );
-  if (state.backend === 'local' && state.spansHeld > 0) actions.push({ label: '$(trash) Clear Received Spans and Recent Traces', command: 'traceLens.clearReceivedSpans' });
+  if (state.backend === 'local' && state.spansHeld > 0) actions.push({ label: '$(trash) Clear Received Spans and Recent Traces', command: COMMANDS.clearReceivedSpans });
   actions.push({
     label: '$(plug) Configure Backend',
     description: state.backend === 'local' ? 'read from Tempo, Jaeger or Zipkin' : 'change the backend or its URL',
-    command: 'traceLens.configureBackend',
+    command: COMMANDS.configureBackend,
   });
-  if (state.backend !== 'local') actions.push({ label: '$(key) Set Credentials', command: 'traceLens.setCredentials' });
+  if (state.backend !== 'local') actions.push({ label: '$(key) Set Credentials', command: COMMANDS.setCredentials });
   actions.push(
     { label: '$(book) Get Started with Trace Lens', command: OPEN_WALKTHROUGH_COMMAND, args: [WALKTHROUGH_ID, false] },
-    { label: '$(output) Show Log', command: 'traceLens.showLog' },
+    { label: '$(output) Show Log', command: COMMANDS.showLog },
   );
   return actions;
 }

@@ -10,6 +10,7 @@ import { commandUri, escapeMarkdown, type OpenTraceArgs } from '../stats/hoverMa
 import { formatExactCount } from '../stats/statsFormat';
 import { shortStatement, type Insight } from './insight';
 import { INSIGHT_RULES, insightHelpUri, type InsightRuleId } from './insightRules';
+import { COMMANDS } from '../commands/commandIds';
 
 export interface InsightFinding {
   ruleId: InsightRuleId;
@@ -159,7 +160,7 @@ export function insightHoverSection(findings: readonly InsightFinding[]): string
       const span = exampleSpan(i);
       if (span) args.spanId = span;
       const ms = weight(i);
-      links.push(`[${links.length === 0 ? 'Example trace' : `${links.length + 1}`} (${ms} ms)](${commandUri('traceLens.openTraceById', args)})`);
+      links.push(`[${links.length === 0 ? 'Example trace' : `${links.length + 1}`} (${ms} ms)](${commandUri(COMMANDS.openTraceById, args)})`);
       if (links.length >= MAX_EXAMPLE_LINKS) break;
     }
     lines.push(`${seenText(f).replace(/^./, (c) => c.toUpperCase())}. ${links.join(' · ')}`, '');

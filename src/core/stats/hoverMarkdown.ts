@@ -7,9 +7,10 @@ import { supportedQuantileNs } from './lensText';
 import { isBucketed, MAX_SAMPLE_SPREAD, MIN_SAMPLES, missingQuantileText, quantileMethodText, sourceText } from './statsBasis';
 import type { QuantileName } from './statsBasis';
 import { formatChange, formatCount, formatDuration, formatExactCount, formatRate } from './statsFormat';
+import { COMMANDS, type CommandId } from '../commands/commandIds';
 
 /** Commands hover links use: pass as `isTrusted: { enabledCommands: HOVER_COMMANDS }`, never `true`. */
-export const HOVER_COMMANDS = ['traceLens.showFunctionTraces', 'traceLens.openTraceById', 'traceLens.showFunctionFlameGraph'] as const;
+export const HOVER_COMMANDS = [COMMANDS.showFunctionTraces, COMMANDS.openTraceById, COMMANDS.showFunctionFlameGraph] as const;
 
 /** Arguments of `traceLens.openTraceById` when invoked from a hover link. */
 export interface OpenTraceArgs {
@@ -30,7 +31,7 @@ export interface ShowFunctionTracesArgs {
  * escaped too (encodeURIComponent keeps them) because they end a markdown link
  * target; decodeURIComponent reads both forms the same.
  */
-export function commandUri(command: string, args: unknown): string {
+export function commandUri(command: CommandId, args: unknown): string {
   const encoded = encodeURIComponent(JSON.stringify([args])).replace(/\(/g, '%28').replace(/\)/g, '%29');
   return `command:${command}?${encoded}`;
 }
@@ -104,16 +105,15 @@ export function buildHoverMarkdown(stats: LocationStats, options: HoverOptions):
   }
   const links: string[] = [];
   const slowest = stats.slowest[0];
-  if (slowest) links.push(`[Slowest trace (${formatDuration(slowest.durationNs)})](${commandUri('traceLens.openTraceById', { traceId: slowest.traceId, spanId: slowest.spanId } satisfies OpenTraceArgs)})`);
+  if (slowest) links.push(`[Slowest trace (${formatDuration(slowest.durationNs)})](${commandUri(COMMANDS.openTraceById, { traceId: slowest.traceId, spanId: slowest.spanId } satisfies OpenTraceArgs)})`);
   if (stats.latestError) {
     const e = stats.latestError;
     const msg = e.statusMessage ? `: ${escapeMarkdown(e.statusMessage, 80)}` : '';
-    links.push(`[Latest failing trace](${commandUri('traceLens.openTraceById', { traceId: e.traceId, spanId: e.spanId } satisfies OpenTraceArgs)})${msg}`);
+    links.push(`[Latest failing trace](${commandUri(COMMANDS.openTraceById, { traceId: e.traceId, spanId: e.spanId } satisfies OpenTraceArgs)})${msg}`);
   }
-  const traceIds = [...stats.slowest.map((s) => s.traceId), ...(stats.latestError ? [stats.latestError.traceId] : [])];
-  const args: ShowFunctionTracesArgs = { locationKey: stats.keyString, location: stripSource(stats.location), traceIds: [...new Set(traceIds)] };
-  links.push(`[Example traces…](${commandUri('traceLens.showFunctionTraces', args)})`);
-  links.push(`[Where time goes…](${commandUri('traceLens.showFunctionFlameGraph', args)})`);
+  const args = showTracesArgsOf(stats);
+  links.push(`[Example traces…](${commandUri(COMMANDS.showFunctionTraces, args)})`);
+  links.push(`[Where time goes…](${commandUri(COMMANDS.showFunctionFlameGraph, args)})`);
   lines.push(links.join(' · '), '');
   lines.push(`_Quantiles: ${quantileMethodText(basis)}._`);
   if (sampled) {
@@ -142,11 +142,14 @@ function errorTrend(c: LatencyStats, p: LatencyStats | undefined): string {
   return d > 0 ? `↑ +${formatRate(d)}` : `↓ −${formatRate(-d)}`;
 }
 
-function stripSource(l: CodeLocationKey): CodeLocationKey {
-  const out: CodeLocationKey = {};
-  if (l.filePath !== undefined) out.filePath = l.filePath;
-  if (l.functionName !== undefined) out.functionName = l.functionName;
-  if (l.namespace !== undefined) out.namespace = l.namespace;
-  if (l.spanName !== undefined) out.spanName = l.spanName;
-  return out;
+/** The arguments of `traceLens.showFunctionTraces` (and of the flame graph) for one location, as its lens and hover links pass them. */
+export function showTracesArgsOf(stats: LocationStats): ShowFunctionTracesArgs {
+  const l = stats.location;
+  const location: CodeLocationKey = {};
+  if (l.filePath !== undefined) location.filePath = l.filePath;
+  if (l.functionName !== undefined) location.functionName = l.functionName;
+  if (l.namespace !== undefined) location.namespace = l.namespace;
+  if (l.spanName !== undefined) location.spanName = l.spanName;
+  const traceIds = [...stats.slowest.map((s) => s.traceId), ...(stats.latestError ? [stats.latestError.traceId] : [])];
+  return { locationKey: stats.keyString, location, traceIds: [...new Set(traceIds)] };
 }

@@ -7,6 +7,9 @@
  */
 import { parser } from '@grafana/lezer-traceql';
 
+/** The VS Code language id of `.traceql` files, whose diagnostics this validation feeds. */
+export const TRACEQL_LANGUAGE = 'traceql';
+
 export interface TraceQLProblem {
   /** Offsets in the text; `from === to` when something is missing at that point. */
   from: number;

@@ -1,18 +1,19 @@
 import * as vscode from 'vscode';
 import type { BackendController } from '../../backends/backendController';
-import { askForTraceReference, uriOf } from '../../commands/openTrace';
-import { withCancellableProgress } from '../../commands/progress';
+import { askForTraceReference, uriOf } from '../waterfall/openTrace';
+import { withCancellableProgress } from '../../ui/progress';
 import type { CompareTarget, CompareTracesArgs } from '../../core/commands/commandArguments';
 import { CancelledError } from '../../core/errors';
 import { shortTraceId } from '../../core/model/ids';
 import { traceSummaryText } from '../../core/search/traceSummaryText';
 import { formatDuration } from '../../core/stats/statsFormat';
-import { describeError, showError } from '../../errors/errorPresenter';
+import { describeError, showError } from '../../ui/errorPresenter';
 import type { SourceMapping } from '../../source/sourceMapping';
 import { describeTraceForPick, type WaterfallController } from '../waterfall/waterfallController';
 import { ComparePanel } from './comparePanel';
 import type { SideAnswer } from './compareWorkerClient';
 import type { CompareSide } from './protocol';
+import { COMMANDS } from '../../core/commands/commandIds';
 
 /** Recent received traces offered in the pick: as many as the Received Traces view lists. */
 const RECENT_TRACES = 50;
@@ -107,7 +108,7 @@ export class CompareController {
 
   private async openSide(side: LoadedSide, spanId?: string): Promise<void> {
     if (side.target.kind === 'file') await this.waterfall.openFile(uriOf(side.target.file), { traceId: side.traceId, selectSpanId: spanId });
-    else await vscode.commands.executeCommand('traceLens.openTraceById', spanId ? { traceId: side.traceId, spanId } : { traceId: side.traceId });
+    else await vscode.commands.executeCommand(COMMANDS.openTraceById, spanId ? { traceId: side.traceId, spanId } : { traceId: side.traceId });
   }
 
   /** The quick pick of one side: recent received traces, a trace id, a file (or another trace of the other side's file). */

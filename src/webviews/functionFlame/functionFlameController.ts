@@ -1,14 +1,14 @@
 import * as vscode from 'vscode';
 import type { BackendController } from '../../backends/backendController';
-import { pickLocation } from '../../commands/showFunctionTraces';
-import { withCancellableProgress } from '../../commands/progress';
+import { pickLocation } from '../../stats/pickLocation';
+import { withCancellableProgress } from '../../ui/progress';
 import { tracesWithCallsSteps } from '../../core/flame/functionFlame';
 import { isCancellation } from '../../core/errors';
 import type { Trace } from '../../core/model/trace';
 import { locationLabel } from '../../core/source/codeLocation';
 import type { ShowFunctionTracesArgs } from '../../core/stats/hoverMarkdown';
 import { runSliced } from '../../core/waterfall/timeSlicing';
-import { showError } from '../../errors/errorPresenter';
+import { showError } from '../../ui/errorPresenter';
 import type { SourceMapping } from '../../source/sourceMapping';
 import type { StatsController } from '../../stats/statsController';
 import { MessagePanel } from '../shared/messagePanel';

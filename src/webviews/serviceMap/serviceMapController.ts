@@ -7,13 +7,14 @@ import type { Trace } from '../../core/model/trace';
 import type { TimeRange } from '../../core/model/timeRange';
 import type { TraceBackend } from '../../core/backends/traceBackend';
 import { lookbackRange } from '../../config/settings';
-import { withCancellableProgress } from '../../commands/progress';
+import { withCancellableProgress } from '../../ui/progress';
 import type { ServiceMap } from '../../core/serviceMap/serviceMapTypes';
 import { formatDuration } from '../../core/stats/statsFormat';
 import { runSliced } from '../../core/waterfall/timeSlicing';
-import { showError } from '../../errors/errorPresenter';
+import { showError } from '../../ui/errorPresenter';
 import { MessagePanel } from '../shared/messagePanel';
 import { isServiceMapWebviewMessage, type ServiceMapHostMessage, type ServiceMapWebviewMessage } from './protocol';
+import { COMMANDS } from '../../core/commands/commandIds';
 
 /** Every span the store holds, whatever its timestamps (a replayed file can be years old). */
 const ALL_TIME = { startMs: 0, endMs: Number.MAX_SAFE_INTEGER };
@@ -127,7 +128,7 @@ export class ServiceMapController implements vscode.Disposable {
       const text = traceSummaryText(summary);
       return { label: `${text.hasErrors ? '$(error)' : '$(pulse)'} ${text.label}`, description: text.description, detail: text.detail, traceId: summary.traceId };
     }), { title: `Traces of ${service}`, matchOnDescription: true, matchOnDetail: true });
-    if (picked) await vscode.commands.executeCommand('traceLens.openTraceById', { traceId: picked.traceId });
+    if (picked) await vscode.commands.executeCommand(COMMANDS.openTraceById, { traceId: picked.traceId });
   }
 
   /** An edge: its slowest calls, each opened at the called span. */
@@ -140,7 +141,7 @@ export class ServiceMapController implements vscode.Disposable {
       traceId: e.traceId,
       spanId: e.spanId,
     })), { title: `Slowest calls from ${from} to ${to} (${edge.calls} calls, p95 ${formatDuration(edge.p95Ns)})` });
-    if (picked) await vscode.commands.executeCommand('traceLens.openTraceById', { traceId: picked.traceId, spanId: picked.spanId });
+    if (picked) await vscode.commands.executeCommand(COMMANDS.openTraceById, { traceId: picked.traceId, spanId: picked.spanId });
   }
 
   dispose(): void {

@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import { shortTraceId } from '../../core/model/ids';
 import type { TraceReference } from '../../core/model/traceIdInput';
 import type { BackendController } from '../../backends/backendController';
-import { describeError, showError } from '../../errors/errorPresenter';
-import { withCancellableProgress } from '../../commands/progress';
+import { describeError, showError } from '../../ui/errorPresenter';
+import { withCancellableProgress } from '../../ui/progress';
 import type { SourceMapping } from '../../source/sourceMapping';
 import type { WaterfallPanelState } from './protocol';
 import { WaterfallPanel, type DocumentReader, type RestoredTrace, type WaterfallPanelDeps } from './waterfallPanel';
@@ -11,7 +11,8 @@ import { readFileStart } from '../../core/files/readFileStart';
 import type { LoadViewOptions, TraceChoice } from './workerProtocol';
 import { FILE_SOURCE_PREFIX, planRestore, type OpenedTraceFiles } from '../../core/traceFiles/openedTraceFiles';
 import { formatDuration } from '../../core/stats/statsFormat';
-import type { RecentTraces } from '../../views/recentTracesView';
+import type { RecentTraces } from '../../backends/recentTraces';
+import { COMMANDS } from '../../core/commands/commandIds';
 
 /** Trace files above this size are refused before reading; the waterfall's windowed mode starts lower. */
 const MAX_TRACE_FILE_BYTES = 1024 * 1024 * 1024;
@@ -41,13 +42,13 @@ export class WaterfallController implements vscode.Disposable {
         await this.sourceMapping.openLocation(location);
       },
       onOpenTrace: async (traceId, spanId) => {
-        await vscode.commands.executeCommand('traceLens.openTraceById', { traceId, spanId });
+        await vscode.commands.executeCommand(COMMANDS.openTraceById, { traceId, spanId });
       },
       onLoaded: (state, summary) => recent.record(state.source, summary),
       // The panel's trace is the baseline; the command asks for the other side.
       onCompare: async (state) => {
         const left = state.source.startsWith(FILE_SOURCE_PREFIX) ? { file: state.source.slice(FILE_SOURCE_PREFIX.length), traceId: state.traceId } : { traceId: state.traceId };
-        await vscode.commands.executeCommand('traceLens.compareTraces', { left });
+        await vscode.commands.executeCommand(COMMANDS.compareTraces, { left });
       },
     };
     this.disposables.push(WaterfallPanel.registerSerializer(this.deps, (state) => this.restore(state)));

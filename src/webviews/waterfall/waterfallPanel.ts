@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import type { TraceResponse } from '../../core/backends/traceResponse';
 import { shortTraceId } from '../../core/model/ids';
-import { describeError } from '../../errors/errorPresenter';
+import { describeError } from '../../ui/errorPresenter';
 import type { Trace } from '../../core/model/trace';
 import type { SourceLocation } from '../../core/waterfall/spanDetail';
 import type { WaterfallSummary } from '../../core/waterfall/columnLayout';

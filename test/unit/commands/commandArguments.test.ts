@@ -7,11 +7,10 @@ import {
   expectSpanId,
   expectString,
   expectTraceId,
-  INTERNAL_COMMANDS,
   InvalidCommandArgumentsError,
   parseCommandArguments,
-  type CommandId,
 } from '../../../src/core/commands/commandArguments';
+import { INTERNAL_COMMANDS, type CommandId } from '../../../src/core/commands/commandIds';
 import { controlCharactersIn } from '../text/terminalAssertions';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { COMMANDS } from '../core/commands/commandIds';
 
 export type BackendState = 'ok' | 'connecting' | 'error';
 
@@ -12,7 +13,7 @@ export class BackendStatusBar implements vscode.Disposable {
   constructor() {
     this.item = vscode.window.createStatusBarItem('traceLens.backend', vscode.StatusBarAlignment.Left, 50);
     this.item.name = 'Trace Lens Backend';
-    this.item.command = 'traceLens.showActions';
+    this.item.command = COMMANDS.showActions;
   }
 
   show(backendLabel: string, state: BackendState, detail?: string): void {

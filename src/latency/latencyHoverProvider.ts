@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { HOVER_COMMANDS } from '../core/stats/hoverMarkdown';
-import type { DocumentInputsCache } from '../codelens/documentInputs';
+import type { DocumentInputsCache } from '../stats/documentInputs';
 import type { StatsController } from '../stats/statsController';
 
 /**

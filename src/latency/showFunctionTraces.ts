@@ -6,11 +6,11 @@ import { locationLabel } from '../core/source/codeLocation';
 import type { ShowFunctionTracesArgs } from '../core/stats/hoverMarkdown';
 import type { Exemplar } from '../core/stats/latencyAccumulator';
 import { formatDuration } from '../core/stats/statsFormat';
-import { showError } from '../errors/errorPresenter';
+import { showError } from '../ui/errorPresenter';
 import type { StatsController } from '../stats/statsController';
-import { showTracesArgsOf } from '../codelens/showTracesArgs';
-import { withCancellableProgress } from './progress';
-import { pickTrace } from './tracePick';
+import { withCancellableProgress } from '../ui/progress';
+import { pickTrace } from '../ui/tracePick';
+import { pickLocation } from '../stats/pickLocation';
 
 interface TraceItem extends vscode.QuickPickItem {
   traceId: string;
@@ -18,7 +18,6 @@ interface TraceItem extends vscode.QuickPickItem {
 }
 
 const SEARCH_LIMIT = 20;
-const MAX_LOCATIONS_PICKED = 200;
 
 function exemplarItem(e: Exemplar, tag?: string): TraceItem {
   const when = new Date(e.startTimeMs);
@@ -71,21 +70,6 @@ export async function showFunctionTraces(stats: StatsController, backends: Backe
   }
   const picked = await pickTrace(items, (item) => ({ traceId: item.traceId, spanId: item.spanId }), { title: `Traces of ${label}` });
   return picked?.traceId;
-}
-
-/** From the palette: first the function, among those with statistics (busiest first). */
-export async function pickLocation(stats: StatsController): Promise<ShowFunctionTracesArgs | undefined> {
-  const all = stats.allLocations.slice(0, MAX_LOCATIONS_PICKED);
-  if (all.length === 0) {
-    const choice = await vscode.window.showInformationMessage('Trace Lens has no latency statistics yet.', 'Explain Source Mapping');
-    if (choice) await vscode.commands.executeCommand('traceLens.explainSourceMapping');
-    return undefined;
-  }
-  const picked = await vscode.window.showQuickPick(
-    all.map((s) => ({ label: locationLabel(s.location), description: `p95 ${formatDuration(s.current.p95Ns)} · ${s.current.count} calls`, detail: s.location.filePath, stats: s })),
-    { title: 'Trace Lens: traces of which function?', matchOnDetail: true },
-  );
-  return picked ? showTracesArgsOf(picked.stats) : undefined;
 }
 
 /** Traces whose spans carry the function's `code.*` attributes (new names first) or its span name. */

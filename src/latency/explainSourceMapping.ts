@@ -4,7 +4,7 @@ import { locationLabel } from '../core/source/codeLocation';
 import { formatPathResolution } from '../core/source/pathMapping';
 import { flattenFunctions } from '../core/source/symbolMatching';
 import { formatLookback } from '../core/stats/lookback';
-import type { DocumentInputsCache } from '../codelens/documentInputs';
+import type { DocumentInputsCache } from '../stats/documentInputs';
 import type { ReceiverController } from '../receiver/receiverController';
 import type { SourceMapping } from '../source/sourceMapping';
 import type { StatsController } from '../stats/statsController';

@@ -7,7 +7,7 @@ import { normalizeSourcePath, pathIdentity } from '../core/source/sourcePath';
 import { scanSpanNameCalls, type SpanNameSite } from '../core/source/spanNameScanner';
 import { SymbolKindValue, type SymbolNode } from '../core/source/symbolMatching';
 import type { OutlineParser } from '../source/outlineClient';
-import type { StatsController } from '../stats/statsController';
+import type { StatsController } from './statsController';
 
 /** Where a document's function symbols come from. */
 export type SymbolSource =

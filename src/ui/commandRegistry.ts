@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { InvalidCommandArgumentsError, parseCommandArguments, type CommandArguments, type CommandId } from '../core/commands/commandArguments';
+import { InvalidCommandArgumentsError, parseCommandArguments, type CommandArguments } from '../core/commands/commandArguments';
+import type { CommandId } from '../core/commands/commandIds';
 
 /**
  * Registers a Trace Lens command whose arguments are checked first (see COMMAND_ARGUMENTS). Invalid

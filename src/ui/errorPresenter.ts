@@ -8,6 +8,7 @@ import {
   UnauthorizedError,
   isCancellation,
 } from '../core/errors';
+import { COMMANDS } from '../core/commands/commandIds';
 
 /** The sentence to show for any error: a core error's user message, else its message. */
 export function describeError(err: unknown): string {
@@ -23,9 +24,9 @@ interface Action {
 
 function actionsFor(err: unknown): Action[] {
   const command = (title: string, id: string): Action => ({ title, run: () => vscode.commands.executeCommand(id) });
-  if (err instanceof UnauthorizedError || err instanceof CredentialOriginError) return [command('Set Credentials', 'traceLens.setCredentials')];
+  if (err instanceof UnauthorizedError || err instanceof CredentialOriginError) return [command('Set Credentials', COMMANDS.setCredentials)];
   if (err instanceof BackendUnreachableError || err instanceof ConfigurationError || err instanceof TlsError) {
-    return [command('Configure Backend', 'traceLens.configureBackend')];
+    return [command('Configure Backend', COMMANDS.configureBackend)];
   }
   return [];
 }

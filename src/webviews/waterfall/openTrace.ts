@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import type { FileArgument } from '../core/commands/commandArguments';
-import { parseTraceIdInput, type TraceReference } from '../core/model/traceIdInput';
-import type { WaterfallController } from '../webviews/waterfall/waterfallController';
+import type { FileArgument } from '../../core/commands/commandArguments';
+import { parseTraceIdInput, type TraceReference } from '../../core/model/traceIdInput';
+import type { WaterfallController } from './waterfallController';
 
 /**
  * Asks for a trace id and validates while typing. (Not prefilled from the clipboard: in VS Code for the

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { StatsController } from '../stats/statsController';
-import type { DocumentInputsCache } from './documentInputs';
-import { showTracesArgsOf } from './showTracesArgs';
+import type { DocumentInputsCache } from '../stats/documentInputs';
+import { showTracesArgsOf } from '../core/stats/hoverMarkdown';
+import { COMMANDS } from '../core/commands/commandIds';
 
 /** A lens whose title and command are filled in by resolveCodeLens. */
 export class LatencyCodeLens extends vscode.CodeLens {
@@ -44,7 +45,7 @@ export class LatencyCodeLensProvider implements vscode.CodeLensProvider<LatencyC
   resolveCodeLens(lens: LatencyCodeLens): LatencyCodeLens {
     const stats = this.stats.statsFor(lens.locationKey);
     lens.command = stats
-      ? { title: lens.text, command: 'traceLens.showFunctionTraces', tooltip: 'Trace Lens: example traces of this function', arguments: [showTracesArgsOf(stats)] }
+      ? { title: lens.text, command: COMMANDS.showFunctionTraces, tooltip: 'Trace Lens: example traces of this function', arguments: [showTracesArgsOf(stats)] }
       : // The statistics were replaced since the lens was made; a refresh of the lenses is on its way.
         { title: lens.text, command: '' };
     return lens;

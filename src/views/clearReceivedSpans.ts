@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
-import { registerCommand } from '../commands/commandRegistry';
-import type { RecentTraces } from '../views/recentTracesView';
-import type { ReceiverController } from './receiverController';
+import { registerCommand } from '../ui/commandRegistry';
+import type { RecentTraces } from '../backends/recentTraces';
+import type { ReceiverController } from '../receiver/receiverController';
+import { COMMANDS } from '../core/commands/commandIds';
 
 /**
  * Commands of the built-in receiver: `traceLens.clearReceivedSpans`, which also forgets the list of
@@ -9,7 +10,7 @@ import type { ReceiverController } from './receiverController';
  */
 export function registerReceiverCommands(receiver: ReceiverController, recent: RecentTraces, log: vscode.LogOutputChannel): vscode.Disposable {
   return registerCommand(
-    'traceLens.clearReceivedSpans',
+    COMMANDS.clearReceivedSpans,
     async () => {
       const { spansHeld, tracesHeld } = receiver.spanStore.counts;
       await receiver.clearSpans();

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { CompareTracesArgs } from '../core/commands/commandArguments';
+import { COMMANDS } from '../core/commands/commandIds';
 
 const COMPARE_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('diff'), tooltip: 'Compare this trace with another…' };
 
@@ -34,9 +35,9 @@ export async function pickTrace<T extends vscode.QuickPickItem>(items: T[], trac
   options.onChosen?.(traceId);
   if (chosen.compare) {
     const args: CompareTracesArgs = { left: { kind: 'trace', traceId } };
-    await vscode.commands.executeCommand('traceLens.compareTraces', args);
+    await vscode.commands.executeCommand(COMMANDS.compareTraces, args);
   } else {
-    await vscode.commands.executeCommand('traceLens.openTraceById', spanId ? { traceId, spanId } : traceId);
+    await vscode.commands.executeCommand(COMMANDS.openTraceById, spanId ? { traceId, spanId } : traceId);
   }
   return chosen.item;
 }
