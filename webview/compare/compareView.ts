@@ -6,7 +6,7 @@
  */
 import type { ComparedSpan, ComparedTrace, ComparisonStatus } from '../../src/core/compare/traceComparison';
 import type { SourceLocation } from '../../src/core/waterfall/spanDetail';
-import type { CompareSide, ComparisonMessage } from '../../src/webviews/compare/protocol';
+import type { CompareSide, ComparisonMessage } from '../../src/core/protocol/compareProtocol';
 import { el, visibleText } from '../waterfall/dom';
 import { formatDuration } from '../waterfall/timeFormat';
 

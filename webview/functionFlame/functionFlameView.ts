@@ -7,7 +7,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { layoutFlame } from '../../src/core/flame/flameLayout';
 import { functionFlameTree, type FunctionFlame } from '../../src/core/flame/functionFlameTypes';
 import type { SourceLocation } from '../../src/core/waterfall/spanDetail';
-import type { FunctionFlameMessage } from '../../src/webviews/functionFlame/protocol';
+import type { FunctionFlameMessage } from '../../src/core/protocol/functionFlameProtocol';
 import { FlameGraph, type FlameData } from '../flame/flameGraph';
 import { el, visibleText } from '../waterfall/dom';
 import { formatDuration } from '../waterfall/timeFormat';

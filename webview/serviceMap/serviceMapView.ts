@@ -6,7 +6,7 @@
  */
 import { layoutServiceMap } from '../../src/core/serviceMap/serviceMapLayout';
 import { MAX_LABEL_CHARS, type PlacedEdge, type PlacedNode } from '../../src/core/serviceMap/serviceMapTypes';
-import type { ServiceMapMessage } from '../../src/webviews/serviceMap/protocol';
+import type { ServiceMapMessage } from '../../src/core/protocol/serviceMapProtocol';
 import { el, visibleText } from '../waterfall/dom';
 import { formatDuration } from '../waterfall/timeFormat';
 

@@ -12,7 +12,7 @@ import type { SourceMapping } from '../../source/sourceMapping';
 import { describeTraceForPick, type WaterfallController } from '../waterfall/waterfallController';
 import { ComparePanel } from './comparePanel';
 import type { SideAnswer } from './compareWorkerClient';
-import type { CompareSide } from './protocol';
+import type { CompareSide } from '../../core/protocol/compareProtocol';
 
 /** Recent received traces offered in the pick: as many as the Received Traces view lists. */
 const RECENT_TRACES = 50;

@@ -13,7 +13,7 @@ import type { SourceMapping } from '../../source/sourceMapping';
 import type { StatsController } from '../../stats/statsController';
 import { MessagePanel } from '../shared/messagePanel';
 import { FunctionFlameWorkerClient } from './functionFlameWorkerClient';
-import { isFunctionFlameWebviewMessage, type FunctionFlameHostMessage, type FunctionFlameWebviewMessage } from './protocol';
+import { isFunctionFlameWebviewMessage, type FunctionFlameHostMessage, type FunctionFlameWebviewMessage } from '../../core/protocol/functionFlameProtocol';
 
 /**
  * `traceLens.showFunctionFlameGraph`: where time goes under one function, from its hover (or the

@@ -7,7 +7,7 @@ import { formatDuration } from '../../core/stats/statsFormat';
 import { runSliced } from '../../core/waterfall/timeSlicing';
 import { showError } from '../../errors/errorPresenter';
 import { MessagePanel } from '../shared/messagePanel';
-import { isServiceMapWebviewMessage, type ServiceMapHostMessage, type ServiceMapWebviewMessage } from './protocol';
+import { isServiceMapWebviewMessage, type ServiceMapHostMessage, type ServiceMapWebviewMessage } from '../../core/protocol/serviceMapProtocol';
 
 /** Every span the store holds, whatever its timestamps (a replayed file can be years old). */
 const ALL_TIME = { startMs: 0, endMs: Number.MAX_SAFE_INTEGER };

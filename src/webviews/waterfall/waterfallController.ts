@@ -5,7 +5,7 @@ import type { BackendController } from '../../backends/backendController';
 import { describeError, showError } from '../../errors/errorPresenter';
 import { withCancellableProgress } from '../../commands/progress';
 import type { SourceMapping } from '../../source/sourceMapping';
-import type { WaterfallPanelState } from './protocol';
+import type { WaterfallPanelState } from '../../core/protocol/waterfallProtocol';
 import { WaterfallPanel, type DocumentReader, type RestoredTrace, type WaterfallPanelDeps } from './waterfallPanel';
 import { readFileStart } from '../../core/files/readFileStart';
 import type { LoadViewOptions, TraceChoice } from './workerProtocol';
