@@ -47,7 +47,7 @@ export class CompareController {
     const sides: Partial<Record<CompareSide, LoadedSide>> = {};
     const panel = new ComparePanel('Trace comparison', {
       extensionUri: this.extensionUri,
-      log: { info: (m) => this.log.info(m), warn: (m) => this.log.warn(m), error: (m, err) => this.log.error(m, err) },
+      log: this.log,
       onOpenTrace: (side, spanId) => { const s = sides[side]; return s ? this.openSide(s, spanId) : undefined; },
       onOpenSource: async (location) => { await this.sourceMapping.openLocation(location); },
     });

@@ -57,7 +57,7 @@ export class ServiceMapController implements vscode.Disposable {
   private openPanel(): MessagePanel<ServiceMapWebviewMessage, ServiceMapHostMessage> {
     const panel = new MessagePanel<ServiceMapWebviewMessage, ServiceMapHostMessage>({
       viewType: 'traceLens.serviceMap', title: 'Service map', extensionUri: this.extensionUri, asset: 'serviceMap',
-      log: { info: (m) => this.log.info(m), warn: (m) => this.log.warn(m), error: (m, err) => this.log.error(m, err) },
+      log: this.log,
       initial: { type: 'loading', message: 'Reading the received traces…' },
       isMessage: isServiceMapWebviewMessage,
       onMessage: (msg) => (msg.type === 'searchService' ? this.searchService(msg.service) : this.edgeTraces(msg.from, msg.to)),

@@ -36,7 +36,7 @@ export class WaterfallController implements vscode.Disposable {
   ) {
     this.deps = {
       extensionUri,
-      log: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m, err) => log.error(m, err) },
+      log,
       onOpenSource: async (location) => {
         await this.sourceMapping.openLocation(location);
       },
