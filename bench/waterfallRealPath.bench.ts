@@ -19,7 +19,7 @@ import { JaegerClient } from '../src/core/backends/jaegerClient';
 import { HttpClient } from '../src/core/http/httpClient';
 import { readFileStart } from '../src/core/files/readFileStart';
 import { PREVIEW_PREFIX_BYTES } from '../src/core/traceFiles/documentPreview';
-import type { TraceMessage } from '../src/webviews/waterfall/protocol';
+import type { TraceMessage } from '../src/core/protocol/waterfallProtocol';
 import { WaterfallWorkerClient } from '../src/webviews/waterfall/workerClient';
 import type { WorkerLoaded } from '../src/webviews/waterfall/workerProtocol';
 import type { Trace } from '../src/core/model/trace';

@@ -2,7 +2,7 @@
 // filters, click-through messages, and hostile span data kept as text.
 import assert from 'node:assert/strict';
 import { compareTraces } from '../../src/core/compare/traceComparison';
-import type { ComparisonMessage } from '../../src/webviews/compare/protocol';
+import type { ComparisonMessage } from '../../src/core/protocol/compareProtocol';
 import { launchBrowser, type RunningBrowser } from '../runner/browser';
 import { span, trace } from '../unit/waterfall/traceBuilder';
 import { openViewPage, type ViewPage } from './viewHarness';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { jaegerDocumentToTraces } from '../../src/core/backends/convertDocuments';
 import { buildServiceMap } from '../../src/core/serviceMap/serviceMap';
-import type { ServiceMapMessage } from '../../src/webviews/serviceMap/protocol';
+import type { ServiceMapMessage } from '../../src/core/protocol/serviceMapProtocol';
 import { launchBrowser, type RunningBrowser } from '../runner/browser';
 import { fixtureDir, readFixture } from '../unit/backends/traceExpectations';
 import { span, trace } from '../unit/waterfall/traceBuilder';

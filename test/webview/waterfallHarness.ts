@@ -7,7 +7,7 @@ import * as esbuild from 'esbuild';
 import type { Page } from 'playwright-core';
 import type { WaterfallColumns } from '../../src/core/waterfall/columnLayout';
 import type { WaterfallLayout } from '../../src/core/waterfall/layout';
-import type { HostMessage, TraceMessage } from '../../src/webviews/waterfall/protocol';
+import type { HostMessage, TraceMessage } from '../../src/core/protocol/waterfallProtocol';
 import { createNonce, renderWaterfallHtml } from '../../src/webviews/waterfall/waterfallHtml';
 import { WaterfallSession } from '../../src/webviews/waterfall/waterfallSession';
 // Browser globals for the page.evaluate callbacks (the root tsconfig has no DOM lib, and adding it

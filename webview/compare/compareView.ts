@@ -6,7 +6,8 @@
  */
 import type { ComparedSpan, ComparedTrace, ComparisonStatus } from '../../src/core/compare/traceComparison';
 import type { SourceLocation } from '../../src/core/waterfall/spanDetail';
-import type { CompareSide, ComparisonMessage } from '../../src/webviews/compare/protocol';
+import type { CompareSide, ComparisonMessage } from '../../src/core/protocol/compareProtocol';
+import { ViewElement } from '../shared/viewElement';
 import { el, visibleText } from '../waterfall/dom';
 import { formatDuration } from '../waterfall/timeFormat';
 
@@ -38,29 +39,16 @@ function button(label: string, title: string, action: string): HTMLButtonElement
   return b;
 }
 
-export class TraceCompareElement extends HTMLElement {
-  private host: CompareHost | undefined;
+export class TraceCompareElement extends ViewElement<CompareHost> {
+  protected readonly cssPrefix = 'cmp';
   private spans: ComparedSpan[] = [];
   private filter: Filter = 'all';
-  private status!: HTMLElement;
-  private header!: HTMLElement;
   private toolbar!: HTMLElement;
   private body!: HTMLTableSectionElement;
   private table!: HTMLTableElement;
   private footer!: HTMLElement;
-  private built = false;
 
-  connect(host: CompareHost): void {
-    this.host = host;
-  }
-
-  connectedCallback(): void {
-    if (this.built) return;
-    this.built = true;
-    this.classList.add('cmp');
-    this.status = el('div', 'cmp-status');
-    this.status.setAttribute('role', 'status');
-    this.header = el('header', 'cmp-header');
+  protected build(): void {
     this.toolbar = el('div', 'cmp-toolbar');
     this.toolbar.setAttribute('role', 'toolbar');
     this.toolbar.setAttribute('aria-label', 'Show spans');
@@ -85,14 +73,11 @@ export class TraceCompareElement extends HTMLElement {
   }
 
   setLoading(message: string): void {
-    this.status.textContent = visibleText(message);
-    this.status.classList.remove('cmp-status-error');
-    this.status.hidden = false;
+    this.showStatus(message, false);
   }
 
   setError(message: string): void {
-    this.setLoading(message);
-    this.status.classList.add('cmp-status-error');
+    this.showStatus(message, true);
     this.showParts(false);
   }
 

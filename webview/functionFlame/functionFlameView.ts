@@ -7,8 +7,9 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { layoutFlame } from '../../src/core/flame/flameLayout';
 import { functionFlameTree, type FunctionFlame } from '../../src/core/flame/functionFlameTypes';
 import type { SourceLocation } from '../../src/core/waterfall/spanDetail';
-import type { FunctionFlameMessage } from '../../src/webviews/functionFlame/protocol';
+import type { FunctionFlameMessage } from '../../src/core/protocol/functionFlameProtocol';
 import { FlameGraph, type FlameData } from '../flame/flameGraph';
+import { ViewElement } from '../shared/viewElement';
 import { el, visibleText } from '../waterfall/dom';
 import { formatDuration } from '../waterfall/timeFormat';
 
@@ -24,11 +25,8 @@ function where(loc: SourceLocation): string {
   return `${loc.file}${loc.line ? `:${loc.line}` : ''}`;
 }
 
-export class FunctionFlameElement extends HTMLElement {
-  private host: FunctionFlameHost | undefined;
-  private built = false;
-  private status!: HTMLElement;
-  private header!: HTMLElement;
+export class FunctionFlameElement extends ViewElement<FunctionFlameHost> {
+  protected readonly cssPrefix = 'ff';
   private main!: HTMLElement;
   private detail!: HTMLElement;
   private graph!: FlameGraph;
@@ -36,17 +34,7 @@ export class FunctionFlameElement extends HTMLElement {
   private labels: string[] = [];
   private services: string[] = [];
 
-  connect(host: FunctionFlameHost): void {
-    this.host = host;
-  }
-
-  connectedCallback(): void {
-    if (this.built) return;
-    this.built = true;
-    this.classList.add('ff');
-    this.status = el('div', 'ff-status');
-    this.status.setAttribute('role', 'status');
-    this.header = el('header', 'ff-header');
+  protected build(): void {
     this.main = el('div', 'ff-main');
     this.graph = new FlameGraph({ select: (i) => this.showFrame(i), open: (i) => this.openFrame(i) }, 'Where time goes under the function: arrow keys move between frames, Enter opens the source');
     this.detail = el('aside', 'ff-detail');
@@ -57,9 +45,7 @@ export class FunctionFlameElement extends HTMLElement {
   }
 
   setStatus(message: string, error: boolean): void {
-    this.status.textContent = visibleText(message);
-    this.status.classList.toggle('ff-status-error', error);
-    this.status.hidden = false;
+    this.showStatus(message, error);
     this.header.hidden = error;
     this.main.hidden = true;
   }

@@ -6,7 +6,8 @@
  */
 import { layoutServiceMap } from '../../src/core/serviceMap/serviceMapLayout';
 import { MAX_LABEL_CHARS, type PlacedEdge, type PlacedNode } from '../../src/core/serviceMap/serviceMapTypes';
-import type { ServiceMapMessage } from '../../src/webviews/serviceMap/protocol';
+import type { ServiceMapMessage } from '../../src/core/protocol/serviceMapProtocol';
+import { ViewElement } from '../shared/viewElement';
 import { el, visibleText } from '../waterfall/dom';
 import { formatDuration } from '../waterfall/timeFormat';
 
@@ -33,25 +34,12 @@ function percent(rate: number): string {
   return `${(rate * 100).toFixed(rate > 0 && rate < 0.1 ? 1 : 0)} %`;
 }
 
-export class ServiceMapElement extends HTMLElement {
-  private host: ServiceMapHost | undefined;
-  private status!: HTMLElement;
-  private header!: HTMLElement;
+export class ServiceMapElement extends ViewElement<ServiceMapHost> {
+  protected readonly cssPrefix = 'sm';
   private canvas!: HTMLElement;
-  private built = false;
   private resizeObserver: ResizeObserver | undefined;
 
-  connect(host: ServiceMapHost): void {
-    this.host = host;
-  }
-
-  connectedCallback(): void {
-    if (this.built) return;
-    this.built = true;
-    this.classList.add('sm');
-    this.status = el('div', 'sm-status');
-    this.status.setAttribute('role', 'status');
-    this.header = el('header', 'sm-header');
+  protected build(): void {
     this.canvas = el('div', 'sm-canvas');
     this.append(this.status, this.header, this.canvas);
     const activate = (e: Event) => {
@@ -66,9 +54,7 @@ export class ServiceMapElement extends HTMLElement {
   }
 
   setStatus(message: string, error: boolean): void {
-    this.status.textContent = visibleText(message);
-    this.status.classList.toggle('sm-status-error', error);
-    this.status.hidden = false;
+    this.showStatus(message, error);
     if (error) { this.header.hidden = true; this.canvas.hidden = true; }
   }
 

@@ -4,7 +4,7 @@
  * the next, saying what each one found. Messages quote span data: they reach the page as text only.
  */
 import type { WaterfallInsight } from '../../src/core/waterfall/waterfallInsight';
-import type { InsightsMessage } from '../../src/webviews/waterfall/insightProtocol';
+import type { InsightsMessage } from '../../src/core/protocol/insightProtocol';
 import { button, el, visibleText } from './dom';
 
 const MARKED = 1;

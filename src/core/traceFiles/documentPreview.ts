@@ -6,6 +6,7 @@
  * a document of the same format. What cannot be known from a prefix stays unknown: a Jaeger
  * answer lists its processes (the services) after its spans.
  */
+import { BACKSLASH, CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, OPEN_ARRAY, OPEN_OBJECT, Q as QUOTE } from '../backends/jsonByteScanner';
 import type { Trace } from '../model/trace';
 import { tracesFromDocument } from './loadTraceFile';
 import { detectDocumentFormat } from './traceFileFormat';
@@ -15,15 +16,6 @@ import { detectDocumentFormat } from './traceFileFormat';
  * scanning, converting and laying them out stays well under the worker's own start-up (~75 ms).
  */
 export const PREVIEW_PREFIX_BYTES = 128 * 1024;
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COLON = 0x3a;
-const COMMA = 0x2c;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
 
 /** Keys are read only this deep: spans sit at depth ≤ 6 in every format (OTLP: resourceSpans[].scopeSpans[].spans[]). */
 const KEY_DEPTH = 8;

@@ -12,7 +12,7 @@ import type { SourceMapping } from '../../source/sourceMapping';
 import { describeTraceForPick, type WaterfallController } from '../waterfall/waterfallController';
 import { ComparePanel } from './comparePanel';
 import type { SideAnswer } from './compareWorkerClient';
-import type { CompareSide } from './protocol';
+import type { CompareSide } from '../../core/protocol/compareProtocol';
 import { COMMANDS } from '../../core/commands/commandIds';
 
 /** Recent received traces offered in the pick: as many as the Received Traces view lists. */
@@ -48,7 +48,7 @@ export class CompareController {
     const sides: Partial<Record<CompareSide, LoadedSide>> = {};
     const panel = new ComparePanel('Trace comparison', {
       extensionUri: this.extensionUri,
-      log: { info: (m) => this.log.info(m), warn: (m) => this.log.warn(m), error: (m, err) => this.log.error(m, err) },
+      log: this.log,
       onOpenTrace: (side, spanId) => { const s = sides[side]; return s ? this.openSide(s, spanId) : undefined; },
       onOpenSource: async (location) => { await this.sourceMapping.openLocation(location); },
     });

@@ -9,7 +9,7 @@ import type { SourceLocation } from '../../core/waterfall/spanDetail';
 import { MessagePanel } from '../shared/messagePanel';
 import type { WaterfallLog } from '../waterfall/waterfallPanel';
 import { CompareWorkerClient } from './compareWorkerClient';
-import { isCompareWebviewMessage, type CompareHostMessage, type CompareSide, type CompareWebviewMessage } from './protocol';
+import { isCompareWebviewMessage, type CompareHostMessage, type CompareSide, type CompareWebviewMessage } from '../../core/protocol/compareProtocol';
 
 export interface ComparePanelDeps {
   extensionUri: vscode.Uri;

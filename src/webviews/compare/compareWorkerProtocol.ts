@@ -8,7 +8,7 @@ import type { TraceResponse } from '../../core/backends/traceResponse';
 import type { CompareOptions, TraceComparison } from '../../core/compare/traceComparison';
 import type { Span } from '../../core/model/trace';
 import type { TraceChoice } from '../waterfall/workerProtocol';
-import type { CompareSide } from './protocol';
+import type { CompareSide } from '../../core/protocol/compareProtocol';
 
 export type { CompareSide };
 

@@ -13,7 +13,7 @@ import type { SourceMapping } from '../../source/sourceMapping';
 import type { StatsController } from '../../stats/statsController';
 import { MessagePanel } from '../shared/messagePanel';
 import { FunctionFlameWorkerClient } from './functionFlameWorkerClient';
-import { isFunctionFlameWebviewMessage, type FunctionFlameHostMessage, type FunctionFlameWebviewMessage } from './protocol';
+import { isFunctionFlameWebviewMessage, type FunctionFlameHostMessage, type FunctionFlameWebviewMessage } from '../../core/protocol/functionFlameProtocol';
 
 /**
  * `traceLens.showFunctionFlameGraph`: where time goes under one function, from its hover (or the
@@ -110,7 +110,7 @@ export class FunctionFlameController implements vscode.Disposable {
   private openPanel(): MessagePanel<FunctionFlameWebviewMessage, FunctionFlameHostMessage> {
     const panel = new MessagePanel<FunctionFlameWebviewMessage, FunctionFlameHostMessage>({
       viewType: 'traceLens.functionFlame', title: 'Time under a function', extensionUri: this.extensionUri, asset: 'functionFlame', sharedStyles: ['flame.css'],
-      log: { info: (m) => this.log.info(m), warn: (m) => this.log.warn(m), error: (m, err) => this.log.error(m, err) },
+      log: this.log,
       initial: { type: 'loading', message: 'Reading traces…' },
       isMessage: isFunctionFlameWebviewMessage,
       onMessage: async (msg) => { await this.sourceMapping.openLocation(msg.location); },

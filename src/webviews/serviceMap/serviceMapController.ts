@@ -13,7 +13,7 @@ import { formatDuration } from '../../core/stats/statsFormat';
 import { runSliced } from '../../core/waterfall/timeSlicing';
 import { showError } from '../../ui/errorPresenter';
 import { MessagePanel } from '../shared/messagePanel';
-import { isServiceMapWebviewMessage, type ServiceMapHostMessage, type ServiceMapWebviewMessage } from './protocol';
+import { isServiceMapWebviewMessage, type ServiceMapHostMessage, type ServiceMapWebviewMessage } from '../../core/protocol/serviceMapProtocol';
 import { COMMANDS } from '../../core/commands/commandIds';
 
 /** Every span the store holds, whatever its timestamps (a replayed file can be years old). */
@@ -93,7 +93,7 @@ export class ServiceMapController implements vscode.Disposable {
   private openPanel(): MessagePanel<ServiceMapWebviewMessage, ServiceMapHostMessage> {
     const panel = new MessagePanel<ServiceMapWebviewMessage, ServiceMapHostMessage>({
       viewType: 'traceLens.serviceMap', title: 'Service map', extensionUri: this.extensionUri, asset: 'serviceMap',
-      log: { info: (m) => this.log.info(m), warn: (m) => this.log.warn(m), error: (m, err) => this.log.error(m, err) },
+      log: this.log,
       initial: { type: 'loading', message: 'Reading the received traces…' },
       isMessage: isServiceMapWebviewMessage,
       onMessage: (msg) => (msg.type === 'searchService' ? this.searchService(msg.service) : this.edgeTraces(msg.from, msg.to)),

@@ -5,7 +5,7 @@ import type { BackendController } from '../../backends/backendController';
 import { describeError, showError } from '../../ui/errorPresenter';
 import { withCancellableProgress } from '../../ui/progress';
 import type { SourceMapping } from '../../source/sourceMapping';
-import type { WaterfallPanelState } from './protocol';
+import type { WaterfallPanelState } from '../../core/protocol/waterfallProtocol';
 import { WaterfallPanel, type DocumentReader, type RestoredTrace, type WaterfallPanelDeps } from './waterfallPanel';
 import { readFileStart } from '../../core/files/readFileStart';
 import type { LoadViewOptions, TraceChoice } from './workerProtocol';
@@ -37,7 +37,7 @@ export class WaterfallController implements vscode.Disposable {
   ) {
     this.deps = {
       extensionUri,
-      log: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m, err) => log.error(m, err) },
+      log,
       onOpenSource: async (location) => {
         await this.sourceMapping.openLocation(location);
       },

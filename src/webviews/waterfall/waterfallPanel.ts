@@ -12,7 +12,7 @@ import { describeError } from '../../ui/errorPresenter';
 import type { Trace } from '../../core/model/trace';
 import type { SourceLocation } from '../../core/waterfall/spanDetail';
 import type { WaterfallSummary } from '../../core/waterfall/columnLayout';
-import { isWebviewMessage, type HostMessage, type WaterfallPanelState } from './protocol';
+import { isWebviewMessage, type HostMessage, type WaterfallCommand, type WaterfallPanelState } from '../../core/protocol/waterfallProtocol';
 import { createNonce, renderWaterfallHtml } from './waterfallHtml';
 import { PREVIEW_PREFIX_BYTES } from '../../core/traceFiles/documentPreview';
 import { WaterfallWorkerClient } from './workerClient';
@@ -161,14 +161,7 @@ export class WaterfallPanel implements vscode.Disposable {
         if (message.type === 'trace' && !this.loaded) this.preview = message;
         if (this.ready) void this.post(message);
       },
-      command: (command) => {
-        switch (command.type) {
-          case 'ready': this.onReady(); break;
-          case 'openSource': void Promise.resolve(deps.onOpenSource(command.location, this.state.traceId)).catch((err) => deps.log?.error('Opening source failed', err)); break;
-          case 'openTrace': void Promise.resolve(deps.onOpenTrace(command.traceId, command.spanId)).catch((err) => deps.log?.error('Opening a linked trace failed', err)); break;
-          case 'copy': void vscode.env.clipboard.writeText(command.text); break;
-        }
-      },
+      command: (command) => this.onCommand(command),
       crashed: (message) => { deps.log?.error(`Waterfall worker: ${message}`); this.setError(`The waterfall stopped: ${message}`); },
     });
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'waterfall-icon.svg');
@@ -176,15 +169,28 @@ export class WaterfallPanel implements vscode.Disposable {
     this.disposables.push(
       panel.webview.onDidReceiveMessage((msg: unknown) => {
         // `ready` is answered here: the worker may be busy parsing for seconds, and the rows of
-        // the spans read so far must not wait for it. The worker validates everything else.
-        if (isWebviewMessage(msg) && msg.type === 'ready') this.onReady();
-        else if (isWebviewMessage(msg) && msg.type === 'compare') void Promise.resolve(deps.onCompare?.(this.state)).catch((err) => deps.log?.error('Comparing traces failed', err));
+        // the spans read so far must not wait for it. Compare needs nothing of the trace. The
+        // worker validates everything else and hands the commands among it back to onCommand.
+        if (isWebviewMessage(msg) && (msg.type === 'ready' || msg.type === 'compare')) this.onCommand(msg);
         else this.worker.fromWebview(msg);
       }),
       panel.onDidDispose(() => this.dispose()),
       // The webview reloads when shown again (no retained context): it will say ready again.
       panel.onDidChangeViewState(() => { if (!panel.visible) this.ready = false; }),
     );
+  }
+
+  /** Every command of the webview's, validated, is acted on here. */
+  private onCommand(command: WaterfallCommand): void {
+    const { deps } = this;
+    const act = (what: string, done: void | Promise<void>) => void Promise.resolve(done).catch((err) => deps.log?.error(`${what} failed`, err));
+    switch (command.type) {
+      case 'ready': this.onReady(); break;
+      case 'openSource': act('Opening source', deps.onOpenSource(command.location, this.state.traceId)); break;
+      case 'openTrace': act('Opening a linked trace', deps.onOpenTrace(command.traceId, command.spanId)); break;
+      case 'copy': void vscode.env.clipboard.writeText(command.text); break;
+      case 'compare': act('Comparing traces', deps.onCompare?.(this.state)); break;
+    }
   }
 
   /** Shows a trace already in memory (the built-in receiver's); its spans are copied to the worker in slices. */

@@ -9,8 +9,9 @@ import type { WaterfallLayout } from '../../core/waterfall/layout';
 import { runSliced } from '../../core/waterfall/timeSlicing';
 import { waterfallInsightSteps } from '../../core/waterfall/traceInsights';
 import { SEARCH_RESULT_LIMIT, searchTrace } from '../../core/waterfall/traceSearch';
-import type { InsightsMessage } from './insightProtocol';
-import { isWebviewMessage, type HostMessage, type TraceMessage } from './protocol';
+import type { InsightsMessage } from '../../core/protocol/insightProtocol';
+import { detailRequest, isWebviewMessage, searchRequest, type HostMessage, type TraceMessage } from '../../core/protocol/waterfallProtocol';
+import { answer } from '../../core/protocol/webviewRequests';
 
 export interface WaterfallSessionCallbacks {
   openSource(location: SourceLocation): void;
@@ -100,11 +101,11 @@ export class WaterfallSession {
         return undefined;
       case 'detail': {
         const detail = this.layout ? buildSpanDetail(this.layout, message.row) ?? null : null;
-        return { type: 'detail', requestId: message.requestId, row: message.row, detail };
+        return answer(detailRequest, message, { row: message.row, detail });
       }
       case 'search': {
         const rows = this.layout ? searchTrace(this.layout, message.query) : new Int32Array(0);
-        return { type: 'searchResult', requestId: message.requestId, query: message.query, rows, truncated: rows.length >= SEARCH_RESULT_LIMIT };
+        return answer(searchRequest, message, { query: message.query, rows, truncated: rows.length >= SEARCH_RESULT_LIMIT });
       }
       case 'openSource':
         this.callbacks.openSource(message.location);

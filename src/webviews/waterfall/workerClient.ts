@@ -7,7 +7,7 @@ import type { TraceResponse } from '../../core/backends/traceResponse';
 import { CancelledError, TraceLensError } from '../../core/errors';
 import type { Trace } from '../../core/model/trace';
 import { PREVIEW_PREFIX_BYTES } from '../../core/traceFiles/documentPreview';
-import type { HostMessage } from './protocol';
+import type { HostMessage } from '../../core/protocol/waterfallProtocol';
 import { postSpansInSlices } from './spanSlices';
 import type { FromWorker, LoadViewOptions, ToWorker, WorkerCommand, WorkerLoaded, WorkerLoadResult } from './workerProtocol';
 

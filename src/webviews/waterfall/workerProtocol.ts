@@ -7,9 +7,8 @@
  */
 import type { TraceResponse } from '../../core/backends/traceResponse';
 import type { Span } from '../../core/model/trace';
-import type { SourceLocation } from '../../core/waterfall/spanDetail';
 import type { WaterfallSummary } from '../../core/waterfall/columnLayout';
-import type { HostMessage } from './protocol';
+import type { CompareCommand, HostMessage, WaterfallCommand } from '../../core/protocol/waterfallProtocol';
 
 /** What every load may say about the view. */
 export interface LoadViewOptions {
@@ -88,10 +87,7 @@ export interface WorkerFailed {
 }
 /** A message for the webview (the columns, a detail, search results). */
 export interface WorkerPost { type: 'post'; message: HostMessage }
-export type WorkerCommand =
-  | { type: 'ready' }
-  | { type: 'openSource'; location: SourceLocation }
-  | { type: 'openTrace'; traceId: string; spanId?: string }
-  | { type: 'copy'; text: string };
+/** A webview command the worker validated, for the panel to act on (the panel takes Compare itself). */
+export type WorkerCommand = Exclude<WaterfallCommand, CompareCommand>;
 export type WorkerLoadResult = WorkerLoaded | WorkerChoose;
 export type FromWorker = WorkerLoaded | WorkerChoose | WorkerFailed | WorkerPost | WorkerCommand;

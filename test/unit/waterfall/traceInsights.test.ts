@@ -6,7 +6,7 @@ import { detectInsights } from '../../../src/core/insights/insightDetector';
 import { loadTraceFile } from '../../../src/core/traceFiles/loadTraceFile';
 import { buildWaterfall } from '../../../src/core/waterfall/layout';
 import { waterfallInsights } from '../../../src/core/waterfall/traceInsights';
-import { isHostMessage } from '../../../src/webviews/waterfall/protocol';
+import { isHostMessage } from '../../../src/core/protocol/waterfallProtocol';
 
 const FILE = path.resolve(__dirname, '../../insights-corpus/traces/orders-n-plus-one.json');
 

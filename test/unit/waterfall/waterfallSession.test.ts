@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { buildWaterfall } from '../../../src/core/waterfall/layout';
-import { isHostMessage, isWaterfallColumns, isWebviewMessage } from '../../../src/webviews/waterfall/protocol';
+import { isHostMessage, isWaterfallColumns, isWebviewMessage } from '../../../src/core/protocol/waterfallProtocol';
 import { createNonce, renderWaterfallHtml, waterfallCsp } from '../../../src/webviews/waterfall/waterfallHtml';
 import { WaterfallSession } from '../../../src/webviews/waterfall/waterfallSession';
 import { span, trace } from './traceBuilder';

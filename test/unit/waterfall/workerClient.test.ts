@@ -5,7 +5,7 @@ import { Worker, type Transferable } from 'node:worker_threads';
 import { syntheticTrace } from '../../../bench/waterfallSyntheticTrace';
 import { toOtlpJson } from '../../../bench/waterfallOtlpJson';
 import { toJaegerJson } from '../../../bench/waterfallJaegerJson';
-import type { HostMessage } from '../../../src/webviews/waterfall/protocol';
+import type { HostMessage } from '../../../src/core/protocol/waterfallProtocol';
 import { WaterfallWorkerClient } from '../../../src/webviews/waterfall/workerClient';
 import { buildWaterfall } from '../../../src/core/waterfall/layout';
 import { buildSpanDetail } from '../../../src/core/waterfall/spanDetail';

@@ -4,10 +4,11 @@
  * before the host posts anything; every message crossing the boundary is checked with the
  * guards below because either side may be handed something malformed.
  */
-import type { WaterfallColumns, WaterfallStrings, WaterfallSummary } from '../../core/waterfall/columnLayout';
-import type { SourceLocation, SpanDetail } from '../../core/waterfall/spanDetail';
+import type { WaterfallColumns, WaterfallStrings, WaterfallSummary } from '../waterfall/columnLayout';
+import type { SourceLocation, SpanDetail } from '../waterfall/spanDetail';
 import { isInsightsMessage, type InsightsMessage } from './insightProtocol';
-import { asCommitId } from '../../core/source/revision';
+import { isRecord, isSourceLocation } from './messageGuards';
+import { requestType } from './webviewRequests';
 
 // Webview → host
 export interface ReadyMessage { type: 'ready' }
@@ -19,6 +20,8 @@ export interface CopyCommand { type: 'copy'; text: string }
 /** The toolbar's Compare: compare this trace with another (handled by the panel, not the worker). */
 export interface CompareCommand { type: 'compare' }
 export type WebviewMessage = ReadyMessage | DetailRequest | SearchRequest | OpenSourceCommand | OpenTraceCommand | CopyCommand | CompareCommand;
+/** What the webview says without waiting for an answer: the host acts on these. */
+export type WaterfallCommand = Exclude<WebviewMessage, DetailRequest | SearchRequest>;
 
 // Host → webview
 export interface TraceMessage {
@@ -40,6 +43,11 @@ export interface DetailResponse { type: 'detail'; requestId: number; row: number
 export interface SearchResponse { type: 'searchResult'; requestId: number; query: string; rows: Int32Array; truncated: boolean }
 export type HostMessage = TraceMessage | PanelStateMessage | LoadingMessage | ErrorMessage | DetailResponse | SearchResponse | InsightsMessage;
 
+/** A span's detail, asked for when it is selected. */
+export const detailRequest = requestType<DetailRequest, DetailResponse>('detail', 'detail');
+/** The rows that match a query, asked for as the user types. */
+export const searchRequest = requestType<SearchRequest, SearchResponse>('search', 'searchResult');
+
 /**
  * What the webview persists (setState) and the serializer receives after a reload: enough to
  * refetch (trace id + source), plus the view's own UI state.
@@ -48,29 +56,13 @@ export interface WaterfallPanelState { traceId: string; source: string; view?: u
 
 export const MAX_QUERY_LENGTH = 1000;
 export const MAX_COPY_LENGTH = 10_000;
-const MAX_PATH_LENGTH = 4096;
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
 
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+
 function isIndex(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 }
-function isOptionalPositiveInt(v: unknown): boolean {
-  return v === undefined || (typeof v === 'number' && Number.isSafeInteger(v) && v > 0);
-}
-
-export function isSourceLocation(v: unknown): v is SourceLocation {
-  return isRecord(v)
-    && typeof v.file === 'string' && v.file.length > 0 && v.file.length <= MAX_PATH_LENGTH && !v.file.includes('\0')
-    && isOptionalPositiveInt(v.line) && isOptionalPositiveInt(v.column)
-    && (v.function === undefined || (typeof v.function === 'string' && v.function.length <= MAX_PATH_LENGTH))
-    // Passed to git by the host: only a normalised commit id.
-    && (v.revision === undefined || asCommitId(v.revision) === v.revision);
-}
-
 export function isWebviewMessage(v: unknown): v is WebviewMessage {
   if (!isRecord(v)) return false;
   switch (v.type) {

@@ -4,9 +4,9 @@
  * every message crossing the boundary is checked, because either side may be handed something
  * malformed and span data is hostile.
  */
-import type { ComparedSide, ComparedSpan, TraceComparison } from '../../core/compare/traceComparison';
-import type { SourceLocation } from '../../core/waterfall/spanDetail';
-import { isRecord, isSourceLocation } from '../waterfall/protocol';
+import type { ComparedSide, ComparedSpan, TraceComparison } from '../compare/traceComparison';
+import type { SourceLocation } from '../waterfall/spanDetail';
+import { isRecord, isSourceLocation } from './messageGuards';
 
 /** The baseline (left) or the candidate (right). */
 export type CompareSide = 'left' | 'right';

@@ -2,8 +2,8 @@
  * The service map webview's message protocol, declared once for both sides (no `vscode`). Every
  * message crossing the boundary is checked: service names are span data, hostile.
  */
-import type { ServiceMap } from '../../core/serviceMap/serviceMapTypes';
-import { isRecord } from '../waterfall/protocol';
+import type { ServiceMap } from '../serviceMap/serviceMapTypes';
+import { isRecord } from './messageGuards';
 
 // Webview → host
 export interface ServiceMapReadyMessage { type: 'ready' }

@@ -2,8 +2,8 @@
  * The waterfall's insight marks on the wire: the host message and its check, apart from protocol.ts so
  * the shared protocol only names it. Imports nothing from `vscode`.
  */
-import { INSIGHT_RULE_IDS } from '../../core/insights/insightRules';
-import { MAX_INSIGHT_ROWS, MAX_WATERFALL_INSIGHTS, type WaterfallInsight } from '../../core/waterfall/waterfallInsight';
+import { INSIGHT_RULE_IDS } from '../insights/insightRules';
+import { MAX_INSIGHT_ROWS, MAX_WATERFALL_INSIGHTS, type WaterfallInsight } from '../waterfall/waterfallInsight';
 
 /** The performance insights of the trace shown, posted after its `trace` message. */
 export interface InsightsMessage { type: 'insights'; traceId: string; insights: WaterfallInsight[] }

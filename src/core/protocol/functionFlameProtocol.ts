@@ -2,9 +2,9 @@
  * The function flame graph webview's message protocol, declared once for both sides (no `vscode`).
  * Labels, services and paths are span data: every message is checked before use.
  */
-import type { FunctionFlame } from '../../core/flame/functionFlameTypes';
-import type { SourceLocation } from '../../core/waterfall/spanDetail';
-import { isRecord, isSourceLocation } from '../waterfall/protocol';
+import type { FunctionFlame } from '../flame/functionFlameTypes';
+import type { SourceLocation } from '../waterfall/spanDetail';
+import { isRecord, isSourceLocation } from './messageGuards';
 
 // Webview → host
 export interface FunctionFlameReadyMessage { type: 'ready' }
