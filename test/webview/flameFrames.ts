@@ -3,7 +3,7 @@
 import { layoutFlame, type FlameLayout } from '../../src/core/flame/flameLayout';
 import type { WaterfallColumns } from '../../src/core/waterfall/columnLayout';
 
-/** Must match FLAME_ROW_HEIGHT in webview/flame/flameGraph.ts. */
+/** Must match FLAME_ROW_HEIGHT in webview/flame/flamePaint.ts. */
 export const FLAME_ROW_HEIGHT = 20;
 
 export function traceFlameLayout(c: WaterfallColumns): FlameLayout {
