@@ -144,7 +144,10 @@ describe('the demo order service gets lenses above its functions', function () {
     const ordersText = readFileSync(path.join(folder, 'orders.js'), 'utf8');
     await workbench.openFile('orders.js');
     const page = workbench.page;
-    await page.locator('.codelens-decoration', { hasText: /calls/ }).first().waitFor({ timeout: 60_000 });
+    await page.locator('.codelens-decoration', { hasText: /calls/ }).first().waitFor({ timeout: 60_000 }).catch(async (err: Error) => {
+      await workbench.screenshot('latency-demo-orders-no-lens');
+      throw new Error(`${err.message}\nTrace Lens log:\n${workbench.extensionLogTail()}`);
+    });
     // Each traced function's lens sits on the line above its declaration (Monaco renders spaces as U+00A0: \s).
     for (const fn of ['validateOrder', 'checkInventory', 'processPayment']) {
       // Reveal the declaration (the editor renders only the visible lines).

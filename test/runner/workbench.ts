@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { launchBrowser, type RunningBrowser } from './browser';
@@ -266,6 +266,29 @@ export class Workbench {
       await this.page.waitForTimeout(200);
     }
     throw new Error(`no webview with ${selector} within ${timeoutMs} ms`);
+  }
+
+  /**
+   * The last lines of Trace Lens's log channel in this VS Code (every window's), for a failure
+   * message: what the extension was doing when a test gave up waiting.
+   */
+  extensionLogTail(lines = 60): string {
+    const logs: string[] = [];
+    const walk = (dir: string): void => {
+      let entries;
+      try {
+        entries = readdirSync(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const e of entries) {
+        const full = path.join(dir, e.name);
+        if (e.isDirectory()) walk(full);
+        else if (e.name === 'Trace Lens.log') logs.push(full);
+      }
+    };
+    walk(path.join(this.server.userDataDir, 'logs'));
+    return logs.map((file) => `${file}:\n${readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n')}`).join('\n') || '(no Trace Lens log found)';
   }
 
   async screenshot(name: string): Promise<string> {
