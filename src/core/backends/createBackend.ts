@@ -1,32 +1,24 @@
 import { ConfigurationError } from '../errors';
 import type { StoredCredentials } from '../http/credentials';
 import { HttpClient, type HttpClientOptions } from '../http/httpClient';
-import type { ProxySupport } from '../http/proxy';
 import { JaegerClient, type JaegerApiVersion } from './jaegerClient';
 import { TempoClient } from './tempoClient';
 import type { BackendType, TraceBackend } from './traceBackend';
 import { ZipkinClient } from './zipkinClient';
 
+/** The connection settings a backend passes to its HTTP client as they are; HttpClientOptions says what each means. */
+type ConnectionSettings = Pick<
+  HttpClientOptions,
+  | 'tenant' | 'headers' | 'timeoutMs' | 'caCertificate' | 'systemCertificates' | 'proxy' | 'noProxy'
+  | 'proxySupport' | 'proxyStrictSSL' | 'proxyAuthorization' | 'maxResponseBytes' | 'userAgent'
+>;
+
 /** Plain backend settings, as read from `traceLens.backend.*` (plus VS Code's proxy settings). */
-export interface BackendSettings {
+export interface BackendSettings extends ConnectionSettings {
   type: BackendType;
+  /** The query URL, the HTTP client's `baseUrl`. */
   url: string;
-  tenant?: string;
-  headers?: Record<string, string>;
-  timeoutMs?: number;
-  caCertificate?: string;
-  /** The OS trust store's certificates, when VS Code's `http.systemCertificates` is on. */
-  systemCertificates?: readonly string[];
-  /** VS Code's `http.proxy`; empty means the environment's proxy variables. */
-  proxy?: string;
-  noProxy?: string;
-  /** VS Code's `http.proxySupport`, `http.proxyStrictSSL` and `http.proxyAuthorization`. */
-  proxySupport?: ProxySupport;
-  proxyStrictSSL?: boolean;
-  proxyAuthorization?: string;
   jaegerApiVersion?: JaegerApiVersion | 'auto';
-  maxResponseBytes?: number;
-  userAgent?: string;
 }
 
 export interface CreatedBackend {

@@ -125,12 +125,15 @@ export function joinStringParts(node: Node, interpolation?: string): string | un
   return out;
 }
 
+/** Member access: node type → [object field, property field]; shared by segments and calls. */
+export type MemberTable = Readonly<Record<string, readonly [string, string]>>;
+
 /** How one grammar spells dotted expressions such as `a.b["c"].d()`, for `dottedSegments`. */
 export interface SegmentGrammar {
   /** Node types that are one segment by themselves (identifiers, `this`). */
   names: ReadonlySet<string>;
   /** Member access: node type → [object field, property field]. */
-  member: Readonly<Record<string, readonly [string, string]>>;
+  member: MemberTable;
   /** Subscript with a literal key: node type → [object field, index field]. */
   index?: Readonly<Record<string, readonly [string, string]>>;
   /** Calls, whose segments are their callee's: node type → function field. */
@@ -170,4 +173,86 @@ export function dottedSegments(grammar: SegmentGrammar): (node: Node) => string[
     return special === null ? undefined : special;
   };
   return segments;
+}
+
+/** How one grammar spells a call `receiver.name(args)`, for `callInfoOf`. */
+export interface CallGrammar {
+  /** The call's node type. */
+  type: string;
+  /** Field holding the callee; absent where the call node names the method itself (Java). */
+  callee?: string;
+  /** Required type of the `arguments` field; any type when absent. */
+  argList?: string;
+  /** Callees of the form `receiver.name`. */
+  member: MemberTable;
+  /** Callee node types that are the name themselves. */
+  names: ReadonlySet<string>;
+  /** Unwraps the callee before it is matched (`(a.b)()`). */
+  unwrapCallee?(node: Node): Node;
+  /** Callee forms the tables cannot express; `null` for "not this form". */
+  special?(callee: Node): { nameNode?: Node | null; receiver?: Node } | null;
+  /** The identifier inside a name node that carries more (`Foo<T>` → `Foo`). */
+  nameOf?(node: Node): Node | null;
+  /** Splits the arguments into positional and named ones; default: all positional. */
+  split?(argList: Node): { args: Node[]; named: Map<string, Node> };
+}
+
+/** `callInfo` for any grammar described by a CallGrammar. */
+export function callInfoOf(grammar: CallGrammar): (node: Node) => CallInfo | undefined {
+  return (node) => {
+    if (node.type !== grammar.type) return undefined;
+    const fn = grammar.callee === undefined ? node : node.childForFieldName(grammar.callee);
+    const argList = node.childForFieldName('arguments');
+    if (!fn || !argList || (grammar.argList !== undefined && argList.type !== grammar.argList)) return undefined;
+    const target = grammar.unwrapCallee ? grammar.unwrapCallee(fn) : fn;
+    let nameNode: Node | null | undefined = null;
+    let receiver: Node | undefined;
+    const member = grammar.member[target.type];
+    if (member) {
+      nameNode = target.childForFieldName(member[1]);
+      receiver = target.childForFieldName(member[0]) ?? undefined;
+    } else if (grammar.names.has(target.type)) {
+      nameNode = target;
+    } else {
+      ({ nameNode, receiver } = grammar.special?.(target) ?? {});
+    }
+    if (nameNode && grammar.nameOf) nameNode = grammar.nameOf(nameNode);
+    if (!nameNode) return undefined;
+    const { args, named } = grammar.split?.(argList) ?? { args: namedArgs(argList), named: new Map<string, Node>() };
+    return { node, name: nameNode.text, nameNode, receiver, args, named, argList };
+  };
+}
+
+/** A dialect's own facts; what most grammars share is filled in by `defineDialect`. */
+export interface DialectSpec extends Omit<Dialect, 'callTypes' | 'callInfo' | 'lineComment' | 'unwrap' | 'mapEntries' | 'listElements' | 'quote'> {
+  calls: CallGrammar;
+  /** List literals whose named children are the elements (`[a, b]`), for the default `listElements`. */
+  listTypes?: ReadonlySet<string>;
+  /** Default: the named children of a `listTypes` node. */
+  listElements?(node: Node): Node[] | undefined;
+  /** Default `//`. */
+  lineComment?: string;
+  /** Default `unwrapCommon`. */
+  unwrap?(node: Node): Node;
+  /** Default: no map literals (attributes are built with calls). */
+  mapEntries?(node: Node, constants: ConstantLookup): KeyValueEntry[] | undefined;
+  /** Default: double quotes. */
+  quote?(text: string): string;
+}
+
+export function defineDialect({ calls, listTypes, ...spec }: DialectSpec): Dialect {
+  const unwrap = spec.unwrap ?? unwrapCommon;
+  return {
+    lineComment: '//',
+    unwrap,
+    mapEntries: () => undefined,
+    listElements: (node) => {
+      const n = unwrap(node);
+      return listTypes?.has(n.type) ? namedArgs(n) : undefined;
+    },
+    quote: (text) => jsStyleQuote(text, '"'),
+    ...spec,
+    callTypes: new Set([calls.type]),
+    callInfo: callInfoOf(calls),
+  };
 }

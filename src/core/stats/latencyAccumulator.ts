@@ -73,12 +73,10 @@ export class LatencyAccumulator {
     const dur = cols.durationNs;
     const err = cols.error;
     const res = cols.resourceId;
-    const m = this.sketch.mapping;
-    const minPossible = m.minPossible;
-    let lo = Infinity;
-    let hi = 0;
+    const n = to - from;
+    if (runValues.length < n) runValues = new Float64Array(Math.max(n, runValues.length * 2));
+    const values = runValues;
     let sum = 0;
-    let zeros = 0;
     let min = this.minNs;
     let max = this.maxNs;
     let lastRes = -1;
@@ -86,11 +84,8 @@ export class LatencyAccumulator {
     for (let k = from; k < to; k++) {
       const j = order[k];
       const d = dur[j];
+      values[k - from] = d;
       sum += d;
-      if (d > minPossible) {
-        if (d < lo) lo = d;
-        if (d > hi) hi = d;
-      } else zeros++;
       if (d < min) min = d;
       if (d > max) max = d;
       if (d > this.slowThreshold && this.exemplarCount > 0) this.insertSlow(d, cols.spans[j]);
@@ -111,29 +106,11 @@ export class LatencyAccumulator {
       }
     }
     if (runCount > 0) this.countService(cols.resources[lastRes].serviceName, runCount);
-    const n = to - from;
     this.count += n;
     this.sumNs += sum;
     this.minNs = min;
     this.maxNs = max;
-    const s = this.sketch;
-    if (hi > 0) {
-      reserveRange(s, lo, hi);
-      const store = s.store;
-      const bins = store.bins;
-      const offset = store.offset;
-      for (let k = from; k < to; k++) {
-        const d = dur[order[k]];
-        if (d > minPossible) bins[m.key(d) - offset]++;
-      }
-      store.count += n - zeros;
-    }
-    s.zeroCount += zeros;
-    s.count += n;
-    s.sum += sum;
-    const sMin = zeros > 0 ? 0 : lo;
-    if (sMin < s.min) s.min = sMin;
-    if (hi > s.max) s.max = hi;
+    acceptRun(this.sketch, values, n);
   }
 
   private countService(name: string, n: number): void {
@@ -201,48 +178,8 @@ export class LatencyAccumulator {
 
   /** Feeds buffered values to the sketch; call before reading the sketch. */
   flush(): void {
-    const n = this.n;
-    if (n > 0) {
-      const s = this.sketch;
-      const buf = this.buf;
-      const m = s.mapping;
-      const store = s.store;
-      const minPossible = m.minPossible;
-      let lo = Infinity;
-      let hi = 0;
-      let sum = 0;
-      let zeros = 0;
-      for (let i = 0; i < n; i++) {
-        const v = buf[i];
-        sum += v;
-        if (v > minPossible) {
-          if (v < lo) lo = v;
-          if (v > hi) hi = v;
-        } else zeros++;
-      }
-      if (hi > 0) {
-        reserveRange(s, lo, hi);
-        // What DDSketch.accept does, minus the per-value bookkeeping done once below
-        // (durations are never negative, so the negative store stays empty). The range
-        // was reserved for [lo, hi], so every key indexes the bins directly.
-        const bins = store.bins;
-        const offset = store.offset;
-        let added = 0;
-        for (let i = 0; i < n; i++) {
-          const v = buf[i];
-          if (v > minPossible) {
-            bins[m.key(v) - offset]++;
-            added++;
-          }
-        }
-        store.count += added;
-      }
-      s.zeroCount += zeros;
-      s.count += n;
-      s.sum += sum;
-      const min = zeros > 0 ? 0 : lo;
-      if (min < s.min) s.min = min;
-      if (hi > s.max) s.max = hi;
+    if (this.n > 0) {
+      acceptRun(this.sketch, this.buf, this.n);
       this.n = 0;
     }
     this.flushService();
@@ -278,6 +215,49 @@ export class LatencyAccumulator {
   latestError(): Exemplar | undefined {
     return this.latestErrorSpan ? exemplarOf(this.latestErrorSpan) : undefined;
   }
+}
+
+/** addRun's rows in a contiguous run for acceptRun; reused, as runs are fed one at a time. */
+let runValues = new Float64Array(BUFFER_MAX);
+
+/**
+ * Feeds `values[0..n)` to the sketch in one run: what DDSketch.accept does, minus the
+ * per-value bookkeeping done once for the run (durations are never negative, so the
+ * negative store stays empty). The range is reserved for [lo, hi] first, so every key
+ * indexes the bins directly.
+ */
+function acceptRun(s: DDSketch, values: Float64Array, n: number): void {
+  const m = s.mapping;
+  const minPossible = m.minPossible;
+  let lo = Infinity;
+  let hi = 0;
+  let sum = 0;
+  let zeros = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    sum += v;
+    if (v > minPossible) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    } else zeros++;
+  }
+  if (hi > 0) {
+    reserveRange(s, lo, hi);
+    const store = s.store;
+    const bins = store.bins;
+    const offset = store.offset;
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      if (v > minPossible) bins[m.key(v) - offset]++;
+    }
+    store.count += n - zeros;
+  }
+  s.zeroCount += zeros;
+  s.count += n;
+  s.sum += sum;
+  const min = zeros > 0 ? 0 : lo;
+  if (min < s.min) s.min = min;
+  if (hi > s.max) s.max = hi;
 }
 
 /**

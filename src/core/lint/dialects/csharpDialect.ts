@@ -1,6 +1,6 @@
 /** C# (tree-sitter-c-sharp). */
 import type { Node } from 'web-tree-sitter';
-import { dottedSegments, joinStringParts, jsStyleQuote, namedArgs, unwrapCommon, type CallInfo, type ConstantLookup, type Dialect, type KeyValueEntry } from '../dialect';
+import { defineDialect, dottedSegments, joinStringParts, namedArgs, unwrapCommon, type ConstantLookup, type KeyValueEntry, type MemberTable } from '../dialect';
 
 function stringValue(node: Node): string | undefined {
   switch (node.type) {
@@ -17,9 +17,11 @@ function stringValue(node: Node): string | undefined {
 
 const unwrap = unwrapCommon;
 
+const member: MemberTable = { member_access_expression: ['expression', 'name'] };
+
 const segments = dottedSegments({
   names: new Set(['identifier', 'predefined_type', 'this_expression', 'this']),
-  member: { member_access_expression: ['expression', 'name'] },
+  member,
   call: { invocation_expression: 'function' },
   unwrap,
   stringValue,
@@ -47,26 +49,17 @@ const segments = dottedSegments({
   },
 });
 
-function callInfo(node: Node): CallInfo | undefined {
-  if (node.type !== 'invocation_expression') return undefined;
-  const fn = node.childForFieldName('function');
-  const argList = node.childForFieldName('arguments');
-  if (!fn || !argList) return undefined;
-  let nameNode: Node | null | undefined = null;
-  let receiver: Node | undefined;
-  if (fn.type === 'member_access_expression') {
-    nameNode = fn.childForFieldName('name');
-    receiver = fn.childForFieldName('expression') ?? undefined;
-  } else if (fn.type === 'conditional_access_expression') {
-    nameNode = fn.namedChildren.find((c) => c?.type === 'member_binding_expression')?.childForFieldName('name');
-    receiver = fn.childForFieldName('condition') ?? undefined;
-  } else if (fn.type === 'identifier') {
-    nameNode = fn;
-  } else if (fn.type === 'generic_name') {
-    nameNode = fn.namedChild(0);
-  }
-  if (nameNode?.type === 'generic_name') nameNode = nameNode.namedChild(0);
-  if (!nameNode) return undefined;
+/** `a?.b(...)`: the method sits in a member_binding_expression child. */
+function conditionalCallee(fn: Node): { nameNode?: Node | null; receiver?: Node } | null {
+  if (fn.type !== 'conditional_access_expression') return null;
+  return {
+    nameNode: fn.namedChildren.find((c) => c?.type === 'member_binding_expression')?.childForFieldName('name'),
+    receiver: fn.childForFieldName('condition') ?? undefined,
+  };
+}
+
+/** `tags: x` is named; every argument is wrapped in an `argument` node. */
+function splitArgs(argList: Node): { args: Node[]; named: Map<string, Node> } {
   const args: Node[] = [];
   const named = new Map<string, Node>();
   for (const a of namedArgs(argList)) {
@@ -77,7 +70,7 @@ function callInfo(node: Node): CallInfo | undefined {
     if (name && name !== value) named.set(name.text, value);
     else args.push(value);
   }
-  return { node, name: nameNode.text, nameNode, receiver, args, named, argList };
+  return { args, named };
 }
 
 function initializerOf(node: Node): Node | undefined {
@@ -136,15 +129,15 @@ function constantsOf(node: Node): Array<[string, string]> {
   return out;
 }
 
-export const csharpDialect: Dialect = {
+export const csharpDialect = defineDialect({
   family: 'csharp',
-  lineComment: '//',
   stringTypes: new Set(['string_literal', 'verbatim_string_literal', 'raw_string_literal', 'interpolated_string_expression']),
-  callTypes: new Set(['invocation_expression']),
+  calls: {
+    type: 'invocation_expression', callee: 'function', member, names: new Set(['identifier', 'generic_name']),
+    special: conditionalCallee, nameOf: (n) => (n.type === 'generic_name' ? n.namedChild(0) : n), split: splitArgs,
+  },
   stringValue,
-  callInfo,
   segments,
-  unwrap,
   mapEntries,
   listElements: (node) => {
     const n = unwrap(node);
@@ -154,5 +147,4 @@ export const csharpDialect: Dialect = {
     return init ? namedArgs(init).map((e) => unwrap(e)) : undefined;
   },
   constantsOf,
-  quote: (text) => jsStyleQuote(text, '"'),
-};
+});

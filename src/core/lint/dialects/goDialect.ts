@@ -1,6 +1,6 @@
 /** Go (tree-sitter-go). */
 import type { Node } from 'web-tree-sitter';
-import { dottedSegments, joinStringParts, jsStyleQuote, namedArgs, unwrapCommon, type CallInfo, type Dialect } from '../dialect';
+import { defineDialect, dottedSegments, joinStringParts, namedArgs, unwrapCommon, type MemberTable } from '../dialect';
 
 function stringValue(node: Node): string | undefined {
   if (node.type === 'raw_string_literal') return node.text.slice(1, -1);
@@ -9,32 +9,17 @@ function stringValue(node: Node): string | undefined {
 
 const unwrap = unwrapCommon;
 
+const member: MemberTable = { selector_expression: ['operand', 'field'] };
+
 const segments = dottedSegments({
   names: new Set(['identifier', 'field_identifier', 'package_identifier']),
-  member: { selector_expression: ['operand', 'field'] },
+  member,
   index: { index_expression: ['operand', 'index'] },
   call: { call_expression: 'function' },
   unwrap,
   stringValue,
 });
 
-function callInfo(node: Node): CallInfo | undefined {
-  if (node.type !== 'call_expression') return undefined;
-  const fn = node.childForFieldName('function');
-  const argList = node.childForFieldName('arguments');
-  if (!fn || !argList) return undefined;
-  let nameNode: Node | null = null;
-  let receiver: Node | undefined;
-  if (fn.type === 'selector_expression') {
-    nameNode = fn.childForFieldName('field');
-    receiver = fn.childForFieldName('operand') ?? undefined;
-  } else if (fn.type === 'identifier') {
-    nameNode = fn;
-  }
-  if (!nameNode) return undefined;
-  const args = namedArgs(argList).filter((a) => a.type !== 'variadic_argument');
-  return { node, name: nameNode.text, nameNode, receiver, args, named: new Map(), argList };
-}
 
 function constantsOf(node: Node): Array<[string, string]> {
   if (node.type !== 'const_spec' && node.type !== 'var_spec') return [];
@@ -50,17 +35,17 @@ function constantsOf(node: Node): Array<[string, string]> {
   return out;
 }
 
-export const goDialect: Dialect = {
+// Go attributes are built with attribute.* calls, not map literals: no mapEntries.
+export const goDialect = defineDialect({
   family: 'go',
-  lineComment: '//',
   stringTypes: new Set(['interpreted_string_literal', 'raw_string_literal']),
-  callTypes: new Set(['call_expression']),
+  calls: {
+    type: 'call_expression', callee: 'function', member, names: new Set(['identifier']),
+    // `f(xs...)`: the spread is no single positional argument.
+    split: (argList) => ({ args: namedArgs(argList).filter((a) => a.type !== 'variadic_argument'), named: new Map() }),
+  },
   stringValue,
-  callInfo,
   segments,
-  unwrap,
-  // Go attributes are built with attribute.* calls, not map literals.
-  mapEntries: () => undefined,
   listElements: (node) => {
     const n = unwrap(node);
     if (n.type !== 'composite_literal') return undefined;
@@ -68,5 +53,4 @@ export const goDialect: Dialect = {
     return body ? namedArgs(body).map((e) => unwrap(e)) : undefined;
   },
   constantsOf,
-  quote: (text) => jsStyleQuote(text, '"'),
-};
+});

@@ -1,6 +1,6 @@
 /** Java (tree-sitter-java). */
 import type { Node } from 'web-tree-sitter';
-import { dottedSegments, joinStringParts, jsStyleQuote, namedArgs, unescapeCommon, unwrapCommon, type CallInfo, type Dialect } from '../dialect';
+import { defineDialect, dottedSegments, joinStringParts, namedArgs, unescapeCommon, unwrapCommon } from '../dialect';
 
 function stringValue(node: Node): string | undefined {
   if (node.type !== 'string_literal') return undefined;
@@ -30,17 +30,6 @@ const segments = dottedSegments({
   },
 });
 
-function callInfo(node: Node): CallInfo | undefined {
-  if (node.type !== 'method_invocation') return undefined;
-  const nameNode = node.childForFieldName('name');
-  const argList = node.childForFieldName('arguments');
-  if (!nameNode || !argList) return undefined;
-  return {
-    node, name: nameNode.text, nameNode, receiver: node.childForFieldName('object') ?? undefined,
-    args: namedArgs(argList), named: new Map(), argList,
-  };
-}
-
 function constantsOf(node: Node): Array<[string, string]> {
   if (node.type !== 'field_declaration' && node.type !== 'local_variable_declaration') return [];
   const mods = node.namedChildren.find((c) => c?.type === 'modifiers');
@@ -55,16 +44,13 @@ function constantsOf(node: Node): Array<[string, string]> {
   return out;
 }
 
-export const javaDialect: Dialect = {
+export const javaDialect = defineDialect({
   family: 'java',
-  lineComment: '//',
   stringTypes: new Set(['string_literal']),
-  callTypes: new Set(['method_invocation']),
+  // The invocation names its method and optional object itself.
+  calls: { type: 'method_invocation', member: { method_invocation: ['object', 'name'] }, names: new Set() },
   stringValue,
-  callInfo,
   segments,
-  unwrap,
-  mapEntries: () => undefined,
   listElements: (node) => {
     const n = unwrap(node);
     if (n.type === 'array_initializer') return namedArgs(n);
@@ -78,5 +64,4 @@ export const javaDialect: Dialect = {
     return undefined;
   },
   constantsOf,
-  quote: (text) => jsStyleQuote(text, '"'),
-};
+});

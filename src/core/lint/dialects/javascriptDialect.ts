@@ -1,6 +1,6 @@
 /** TypeScript, TSX and JavaScript: the three grammars share these node types. */
 import type { Node } from 'web-tree-sitter';
-import { dottedSegments, joinStringParts, jsStyleQuote, namedArgs, unwrapCommon, type CallInfo, type ConstantLookup, type Dialect, type KeyValueEntry } from '../dialect';
+import { defineDialect, dottedSegments, joinStringParts, jsStyleQuote, unwrapCommon, type ConstantLookup, type KeyValueEntry, type MemberTable } from '../dialect';
 
 function stringValue(node: Node): string | undefined {
   if (node.type === 'string') return joinStringParts(node);
@@ -8,36 +8,18 @@ function stringValue(node: Node): string | undefined {
   return undefined;
 }
 
-function unwrap(node: Node): Node {
-  return unwrapCommon(node);
-}
+const unwrap = unwrapCommon;
+
+const member: MemberTable = { member_expression: ['object', 'property'] };
 
 const segments = dottedSegments({
   names: new Set(['identifier', 'property_identifier', 'private_property_identifier', 'shorthand_property_identifier', 'this', 'super']),
-  member: { member_expression: ['object', 'property'] },
+  member,
   index: { subscript_expression: ['object', 'index'] },
   call: { call_expression: 'function' },
   unwrap,
   stringValue,
 });
-
-function callInfo(node: Node): CallInfo | undefined {
-  if (node.type !== 'call_expression') return undefined;
-  const fn = node.childForFieldName('function');
-  const argList = node.childForFieldName('arguments');
-  if (!fn || !argList || argList.type !== 'arguments') return undefined;
-  const target = unwrap(fn);
-  let nameNode: Node | null = null;
-  let receiver: Node | undefined;
-  if (target.type === 'member_expression') {
-    nameNode = target.childForFieldName('property');
-    receiver = target.childForFieldName('object') ?? undefined;
-  } else if (target.type === 'identifier') {
-    nameNode = target;
-  }
-  if (!nameNode) return undefined;
-  return { node, name: nameNode.text, nameNode, receiver, args: namedArgs(argList), named: new Map(), argList };
-}
 
 function propertyKey(key: Node, constants: ConstantLookup): string | undefined {
   switch (key.type) {
@@ -100,20 +82,14 @@ function constantsOf(node: Node): Array<[string, string]> {
   return out;
 }
 
-export const javascriptDialect: Dialect = {
+export const javascriptDialect = defineDialect({
   family: 'js',
-  lineComment: '//',
   stringTypes: new Set(['string', 'template_string']),
-  callTypes: new Set(['call_expression']),
+  calls: { type: 'call_expression', callee: 'function', argList: 'arguments', member, names: new Set(['identifier']), unwrapCallee: unwrap },
   stringValue,
-  callInfo,
   segments,
-  unwrap,
   mapEntries,
-  listElements: (node) => {
-    const n = unwrap(node);
-    return n.type === 'array' ? namedArgs(n) : undefined;
-  },
+  listTypes: new Set(['array']),
   constantsOf,
   quote: (text) => jsStyleQuote(text, "'"),
-};
+});

@@ -1,6 +1,6 @@
 /** Python (tree-sitter-python). */
 import type { Node } from 'web-tree-sitter';
-import { dottedSegments, jsStyleQuote, namedArgs, unescapeCommon, unwrapCommon, type CallInfo, type ConstantLookup, type Dialect, type KeyValueEntry } from '../dialect';
+import { defineDialect, dottedSegments, namedArgs, unescapeCommon, unwrapCommon, type ConstantLookup, type KeyValueEntry, type MemberTable } from '../dialect';
 
 function stringValue(node: Node): string | undefined {
   if (node.type === 'concatenated_string') {
@@ -31,29 +31,19 @@ function unwrap(node: Node): Node {
   return n;
 }
 
+const member: MemberTable = { attribute: ['object', 'attribute'] };
+
 const segments = dottedSegments({
   names: new Set(['identifier']),
-  member: { attribute: ['object', 'attribute'] },
+  member,
   index: { subscript: ['value', 'subscript'] },
   call: { call: 'function' },
   unwrap,
   stringValue,
 });
 
-function callInfo(node: Node): CallInfo | undefined {
-  if (node.type !== 'call') return undefined;
-  const fn = node.childForFieldName('function');
-  const argList = node.childForFieldName('arguments');
-  if (!fn || !argList || argList.type !== 'argument_list') return undefined;
-  let nameNode: Node | null = null;
-  let receiver: Node | undefined;
-  if (fn.type === 'attribute') {
-    nameNode = fn.childForFieldName('attribute');
-    receiver = fn.childForFieldName('object') ?? undefined;
-  } else if (fn.type === 'identifier') {
-    nameNode = fn;
-  }
-  if (!nameNode) return undefined;
+/** Keyword arguments are named; `*args` and `**kwargs` are neither. */
+function splitArgs(argList: Node): { args: Node[]; named: Map<string, Node> } {
   const args: Node[] = [];
   const named = new Map<string, Node>();
   for (const a of namedArgs(argList)) {
@@ -65,7 +55,7 @@ function callInfo(node: Node): CallInfo | undefined {
       args.push(a);
     }
   }
-  return { node, name: nameNode.text, nameNode, receiver, args, named, argList };
+  return { args, named };
 }
 
 function mapEntries(node: Node, constants: ConstantLookup): KeyValueEntry[] | undefined {
@@ -100,20 +90,15 @@ function constantsOf(node: Node): Array<[string, string]> {
   return v === undefined ? [] : [[left.text, v]];
 }
 
-export const pythonDialect: Dialect = {
+export const pythonDialect = defineDialect({
   family: 'python',
   lineComment: '#',
   stringTypes: new Set(['string', 'concatenated_string']),
-  callTypes: new Set(['call']),
+  calls: { type: 'call', callee: 'function', argList: 'argument_list', member, names: new Set(['identifier']), split: splitArgs },
   stringValue,
-  callInfo,
   segments,
   unwrap,
   mapEntries,
-  listElements: (node) => {
-    const n = unwrap(node);
-    return n.type === 'list' || n.type === 'tuple' || n.type === 'set' ? namedArgs(n) : undefined;
-  },
+  listTypes: new Set(['list', 'tuple', 'set']),
   constantsOf,
-  quote: (text) => jsStyleQuote(text, '"'),
-};
+});
