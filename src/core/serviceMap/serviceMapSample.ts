@@ -1,17 +1,22 @@
 /**
- * The traces a service map of a remote backend is drawn from: a bounded search of the lookback on
- * backends whose search answers whole traces (Jaeger, Zipkin). Every service is searched, over a few
- * time slices (the statistics' sampler, traceSampler.ts), so a quiet service still shows up beside a
- * busy one; the budget keeps the map to a few dozen requests. The map is a sample and says so.
+ * The traces a service map of a remote backend is drawn from, a bounded sample of the lookback that
+ * searches every service so a quiet service still shows up beside a busy one. Where a search answers
+ * whole traces (Jaeger, Zipkin) the statistics' sampler (traceSampler.ts) searches a few time
+ * slices, within a few dozen requests; where it answers summaries (Tempo) each service is searched
+ * once and a bounded number of the traces found is fetched, as the statistics' recent sample does
+ * (remoteSample.ts). The map is a sample and says so.
  */
 import type { Trace } from '../model/trace';
 import type { TimeRange } from '../model/timeRange';
 import type { TraceBackend } from '../backends/traceBackend';
 import { formatLookback } from '../stats/lookback';
+import { fetchRecentTraces, type SkipReporter } from '../stats/remoteSample';
 import { drawSample, type SamplerOptions } from '../stats/traceSampler';
 
 /** Enough traces to see every call path of a few dozen services; small enough to search in seconds. */
 export const SERVICE_MAP_SAMPLE: SamplerOptions = { slices: 2, initialLimit: 20, maxLimit: 100, maxRequests: 40, maxTraces: 500, maxSpans: 100_000 };
+/** Traces fetched one by one where a search answers summaries: each is a request, so fewer than the searches above return. */
+export const SERVICE_MAP_FETCHED_TRACES = 100;
 
 export interface ServiceMapSample {
   traces: Trace[];
@@ -22,23 +27,34 @@ export interface ServiceMapSample {
   atLeast: number;
   /** Searches that failed (the sample just holds less). */
   failed: number;
+  /** Traces found but not fetched (searches answering summaries only; the sample just holds less). */
+  notFetched: number;
 }
 
-export type ServiceMapSource = Pick<TraceBackend, 'services'> & Required<Pick<TraceBackend, 'searchTraces'>>;
+export type ServiceMapSource = Pick<TraceBackend, 'services' | 'search' | 'getTrace' | 'searchTraces'>;
 
-/** Whether a backend's search answers whole traces, so a map can be drawn from it. */
-export function canSampleServiceMap(backend: Pick<TraceBackend, 'services' | 'searchTraces'>): backend is ServiceMapSource {
-  return typeof backend.searchTraces === 'function';
+export interface ServiceMapSampleOptions {
+  sampler?: SamplerOptions;
+  /** Traces fetched at most where a search answers summaries. */
+  fetchedTraces?: number;
+  /** Why a trace was not fetched (debug detail for the log). */
+  skipped?: SkipReporter;
 }
 
 /** Searches every service over `range` (see the module comment). Cancellation propagates. */
-export async function sampleServiceMapTraces(backend: ServiceMapSource, range: TimeRange, signal?: AbortSignal, options: SamplerOptions = SERVICE_MAP_SAMPLE): Promise<ServiceMapSample> {
+export async function sampleServiceMapTraces(backend: ServiceMapSource, range: TimeRange, signal?: AbortSignal, options: ServiceMapSampleOptions = {}): Promise<ServiceMapSample> {
   const services = await backend.services(signal);
-  if (services.length === 0) return { traces: [], services: 0, requests: 1, atLeast: 0, failed: 0 };
-  const search = (service: string, r: TimeRange, limit: number, sig?: AbortSignal) => backend.searchTraces({ service, range: r, limit }, sig);
+  if (services.length === 0) return { traces: [], services: 0, requests: 1, atLeast: 0, failed: 0, notFetched: 0 };
+  const searchTraces = backend.searchTraces?.bind(backend);
+  if (!searchTraces) {
+    const fetched = await fetchRecentTraces(backend, services, range, options.fetchedTraces ?? SERVICE_MAP_FETCHED_TRACES, signal ?? new AbortController().signal, options.skipped ?? (() => undefined));
+    const requests = 1 + fetched.searches + fetched.traces.length + fetched.failed;
+    return { traces: fetched.traces, services: services.length, requests, atLeast: fetched.found, failed: 0, notFetched: fetched.failed };
+  }
+  const search = (service: string, r: TimeRange, limit: number, sig?: AbortSignal) => searchTraces({ service, range: r, limit }, sig);
   // Never "tight": a map wants every service's calls, not a p95 known to ±5 %.
-  const drawn = await drawSample(search, services, range, { ...options, targetRelativeHalfWidth: 0 }, signal);
-  return { traces: drawn.traces, services: services.length, requests: drawn.requests + 1, atLeast: drawn.atLeast, failed: drawn.failed };
+  const drawn = await drawSample(search, services, range, { ...(options.sampler ?? SERVICE_MAP_SAMPLE), targetRelativeHalfWidth: 0 }, signal);
+  return { traces: drawn.traces, services: services.length, requests: drawn.requests + 1, atLeast: drawn.atLeast, failed: drawn.failed, notFetched: 0 };
 }
 
 /**
@@ -49,5 +65,6 @@ export function serviceMapSampleSource(sample: ServiceMapSample, backend: string
   const n = sample.traces.length;
   const more = sample.atLeast > n ? ` (of at least ${sample.atLeast.toLocaleString('en-US')} found)` : '';
   const failed = sample.failed > 0 ? `; ${sample.failed} search${sample.failed === 1 ? '' : 'es'} failed` : '';
-  return `${backend}, a sample: ${n.toLocaleString('en-US')} trace${n === 1 ? '' : 's'} searched over the last ${formatLookback(range.endMs - range.startMs)}${more}${failed}`;
+  const notFetched = sample.notFetched > 0 ? `; ${sample.notFetched} trace${sample.notFetched === 1 ? '' : 's'} not fetched` : '';
+  return `${backend}, a sample: ${n.toLocaleString('en-US')} trace${n === 1 ? '' : 's'} searched over the last ${formatLookback(range.endMs - range.startMs)}${more}${failed}${notFetched}`;
 }

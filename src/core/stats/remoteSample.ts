@@ -6,7 +6,7 @@
 import type { TraceBackend } from '../backends/traceBackend';
 import type { TimeRange } from '../model/timeRange';
 import { CancelledError, isCancellation } from '../errors';
-import type { Span } from '../model/trace';
+import type { Span, Trace } from '../model/trace';
 import { formatLookback } from './lookback';
 import { SAMPLING_BUDGET, tracesPerService } from './refreshPolicy';
 import type { SampleCache } from './sampleCache';
@@ -35,8 +35,19 @@ async function forEachConcurrently<T>(items: readonly T[], concurrency: number, 
   await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
 }
 
-/** Recent traces of each service, `maxTraces` in all, fetched FETCH_CONCURRENCY at a time. */
-export async function sampleRecentTraces(backend: TraceBackend, services: readonly string[], range: TimeRange, maxTraces: number, signal: AbortSignal, skipped: SkipReporter): Promise<RemoteSample> {
+/** Traces found by summary searches and fetched one by one (what a backend without `searchTraces`, Tempo, allows). */
+export interface FetchedTraces {
+  traces: Trace[];
+  /** Traces found but not fetched. */
+  failed: number;
+  /** Traces the searches found (at least). */
+  found: number;
+  /** Searches made (one per service). */
+  searches: number;
+}
+
+/** Recent traces of each service, `maxTraces` in all: each service searched, then each trace fetched, FETCH_CONCURRENCY at a time. */
+export async function fetchRecentTraces(backend: Pick<TraceBackend, 'search' | 'getTrace'>, services: readonly string[], range: TimeRange, maxTraces: number, signal: AbortSignal, skipped: SkipReporter): Promise<FetchedTraces> {
   const perService = tracesPerService(maxTraces, services.length);
   const ids = new Set<string>();
   const allFound = new Set<string>();
@@ -48,22 +59,28 @@ export async function sampleRecentTraces(backend: TraceBackend, services: readon
       allFound.add(t.traceId);
     }
   }
-  const spans: Span[] = [];
-  let traces = 0;
+  const traces: Trace[] = [];
   let failed = 0;
   await forEachConcurrently([...ids], SAMPLING_BUDGET.fetchConcurrency, async (id) => {
     try {
       const trace = await backend.getTrace(id, { range, signal });
       if (signal.aborted) throw new CancelledError();
-      for (const s of trace.spans) spans.push(s);
-      traces++;
+      traces.push(trace);
     } catch (err) {
       if (isCancellation(err) || signal.aborted) throw err;
       failed++;
       skipped(`Sampled trace ${id} not fetched`, err);
     }
   });
-  return { spans, traces, failed, found: allFound.size };
+  return { traces, failed, found: allFound.size, searches: services.length };
+}
+
+/** Recent traces of each service as spans for the statistics (fetchRecentTraces). */
+export async function sampleRecentTraces(backend: TraceBackend, services: readonly string[], range: TimeRange, maxTraces: number, signal: AbortSignal, skipped: SkipReporter): Promise<RemoteSample> {
+  const fetched = await fetchRecentTraces(backend, services, range, maxTraces, signal, skipped);
+  const spans: Span[] = [];
+  for (const t of fetched.traces) for (const s of t.spans) spans.push(s);
+  return { spans, traces: fetched.traces.length, failed: fetched.failed, found: fetched.found };
 }
 
 /**

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { BackendController } from '../../backends/backendController';
 import { traceSummaryText } from '../../core/search/traceSummaryText';
 import { serviceMapSteps } from '../../core/serviceMap/serviceMap';
-import { canSampleServiceMap, sampleServiceMapTraces, serviceMapSampleSource } from '../../core/serviceMap/serviceMapSample';
+import { sampleServiceMapTraces, serviceMapSampleSource } from '../../core/serviceMap/serviceMapSample';
 import type { Trace } from '../../core/model/trace';
 import type { TimeRange } from '../../core/model/timeRange';
 import type { TraceBackend } from '../../core/backends/traceBackend';
@@ -11,7 +11,7 @@ import { withCancellableProgress } from '../../ui/progress';
 import type { ServiceMap } from '../../core/serviceMap/serviceMapTypes';
 import { formatDuration } from '../../core/stats/statsFormat';
 import { runSliced } from '../../core/waterfall/timeSlicing';
-import { showError } from '../../ui/errorPresenter';
+import { describeError, showError } from '../../ui/errorPresenter';
 import { MessagePanel } from '../shared/messagePanel';
 import { isServiceMapWebviewMessage, type ServiceMapHostMessage, type ServiceMapWebviewMessage } from '../../core/protocol/serviceMapProtocol';
 import { COMMANDS } from '../../core/commands/commandIds';
@@ -23,9 +23,9 @@ const SERVICE_TRACES = 50;
 /**
  * `traceLens.showServiceMap`: the services of the traces the built-in receiver holds and the calls
  * between them, built time-sliced on the host (the spans are already in memory, nothing is parsed),
- * laid out and drawn by the webview in one panel, rebuilt each time the command runs. With Jaeger or
- * Zipkin the traces come from a bounded search of the lookback (serviceMapSample.ts) under a
- * cancellable progress notification, and the map says it is a sample. A node searches that
+ * laid out and drawn by the webview in one panel, rebuilt each time the command runs. With a remote
+ * backend (Jaeger, Zipkin, Tempo) the traces come from a bounded search of the lookback
+ * (serviceMapSample.ts) under a cancellable progress notification, and the map says it is a sample. A node searches that
  * service's traces; an edge lists its slowest calls; both open in the waterfall.
  */
 export class ServiceMapController implements vscode.Disposable {
@@ -42,10 +42,6 @@ export class ServiceMapController implements vscode.Disposable {
       backend = this.backends.type === 'local' ? undefined : this.backends.current();
     } catch (err) {
       showError(err, this.log, 'Drawing the service map');
-      return;
-    }
-    if (backend && !canSampleServiceMap(backend)) {
-      void vscode.window.showInformationMessage(`Trace Lens draws the service map from the built-in receiver's traces or from a search of Jaeger or Zipkin, whose searches answer whole traces; ${this.backends.describe()} is configured instead.`);
       return;
     }
     const panel = this.panel ?? this.openPanel();
@@ -66,13 +62,13 @@ export class ServiceMapController implements vscode.Disposable {
       } else {
         panel.show({ type: 'loading', message: `Searching ${source} for the traces of every service…` });
         const range = lookbackRange();
-        const sample = await withCancellableProgress(`Searching ${source} for the service map…`, (signal) => sampleServiceMapTraces(backend, range, signal));
+        const sample = await withCancellableProgress(`Searching ${source} for the service map…`, (signal) => sampleServiceMapTraces(backend, range, signal, { skipped: (message, err) => this.log.debug(`${message}: ${describeError(err)}`) }));
         if (panel.isDisposed) return;
         if (!sample) {
           panel.show({ type: 'loading', message: 'The search was cancelled: run "Trace Lens: Show Service Map" again to draw the map.' });
           return;
         }
-        this.log.info(`Service map sample: ${sample.traces.length} traces of ${sample.services} services in ${sample.requests} requests (${sample.failed} failed)`);
+        this.log.info(`Service map sample: ${sample.traces.length} traces of ${sample.services} services in ${sample.requests} requests (${sample.failed} searches failed, ${sample.notFetched} traces not fetched)`);
         traces = sample.traces;
         source = serviceMapSampleSource(sample, source, range);
         this.range = range;

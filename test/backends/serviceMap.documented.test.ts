@@ -1,0 +1,93 @@
+// The service map drawn from Tempo, whose search answers summaries: every service searched, then
+// each trace found fetched (serviceMapSample.ts over remoteSample.ts's fetchRecentTraces), against
+// the replay of Grafana Tempo's documented HTTP API (test/fixtures/backends/tempo-documented; no
+// Tempo is built, downloaded or run here).
+import assert from 'node:assert/strict';
+import type { TempoClient } from '../../src/core/backends/tempoClient';
+import { isCancellation } from '../../src/core/errors';
+import type { TimeRange } from '../../src/core/model/timeRange';
+import { buildServiceMap } from '../../src/core/serviceMap/serviceMap';
+import { sampleServiceMapTraces, serviceMapSampleSource } from '../../src/core/serviceMap/serviceMapSample';
+import { Backends } from '../unit/backends/backendContract';
+import { documentedTraces as ids, startTempoReplay, type TempoReplay } from './harness/tempoReplay';
+
+/** The fixtures' data sits around 2026-12-01T09:30:00Z; three minutes around it hold every trace. */
+const T0_MS = 1796117400_000;
+const RANGE: TimeRange = { startMs: T0_MS - 60_000, endMs: T0_MS + 120_000 };
+
+describe('service map sample from Tempo (documented API, replayed)', function () {
+  this.timeout(60_000);
+  const backends = new Backends();
+  after(() => backends.dispose());
+
+  describe('a Tempo with the v2 trace API', () => {
+    let replay: TempoReplay;
+    let client: TempoClient;
+    before(async () => {
+      replay = await startTempoReplay();
+      client = backends.make({ type: 'tempo', url: replay.url }) as TempoClient;
+    });
+    after(() => replay.close());
+
+    it('searches each service Tempo lists, fetches every trace found, and draws the calls between them', async () => {
+      const from = replay.requests.length;
+      const sample = await sampleServiceMapTraces(client, RANGE, undefined, { skipped: (message) => assert.fail(`nothing is skipped: ${message}`) });
+      assert.deepEqual(sample.traces.map((t) => t.traceId).sort(), [ids.healthCheck, ids.checkout, ids.partial].sort());
+      assert.deepEqual([sample.services, sample.atLeast, sample.failed, sample.notFetched, sample.requests], [2, 3, 0, 0, 6]);
+      const paths = replay.requests.slice(from).map((r) => r.pathname);
+      assert.deepEqual(paths.slice(0, 3), ['/api/v2/search/tag/resource.service.name/values', '/api/search', '/api/search']);
+      assert.deepEqual(paths.slice(3).sort(), [ids.healthCheck, ids.checkout, ids.partial].map((id) => `/api/v2/traces/${id}`).sort());
+      assert.deepEqual(replay.requests.slice(from + 1, from + 3).map((r) => r.query.q), ['{ resource.service.name = "checkout" }', '{ resource.service.name = "frontend" }']);
+
+      const map = buildServiceMap(sample.traces);
+      // checkout: 3 spans of the checkout trace and the 4 the partial bulk order holds; frontend: 3 + the health check.
+      assert.deepEqual(map.nodes.map((n) => [n.name, n.spanCount, n.external]), [['checkout', 7, false], ['frontend', 4, false]]);
+      assert.deepEqual(map.edges.map((e) => [e.from, e.to, e.calls, e.errors, e.p95Ns]), [['frontend', 'checkout', 1, 0, 90_000_000]]);
+      assert.deepEqual(map.edges[0].examples.map((e) => e.traceId), [ids.checkout]);
+      assert.equal(serviceMapSampleSource(sample, `Tempo at ${replay.url}`, { startMs: 0, endMs: 3_600_000 }), `Tempo at ${replay.url}, a sample: 3 traces searched over the last 1h`);
+    });
+
+    it('fetches at most the traces the budget allows, and says how many more were found', async () => {
+      const from = replay.requests.length;
+      // A budget of one trace searches one trace per service: checkout's bulk order, frontend's checkout.
+      const sample = await sampleServiceMapTraces(client, RANGE, undefined, { fetchedTraces: 1 });
+      assert.deepEqual(replay.requests.slice(from).filter((r) => r.pathname === '/api/search').map((r) => r.query.limit), ['1', '1']);
+      assert.deepEqual(sample.traces.map((t) => t.traceId), [ids.partial]);
+      assert.equal(sample.atLeast, 2);
+      assert.equal(serviceMapSampleSource(sample, 'Tempo', { startMs: 0, endMs: 3_600_000 }), 'Tempo, a sample: 1 trace searched over the last 1h (of at least 2 found)');
+    });
+
+    it('stops when cancelled, as a cancellation, before fetching any trace', async () => {
+      const abort = new AbortController();
+      const from = replay.requests.length;
+      const sampling = sampleServiceMapTraces({
+        services: (signal) => client.services(signal),
+        search: async (query, signal) => {
+          const found = await client.search(query, signal);
+          abort.abort();
+          return found;
+        },
+        getTrace: (id, options) => client.getTrace(id, options),
+      }, RANGE, abort.signal);
+      await assert.rejects(sampling, (e: unknown) => isCancellation(e));
+      assert.ok(replay.requests.slice(from).every((r) => !r.pathname.includes('/traces/')), 'no trace fetched after the cancel');
+    });
+  });
+
+  describe('a Tempo that refuses a trace over max_bytes_per_trace (no v2 trace API)', () => {
+    let replay: TempoReplay;
+    before(async () => { replay = await startTempoReplay({ withoutV2Traces: true }); });
+    after(() => replay.close());
+
+    it('draws the map from the traces it could fetch and says how many were not', async () => {
+      const skipped: string[] = [];
+      const client = backends.make({ type: 'tempo', url: replay.url }) as TempoClient;
+      const sample = await sampleServiceMapTraces(client, RANGE, undefined, { skipped: (message) => skipped.push(message) });
+      assert.deepEqual(sample.traces.map((t) => t.traceId).sort(), [ids.healthCheck, ids.checkout].sort());
+      assert.equal(sample.notFetched, 1);
+      assert.deepEqual(skipped, [`Sampled trace ${ids.partial} not fetched`]);
+      assert.deepEqual(buildServiceMap(sample.traces).nodes.map((n) => [n.name, n.spanCount]), [['checkout', 3], ['frontend', 4]]);
+      assert.equal(serviceMapSampleSource(sample, 'Tempo', { startMs: 0, endMs: 3_600_000 }), 'Tempo, a sample: 2 traces searched over the last 1h (of at least 3 found); 1 trace not fetched');
+    });
+  });
+});
