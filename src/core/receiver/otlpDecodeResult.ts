@@ -47,3 +47,16 @@ export function setAttribute(into: Record<string, AttributeValue>, key: string, 
   if (key === '__proto__') Object.defineProperty(into, key, { value, enumerable: true, writable: true, configurable: true });
   else into[key] = value;
 }
+
+/**
+ * Sets a decoded span's optional fields, each only when present, so spans without them keep the
+ * same small shape whichever decoder built them.
+ */
+export function withOptionalSpanFields(span: Span, parentSpanId: string | undefined, traceState: string | undefined, droppedAttributes: number, droppedEvents: number, droppedLinks: number): Span {
+  if (parentSpanId) span.parentSpanId = parentSpanId;
+  if (traceState) span.traceState = traceState;
+  if (droppedAttributes) span.droppedAttributesCount = droppedAttributes;
+  if (droppedEvents) span.droppedEventsCount = droppedEvents;
+  if (droppedLinks) span.droppedLinksCount = droppedLinks;
+  return span;
+}

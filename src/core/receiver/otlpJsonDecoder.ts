@@ -1,6 +1,6 @@
 import { UNKNOWN_SERVICE } from '../model/trace';
 import type { AttributeValue, Attributes, InstrumentationScope, Resource, Span, SpanEvent, SpanLink, SpanKind, SpanStatus, StatusCode } from '../model/trace';
-import { InvalidSpanError, MAX_VALUE_DEPTH, noteRejection, serviceNameOf, setAttribute, spanKindFromOtlp, statusCodeFromOtlp } from './otlpDecodeResult';
+import { InvalidSpanError, MAX_VALUE_DEPTH, noteRejection, serviceNameOf, setAttribute, spanKindFromOtlp, statusCodeFromOtlp, withOptionalSpanFields } from './otlpDecodeResult';
 import type { OtlpDecodeResult } from './otlpDecodeResult';
 import { MalformedOtlpError } from './receiverErrors';
 
@@ -311,12 +311,7 @@ function readSpan(raw: Json, resource: Resource, scope: InstrumentationScope, le
     resource,
     scope,
   };
-  if (parentSpanId) span.parentSpanId = parentSpanId;
-  if (traceState) span.traceState = traceState;
-  if (droppedAttributes) span.droppedAttributesCount = droppedAttributes;
-  if (droppedEvents) span.droppedEventsCount = droppedEvents;
-  if (droppedLinks) span.droppedLinksCount = droppedLinks;
-  return span;
+  return withOptionalSpanFields(span, parentSpanId, traceState, droppedAttributes, droppedEvents, droppedLinks);
 }
 
 function badSpan(reason: string, lenience: OtlpJsonLenience | undefined): undefined {

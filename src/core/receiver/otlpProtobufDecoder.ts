@@ -16,6 +16,7 @@ import {
   serviceNameOf,
   spanKindFromOtlp,
   statusCodeFromOtlp,
+  withOptionalSpanFields,
 } from './otlpDecodeResult';
 import type { OtlpDecodeResult } from './otlpDecodeResult';
 import { WIRE_I64, WIRE_LEN, WIRE_VARINT, WireReader } from './protobufWire';
@@ -280,12 +281,7 @@ function readSpan(r: WireReader, end: number, resource: Resource, scope: Instrum
     resource,
     scope,
   };
-  if (parentSpanId) span.parentSpanId = parentSpanId;
-  if (traceState) span.traceState = traceState;
-  if (droppedAttributes) span.droppedAttributesCount = droppedAttributes;
-  if (droppedEvents) span.droppedEventsCount = droppedEvents;
-  if (droppedLinks) span.droppedLinksCount = droppedLinks;
-  return span;
+  return withOptionalSpanFields(span, parentSpanId, traceState, droppedAttributes, droppedEvents, droppedLinks);
 }
 
 function readEvent(r: WireReader, end: number): SpanEvent {
