@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const NO_VSCODE = { name: 'vscode', message: 'src/core is pure TypeScript: no vscode import.' };
-const NO_BACKENDS = 'Model types live in src/core/model; only the receiver\'s store may import src/core/backends, for the TraceBackend interface.';
+const NO_BACKENDS = 'Model types live in src/core/model; only the receiver\'s store and the statistics\' sampler may import src/core/backends, for the TraceBackend interface.';
 
 // ── Import boundaries between the folders of src/: see docs/architecture.md, "Layers".
 // Each folder of src/ is in one layer and imports only from the layers below it and its own folder;
