@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { BackendController } from './backends/backendController';
 import { BackendStatusBar } from './backends/backendStatusBar';
 import { CredentialStore } from './backends/credentialStore';
-import { RecentTraces } from './backends/recentTraces';
+import { RecentTraces } from './backends/recentTracesStore';
 import { registerBackendCommands } from './commands/backendCommands';
 import { registerContextKeys } from './onboarding/contextKeys';
 import { registerLint } from './diagnostics/lintController';

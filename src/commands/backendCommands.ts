@@ -1,7 +1,7 @@
 import type * as vscode from 'vscode';
 import type { BackendController } from '../backends/backendController';
 import type { CredentialStore } from '../backends/credentialStore';
-import type { RecentTraces } from '../backends/recentTraces';
+import type { RecentTraces } from '../backends/recentTracesStore';
 import { COMMANDS } from '../core/commands/commandIds';
 import type { ReceiverController } from '../receiver/receiverController';
 import { registerCommand } from '../ui/commandRegistry';

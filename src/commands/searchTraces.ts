@@ -9,7 +9,7 @@ import type { BackendController } from '../backends/backendController';
 import { showError } from '../ui/errorPresenter';
 import { withCancellableProgress } from '../ui/progress';
 import { pickTrace } from '../ui/tracePick';
-import type { RecentTraces } from '../backends/recentTraces';
+import type { RecentTraces } from '../backends/recentTracesStore';
 
 const LAST_TRACEQL_KEY = 'traceLens.search.lastTraceQL';
 const ANY = '(any)';

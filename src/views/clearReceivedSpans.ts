@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { registerCommand } from '../ui/commandRegistry';
-import type { RecentTraces } from '../backends/recentTraces';
+import type { RecentTraces } from '../backends/recentTracesStore';
 import type { ReceiverController } from '../receiver/receiverController';
 import { COMMANDS } from '../core/commands/commandIds';
 

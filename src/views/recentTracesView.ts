@@ -4,7 +4,7 @@ import type { TraceSummary } from '../core/backends/traceBackend';
 import { traceSummaryText } from '../core/search/traceSummaryText';
 import { formatCount } from '../core/stats/statsFormat';
 import { recentTraceFile, recentTraceSummary, type RecentTrace } from '../core/views/recentTraces';
-import type { RecentTraces } from '../backends/recentTraces';
+import type { RecentTraces } from '../backends/recentTracesStore';
 import { COMMANDS } from '../core/commands/commandIds';
 
 /** The view's id predates the opened and searched traces; ids stay (keybindings and `.focus` commands use them). */

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { BackendController } from '../backends/backendController';
-import type { RecentTraces } from '../backends/recentTraces';
+import type { RecentTraces } from '../backends/recentTracesStore';
 import { COMMANDS } from '../core/commands/commandIds';
 import type { ReceiverController } from '../receiver/receiverController';
 import type { SourceMapping } from '../source/sourceMapping';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { BackendController } from '../backends/backendController';
-import type { RecentTraces } from '../backends/recentTraces';
+import type { RecentTraces } from '../backends/recentTracesStore';
 import { COMMANDS } from '../core/commands/commandIds';
 import { OpenedTraceFiles } from '../core/traceFiles/openedTraceFiles';
 import type { SourceMapping } from '../source/sourceMapping';

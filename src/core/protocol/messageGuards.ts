@@ -21,6 +21,6 @@ export function isSourceLocation(v: unknown): v is SourceLocation {
     && typeof v.file === 'string' && v.file.length > 0 && v.file.length <= MAX_PATH_LENGTH && !v.file.includes('\0')
     && isOptionalPositiveInt(v.line) && isOptionalPositiveInt(v.column)
     && (v.function === undefined || (typeof v.function === 'string' && v.function.length <= MAX_PATH_LENGTH))
-    // Passed to git by the host: only a normalised commit id.
+    // Passed to git by the host: only a normalized commit id.
     && (v.revision === undefined || asCommitId(v.revision) === v.revision);
 }

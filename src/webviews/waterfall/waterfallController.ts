@@ -11,7 +11,7 @@ import { readFileStart } from '../../core/files/readFileStart';
 import type { LoadViewOptions, TraceChoice } from './workerProtocol';
 import { FILE_SOURCE_PREFIX, planRestore, type OpenedTraceFiles } from '../../core/traceFiles/openedTraceFiles';
 import { formatDuration } from '../../core/stats/statsFormat';
-import type { RecentTraces } from '../../backends/recentTraces';
+import type { RecentTraces } from '../../backends/recentTracesStore';
 import { COMMANDS } from '../../core/commands/commandIds';
 
 /** Trace files above this size are refused before reading; the waterfall's windowed mode starts lower. */
