@@ -15,7 +15,6 @@ import { syntheticTrace } from './waterfallSyntheticTrace';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const document: any;
 declare const window: any;
-declare const requestAnimationFrame: (cb: (ts: number) => void) => number;
 type HTMLElement = any;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
@@ -128,7 +127,7 @@ export async function run(): Promise<BenchRow[]> {
       const once = (collapse: boolean, done: () => void) => {
         const t0 = performance.now();
         el.toggle(rowIndex, collapse);
-        requestAnimationFrame(() => setTimeout(() => { out.push(performance.now() - t0); done(); }, 0));
+        window.__afterNextPaint(() => { out.push(performance.now() - t0); done(); });
       };
       once(true, () => once(false, () => once(true, () => once(false, () => resolve(out)))));
     }), big);
@@ -147,7 +146,7 @@ export async function run(): Promise<BenchRow[]> {
         new PerformanceObserver((marks, observer) => {
           if (marks.getEntriesByName('wf-detail-shown').length === 0) return;
           observer.disconnect();
-          requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - t0), 0));
+          window.__afterNextPaint(() => resolve(performance.now() - t0));
         }).observe({ type: 'mark' });
         const t0 = performance.now();
         el.openDetail(rowIndex);

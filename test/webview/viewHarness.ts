@@ -10,7 +10,6 @@ import { createNonce, renderWaterfallHtml } from '../../src/webviews/waterfall/w
 import { ORIGIN, PAGE_PRELUDE, THEME } from './waterfallHarness';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const window: any;
-declare const requestAnimationFrame: (cb: () => void) => number;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 const root = path.resolve(__dirname, '../..');
@@ -70,7 +69,7 @@ export async function openViewPage(page: Page, view: string, options: { withoutC
   const post = async (msg: object) => page.evaluate((m) => new Promise<number>((resolve) => {
     const t0 = performance.now();
     window.postMessage(m, '*');
-    requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - t0), 0));
+    window.__afterNextPaint(() => resolve(performance.now() - t0));
   }), msg as unknown as Record<string, unknown>);
   return { page, post, sent };
 }

@@ -1,6 +1,7 @@
 // What the bench and the workbench test measure inside the waterfall webview, written once. Each
 // function runs in the page (pass it to page.evaluate / frame.evaluate): it may use only the page's
-// globals, and the page must define `__name` (tsx compiles with keepNames; the harness defines it).
+// globals, and the page must define `__name` (tsx compiles with keepNames) and, for the paint
+// measures, `__afterNextPaint`: the harness's PAGE_PRELUDE defines both.
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const document: any;
 declare const window: any;
@@ -16,8 +17,7 @@ export function keyToPaintInPage(): Promise<number> {
     scroller.focus();
     const t0 = performance.now();
     scroller.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true }));
-    // A task queued from the next frame's callback runs after that frame is painted.
-    requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - t0), 0));
+    window.__afterNextPaint(() => resolve(performance.now() - t0));
   });
 }
 
@@ -39,7 +39,7 @@ export function searchToPaintInPage(query: string): Promise<{ ms: number; label:
       const text = String(label.textContent);
       if (!/^(\d+ \/ \d+|No results)$/.test(text)) return;
       shown.disconnect();
-      requestAnimationFrame(() => setTimeout(() => resolve({ ms: performance.now() - t0, label: text }), 0));
+      window.__afterNextPaint(() => resolve({ ms: performance.now() - t0, label: text }));
     });
     shown.observe(label, { childList: true, characterData: true, subtree: true });
     const t0 = performance.now();

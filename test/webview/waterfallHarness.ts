@@ -56,6 +56,13 @@ export const PAGE_PRELUDE = `
   document.addEventListener('securitypolicyviolation', (e) => {
     window.__violations.push({ directive: e.violatedDirective, blocked: e.blockedURI, sample: e.sample });
   });
+  // Calls fn once the next frame has been painted: a frame runs its animation-frame callbacks, then
+  // paints, then the tasks queued meanwhile run. A message task, not a timer: nothing waits a fixed time.
+  window.__afterNextPaint = (fn) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => { channel.port1.close(); fn(); };
+    requestAnimationFrame(() => channel.port2.postMessage(null));
+  };
 `;
 
 const INIT = `(() => {${PAGE_PRELUDE}
@@ -86,12 +93,17 @@ const INIT = `(() => {${PAGE_PRELUDE}
     for (const p of header.parts) columns[p.key] = new ctors[p.type](buf, base + p.offset, p.length);
     const t1 = performance.now();
     // Rows are drawn synchronously on the message; the frame after them is the first paint.
-    const painted = new Promise((resolve) => requestAnimationFrame(() => setTimeout(() => resolve(performance.now()), 0)));
-    window.postMessage({ type: 'trace', summary: header.summary, strings: header.strings, columns, selectRow: header.selectRow, notice: header.notice }, '*');
-    await new Promise((resolve) => {
-      const check = () => (performance.getEntriesByName('wf-rows-rendered').length > 0 ? resolve() : setTimeout(check, 0));
-      check();
+    const painted = new Promise((resolve) => window.__afterNextPaint(() => resolve(performance.now())));
+    const rowsRendered = new Promise((resolve) => {
+      if (performance.getEntriesByName('wf-rows-rendered').length > 0) return resolve();
+      new PerformanceObserver((marks, observer) => {
+        if (marks.getEntriesByName('wf-rows-rendered').length === 0) return;
+        observer.disconnect();
+        resolve();
+      }).observe({ type: 'mark' });
     });
+    window.postMessage({ type: 'trace', summary: header.summary, strings: header.strings, columns, selectRow: header.selectRow, notice: header.notice }, '*');
+    await rowsRendered;
     const rendered = performance.getEntriesByName('wf-rows-rendered').at(-1).startTime;
     const t2 = await painted;
     return { transferMs: t1 - t0, renderMs: t2 - t1, firstRowMs: rendered - t1 };
