@@ -32,6 +32,11 @@ import { WIRE_I64, WIRE_LEN, WIRE_VARINT, WireReader } from './protobufWire';
 // Copied to a local: module-level imports are getters in CommonJS output, read on every value.
 const MAX_VALUE_DEPTH = MAX_DEPTH;
 
+/** A status without a message is one of three values: spans share them (nothing mutates a span's status). */
+const STATUS_UNSET: SpanStatus = Object.freeze({ code: 'unset' });
+const STATUS_OK: SpanStatus = Object.freeze({ code: 'ok' });
+const STATUS_ERROR: SpanStatus = Object.freeze({ code: 'error' });
+
 /** Byte ranges of spans found by the framing pass, decoded later in slices. */
 interface SpanRanges {
   starts: number[];
@@ -220,13 +225,11 @@ function readSpan(r: WireReader, end: number, resource: Resource, scope: Instrum
         break;
       case 7:
         r.expect(WIRE_I64, wt, 'span.start_time_unix_nano');
-        r.fixed64(end);
-        start = r.uint64Big();
+        start = r.fixed64Big(end);
         break;
       case 8:
         r.expect(WIRE_I64, wt, 'span.end_time_unix_nano');
-        r.fixed64(end);
-        finish = r.uint64Big();
+        finish = r.fixed64Big(end);
         break;
       case 9:
         r.expect(WIRE_LEN, wt, 'span.attributes');
@@ -277,7 +280,7 @@ function readSpan(r: WireReader, end: number, resource: Resource, scope: Instrum
     attributes,
     events,
     links,
-    status: status ?? { code: 'unset' },
+    status: status ?? STATUS_UNSET,
     resource,
     scope,
   };
@@ -292,8 +295,7 @@ function readEvent(r: WireReader, end: number): SpanEvent {
     const wt = tag & 7;
     if (field === 1) {
       r.expect(WIRE_I64, wt, 'event.time_unix_nano');
-      r.fixed64(end);
-      event.timeUnixNano = r.uint64Big();
+      event.timeUnixNano = r.fixed64Big(end);
     } else if (field === 2) {
       r.expect(WIRE_LEN, wt, 'event.name');
       event.name = r.internedString(end);
@@ -346,9 +348,8 @@ function readStatus(r: WireReader, end: number): SpanStatus {
     else if (field === 3 && wt === WIRE_VARINT) code = r.varint32(end);
     else r.skip(wt, end);
   }
-  const status: SpanStatus = { code: statusCodeFromOtlp(code) };
-  if (message) status.message = message;
-  return status;
+  if (!message) return code === 1 ? STATUS_OK : code === 2 ? STATUS_ERROR : STATUS_UNSET;
+  return { code: statusCodeFromOtlp(code), message };
 }
 
 function readKeyValue(r: WireReader, end: number, into: Record<string, AttributeValue>, depth: number): void {

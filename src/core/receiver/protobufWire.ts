@@ -14,15 +14,28 @@ const INTERN_MAX_LENGTH = 64;
 const INTERN_SLOTS = 4096;
 const internBytes: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(INTERN_SLOTS).fill(undefined);
 const internStrings: string[] = new Array<string>(INTERN_SLOTS).fill('');
+/** The hash last seen in each slot that missed the cache. */
+const internSeen = new Int32Array(INTERN_SLOTS);
 
 export class WireReader {
   readonly buf: Buffer;
+  /** For 64-bit reads: one BigInt from the builtin instead of four from lo/hi. */
+  private readonly view: DataView;
   pos = 0;
-  /** Low and high 32 bits of the last varint64/fixed64 read, unsigned. */
+  /** Low and high 32 bits of the last varint64 read, unsigned. */
   lo = 0;
   hi = 0;
   constructor(bytes: Uint8Array) {
     this.buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+  }
+
+  /** An unsigned fixed64 (nanosecond times) as a bigint. */
+  fixed64Big(end: number): bigint {
+    if (this.pos + 8 > end) this.fail('truncated fixed64');
+    const v = this.view.getBigUint64(this.pos, true);
+    this.pos += 8;
+    return v;
   }
 
   fail(what: string): never {
@@ -84,18 +97,6 @@ export class WireReader {
     this.hi = hi >>> 0;
   }
 
-  fixed64(end: number): void {
-    if (this.pos + 8 > end) this.fail('truncated fixed64');
-    this.lo = this.buf.readUInt32LE(this.pos);
-    this.hi = this.buf.readUInt32LE(this.pos + 4);
-    this.pos += 8;
-  }
-
-  /** Unsigned nanoseconds from the last fixed64. */
-  uint64Big(): bigint {
-    return this.hi === 0 ? BigInt(this.lo) : (BigInt(this.hi) << 32n) | BigInt(this.lo);
-  }
-
   /** Signed int64 from lo/hi: a number when it is a safe integer, else a bigint. */
   int64Value(): number | bigint {
     const hi = this.hi;
@@ -139,9 +140,9 @@ export class WireReader {
     if (len === 0) return '';
     if (len > INTERN_MAX_LENGTH) return this.buf.toString('utf8', start, fieldEnd);
     const buf = this.buf;
-    let h = 0x811c9dc5;
+    let h = 0x811c9dc5 | 0;
     for (let i = start; i < fieldEnd; i++) h = Math.imul(h ^ buf[i], 0x01000193);
-    const slot = (h >>> 0) & (INTERN_SLOTS - 1);
+    const slot = h & (INTERN_SLOTS - 1);
     const cached = internBytes[slot];
     if (cached !== undefined && cached.length === len) {
       let same = true;
@@ -154,6 +155,12 @@ export class WireReader {
       if (same) return internStrings[slot];
     }
     const s = buf.toString('utf8', start, fieldEnd);
+    // Cached from the second sighting on, so a value unique to one span (a URL, an id) neither
+    // pays for a copy of its bytes nor pushes a recurring key out of its slot.
+    if (internSeen[slot] !== h) {
+      internSeen[slot] = h;
+      return s;
+    }
     // A copy: the cache outlives the request buffer.
     internBytes[slot] = new Uint8Array(buf.subarray(start, fieldEnd));
     internStrings[slot] = s;

@@ -153,6 +153,8 @@ export class SpanStore implements TraceBackend {
     let added = 0;
     let evicted = 0;
     const touched = new Set<string>();
+    const tracesOfService = new IndexUpdate(this.byService, 1);
+    const operations = new IndexUpdate(this.operationsByService, 1);
     for (const span of spans) {
       let entry = this.traces.get(span.traceId);
       if (entry && entry.spans.has(span.spanId)) {
@@ -170,6 +172,9 @@ export class SpanStore implements TraceBackend {
       while (this.spansHeld >= this.maxSpansValue || this.bytesHeld + bytes > this.maxBytes) {
         const oldest = this.traces.values().next().value as TraceEntry | undefined;
         if (!oldest || oldest === entry) break;
+        // The counts of spans added so far are applied before an eviction takes counts off.
+        tracesOfService.flush();
+        operations.flush();
         this.evict(oldest);
         evicted++;
       }
@@ -184,10 +189,15 @@ export class SpanStore implements TraceBackend {
         this.traces.set(span.traceId, entry);
       }
       this.insert(entry, span);
+      const service = span.resource.serviceName;
+      tracesOfService.add(service, entry.traceId);
+      operations.add(service, span.name);
       entry.bytes += bytes;
       this.bytesHeld += bytes;
       added++;
     }
+    tracesOfService.flush();
+    operations.flush();
     this.counters.spansReceived += added;
     if (added > 0 || evicted > 0) this.noteChange(added, evicted, touched);
   }
@@ -200,19 +210,19 @@ export class SpanStore implements TraceBackend {
     if (span.endTimeUnixNano > entry.endNs) entry.endNs = span.endTimeUnixNano;
     if (span.status.code === 'error') entry.errorCount++;
     this.spansHeld++;
-
-    const service = span.resource.serviceName;
-    bump(this.byService, service, entry.traceId, 1);
-    bump(this.operationsByService, service, span.name, 1);
   }
 
   private evict(entry: TraceEntry): void {
     this.traces.delete(entry.traceId);
+    const tracesOfService = new IndexUpdate(this.byService, -1);
+    const operations = new IndexUpdate(this.operationsByService, -1);
     for (const span of entry.spans.values()) {
       const service = span.resource.serviceName;
-      bump(this.byService, service, entry.traceId, -1);
-      bump(this.operationsByService, service, span.name, -1);
+      tracesOfService.add(service, entry.traceId);
+      operations.add(service, span.name);
     }
+    tracesOfService.flush();
+    operations.flush();
     this.spansHeld -= entry.spans.size;
     this.bytesHeld -= entry.bytes;
     this.counters.spansEvicted += entry.spans.size;
@@ -427,6 +437,36 @@ export class SpanStore implements TraceBackend {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.changeEmitter.dispose();
+  }
+}
+
+/**
+ * Counts spans into a two-level index (service → trace id or span name → spans), one map update
+ * per run of equal pairs: a request's spans mostly come a trace and a service at a time.
+ */
+class IndexUpdate {
+  private outer = '';
+  private inner = '';
+  private count = 0;
+  constructor(
+    private readonly index: Map<string, Map<string, number>>,
+    private readonly sign: 1 | -1,
+  ) {}
+
+  add(outer: string, inner: string): void {
+    if (this.count > 0 && outer === this.outer && inner === this.inner) {
+      this.count++;
+      return;
+    }
+    this.flush();
+    this.outer = outer;
+    this.inner = inner;
+    this.count = 1;
+  }
+
+  flush(): void {
+    if (this.count > 0) bump(this.index, this.outer, this.inner, this.sign * this.count);
+    this.count = 0;
   }
 }
 

@@ -124,6 +124,22 @@ describe('SpanStore', () => {
     store.dispose();
   });
 
+
+  it('counts runs of spans and interleaved traces alike in its indexes, also when a batch evicts mid-way', async () => {
+    const store = new SpanStore({ maxSpans: 5 });
+    const one = resource('one');
+    // Runs of equal (service, trace) and (service, name), broken by another trace in between.
+    store.addSpans([span(1, { name: 'a', resource: one }), span(1, { name: 'a', resource: one }), span(2, { name: 'b', resource: one }), span(1, { name: 'a', resource: one })]);
+    assert.deepEqual((await store.search({ service: 'one', limit: 10, range: ALL_TIME })).map((t) => t.spanCount).sort(), [1, 3]);
+    // This batch's run of trace 3 is counted before trace 1 (4 spans) and then trace 2 are evicted for it.
+    store.addSpans([span(3, { name: 'c', resource: resource('three') }), span(3, { name: 'c', resource: resource('three') }), span(3, { name: 'c', resource: resource('three') }), span(3, { name: 'd', resource: resource('three') }), span(3, { name: 'd', resource: resource('three') })]);
+    assert.deepEqual(await store.services(), ['three']);
+    assert.deepEqual(await store.operations('three'), ['c', 'd']);
+    assert.deepEqual(await store.operations('one'), []);
+    assert.deepEqual(await store.search({ service: 'one', limit: 10, range: ALL_TIME }), []);
+    assert.equal((await store.search({ service: 'three', limit: 10, range: ALL_TIME }))[0].spanCount, 5);
+    store.dispose();
+  });
   it('searches by service, operation, tags, duration, errors and range, newest first, limited', async () => {
     const store = new SpanStore();
     store.addSpans([span(1, { startMs: 0, durMs: 5, name: 'GET /a', attributes: { 'http.response.status_code': 200 } })]);
