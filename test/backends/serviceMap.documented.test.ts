@@ -3,6 +3,8 @@
 // the replay of Grafana Tempo's documented HTTP API (test/fixtures/backends/tempo-documented; no
 // Tempo is built, downloaded or run here).
 import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { TempoClient } from '../../src/core/backends/tempoClient';
 import { isCancellation } from '../../src/core/errors';
 import type { TimeRange } from '../../src/core/model/timeRange';
@@ -10,6 +12,15 @@ import { buildServiceMap } from '../../src/core/serviceMap/serviceMap';
 import { sampleServiceMapTraces, serviceMapSampleSource } from '../../src/core/serviceMap/serviceMapSample';
 import { Backends } from '../unit/backends/backendContract';
 import { documentedTraces as ids, startTempoReplay, type TempoReplay } from './harness/tempoReplay';
+
+/** A loopback port nothing listens on: bound by the OS, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
 
 /** The fixtures' data sits around 2026-12-01T09:30:00Z; three minutes around it hold every trace. */
 const T0_MS = 1796117400_000;
@@ -55,6 +66,39 @@ describe('service map sample from Tempo (documented API, replayed)', function ()
       assert.deepEqual(sample.traces.map((t) => t.traceId), [ids.partial]);
       assert.equal(sample.atLeast, 2);
       assert.equal(serviceMapSampleSource(sample, 'Tempo', { startMs: 0, endMs: 3_600_000 }), 'Tempo, a sample: 1 trace searched over the last 1h (of at least 2 found)');
+    });
+
+    it('searches at most the services its request budget allows, and says how many were left out', async () => {
+      const from = replay.requests.length;
+      const sample = await sampleServiceMapTraces(client, RANGE, undefined, { searchedServices: 1 });
+      assert.deepEqual(replay.requests.slice(from).filter((r) => r.pathname === '/api/search').map((r) => r.query.q), ['{ resource.service.name = "checkout" }']);
+      assert.deepEqual([sample.services, sample.servicesNotSearched, sample.failed], [2, 1, 0]);
+      assert.match(serviceMapSampleSource(sample, 'Tempo', { startMs: 0, endMs: 3_600_000 }), /; 1 of 2 services not searched \(request budget\)$/);
+    });
+
+    it('draws the map from the services whose search answered when another one fails, and says so', async () => {
+      const down = backends.make({ type: 'tempo', url: `http://127.0.0.1:${await closedPort()}` }) as TempoClient;
+      const skipped: string[] = [];
+      const sample = await sampleServiceMapTraces({
+        services: (signal) => client.services(signal),
+        // frontend's search goes to a server that is not there: a real connection failure.
+        search: (query, signal) => (query.service === 'frontend' ? down : client).search(query, signal),
+        getTrace: (id, options) => client.getTrace(id, options),
+      }, RANGE, undefined, { skipped: (message) => skipped.push(message) });
+      assert.deepEqual(sample.traces.map((t) => t.traceId).sort(), [ids.partial, ids.checkout].sort());
+      assert.equal(sample.failed, 1);
+      assert.deepEqual(skipped, ['Search of service frontend failed']);
+      assert.match(serviceMapSampleSource(sample, 'Tempo', { startMs: 0, endMs: 3_600_000 }), /; 1 search failed$/);
+    });
+
+    it('fails with the backend\'s own error when every search fails', async () => {
+      const down = backends.make({ type: 'tempo', url: `http://127.0.0.1:${await closedPort()}` }) as TempoClient;
+      const sampling = sampleServiceMapTraces({
+        services: (signal) => client.services(signal),
+        search: (query, signal) => down.search(query, signal),
+        getTrace: (id, options) => client.getTrace(id, options),
+      }, RANGE);
+      await assert.rejects(sampling, (e: unknown) => e instanceof Error && /127\.0\.0\.1/.test(e.message) && !isCancellation(e));
     });
 
     it('stops when cancelled, as a cancellation, before fetching any trace', async () => {

@@ -42,23 +42,53 @@ export interface FetchedTraces {
   failed: number;
   /** Traces the searches found (at least). */
   found: number;
-  /** Searches made (one per service). */
+  /** Searches made (one per service searched). */
   searches: number;
+  /** Searches that failed: their services' traces are missing from the sample. */
+  failedSearches: number;
+  /** Services left unsearched because the search budget was spent. */
+  servicesNotSearched: number;
 }
 
-/** Recent traces of each service, `maxTraces` in all: each service searched, then each trace fetched, FETCH_CONCURRENCY at a time. */
-export async function fetchRecentTraces(backend: Pick<TraceBackend, 'search' | 'getTrace'>, services: readonly string[], range: TimeRange, maxTraces: number, signal: AbortSignal, skipped: SkipReporter): Promise<FetchedTraces> {
-  const perService = tracesPerService(maxTraces, services.length);
+/**
+ * Recent traces of each service, `maxTraces` in all: each service searched (`maxSearches` at most,
+ * in the order given), then each trace fetched, FETCH_CONCURRENCY at a time. A failed search only
+ * thins the sample; when every search fails, the first failure is thrown, so a wrong token or a
+ * down server still says so.
+ */
+export async function fetchRecentTraces(
+  backend: Pick<TraceBackend, 'search' | 'getTrace'>,
+  services: readonly string[],
+  range: TimeRange,
+  maxTraces: number,
+  signal: AbortSignal,
+  skipped: SkipReporter,
+  maxSearches = Number.POSITIVE_INFINITY,
+): Promise<FetchedTraces> {
+  const searched = services.slice(0, maxSearches);
+  const perService = tracesPerService(maxTraces, searched.length);
   const ids = new Set<string>();
   const allFound = new Set<string>();
-  for (const service of services) {
-    const found = await backend.search({ service, range, limit: perService }, signal);
+  let failedSearches = 0;
+  let firstFailure: unknown;
+  for (const service of searched) {
+    let found: Awaited<ReturnType<TraceBackend['search']>>;
+    try {
+      found = await backend.search({ service, range, limit: perService }, signal);
+    } catch (err) {
+      if (isCancellation(err) || signal.aborted) throw err;
+      failedSearches++;
+      firstFailure ??= err;
+      skipped(`Search of service ${service} failed`, err);
+      continue;
+    }
     if (signal.aborted) throw new CancelledError();
     for (const t of found) {
       if (ids.size < maxTraces) ids.add(t.traceId);
       allFound.add(t.traceId);
     }
   }
+  if (searched.length > 0 && failedSearches === searched.length) throw firstFailure;
   const traces: Trace[] = [];
   let failed = 0;
   await forEachConcurrently([...ids], SAMPLING_BUDGET.fetchConcurrency, async (id) => {
@@ -72,7 +102,7 @@ export async function fetchRecentTraces(backend: Pick<TraceBackend, 'search' | '
       skipped(`Sampled trace ${id} not fetched`, err);
     }
   });
-  return { traces, failed, found: allFound.size, searches: services.length };
+  return { traces, failed, found: allFound.size, searches: searched.length, failedSearches, servicesNotSearched: services.length - searched.length };
 }
 
 /** Recent traces of each service as spans for the statistics (fetchRecentTraces). */

@@ -68,7 +68,7 @@ export class ServiceMapController implements vscode.Disposable {
           panel.show({ type: 'loading', message: 'The search was cancelled: run "Trace Lens: Show Service Map" again to draw the map.' });
           return;
         }
-        this.log.info(`Service map sample: ${sample.traces.length} traces of ${sample.services} services in ${sample.requests} requests (${sample.failed} searches failed, ${sample.notFetched} traces not fetched)`);
+        this.log.info(`Service map sample: ${sample.traces.length} traces of ${sample.services} services in ${sample.requests} requests (${sample.failed} searches failed, ${sample.notFetched} traces not fetched, ${sample.servicesNotSearched} services not searched)`);
         traces = sample.traces;
         source = serviceMapSampleSource(sample, source, range);
         this.range = range;
