@@ -3,11 +3,15 @@
  * the receiving process measures only its own work. It builds distinct SDK
  * spans first (not timed), tells the parent it is ready, then posts them as
  * OTLP/protobuf batches with a few requests in flight, like a busy service's
- * BatchSpanProcessor, and reports the elapsed time.
+ * BatchSpanProcessor, and reports the elapsed time. Over OTLP/HTTP (POST /v1/traces) or
+ * OTLP/gRPC (TraceService/Export through @grpc/grpc-js, the same bytes as an SDK's gRPC exporter).
+ * Arguments: port, spans, batch size, requests in flight, protocol (`http`, default, or `grpc`).
  * Protocol (IPC): child → {type:'ready', batches, spans, bytes}; parent → {type:'go'};
  * child → {type:'done', spans, ms, failures}.
  */
 import { Agent, request } from 'node:http';
+import * as grpc from '@grpc/grpc-js';
+import { TRACE_EXPORT_PATH } from '../src/core/receiver/otlpGrpcReceiver';
 import { generateSdkSpans, toOtlpProtobuf } from './receiverLoadSpans';
 
 interface Go {
@@ -15,7 +19,7 @@ interface Go {
 }
 
 async function main(): Promise<void> {
-  const [portArg, spansArg, batchArg, concurrencyArg] = process.argv.slice(2);
+  const [portArg, spansArg, batchArg, concurrencyArg, protocolArg] = process.argv.slice(2);
   const port = Number(portArg);
   const total = Number(spansArg);
   const batchSize = Number(batchArg ?? 512);
@@ -40,7 +44,17 @@ async function main(): Promise<void> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   let next = 0;
   let failures = 0;
-  const post = (body: Buffer): Promise<void> =>
+  // One HTTP/2 connection with several streams, as an SDK's gRPC exporter uses; connected before the clock starts.
+  const grpcClient = protocolArg === 'grpc' ? new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure()) : undefined;
+  if (grpcClient) await new Promise<void>((resolve, reject) => grpcClient.waitForReady(Date.now() + 10_000, (err) => (err ? reject(err) : resolve())));
+  const exportGrpc = (client: grpc.Client, body: Buffer): Promise<void> =>
+    new Promise((resolve) => {
+      client.makeUnaryRequest(TRACE_EXPORT_PATH, (b: Buffer) => b, (b: Buffer) => b, body, (err) => {
+        if (err) failures++;
+        resolve();
+      });
+    });
+  const postHttp = (body: Buffer): Promise<void> =>
     new Promise((resolve) => {
       const req = request(
         { host: '127.0.0.1', port, method: 'POST', path: '/v1/traces', agent, headers: { 'Content-Type': 'application/x-protobuf', 'Content-Length': body.length } },
@@ -57,12 +71,16 @@ async function main(): Promise<void> {
       req.end(body);
     });
   const worker = async (): Promise<void> => {
-    while (next < bodies.length) await post(bodies[next++]);
+    while (next < bodies.length) {
+      const body = bodies[next++];
+      await (grpcClient ? exportGrpc(grpcClient, body) : postHttp(body));
+    }
   };
   const t0 = process.hrtime.bigint();
   await Promise.all(Array.from({ length: concurrency }, worker));
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   agent.destroy();
+  grpcClient?.close();
   process.send?.({ type: 'done', spans: total, ms, failures });
 }
 

@@ -5,7 +5,7 @@
 // scripts/backends/config/. A server that cannot be built or started throws an
 // Error naming the server, the command and the tail of its log.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +17,9 @@ export interface RunningServer {
   version: string; // e.g. '2.12.0', '3.6.1'
   queryUrl: string; // base URL of the query API, e.g. http://127.0.0.1:37123
   otlpHttpUrl?: string; // base URL of an OTLP/HTTP receiver (POST {otlpHttpUrl}/v1/traces): jaeger
+  otlpGrpcPort?: number; // port of an OTLP/gRPC receiver on 127.0.0.1: jaeger
+  /** The server's own process (not its watchdog), while it runs. */
+  serverPid(): number | undefined;
   zipkinIngestUrl?: string; // POST JSON spans here: zipkin (http://127.0.0.1:port/api/v2/spans)
   logFile: string;
   stop(): Promise<void>;
@@ -57,7 +60,7 @@ export function startNamedServer(name: ServerName): Promise<RunningServer> {
 /** `maxTraces`: the memory store's bound (100,000 by default; the receiver bench bounds both sides alike). */
 export function startJaeger(options: { maxTraces?: number } = {}): Promise<RunningServer> {
   return startServer('jaeger', async (binary, dir) => {
-    const [httpPort, grpcPort, otlpPort] = await freePorts(3);
+    const [httpPort, grpcPort, otlpPort, otlpGrpcPort] = await freePorts(4);
     const configFile = path.join(dir, 'jaeger.yaml');
     writeFileSync(
       configFile,
@@ -65,6 +68,7 @@ export function startJaeger(options: { maxTraces?: number } = {}): Promise<Runni
         QUERY_HTTP_PORT: String(httpPort),
         QUERY_GRPC_PORT: String(grpcPort),
         OTLP_HTTP_PORT: String(otlpPort),
+        OTLP_GRPC_PORT: String(otlpGrpcPort),
         MAX_TRACES: String(options.maxTraces ?? 100_000),
       }),
     );
@@ -74,6 +78,7 @@ export function startJaeger(options: { maxTraces?: number } = {}): Promise<Runni
       args: [`--config=${configFile}`],
       queryUrl,
       otlpHttpUrl: `http://127.0.0.1:${otlpPort}`,
+      otlpGrpcPort,
       readyUrl: `${queryUrl}/api/services`,
       readyTimeoutMs: 60_000,
     };
@@ -233,6 +238,7 @@ interface LaunchPlan {
   env?: Record<string, string>;
   queryUrl: string;
   otlpHttpUrl?: string;
+  otlpGrpcPort?: number;
   zipkinIngestUrl?: string;
   readyUrl: string;
   readyTimeoutMs: number;
@@ -304,6 +310,25 @@ function installExitHooks(): void {
     };
     process.on(signal, onSignal);
   }
+}
+
+/** The watchdog's child that is the server (not the `sleep` of its loop), from /proc. */
+function childProcessOf(watchdogPid: number): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // Gone meanwhile.
+    }
+    // pid (comm) state ppid …: comm may hold spaces and parentheses, so split after its last ')'.
+    const close = stat.lastIndexOf(')');
+    const comm = stat.slice(stat.indexOf('(') + 1, close);
+    const ppid = Number(stat.slice(close + 2).split(' ')[1]);
+    if (ppid === watchdogPid && comm !== 'sleep') return Number(entry);
+  }
+  return undefined;
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -404,6 +429,8 @@ async function startServer<N extends ServerName | 'prometheus'>(
           version,
           queryUrl: launch.queryUrl,
           otlpHttpUrl: launch.otlpHttpUrl,
+          otlpGrpcPort: launch.otlpGrpcPort,
+          serverPid: () => (exited || child.pid === undefined ? undefined : childProcessOf(child.pid)),
           zipkinIngestUrl: launch.zipkinIngestUrl,
           logFile,
           stop,
