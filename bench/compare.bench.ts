@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import type { BenchRow } from './benchRow';
-import { median } from './hostMeasures';
+import { median, SHIPPED_WORKER } from './hostMeasures';
 import { syntheticTrace } from './waterfallSyntheticTrace';
 import { toOtlpJson } from './waterfallOtlpJson';
 import { CompareWorkerClient } from '../src/webviews/compare/compareWorkerClient';
@@ -51,7 +51,7 @@ export async function run(): Promise<BenchRow[]> {
       const page = await openViewPage(await browser.context.newPage(), 'compare');
       // The panel's worker starts with the panel, and boots while the traces are fetched or read
       // (ComparePanel): booted here before the clock starts. A compare before any load answers at once.
-      const client = new CompareWorkerClient(worker);
+      const client = new CompareWorkerClient(worker, SHIPPED_WORKER);
       await client.compare().catch(() => undefined);
       try {
         const t0 = performance.now();

@@ -3,11 +3,18 @@
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import type { WorkerOptions } from 'node:worker_threads';
 
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
 }
+
+/**
+ * Options for a bundled worker started by a bench: without the bench's own `--import tsx`, which a
+ * worker otherwise inherits and which adds ~75 ms to its start (the extension host runs no tsx).
+ */
+export const SHIPPED_WORKER: WorkerOptions = { execArgv: [] };
 
 /** A GC handle without requiring --expose-gc on the bench command line. */
 export function gcFunction(): () => void {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import type { BenchRow } from './benchRow';
-import { gcFunction, heapAfterGc, median, watchHostThread } from './hostMeasures';
+import { gcFunction, heapAfterGc, median, SHIPPED_WORKER, watchHostThread } from './hostMeasures';
 import { syntheticTrace } from './waterfallSyntheticTrace';
 import { toOtlpJson } from './waterfallOtlpJson';
 import { toJaegerJson } from './waterfallJaegerJson';
@@ -155,7 +155,7 @@ export async function run(): Promise<BenchRow[]> {
           else first ??= { at: performance.now(), page: wp.postTrace(m) };
         },
         command: () => undefined, crashed: () => undefined,
-      });
+      }, SHIPPED_WORKER);
       toWorker = (m) => client.fromWebview(m);
       try {
         client.fromWebview({ type: 'ready' });
