@@ -1,10 +1,11 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { SharedReceiver } from '../core/receiver/sharedReceiver';
 import type { GrpcReceiverState, ReceiverState } from '../core/receiver/sharedReceiver';
 import { SnapshotRedactor } from '../core/receiver/snapshotRedaction';
 import { SpanStore } from '../core/receiver/spanStore';
+import { writeTextInChunks } from '../core/files/writeTextInChunks';
 import { readLocalReceiverSettings, SECTION } from '../config/settings';
 import { readLintSettings } from '../config/lintSettings';
 import { describeError } from '../ui/errorPresenter';
@@ -15,6 +16,10 @@ const SNAPSHOT_FILE = 'local-spans.json';
 const SNAPSHOT_MAX_BYTES = 16 * 1024 * 1024;
 // Saved a second after spans stop arriving (and on deactivate, which a window reload may cut short).
 const PERSIST_DELAY_MS = 1_000;
+/** While spans keep arriving, saving takes at most about a tenth of the host's time... */
+const PERSIST_SPACING_FACTOR = 10;
+/** ...and a save waits no longer than this after a change. */
+const PERSIST_MAX_DELAY_MS = 30_000;
 
 /**
  * Owns the built-in OTLP receiver and its span store while the backend type is `local`.
@@ -30,6 +35,10 @@ export class ReceiverController implements vscode.Disposable {
   private readonly grpcStateChanged = new vscode.EventEmitter<GrpcReceiverState>();
   readonly onDidChangeGrpcState = this.grpcStateChanged.event;
   private persistTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Kept across saves (it remembers each span it checked) until the lint settings it was made from change. */
+  private redactor: { settings: string; redactor: SnapshotRedactor } | undefined;
+  /** How long the last save held the host, in ms: the next one waits PERSIST_SPACING_FACTOR times that. */
+  private lastSaveMs = 0;
   private restored = false;
   /** Writes and deletions of the saved file, one after another, so a late write never resurrects cleared spans. */
   private disk: Promise<void> = Promise.resolve();
@@ -116,16 +125,21 @@ export class ReceiverController implements vscode.Disposable {
       if (!readLocalReceiverSettings().persist) return;
       // Nothing held (cleared, or all evicted): no file, rather than an empty one reappearing after a clear.
       if (this.store.counts.spansHeld === 0) return this.removeSnapshotFile('no received spans are held');
-      const lint = readLintSettings();
-      const redactor = new SnapshotRedactor({ sensitiveKeys: lint.sensitiveKeys, allowedKeys: lint.allowedKeys });
-      const text = this.store.serialize(SNAPSHOT_MAX_BYTES, (span) => redactor.redactSpan(span));
+      const redactor = this.currentRedactor();
+      const redactedBefore = redactor.redacted;
+      const started = process.cpuUsage();
+      const text = await this.store.serializeSliced(SNAPSHOT_MAX_BYTES, (span) => redactor.redactSpan(span));
+      // CPU, not wall-clock time: the slices wait their turn behind whatever else the host runs.
+      const cpu = process.cpuUsage(started);
+      this.lastSaveMs = (cpu.user + cpu.system) / 1000;
       // Node's fs, not workspace.fs: it needs no round trip to the window, which may be closing.
       await mkdir(this.storageUri.fsPath, { recursive: true });
       const file = this.snapshotFile;
       // Written aside and renamed, so a reload in the middle never leaves half a snapshot.
-      await writeFile(`${file}.tmp`, text, 'utf8');
+      await writeTextInChunks(`${file}.tmp`, text);
       await rename(`${file}.tmp`, file);
-      if (redactor.redacted > 0) this.log.debug(`Saved received spans with ${redactor.redacted} sensitive value(s) redacted`);
+      const redacted = redactor.redacted - redactedBefore;
+      if (redacted > 0) this.log.debug(`Saved received spans with ${redacted} more sensitive value(s) redacted`);
     }, 'save received spans');
   }
 
@@ -194,6 +208,15 @@ export class ReceiverController implements vscode.Disposable {
     this.persistTimer = setTimeout(() => {
       this.persistTimer = undefined;
       void this.persist();
-    }, PERSIST_DELAY_MS);
+    }, Math.min(PERSIST_MAX_DELAY_MS, Math.max(PERSIST_DELAY_MS, PERSIST_SPACING_FACTOR * this.lastSaveMs)));
+  }
+
+  /** The redactor of the current lint settings (traceLens.lint.sensitiveKeys / allowedKeys). */
+  private currentRedactor(): SnapshotRedactor {
+    const lint = readLintSettings();
+    const options = { sensitiveKeys: lint.sensitiveKeys, allowedKeys: lint.allowedKeys };
+    const settings = JSON.stringify(options);
+    if (this.redactor?.settings !== settings) this.redactor = { settings, redactor: new SnapshotRedactor(options) };
+    return this.redactor.redactor;
   }
 }

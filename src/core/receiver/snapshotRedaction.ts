@@ -24,19 +24,30 @@ export class SnapshotRedactor {
   /** Resources and scopes are shared by many spans: redact each object once, keep them shared. */
   private readonly resources = new WeakMap<Resource, Resource>();
   private readonly scopes = new WeakMap<InstrumentationScope, InstrumentationScope>();
+  /** Held spans never change: a redactor kept across saves checks each span once, not on every save. */
+  private readonly spans = new WeakMap<Span, Span>();
   private redactedCount = 0;
 
   constructor(options: KeyMatcherOptions = {}) {
     this.keys = new SensitiveKeyMatcher(options);
   }
 
-  /** Attribute values replaced so far. */
+  /** Attribute values replaced so far (each span counted once, the first time it is redacted). */
   get redacted(): number {
     return this.redactedCount;
   }
 
   /** The span itself when nothing in it is flagged, else a copy with the flagged values replaced. */
   redactSpan(span: Span): Span {
+    let out = this.spans.get(span);
+    if (!out) {
+      out = this.redactSpanOnce(span);
+      this.spans.set(span, out);
+    }
+    return out;
+  }
+
+  private redactSpanOnce(span: Span): Span {
     const attributes = this.redactAttributes(span.attributes);
     const resource = this.redactResource(span.resource);
     const scope = this.redactScope(span.scope);

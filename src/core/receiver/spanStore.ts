@@ -15,6 +15,7 @@ import { decodeOtlpJson } from './otlpJsonDecoder';
 import { encodeAttributes, encodeOtlpJsonRequest, encodeSpan } from './otlpJsonEncoder';
 import { ReceiverTraceNotFoundError } from '../errors';
 import { MalformedOtlpError } from './receiverErrors';
+import { runSliced, runSync, type Steps } from '../waterfall/timeSlicing';
 
 export interface SpanStoreOptions {
   /** Spans held at most; whole traces are evicted, least recently received first. Default 100,000. */
@@ -100,6 +101,8 @@ export class SpanStore implements TraceBackend {
   /** Decoders share one Resource/scope object per batch: intern each object once, not once per span. */
   private readonly internedResource = new WeakMap<Resource, Resource>();
   private readonly internedScope = new WeakMap<InstrumentationScope, InstrumentationScope>();
+  /** serialize()'s text of each span (or of its redacted copy), kept as long as the span is. */
+  private readonly encodedSpans = new WeakMap<Span, string>();
   private spansHeld = 0;
   private bytesHeld = 0;
   private readonly counters = {
@@ -384,14 +387,28 @@ export class SpanStore implements TraceBackend {
    * each span before it is encoded; the held spans are not changed.
    */
   serialize(maxBytes: number = DEFAULT_SNAPSHOT_MAX_BYTES, transform?: (span: Span) => Span): string {
+    return runSync(this.serializeSteps(maxBytes, transform));
+  }
+
+  /**
+   * serialize() in slices of about `sliceMs`, the event loop turning between them (the extension
+   * host saves while spans keep arriving). Traces that arrive or are evicted meanwhile may or may
+   * not be in it: a snapshot is a recent picture, not an exact one.
+   */
+  serializeSliced(maxBytes: number = DEFAULT_SNAPSHOT_MAX_BYTES, transform?: (span: Span) => Span, sliceMs = 10): Promise<string> {
+    return runSliced(this.serializeSteps(maxBytes, transform), sliceMs);
+  }
+
+  private *serializeSteps(maxBytes: number, transform: ((span: Span) => Span) | undefined): Steps<string> {
     const entries = [...this.traces.values()].reverse();
     const chosen: TraceEntry[] = [];
     const spans: Span[] = [];
     const encoded: string[] = [];
     let size = 200;
     for (const entry of entries) {
+      yield;
       const traceSpans = transform ? [...entry.spans.values()].map(transform) : [...entry.spans.values()];
-      const traceEncoded = traceSpans.map((s) => JSON.stringify(encodeSpan(s)));
+      const traceEncoded = traceSpans.map((s) => this.encodedSpan(s));
       const traceSize = traceEncoded.reduce((n, s) => n + s.length + 1, 0) + entry.traceId.length + 3;
       if (size + traceSize > maxBytes) break;
       size += traceSize;
@@ -399,9 +416,20 @@ export class SpanStore implements TraceBackend {
       spans.push(...traceSpans);
       encoded.push(...traceEncoded);
     }
+    yield;
     // Resources and scopes are repeated once per group, not per span; the budget keeps a margin for them.
     const order = chosen.reverse().map((e) => e.traceId);
     return `{"traceLensSpanStore":1,"savedAtMs":${Date.now()},"traceOrder":${JSON.stringify(order)},"request":${encodeOtlpJsonRequest(spans, encoded)}}`;
+  }
+
+  /** A span's OTLP/JSON text, encoded once: spans never change, and a snapshot is saved again and again while spans arrive. */
+  private encodedSpan(span: Span): string {
+    let text = this.encodedSpans.get(span);
+    if (text === undefined) {
+      text = JSON.stringify(encodeSpan(span));
+      this.encodedSpans.set(span, text);
+    }
+    return text;
   }
 
   /** Loads a serialize() snapshot; malformed snapshots throw MalformedOtlpError and leave the store as it was. */

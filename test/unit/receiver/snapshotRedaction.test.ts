@@ -114,4 +114,25 @@ describe('SpanStore snapshot with redaction', () => {
     store.dispose();
     restored.dispose();
   });
+
+  it('saves again and again with one redactor: the same text in slices, each span checked and encoded once', async () => {
+    const store = new SpanStore();
+    const flagged = span({ password: PASSWORD, 'http.route': '/login' });
+    store.addSpans([flagged, span({ 'http.route': '/health' })]);
+    const redactor = new SnapshotRedactor();
+    const first = store.serialize(undefined, (x) => redactor.redactSpan(x));
+    assert.equal(redactor.redacted, 1);
+    const sliced = await store.serializeSliced(undefined, (x) => redactor.redactSpan(x), 0);
+    const withoutTime = (t: string) => t.replace(/"savedAtMs":\d+/, '');
+    assert.equal(withoutTime(sliced), withoutTime(first));
+    assert.ok(!sliced.includes(PASSWORD));
+    assert.equal(redactor.redacted, 1, 'the flagged span was checked once, on the first save');
+    assert.equal(redactor.redactSpan(flagged), redactor.redactSpan(flagged), 'one redacted copy per span');
+    // A span received after a save is in the next one.
+    store.addSpans([span({ password: 'hunter2-later' })]);
+    const third = await store.serializeSliced(undefined, (x) => redactor.redactSpan(x), 0);
+    assert.ok(!third.includes('hunter2-later'));
+    assert.equal(redactor.redacted, 2);
+    store.dispose();
+  });
 });

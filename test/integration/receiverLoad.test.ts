@@ -1,0 +1,126 @@
+// The extension host while the built-in receiver takes a full load: the benchmark's load generator
+// (bench/receiverLoadSender.ts, a separate process, 4 requests of 512 SDK spans in flight) sends
+// to this window's receiver, and CodeLens and hover are asked again and again meanwhile. Here the
+// whole product runs on the spans (statistics, live lint, the saved snapshot), not just the
+// receiver and its store as in the benchmark; the figures go to test-results/receiver-load-host.json.
+import * as assert from 'node:assert/strict';
+import { fork } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import * as vscode from 'vscode';
+import { sendToReceiver } from './otlpSender';
+import { RECEIVER } from './receiverPorts';
+import { setGlobal, traceLensHover, waitFor, workspaceFile } from './support';
+
+/** dist/test/integration → the repository. */
+const REPO = path.resolve(__dirname, '../../..');
+const SPANS = 200_000;
+/**
+ * An answer later than this means the host starved. Not the goal (a lens should come within its
+ * 5 ms budget), which the product does not meet under a full load yet: the statistics, the live
+ * lint and the insights still run on the host thread beside the receiver (see docs/performance.md).
+ */
+const MAX_ANSWER_MS = 15_000;
+
+interface SenderMessage {
+  type: 'ready' | 'done';
+  spans: number;
+  ms?: number;
+  failures?: number;
+}
+
+function lineOf(doc: vscode.TextDocument, needle: string): number {
+  for (let i = 0; i < doc.lineCount; i++) if (doc.lineAt(i).text.includes(needle)) return i;
+  throw new Error(`"${needle}" not in ${doc.uri.fsPath}`);
+}
+
+async function lensTitleOn(uri: vscode.Uri, line: number): Promise<string | undefined> {
+  const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100)) ?? [];
+  return lenses.find((l) => l.command?.command === 'traceLens.showFunctionTraces' && l.range.start.line === line)?.command?.title;
+}
+
+describe('the extension host under a full receiver load', function () {
+  this.timeout(300_000);
+
+  before(async () => {
+    // Room for the whole load beside the spans the lens is drawn from: evicting those would take the lens away, rightly.
+    await setGlobal('local.maxSpans', SPANS + 100_000);
+  });
+
+  after(async () => {
+    await setGlobal('local.maxSpans', undefined);
+    // The next suites start from an empty store, as they expect.
+    await vscode.commands.executeCommand('traceLens.clearReceivedSpans');
+  });
+
+  it(`keeps answering CodeLens and hover while ${SPANS.toLocaleString('en-US')} spans arrive, and reports its event-loop delay`, async () => {
+    const doc = await vscode.workspace.openTextDocument(workspaceFile('latency', 'latencyCheckout.ts'));
+    const declaration = lineOf(doc, 'export function validateCart');
+    const spanLine = lineOf(doc, 'validateCart span line') + 1;
+    await sendToReceiver([{ name: 'validate cart', attributes: { 'code.file.path': 'latency/latencyCheckout.ts', 'code.function.name': 'validateCart', 'code.line.number': spanLine }, durationsMs: [12, 14, 16] }], 'load-fixture-service');
+    await waitFor('the validateCart lens', () => lensTitleOn(doc.uri, declaration), 60_000);
+    const hoverAt = new vscode.Position(declaration, doc.lineAt(declaration).text.indexOf('validateCart') + 2);
+
+    const port = new URL(RECEIVER).port;
+    const sender = fork(path.join(REPO, 'bench/receiverLoadSender.ts'), [port, String(SPANS), '512', '4'], {
+      cwd: REPO,
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
+    try {
+      const next = (type: SenderMessage['type']): Promise<SenderMessage> =>
+        new Promise((resolve, reject) => {
+          const onMessage = (m: SenderMessage): void => {
+            if (m.type !== type) return;
+            sender.off('message', onMessage);
+            resolve(m);
+          };
+          sender.on('message', onMessage);
+          sender.once('exit', (code) => reject(new Error(`the load generator exited with ${code} before '${type}'`)));
+        });
+      await next('ready');
+      const delay = monitorEventLoopDelay({ resolution: 10 });
+      const answers: { lensMs: number; hoverMs: number }[] = [];
+      let finished: SenderMessage | undefined;
+      const done = next('done').then((m) => (finished = m));
+      delay.enable();
+      const t0 = performance.now();
+      sender.send({ type: 'go' });
+      // Asked back to back until the last span is acknowledged: each answer comes from the cache
+      // the statistics keep, whatever the receiver is doing.
+      while (!finished) {
+        const a = performance.now();
+        const title = await lensTitleOn(doc.uri, declaration);
+        const b = performance.now();
+        const hover = await traceLensHover(doc.uri, hoverAt);
+        const c = performance.now();
+        assert.ok(title, 'the lens is there during the load');
+        assert.ok(hover, 'the hover is there during the load');
+        answers.push({ lensMs: b - a, hoverMs: c - b });
+      }
+      await done;
+      delay.disable();
+      const loadMs = performance.now() - t0;
+      const worst = (key: 'lensMs' | 'hoverMs') => Math.max(...answers.map((x) => x[key]));
+      const report = {
+        spans: SPANS,
+        spansPerSecond: Math.round(SPANS / ((finished.ms ?? loadMs) / 1000)),
+        senderFailures: finished.failures,
+        eventLoopDelayP99Ms: Math.round(delay.percentile(99) / 1e6),
+        eventLoopDelayMaxMs: Math.round(delay.max / 1e6),
+        probes: answers.length,
+        lensWorstMs: Math.round(worst('lensMs')),
+        hoverWorstMs: Math.round(worst('hoverMs')),
+      };
+      mkdirSync(path.join(REPO, 'test-results'), { recursive: true });
+      writeFileSync(path.join(REPO, 'test-results/receiver-load-host.json'), JSON.stringify(report, null, 2));
+      console.log(`      receiver load in the extension host: ${JSON.stringify(report)}`);
+      assert.equal(finished.failures, 0, 'every export was accepted');
+      assert.ok(answers.length >= 2, `${answers.length} lens and hover requests were answered during the load`);
+      assert.ok(report.lensWorstMs <= MAX_ANSWER_MS && report.hoverWorstMs <= MAX_ANSWER_MS, `answers took up to ${report.lensWorstMs} ms (lens) and ${report.hoverWorstMs} ms (hover)`);
+    } finally {
+      sender.kill();
+    }
+  });
+});
