@@ -7,7 +7,8 @@
  * OTLP/gRPC (TraceService/Export through @grpc/grpc-js, the same bytes as an SDK's gRPC exporter).
  * Arguments: port, spans, batch size, requests in flight, protocol (`http`, default, or `grpc`).
  * Protocol (IPC): child → {type:'ready', batches, spans, bytes}; parent → {type:'go'};
- * child → {type:'done', spans, ms, failures}.
+ * child → {type:'done', spans, ms, failures, deferred}: `deferred` exports were answered with OTLP's
+ * throttling answer and sent again after the delay asked for, as SDK exporters do.
  */
 import { Agent, request } from 'node:http';
 import * as grpc from '@grpc/grpc-js';
@@ -47,33 +48,42 @@ async function main(): Promise<void> {
   // One HTTP/2 connection with several streams, as an SDK's gRPC exporter uses; connected before the clock starts.
   const grpcClient = protocolArg === 'grpc' ? new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure()) : undefined;
   if (grpcClient) await new Promise<void>((resolve, reject) => grpcClient.waitForReady(Date.now() + 10_000, (err) => (err ? reject(err) : resolve())));
-  const exportGrpc = (client: grpc.Client, body: Buffer): Promise<void> =>
+  let deferred = 0;
+  /** 'retry' after this many ms: the receiver deferred the export (503 Retry-After, gRPC UNAVAILABLE), as OTLP throttles. */
+  type Outcome = 'ok' | 'failed' | { retryAfterMs: number };
+  const exportGrpc = (client: grpc.Client, body: Buffer): Promise<Outcome> =>
     new Promise((resolve) => {
       client.makeUnaryRequest(TRACE_EXPORT_PATH, (b: Buffer) => b, (b: Buffer) => b, body, (err) => {
-        if (err) failures++;
-        resolve();
+        resolve(!err ? 'ok' : err.code === grpc.status.UNAVAILABLE ? { retryAfterMs: 1000 } : 'failed');
       });
     });
-  const postHttp = (body: Buffer): Promise<void> =>
+  const postHttp = (body: Buffer): Promise<Outcome> =>
     new Promise((resolve) => {
       const req = request(
         { host: '127.0.0.1', port, method: 'POST', path: '/v1/traces', agent, headers: { 'Content-Type': 'application/x-protobuf', 'Content-Length': body.length } },
         (res) => {
-          if (res.statusCode !== 200) failures++;
+          const retryAfter = Number(res.headers['retry-after'] ?? 1);
           res.resume();
-          res.on('end', resolve);
+          res.on('end', () => resolve(res.statusCode === 200 ? 'ok' : res.statusCode === 503 ? { retryAfterMs: 1000 * retryAfter } : 'failed'));
         },
       );
-      req.on('error', () => {
-        failures++;
-        resolve();
-      });
+      req.on('error', () => resolve('failed'));
       req.end(body);
     });
   const worker = async (): Promise<void> => {
     while (next < bodies.length) {
       const body = bodies[next++];
-      await (grpcClient ? exportGrpc(grpcClient, body) : postHttp(body));
+      for (;;) {
+        const outcome = await (grpcClient ? exportGrpc(grpcClient, body) : postHttp(body));
+        if (outcome === 'ok') break;
+        if (outcome === 'failed') {
+          failures++;
+          break;
+        }
+        // As an SDK's exporter does with OTLP's throttling answer: the same export again, after the delay the receiver asked for.
+        deferred++;
+        await new Promise((resolve) => setTimeout(resolve, outcome.retryAfterMs));
+      }
     }
   };
   const t0 = process.hrtime.bigint();
@@ -81,7 +91,7 @@ async function main(): Promise<void> {
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   agent.destroy();
   grpcClient?.close();
-  process.send?.({ type: 'done', spans: total, ms, failures });
+  process.send?.({ type: 'done', spans: total, ms, failures, deferred });
 }
 
 void main().catch((err: unknown) => {

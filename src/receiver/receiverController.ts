@@ -3,6 +3,8 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { SharedReceiver } from '../core/receiver/sharedReceiver';
 import type { GrpcReceiverState, ReceiverState } from '../core/receiver/sharedReceiver';
+import { EventLoopLagGate } from '../core/receiver/intakeGate';
+import { DEFERRED_MESSAGE } from '../core/receiver/otlpReceiverBase';
 import { SnapshotRedactor } from '../core/receiver/snapshotRedaction';
 import { SpanStore } from '../core/receiver/spanStore';
 import { writeTextInChunks } from '../core/files/writeTextInChunks';
@@ -16,6 +18,7 @@ const SNAPSHOT_FILE = 'local-spans.json';
 const SNAPSHOT_MAX_BYTES = 16 * 1024 * 1024;
 // Saved a second after spans stop arriving (and on deactivate, which a window reload may cut short).
 const PERSIST_DELAY_MS = 1_000;
+const DEFERRAL_LOG_INTERVAL_MS = 60_000;
 /** While spans keep arriving, saving takes at most about a tenth of the host's time... */
 const PERSIST_SPACING_FACTOR = 10;
 /** ...and a save waits no longer than this after a change. */
@@ -35,6 +38,10 @@ export class ReceiverController implements vscode.Disposable {
   private readonly grpcStateChanged = new vscode.EventEmitter<GrpcReceiverState>();
   readonly onDidChangeGrpcState = this.grpcStateChanged.event;
   private persistTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Defers new exports while the host's event loop runs late, so a burst of spans never takes the editor away. */
+  private readonly gate = new EventLoopLagGate();
+  /** When the log last said that exports were deferred (it says so at most once a minute). */
+  private deferralLoggedAt = Number.NEGATIVE_INFINITY;
   /** Kept across saves (it remembers each span it checked) until the lint settings it was made from change. */
   private redactor: { settings: string; redactor: SnapshotRedactor } | undefined;
   /** How long the last save held the host, in ms: the next one waits PERSIST_SPACING_FACTOR times that. */
@@ -56,13 +63,14 @@ export class ReceiverController implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.store = new SpanStore({ maxSpans: readLocalReceiverSettings().maxSpans });
-    this.shared = new SharedReceiver({ store: this.store, tokenDir: sharedDir, log, describeError });
+    this.shared = new SharedReceiver({ store: this.store, tokenDir: sharedDir, log, describeError, gate: this.gate });
     this.disposables.push(
       this.shared.onDidChangeState((state) => this.stateChanged.fire(state)),
       this.shared.onDidChangeGrpcState((state) => this.grpcStateChanged.fire(state)),
-      this.shared.onRequestError((e) =>
-        this.log.warn(e.protocol === 'grpc' ? `OTLP/gRPC receiver refused an export: status ${e.status} ${e.message}` : `OTLP receiver refused a request: HTTP ${e.status} ${e.message}`),
-      ),
+      this.shared.onRequestError((e) => {
+        if (e.deferred) this.noteDeferral();
+        else this.log.warn(e.protocol === 'grpc' ? `OTLP/gRPC receiver refused an export: status ${e.status} ${e.message}` : `OTLP receiver refused a request: HTTP ${e.status} ${e.message}`);
+      }),
       // Cleared here or in another window: this window's saved copy goes too.
       this.shared.onDidClear(() => {
         this.spansChanged.fire();
@@ -152,6 +160,7 @@ export class ReceiverController implements vscode.Disposable {
 
   dispose(): void {
     if (this.persistTimer) clearTimeout(this.persistTimer);
+    this.gate.dispose();
     this.shared.dispose();
     this.store.dispose();
     for (const d of this.disposables) d.dispose();
@@ -209,6 +218,13 @@ export class ReceiverController implements vscode.Disposable {
       this.persistTimer = undefined;
       void this.persist();
     }, Math.min(PERSIST_MAX_DELAY_MS, Math.max(PERSIST_DELAY_MS, PERSIST_SPACING_FACTOR * this.lastSaveMs)));
+  }
+
+  private noteDeferral(): void {
+    const now = Date.now();
+    if (now - this.deferralLoggedAt < DEFERRAL_LOG_INTERVAL_MS) return;
+    this.deferralLoggedAt = now;
+    this.log.info(`${DEFERRED_MESSAGE} (503 Retry-After / UNAVAILABLE; said at most once a minute).`);
   }
 
   /** The redactor of the current lint settings (traceLens.lint.sensitiveKeys / allowedKeys). */

@@ -7,7 +7,7 @@
  * limits; `grpc-encoding: gzip` (and deflate) is handled by grpc-js.
  */
 import * as grpc from '@grpc/grpc-js';
-import { OtlpReceiverBase, RECEIVER_HOST } from './otlpReceiverBase';
+import { DEFERRED_MESSAGE, OtlpReceiverBase, RECEIVER_HOST } from './otlpReceiverBase';
 import type { ReceiverLimits, SpanSink } from './otlpReceiverBase';
 import { decodeOtlpProtobufAsync } from './otlpProtobufDecoder';
 import { exportResponse } from './otlpResponses';
@@ -122,6 +122,10 @@ export class OtlpGrpcReceiver extends OtlpReceiverBase {
       this.refuse(callback, grpc.status.UNAVAILABLE, `Busy: ${this.active} exports in progress; retry shortly`);
       return;
     }
+    if (this.deferred()) {
+      this.refuse(callback, grpc.status.UNAVAILABLE, DEFERRED_MESSAGE, undefined, false);
+      return;
+    }
     this.active++;
     try {
       const bytes = call.request;
@@ -137,9 +141,10 @@ export class OtlpGrpcReceiver extends OtlpReceiverBase {
     }
   }
 
-  private refuse(callback: ExportCallback, code: grpc.status, message: string, error?: unknown): void {
+  private refuse(callback: ExportCallback, code: grpc.status, message: string, error?: unknown, report = true): void {
     this.counters.requestsRefused++;
-    this.errorEmitter.fire({ status: code, message, error });
+    // A deferral was reported by deferred(), once for each closing of the gate.
+    if (report) this.errorEmitter.fire({ status: code, message, error });
     callback({ code, details: message });
   }
 }

@@ -15,7 +15,7 @@ import {
   UnsupportedMediaTypeError,
 } from './receiverErrors';
 import { CorruptBodyError, readRequestBody } from './requestBody';
-import { OtlpReceiverBase, RECEIVER_HOST } from './otlpReceiverBase';
+import { DEFERRED_MESSAGE, OtlpReceiverBase, RECEIVER_HOST } from './otlpReceiverBase';
 import type { ReceiverControl, ReceiverLimits, SpanSink } from './otlpReceiverBase';
 import { CONTROL_PREFIX } from './sharedReceiverProtocol';
 
@@ -178,6 +178,11 @@ export class OtlpHttpReceiver extends OtlpReceiverBase {
         this.refuse(req, res, 503, encoding, RpcCode.UNAVAILABLE, `Busy: ${this.active} requests in progress; retry shortly`);
         return;
       }
+      if (isTraces && this.deferred()) {
+        res.setHeader('Retry-After', '1');
+        this.refuse(req, res, 503, encoding, RpcCode.UNAVAILABLE, DEFERRED_MESSAGE, undefined, false);
+        return;
+      }
       this.active++;
       try {
         await this.ingest(req, res, encoding, isTraces);
@@ -242,9 +247,11 @@ export class OtlpHttpReceiver extends OtlpReceiverBase {
     code: number,
     message: string,
     error?: unknown,
+    report = true,
   ): void {
     this.counters.requestsRefused++;
-    this.errorEmitter.fire({ status, message, error });
+    // A deferral was reported by deferred(), once for each closing of the gate.
+    if (report) this.errorEmitter.fire({ status, message, error });
     if (res.headersSent || res.destroyed) return;
     const body = statusResponse(encoding, code, message);
     if (req.complete) {

@@ -9,6 +9,7 @@ import type { Event } from './emitter';
 import type { Span } from '../model/trace';
 import type { OtlpDecodeResult } from './otlpDecodeResult';
 import type { OtlpEncoding } from './otlpResponses';
+import type { IntakeGate } from './intakeGate';
 import { ReceiverStartError } from './receiverErrors';
 
 /** Where decoded spans go; SpanStore implements it. */
@@ -49,7 +50,12 @@ export interface ReceiverRequestError {
   status: number;
   message: string;
   error?: unknown;
+  /** Refused because the gate was closed (reported once each time it closes); the exporter retries. */
+  deferred?: boolean;
 }
+
+/** Said to the exporter and in the log when the gate defers exports. */
+export const DEFERRED_MESSAGE = 'The editor is busy (its event loop is running late): exports are deferred until it catches up; the exporter retries them';
 
 export interface ReceiverStats {
   requests: number;
@@ -58,6 +64,8 @@ export interface ReceiverStats {
   requestsRefused: number;
   /** Decompressed body bytes of accepted requests. */
   bytesReceived: number;
+  /** Requests refused (retryably) while the gate was closed; also counted in requestsRefused. */
+  requestsDeferred: number;
   /** Requests that arrived with a Content-Encoding other than identity. */
   compressedRequests: number;
 }
@@ -73,6 +81,8 @@ export interface ReceiverLimits {
   maxBodyBytes?: number;
   /** Requests decoded at once; more are refused with a retryable status. Default 8. */
   maxConcurrentRequests?: number;
+  /** Refuses new exports (retryably) while it is busy: see intakeGate.ts. None by default. */
+  gate?: IntakeGate;
 }
 
 export abstract class OtlpReceiverBase {
@@ -88,10 +98,13 @@ export abstract class OtlpReceiverBase {
     spansRejected: 0,
     requestsRefused: 0,
     bytesReceived: 0,
+    requestsDeferred: 0,
     compressedRequests: 0,
   };
   readonly maxBodyBytes: number;
   readonly maxConcurrentRequests: number;
+  private readonly gate: IntakeGate | undefined;
+  private reportedEpisode = 0;
 
   /** Fires after each request whose spans reached the sink. */
   readonly onSpans: Event<SpansReceivedEvent> = this.spansEmitter.event;
@@ -113,6 +126,7 @@ export abstract class OtlpReceiverBase {
     this.requestedPort = options.port ?? defaultPort;
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.maxConcurrentRequests = Math.max(1, options.maxConcurrentRequests ?? 8);
+    this.gate = options.gate;
     if (!Number.isInteger(this.requestedPort) || this.requestedPort < 0 || this.requestedPort > 65535) {
       throw new ReceiverStartError(`"${portSetting}" must be a port number from 0 to 65535, not ${this.requestedPort}.`);
     }
@@ -129,6 +143,20 @@ export abstract class OtlpReceiverBase {
 
   get stats(): Readonly<ReceiverStats> {
     return { ...this.counters };
+  }
+
+  /**
+   * Whether a new export must wait because the gate is closed: counts it, and reports the first
+   * of each closing (as `deferred`), so the log says it once, not for every retried export.
+   */
+  protected deferred(): boolean {
+    if (!this.gate?.busy) return false;
+    this.counters.requestsDeferred++;
+    if (this.gate.episode !== this.reportedEpisode) {
+      this.reportedEpisode = this.gate.episode;
+      this.errorEmitter.fire({ status: 503, message: DEFERRED_MESSAGE, deferred: true });
+    }
+    return true;
   }
 
   /** Hands a decoded export to the sink and the listeners; returns the partial-success message ('' when none was rejected). */

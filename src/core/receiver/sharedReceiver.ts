@@ -15,6 +15,7 @@
  * and reported as `failed` with `portInUse`, as before.
  */
 import { Emitter } from './emitter';
+import type { IntakeGate } from './intakeGate';
 import type { Event } from './emitter';
 import { OtlpGrpcReceiver } from './otlpGrpcReceiver';
 import { OtlpHttpReceiver } from './otlpHttpReceiver';
@@ -60,6 +61,8 @@ export interface SharedReceiverOptions {
   /** Where the per-user token lives (userTokenDir()); undefined never shares the port. */
   tokenDir: string | undefined;
   log: SharedReceiverLog;
+  /** Refuses new exports (retryably) while it is busy (intakeGate.ts); none by default. */
+  gate?: IntakeGate;
   /** Describes a start error for the user; defaults to its message. */
   describeError?: (err: unknown) => string;
 }
@@ -204,7 +207,7 @@ export class SharedReceiver {
     const hub = token
       ? new ReceiverHub({ store: this.store, token, grpcPort: () => this.grpc?.port, clear: () => this.serialized(async () => this.clearHere()) })
       : undefined;
-    const http = new OtlpHttpReceiver(this.store, { port: ports.port, control: hub });
+    const http = new OtlpHttpReceiver(this.store, { port: ports.port, control: hub, gate: this.options.gate });
     http.onRequestError((e) => this.requestErrorEmitter.fire({ ...e, protocol: 'http' }));
     if (hub) http.onAcceptedBatch((batch) => hub.broadcast(batch));
     try {
@@ -335,7 +338,7 @@ export class SharedReceiver {
       await this.stopGrpc();
       this.setGrpcState({ kind: 'starting', port });
     }
-    const receiver = new OtlpGrpcReceiver(this.store, { port });
+    const receiver = new OtlpGrpcReceiver(this.store, { port, gate: this.options.gate });
     receiver.onRequestError((e) => this.requestErrorEmitter.fire({ ...e, protocol: 'grpc' }));
     const hub = this.hub;
     if (hub) receiver.onAcceptedBatch((batch) => hub.broadcast(batch));

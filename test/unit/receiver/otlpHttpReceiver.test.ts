@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { BinaryReader } from '@bufbuild/protobuf/wire';
+import { EventLoopLagGate } from '../../../src/core/receiver/intakeGate';
 import { OtlpHttpReceiver } from '../../../src/core/receiver/otlpHttpReceiver';
-import type { SpansReceivedEvent } from '../../../src/core/receiver/otlpReceiverBase';
+import { DEFERRED_MESSAGE } from '../../../src/core/receiver/otlpReceiverBase';
+import type { ReceiverRequestError, SpansReceivedEvent } from '../../../src/core/receiver/otlpReceiverBase';
 import { PortInUseError } from '../../../src/core/receiver/receiverErrors';
 import { SpanStore } from '../../../src/core/receiver/spanStore';
 import { rawRequest } from './rawHttpRequest';
@@ -194,6 +196,35 @@ describe('OtlpHttpReceiver', () => {
     assert.deepEqual((await Promise.all(slow)).map((r) => r.status), [200, 200]);
     const after = await rawRequest(port, 'POST', '/v1/traces', PB, buildRequest([{ traceId: newTraceId(), spanId: newSpanId(), name: 'after' }]));
     assert.equal(after.status, 200);
+  });
+
+  it('defers exports with 503 Retry-After while its thread runs late, says so once per closing, and takes them again after', async () => {
+    await receiver.stop();
+    const gate = new EventLoopLagGate({ thresholdMs: 50, holdMs: 300 });
+    const errors: ReceiverRequestError[] = [];
+    try {
+      receiver = new OtlpHttpReceiver(store, { port: 0, gate });
+      receiver.onRequestError((e) => errors.push(e));
+      ({ port } = await receiver.start());
+      // Holds this thread for 150 ms, as a long task in the extension host would.
+      const until = performance.now() + 150;
+      while (performance.now() < until) { /* busy */ }
+      while (!gate.busy) await new Promise<void>((r) => setImmediate(r));
+      const deferred = await rawRequest(port, 'POST', '/v1/traces', PB, buildRequest([{ traceId: newTraceId(), spanId: newSpanId(), name: 'deferred' }]));
+      assert.equal(deferred.status, 503);
+      assert.equal(deferred.headers['retry-after'], '1');
+      assert.deepEqual(decodeStatus(deferred.body), { code: 14, message: DEFERRED_MESSAGE });
+      await rawRequest(port, 'POST', '/v1/traces', PB, buildRequest([{ traceId: newTraceId(), spanId: newSpanId(), name: 'deferred too' }]));
+      assert.deepEqual(errors.map((e) => [e.status, e.deferred]), [[503, true]], 'one report for the closing, not one per export');
+      assert.equal(receiver.stats.requestsDeferred, 2);
+      assert.equal(store.counts.spansHeld, 0);
+      while (gate.busy) await new Promise<void>((r) => setImmediate(r));
+      const taken = await rawRequest(port, 'POST', '/v1/traces', PB, buildRequest([{ traceId: newTraceId(), spanId: newSpanId(), name: 'taken' }]));
+      assert.equal(taken.status, 200);
+      assert.equal(store.counts.spansHeld, 1);
+    } finally {
+      gate.dispose();
+    }
   });
 
   it('grants CORS to localhost origins only, including preflight', async () => {

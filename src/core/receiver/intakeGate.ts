@@ -1,0 +1,70 @@
+/**
+ * Keeps a burst of spans from taking the editor away from its user. The receiver runs on the
+ * extension host's thread, beside everything that reads the spans (statistics, live lint,
+ * insights, the saved snapshot); a service exporting tens of thousands of spans a second can
+ * keep that thread busy for seconds, and CodeLens and hovers then wait. While the thread's event
+ * loop is held up, new exports are answered with OTLP's throttling answer (HTTP 503 with
+ * Retry-After, gRPC UNAVAILABLE), which every OTLP exporter retries later, as an OpenTelemetry
+ * Collector's memory limiter does under pressure. Exports already being decoded finish.
+ */
+
+/** Whether the receiver should take a new export now. */
+export interface IntakeGate {
+  readonly busy: boolean;
+  /** Counts the times the gate closed: a receiver reports a closing once, not every refusal. */
+  readonly episode: number;
+}
+
+export interface EventLoopLagGateOptions {
+  /** A timer tick this much later than due means the loop was held up. Default 50 ms (the host's budget for a block). */
+  thresholdMs?: number;
+  /** How long the gate stays closed after the last late tick, so the readers of what arrived can catch up. Default 500 ms. */
+  holdMs?: number;
+  /** How often the loop is probed. Default 20 ms. */
+  periodMs?: number;
+  now?: () => number;
+}
+
+/** Closed while the event loop of this thread runs late (probed by a timer that does not keep the process alive). */
+export class EventLoopLagGate implements IntakeGate {
+  private readonly thresholdMs: number;
+  private readonly holdMs: number;
+  private readonly periodMs: number;
+  private readonly now: () => number;
+  private readonly timer: ReturnType<typeof setInterval>;
+  private last: number;
+  private busyUntil = 0;
+  private episodes = 0;
+
+  constructor(options: EventLoopLagGateOptions = {}) {
+    this.thresholdMs = options.thresholdMs ?? 50;
+    this.holdMs = options.holdMs ?? 500;
+    this.periodMs = options.periodMs ?? 20;
+    this.now = options.now ?? (() => performance.now());
+    this.last = this.now();
+    this.timer = setInterval(() => this.tick(), this.periodMs);
+    this.timer.unref();
+  }
+
+  get busy(): boolean {
+    return this.now() < this.busyUntil;
+  }
+
+  get episode(): number {
+    return this.episodes;
+  }
+
+  /** One probe: exposed for tests, which drive the clock. */
+  tick(): void {
+    const now = this.now();
+    const late = now - this.last - this.periodMs;
+    this.last = now;
+    if (late <= this.thresholdMs) return;
+    if (now >= this.busyUntil) this.episodes++;
+    this.busyUntil = now + this.holdMs;
+  }
+
+  dispose(): void {
+    clearInterval(this.timer);
+  }
+}

@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { EventLoopLagGate } from '../../../src/core/receiver/intakeGate';
+
+describe('EventLoopLagGate', () => {
+  it('closes when a probe runs later than the threshold, stays closed for the hold, and counts each closing once', () => {
+    let now = 0;
+    const gate = new EventLoopLagGate({ thresholdMs: 50, holdMs: 500, periodMs: 20, now: () => now });
+    try {
+      const probeAt = (t: number) => {
+        now = t;
+        gate.tick();
+      };
+      probeAt(20);
+      probeAt(60); // 20 ms late: within the threshold
+      assert.equal(gate.busy, false);
+      probeAt(200); // due at 80, 120 ms late
+      assert.deepEqual([gate.busy, gate.episode], [true, 1]);
+      probeAt(300); // 80 ms late again, while closed: the same closing, held longer
+      assert.deepEqual([gate.busy, gate.episode], [true, 1]);
+      for (let t = 320; t < 800; t += 20) probeAt(t); // on time from here on
+      assert.equal(gate.busy, true);
+      probeAt(800);
+      assert.equal(gate.busy, false, 'open again 500 ms after the last late probe');
+      probeAt(1000);
+      assert.deepEqual([gate.busy, gate.episode], [true, 2]);
+    } finally {
+      gate.dispose();
+    }
+  });
+});
