@@ -54,6 +54,9 @@ export interface ReceiverRequestError {
   deferred?: boolean;
 }
 
+/** Spans accepted within the last one to two seconds from which a closed gate defers exports. */
+export const DEFER_MIN_RECENT_SPANS = 5_000;
+
 /** Said to the exporter and in the log when the gate defers exports. */
 export const DEFERRED_MESSAGE = 'The editor is busy (its event loop is running late): exports are deferred until it catches up; the exporter retries them';
 
@@ -105,6 +108,10 @@ export abstract class OtlpReceiverBase {
   readonly maxConcurrentRequests: number;
   private readonly gate: IntakeGate | undefined;
   private reportedEpisode = 0;
+  /** Spans accepted in the current second and the one before (see deferred()). */
+  private intakeSecond = 0;
+  private intakeThisSecond = 0;
+  private intakeLastSecond = 0;
 
   /** Fires after each request whose spans reached the sink. */
   readonly onSpans: Event<SpansReceivedEvent> = this.spansEmitter.event;
@@ -150,7 +157,8 @@ export abstract class OtlpReceiverBase {
    * of each closing (as `deferred`), so the log says it once, not for every retried export.
    */
   protected deferred(): boolean {
-    if (!this.gate?.busy) return false;
+    // Only under a load: a few spans now and then are not what holds the host up, and deferring them would not help.
+    if (!this.gate?.busy || this.recentIntake(0) < DEFER_MIN_RECENT_SPANS) return false;
     this.counters.requestsDeferred++;
     if (this.gate.episode !== this.reportedEpisode) {
       this.reportedEpisode = this.gate.episode;
@@ -160,7 +168,20 @@ export abstract class OtlpReceiverBase {
   }
 
   /** Hands a decoded export to the sink and the listeners; returns the partial-success message ('' when none was rejected). */
+  /** Spans accepted in this second and the one before, after adding `added`. */
+  private recentIntake(added: number): number {
+    const second = Math.floor(performance.now() / 1000);
+    if (second !== this.intakeSecond) {
+      this.intakeLastSecond = second === this.intakeSecond + 1 ? this.intakeThisSecond : 0;
+      this.intakeThisSecond = 0;
+      this.intakeSecond = second;
+    }
+    this.intakeThisSecond += added;
+    return this.intakeThisSecond + this.intakeLastSecond;
+  }
+
   protected accept(decoded: OtlpDecodeResult, raw: AcceptedBatch): string {
+    this.recentIntake(decoded.spans.length);
     if (decoded.spans.length > 0) this.sink.addSpans(decoded.spans);
     if (decoded.rejectedSpans > 0) this.sink.noteRejectedSpans?.(decoded.rejectedSpans);
     this.counters.spansAccepted += decoded.spans.length;

@@ -4,7 +4,7 @@ import { deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { BinaryReader } from '@bufbuild/protobuf/wire';
 import { EventLoopLagGate } from '../../../src/core/receiver/intakeGate';
 import { OtlpHttpReceiver } from '../../../src/core/receiver/otlpHttpReceiver';
-import { DEFERRED_MESSAGE } from '../../../src/core/receiver/otlpReceiverBase';
+import { DEFER_MIN_RECENT_SPANS, DEFERRED_MESSAGE } from '../../../src/core/receiver/otlpReceiverBase';
 import type { ReceiverRequestError, SpansReceivedEvent } from '../../../src/core/receiver/otlpReceiverBase';
 import { PortInUseError } from '../../../src/core/receiver/receiverErrors';
 import { SpanStore } from '../../../src/core/receiver/spanStore';
@@ -198,17 +198,28 @@ describe('OtlpHttpReceiver', () => {
     assert.equal(after.status, 200);
   });
 
-  it('defers exports with 503 Retry-After while its thread runs late, says so once per closing, and takes them again after', async () => {
+  it('under a load, defers exports with 503 Retry-After while its thread runs late, says so once per closing, and takes them again after', async () => {
     await receiver.stop();
-    const gate = new EventLoopLagGate({ thresholdMs: 50, holdMs: 300 });
+    const gate = new EventLoopLagGate({ thresholdMs: 50, holdMs: 1_000 });
     const errors: ReceiverRequestError[] = [];
     try {
       receiver = new OtlpHttpReceiver(store, { port: 0, gate });
       receiver.onRequestError((e) => errors.push(e));
       ({ port } = await receiver.start());
-      // Holds this thread for 150 ms, as a long task in the extension host would.
-      const until = performance.now() + 150;
-      while (performance.now() < until) { /* busy */ }
+      // Under a load only: a few spans are taken however late the loop runs.
+      const load = Array.from({ length: DEFER_MIN_RECENT_SPANS }, (_, i) => ({ traceId: newTraceId(), spanId: newSpanId(), name: `load ${i}` }));
+      const holdThread = () => {
+        // Holds this thread for 150 ms, as a long task in the extension host would.
+        const until = performance.now() + 150;
+        while (performance.now() < until) { /* busy */ }
+      };
+      holdThread();
+      while (!gate.busy) await new Promise<void>((r) => setImmediate(r));
+      const few = await rawRequest(port, 'POST', '/v1/traces', PB, buildRequest([{ traceId: newTraceId(), spanId: newSpanId(), name: 'one' }]));
+      assert.equal(few.status, 200);
+      assert.equal((await rawRequest(port, 'POST', '/v1/traces', PB, buildRequest(load))).status, 200);
+      const held = store.counts.spansHeld;
+      holdThread();
       while (!gate.busy) await new Promise<void>((r) => setImmediate(r));
       const deferred = await rawRequest(port, 'POST', '/v1/traces', PB, buildRequest([{ traceId: newTraceId(), spanId: newSpanId(), name: 'deferred' }]));
       assert.equal(deferred.status, 503);
@@ -217,11 +228,11 @@ describe('OtlpHttpReceiver', () => {
       await rawRequest(port, 'POST', '/v1/traces', PB, buildRequest([{ traceId: newTraceId(), spanId: newSpanId(), name: 'deferred too' }]));
       assert.deepEqual(errors.map((e) => [e.status, e.deferred]), [[503, true]], 'one report for the closing, not one per export');
       assert.equal(receiver.stats.requestsDeferred, 2);
-      assert.equal(store.counts.spansHeld, 0);
+      assert.equal(store.counts.spansHeld, held);
       while (gate.busy) await new Promise<void>((r) => setImmediate(r));
       const taken = await rawRequest(port, 'POST', '/v1/traces', PB, buildRequest([{ traceId: newTraceId(), spanId: newSpanId(), name: 'taken' }]));
       assert.equal(taken.status, 200);
-      assert.equal(store.counts.spansHeld, 1);
+      assert.equal(store.counts.spansHeld, held + 1);
     } finally {
       gate.dispose();
     }
