@@ -10,9 +10,9 @@ import { FunctionLensIndex } from '../core/stats/functionLensIndex';
 import type { LocationStats } from '../core/stats/latencyStats';
 import { formatLookback } from '../core/stats/lookback';
 import { locateOperations, mergeLocationStats, statsFromServerQuantiles, unlocatedOperations } from '../core/stats/serverQuantiles';
-import { aggregateSpans } from '../core/stats/spanAggregator';
+import { aggregateSpans, aggregateSpansSteps } from '../core/stats/spanAggregator';
 import { SampleCache } from '../core/stats/sampleCache';
-import { INSIGHT_SLICE_MS, LocalRefreshThrottle, pickSampledServices, RemoteRefreshSchedule, SAMPLING_BUDGET, sampledTraceBudget, slideStepMs } from '../core/stats/refreshPolicy';
+import { INSIGHT_SLICE_MS, LocalRefreshThrottle, STATS_SLICE_MS, pickSampledServices, RemoteRefreshSchedule, SAMPLING_BUDGET, sampledTraceBudget, slideStepMs } from '../core/stats/refreshPolicy';
 import { drawSpreadSample, exampleSpans, sampleRecentTraces, type RemoteSample } from '../core/stats/remoteSample';
 import { quantileMethodText, sampleBasis } from '../core/stats/statsBasis';
 import { runSliced } from '../core/waterfall/timeSlicing';
@@ -67,6 +67,9 @@ export class StatsController implements vscode.Disposable {
   private lastFired = '';
   private lastLogged = '';
   private localTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The pass over the store under way, and whether another was asked for meanwhile. */
+  private localPass: Promise<void> | undefined;
+  private localPassAgain = false;
   private readonly localThrottle = new LocalRefreshThrottle();
   private slideTimer: ReturnType<typeof setInterval> | undefined;
   private readonly remoteSchedule = new RemoteRefreshSchedule();
@@ -178,7 +181,7 @@ export class StatsController implements vscode.Disposable {
   async refresh(signal?: AbortSignal): Promise<StatsSummary> {
     await this.deps.backends.ready;
     if (this.deps.backends.type === 'local') {
-      this.computeLocal();
+      await this.computeLocal();
     } else {
       this.remoteRun?.controller.abort(new CancelledError());
       this.remoteRun = undefined;
@@ -261,26 +264,47 @@ export class StatsController implements vscode.Disposable {
     const delay = now ? 0 : this.localThrottle.delayMs();
     this.localTimer = setTimeout(() => {
       this.localTimer = undefined;
-      if (!this.disposed && this.deps.backends.type === 'local') this.computeLocal();
+      if (!this.disposed && this.deps.backends.type === 'local') void this.computeLocal();
     }, delay);
   }
 
-  /** One pass over the store (~50 ms at 100k spans): throttled, so the host is never held long or often. */
-  private computeLocal(): void {
+  /**
+   * One pass over the store (~50 ms of CPU at 100k spans), in slices so the host keeps answering
+   * while spans pour in, and throttled, so it is never held often. A pass asked for while one runs
+   * follows it.
+   */
+  private computeLocal(): Promise<void> {
     if (this.localTimer) {
       clearTimeout(this.localTimer);
       this.localTimer = undefined;
     }
+    if (this.localPass) {
+      this.localPassAgain = true;
+      return this.localPass;
+    }
+    this.localPass = this.passOverStore().finally(() => {
+      this.localPass = undefined;
+      if (this.localPassAgain && !this.disposed) {
+        this.localPassAgain = false;
+        this.scheduleLocal();
+      }
+    });
+    return this.localPass;
+  }
+
+  private async passOverStore(): Promise<void> {
     const startedMs = this.localThrottle.started();
     const store = this.deps.receiver.spanStore;
     try {
       // The insights see the same spans in the same iteration: no second pass over the store.
       const pass = this.insightPass(startedMs);
-      const snapshot = aggregateSpans(pass ? pass.spans(store.allSpans()) : store.allSpans(), {
+      const snapshot = await runSliced(aggregateSpansSteps(pass ? pass.spans(store.allSpans()) : store.allSpans(), {
         nowMs: Date.now(),
         lookbackMs: this.settings.lookbackMs,
         services: this.settings.serviceNames,
-      });
+      }), STATS_SLICE_MS);
+      // Switched to a remote backend meanwhile: its figures are not to be replaced by these.
+      if (this.disposed || this.deps.backends.type !== 'local') return;
       const took = this.localThrottle.statsDone();
       if (took > 100) this.deps.log.debug(`Latency statistics of ${snapshot.spansSeen} spans took ${took} ms; next pass in ${this.localThrottle.throttleMs} ms at the earliest`);
       this.lastError = undefined;

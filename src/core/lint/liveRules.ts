@@ -23,6 +23,8 @@ export interface ExplosionThresholds {
 export interface LiveLintOptions extends KeyMatcherOptions {
   rules?: Readonly<Record<string, SeveritySetting>>;
   explosion?: Partial<ExplosionThresholds>;
+  /** A matcher built from these options and kept across calls (it caches each key's verdict); else one is built per call. */
+  keyMatcher?: SensitiveKeyMatcher;
 }
 
 const DEFAULT_THRESHOLDS: ExplosionThresholds = { minDistinctNames: 50, minDistinctRatio: 0.2, minNamesPerTemplate: 5 };
@@ -84,9 +86,10 @@ class Collector {
 
 export function lintSpans(spans: readonly Span[], options: LiveLintOptions = {}): LiveFinding[] {
   const c = new Collector(options.rules);
-  const keys = new SensitiveKeyMatcher(options);
+  const keys = options.keyMatcher ?? new SensitiveKeyMatcher(options);
   const thresholds = { ...DEFAULT_THRESHOLDS, ...options.explosion };
-  nameRules(spans, thresholds, c);
+  // The live linter runs the name rules over a window of its own and turns them off here.
+  if (options.rules?.SN010 !== 'off' || options.rules?.SN011 !== 'off') nameRules(spans, thresholds, c);
   const resourcesSeen = new WeakSet<object>();
   for (const span of spans) {
     httpNameRule(span, c);
@@ -98,6 +101,13 @@ export function lintSpans(spans: readonly Span[], options: LiveLintOptions = {})
 function nameRules(spans: readonly Span[], t: ExplosionThresholds, c: Collector): void {
   const byLocation = new Map<string, { names: Set<string>; total: number; example: Span }>();
   const byTemplate = new Map<string, { names: Set<string>; example: Span; template: string; placeholders: string[] }>();
+  // A window of thousands of spans holds a few hundred names at most: each is normalized once.
+  const normalizedNames = new Map<string, ReturnType<typeof normalizeSpanName>>();
+  const normalize = (name: string): ReturnType<typeof normalizeSpanName> => {
+    let n = normalizedNames.get(name);
+    if (!n) normalizedNames.set(name, (n = normalizeSpanName(name)));
+    return n;
+  };
   for (const span of spans) {
     const service = span.resource.serviceName;
     const loc = codeLocation(span);
@@ -107,7 +117,7 @@ function nameRules(spans: readonly Span[], t: ExplosionThresholds, c: Collector)
       g.total++;
       byLocation.set(`${service}\u0000${loc}`, g);
     }
-    const n = normalizeSpanName(span.name);
+    const n = normalize(span.name);
     if (n.placeholders.length === 0) continue;
     const key = `${service}\u0000${n.template}`;
     const g = byTemplate.get(key) ?? { names: new Set<string>(), example: span, template: n.template, placeholders: n.placeholders };
@@ -122,7 +132,7 @@ function nameRules(spans: readonly Span[], t: ExplosionThresholds, c: Collector)
         ruleId: 'SN010', severity: 'error', span: ref, distinctNames: g.names.size, spanCount: g.total,
         message: `${g.names.size} distinct span names from one code location (${ref.codeFilePath ?? ref.codeFunction}${ref.codeLineNumber ? `:${ref.codeLineNumber}` : ''}) in ${g.total} spans of ${ref.serviceName}. Use a static name and put the varying part in an attribute.`,
       });
-      for (const name of g.names) exploded.add(`${ref.serviceName}\u0000${normalizeSpanName(name).template}`);
+      for (const name of g.names) exploded.add(`${ref.serviceName}\u0000${normalize(name).template}`);
     }
   }
   for (const [key, g] of byTemplate) {

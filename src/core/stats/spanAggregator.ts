@@ -7,6 +7,7 @@ import { LOW_CONFIDENCE_SAMPLES, histogramOf, servicesByCount, summarizeAccumula
 import type { LocationStats, StatsSnapshot } from './latencyStats';
 import { EXACT_DDSKETCH } from './statsBasis';
 import { InvalidLookbackError } from './statsErrors';
+import { runSync, YIELD_MASK, type Steps } from '../waterfall/timeSlicing';
 
 export interface AggregationOptions {
   lookbackMs: number;
@@ -167,6 +168,11 @@ function sortLocations(list: LocationStats[]): LocationStats[] {
  * count in the current window.
  */
 export function aggregateSpans(spans: Iterable<Span>, options: AggregationOptions & { nowMs: number }): StatsSnapshot {
+  return runSync(aggregateSpansSteps(spans, options));
+}
+
+/** aggregateSpans as resumable steps (see timeSlicing.ts): the extension host runs a pass over a big store in slices. */
+export function* aggregateSpansSteps(spans: Iterable<Span>, options: AggregationOptions & { nowMs: number }): Steps<StatsSnapshot> {
   const L = options.lookbackMs;
   const now = options.nowMs;
   checkLookback(L);
@@ -189,7 +195,7 @@ export function aggregateSpans(spans: Iterable<Span>, options: AggregationOption
   let seen = 0;
   let ignored = 0;
   for (const span of spans) {
-    seen++;
+    if ((++seen & YIELD_MASK) === 0) yield;
     if (accept && !accept(span.resource)) {
       ignored++;
       continue;
