@@ -88,12 +88,17 @@ export function lintSpans(spans: readonly Span[], options: LiveLintOptions = {})
   const c = new Collector(options.rules);
   const keys = options.keyMatcher ?? new SensitiveKeyMatcher(options);
   const thresholds = { ...DEFAULT_THRESHOLDS, ...options.explosion };
-  // The live linter runs the name rules over a window of its own and turns them off here.
-  if (options.rules?.SN010 !== 'off' || options.rules?.SN011 !== 'off') nameRules(spans, thresholds, c);
+  // The live linter runs the name rules over a window of its own and the others span by span:
+  // a pass skips the rules turned off for it rather than computing findings to drop.
+  const on = (id: LiveRuleId): boolean => options.rules?.[id] !== 'off';
+  if (on('SN010') || on('SN011')) nameRules(spans, thresholds, c);
+  const httpNames = on('SN012');
+  const sensitive = on('SD001') || on('SD004') || on('SD005') || on('SD006');
+  if (!httpNames && !sensitive) return c.out;
   const resourcesSeen = new WeakSet<object>();
   for (const span of spans) {
-    httpNameRule(span, c);
-    sensitiveDataRules(span, keys, c, resourcesSeen);
+    if (httpNames) httpNameRule(span, c);
+    if (sensitive) sensitiveDataRules(span, keys, c, resourcesSeen);
   }
   return c.out;
 }

@@ -1,4 +1,8 @@
 import type { AttributeValue, Attributes, InstrumentationScope, Resource, Span } from '../model/trace';
+import { runSync, type Steps } from '../waterfall/timeSlicing';
+
+/** Spans between two yields of encodeOtlpJsonRequestSteps (a power of two minus one): ~5 ms when each is encoded here. */
+const SPANS_PER_STEP_MASK = 255;
 
 /*
  * Model spans back into OTLP/JSON (spec mapping: hex ids, integer enums, 64-bit
@@ -86,22 +90,36 @@ function encodeScope(scope: InstrumentationScope): Record<string, unknown> {
  * already stringified spans (to measure them) avoid doing it twice.
  */
 export function encodeOtlpJsonRequest(spans: readonly Span[], encodedSpans?: readonly string[]): string {
+  return runSync(encodeOtlpJsonRequestSteps(spans, encodedSpans));
+}
+
+/** encodeOtlpJsonRequest as resumable steps (see timeSlicing.ts): a 16 MB snapshot is assembled in slices. */
+export function* encodeOtlpJsonRequestSteps(spans: readonly Span[], encodedSpans?: readonly string[]): Steps<string> {
   const byResource = new Map<Resource, Map<InstrumentationScope, string[]>>();
-  spans.forEach((span, i) => {
+  for (let i = 0; i < spans.length; i++) {
+    if ((i & SPANS_PER_STEP_MASK) === SPANS_PER_STEP_MASK) yield;
+    const span = spans[i];
     let scopes = byResource.get(span.resource);
     if (!scopes) byResource.set(span.resource, (scopes = new Map()));
     let list = scopes.get(span.scope);
     if (!list) scopes.set(span.scope, (list = []));
     list.push(encodedSpans?.[i] ?? JSON.stringify(encodeSpan(span)));
-  });
+  }
   const resourceParts: string[] = [];
   for (const [resource, scopes] of byResource) {
     const scopeParts: string[] = [];
     for (const [scope, list] of scopes) {
-      scopeParts.push(`{"scope":${JSON.stringify(encodeScope(scope))},"spans":[${list.join(',')}]}`);
+      // Joined a piece at a time: one scope may hold all of a 16 MB snapshot's spans.
+      const pieces: string[] = [];
+      for (let k = 0; k < list.length; k += SPANS_PER_STEP_MASK + 1) {
+        yield;
+        pieces.push(list.slice(k, k + SPANS_PER_STEP_MASK + 1).join(','));
+      }
+      scopeParts.push(`{"scope":${JSON.stringify(encodeScope(scope))},"spans":[${pieces.join(',')}]}`);
     }
     const res = JSON.stringify({ attributes: encodeAttributes(resource.attributes) });
     resourceParts.push(`{"resource":${res},"scopeSpans":[${scopeParts.join(',')}]}`);
   }
+  yield;
   return `{"resourceSpans":[${resourceParts.join(',')}]}`;
 }

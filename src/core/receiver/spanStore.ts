@@ -12,7 +12,7 @@ import { estimateSpanBytes } from './spanSize';
 import { Emitter } from './emitter';
 import type { Event } from './emitter';
 import { decodeOtlpJson } from './otlpJsonDecoder';
-import { encodeAttributes, encodeOtlpJsonRequest, encodeSpan } from './otlpJsonEncoder';
+import { encodeAttributes, encodeOtlpJsonRequestSteps, encodeSpan } from './otlpJsonEncoder';
 import { ReceiverTraceNotFoundError } from '../errors';
 import { MalformedOtlpError } from './receiverErrors';
 import { runSliced, runSync, type Steps } from '../waterfall/timeSlicing';
@@ -419,7 +419,8 @@ export class SpanStore implements TraceBackend {
     yield;
     // Resources and scopes are repeated once per group, not per span; the budget keeps a margin for them.
     const order = chosen.reverse().map((e) => e.traceId);
-    return `{"traceLensSpanStore":1,"savedAtMs":${Date.now()},"traceOrder":${JSON.stringify(order)},"request":${encodeOtlpJsonRequest(spans, encoded)}}`;
+    const request = yield* encodeOtlpJsonRequestSteps(spans, encoded);
+    return `{"traceLensSpanStore":1,"savedAtMs":${Date.now()},"traceOrder":${JSON.stringify(order)},"request":${request}}`;
   }
 
   /** A span's OTLP/JSON text, encoded once: spans never change, and a snapshot is saved again and again while spans arrive. */

@@ -125,6 +125,22 @@ describe('SpanStore', () => {
   });
 
 
+  it('saves a snapshot of many spans in one scope (assembled a piece at a time) that restores every span in order', async () => {
+    const store = new SpanStore();
+    const spans = Array.from({ length: 700 }, (_, i) => span(1 + (i % 7), { name: `op ${i}`, attributes: { i } }));
+    store.addSpans(spans);
+    const restored = new SpanStore();
+    const text = await store.serializeSliced(undefined, undefined, 0);
+    assert.deepEqual(restored.restore(text), { spans: 700, traces: 7 });
+    for (let t = 1; t <= 7; t++) {
+      const id = t.toString(16).padStart(32, '0');
+      assert.deepEqual((await restored.getTrace(id)).spans.map((s) => s.attributes.i), (await store.getTrace(id)).spans.map((s) => s.attributes.i));
+    }
+    assert.equal(text.replace(/"savedAtMs":\d+/, ''), store.serialize().replace(/"savedAtMs":\d+/, ''));
+    store.dispose();
+    restored.dispose();
+  });
+
   it('counts runs of spans and interleaved traces alike in its indexes, also when a batch evicts mid-way', async () => {
     const store = new SpanStore({ maxSpans: 5 });
     const one = resource('one');
