@@ -1,7 +1,7 @@
 import type { AttributeValue, Attributes, InstrumentationScope, Resource, Span } from '../model/trace';
 import { runSync, type Steps } from '../waterfall/timeSlicing';
 
-/** Spans between two yields of encodeOtlpJsonRequestSteps (a power of two minus one): ~5 ms when each is encoded here. */
+/** Spans between two yields of encodeOtlpJsonRequestParts (a power of two minus one): ~5 ms when each is encoded here. */
 const SPANS_PER_STEP_MASK = 255;
 
 /*
@@ -90,11 +90,17 @@ function encodeScope(scope: InstrumentationScope): Record<string, unknown> {
  * already stringified spans (to measure them) avoid doing it twice.
  */
 export function encodeOtlpJsonRequest(spans: readonly Span[], encodedSpans?: readonly string[]): string {
-  return runSync(encodeOtlpJsonRequestSteps(spans, encodedSpans));
+  const parts: string[] = [];
+  runSync(encodeOtlpJsonRequestParts(spans, encodedSpans, parts));
+  return parts.join('');
 }
 
-/** encodeOtlpJsonRequest as resumable steps (see timeSlicing.ts): a 16 MB snapshot is assembled in slices. */
-export function* encodeOtlpJsonRequestSteps(spans: readonly Span[], encodedSpans?: readonly string[]): Steps<string> {
+/**
+ * encodeOtlpJsonRequest as resumable steps (see timeSlicing.ts) that append the text to `parts`
+ * in pieces of a few hundred spans: a 16 MB snapshot is assembled in slices and written piece by
+ * piece, never copied whole into one string.
+ */
+export function* encodeOtlpJsonRequestParts(spans: readonly Span[], encodedSpans: readonly string[] | undefined, parts: string[]): Steps<void> {
   const byResource = new Map<Resource, Map<InstrumentationScope, string[]>>();
   for (let i = 0; i < spans.length; i++) {
     if ((i & SPANS_PER_STEP_MASK) === SPANS_PER_STEP_MASK) yield;
@@ -105,21 +111,22 @@ export function* encodeOtlpJsonRequestSteps(spans: readonly Span[], encodedSpans
     if (!list) scopes.set(span.scope, (list = []));
     list.push(encodedSpans?.[i] ?? JSON.stringify(encodeSpan(span)));
   }
-  const resourceParts: string[] = [];
+  parts.push('{"resourceSpans":[');
+  let firstResource = true;
   for (const [resource, scopes] of byResource) {
-    const scopeParts: string[] = [];
+    parts.push(`${firstResource ? '' : ','}{"resource":${JSON.stringify({ attributes: encodeAttributes(resource.attributes) })},"scopeSpans":[`);
+    firstResource = false;
+    let firstScope = true;
     for (const [scope, list] of scopes) {
-      // Joined a piece at a time: one scope may hold all of a 16 MB snapshot's spans.
-      const pieces: string[] = [];
+      parts.push(`${firstScope ? '' : ','}{"scope":${JSON.stringify(encodeScope(scope))},"spans":[`);
+      firstScope = false;
       for (let k = 0; k < list.length; k += SPANS_PER_STEP_MASK + 1) {
         yield;
-        pieces.push(list.slice(k, k + SPANS_PER_STEP_MASK + 1).join(','));
+        parts.push(`${k === 0 ? '' : ','}${list.slice(k, k + SPANS_PER_STEP_MASK + 1).join(',')}`);
       }
-      scopeParts.push(`{"scope":${JSON.stringify(encodeScope(scope))},"spans":[${pieces.join(',')}]}`);
+      parts.push(']}');
     }
-    const res = JSON.stringify({ attributes: encodeAttributes(resource.attributes) });
-    resourceParts.push(`{"resource":${res},"scopeSpans":[${scopeParts.join(',')}]}`);
+    parts.push(']}');
   }
-  yield;
-  return `{"resourceSpans":[${resourceParts.join(',')}]}`;
+  parts.push(']}');
 }

@@ -12,7 +12,7 @@ import { estimateSpanBytes } from './spanSize';
 import { Emitter } from './emitter';
 import type { Event } from './emitter';
 import { decodeOtlpJson } from './otlpJsonDecoder';
-import { encodeAttributes, encodeOtlpJsonRequestSteps, encodeSpan } from './otlpJsonEncoder';
+import { encodeAttributes, encodeOtlpJsonRequestParts, encodeSpan } from './otlpJsonEncoder';
 import { ReceiverTraceNotFoundError } from '../errors';
 import { MalformedOtlpError } from './receiverErrors';
 import { runSliced, runSync, type Steps } from '../waterfall/timeSlicing';
@@ -387,19 +387,24 @@ export class SpanStore implements TraceBackend {
    * each span before it is encoded; the held spans are not changed.
    */
   serialize(maxBytes: number = DEFAULT_SNAPSHOT_MAX_BYTES, transform?: (span: Span) => Span): string {
-    return runSync(this.serializeSteps(maxBytes, transform));
+    const parts: string[] = [];
+    runSync(this.serializeSteps(maxBytes, transform, parts));
+    return parts.join('');
   }
 
   /**
    * serialize() in slices of about `sliceMs`, the event loop turning between them (the extension
-   * host saves while spans keep arriving). Traces that arrive or are evicted meanwhile may or may
+   * host saves while spans keep arriving), as pieces of text to write one after the other. Traces that arrive or are evicted meanwhile may or may
    * not be in it: a snapshot is a recent picture, not an exact one.
    */
-  serializeSliced(maxBytes: number = DEFAULT_SNAPSHOT_MAX_BYTES, transform?: (span: Span) => Span, sliceMs = 10): Promise<string> {
-    return runSliced(this.serializeSteps(maxBytes, transform), sliceMs);
+  async serializeSliced(maxBytes: number = DEFAULT_SNAPSHOT_MAX_BYTES, transform?: (span: Span) => Span, sliceMs = 10): Promise<string[]> {
+    const parts: string[] = [];
+    await runSliced(this.serializeSteps(maxBytes, transform, parts), sliceMs);
+    return parts;
   }
 
-  private *serializeSteps(maxBytes: number, transform: ((span: Span) => Span) | undefined): Steps<string> {
+  /** Appends the snapshot's text to `parts`, piece by piece (joined, they are serialize()'s text). */
+  private *serializeSteps(maxBytes: number, transform: ((span: Span) => Span) | undefined, parts: string[]): Steps<void> {
     const entries = [...this.traces.values()].reverse();
     const chosen: TraceEntry[] = [];
     const spans: Span[] = [];
@@ -419,8 +424,9 @@ export class SpanStore implements TraceBackend {
     yield;
     // Resources and scopes are repeated once per group, not per span; the budget keeps a margin for them.
     const order = chosen.reverse().map((e) => e.traceId);
-    const request = yield* encodeOtlpJsonRequestSteps(spans, encoded);
-    return `{"traceLensSpanStore":1,"savedAtMs":${Date.now()},"traceOrder":${JSON.stringify(order)},"request":${request}}`;
+    parts.push(`{"traceLensSpanStore":1,"savedAtMs":${Date.now()},"traceOrder":${JSON.stringify(order)},"request":`);
+    yield* encodeOtlpJsonRequestParts(spans, encoded, parts);
+    parts.push('}');
   }
 
   /** A span's OTLP/JSON text, encoded once: spans never change, and a snapshot is saved again and again while spans arrive. */

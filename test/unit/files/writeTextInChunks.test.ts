@@ -17,6 +17,13 @@ describe('writeTextInChunks', () => {
     assert.deepEqual(readFileSync(file), Buffer.from(text, 'utf8'));
   });
 
+  it('writes pieces one after the other, gathering small ones, and keeps a pair split across two pieces whole', async () => {
+    const file = path.join(dir, 'c.json');
+    const pieces = ['{"a":', '"x😀', '".repeat', ...Array.from({ length: 20 }, (_, i) => `,${i}`), '\ud83d', '\ude00}'];
+    await writeTextInChunks(file, pieces, 8);
+    assert.deepEqual(readFileSync(file), Buffer.from(pieces.join(''), 'utf8'));
+  });
+
   it('replaces what the file held, and writes an empty text as an empty file', async () => {
     const file = path.join(dir, 'b.json');
     await writeTextInChunks(file, 'x'.repeat(1000), 64);

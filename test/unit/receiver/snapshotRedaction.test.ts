@@ -122,7 +122,7 @@ describe('SpanStore snapshot with redaction', () => {
     const redactor = new SnapshotRedactor();
     const first = store.serialize(undefined, (x) => redactor.redactSpan(x));
     assert.equal(redactor.redacted, 1);
-    const sliced = await store.serializeSliced(undefined, (x) => redactor.redactSpan(x), 0);
+    const sliced = (await store.serializeSliced(undefined, (x) => redactor.redactSpan(x), 0)).join('');
     const withoutTime = (t: string) => t.replace(/"savedAtMs":\d+/, '');
     assert.equal(withoutTime(sliced), withoutTime(first));
     assert.ok(!sliced.includes(PASSWORD));
@@ -130,7 +130,7 @@ describe('SpanStore snapshot with redaction', () => {
     assert.equal(redactor.redactSpan(flagged), redactor.redactSpan(flagged), 'one redacted copy per span');
     // A span received after a save is in the next one.
     store.addSpans([span({ password: 'hunter2-later' })]);
-    const third = await store.serializeSliced(undefined, (x) => redactor.redactSpan(x), 0);
+    const third = (await store.serializeSliced(undefined, (x) => redactor.redactSpan(x), 0)).join('');
     assert.ok(!third.includes('hunter2-later'));
     assert.equal(redactor.redacted, 2);
     store.dispose();
