@@ -181,6 +181,8 @@ export class StatsController implements vscode.Disposable {
   async refresh(signal?: AbortSignal): Promise<StatsSummary> {
     await this.deps.backends.ready;
     if (this.deps.backends.type === 'local') {
+      // A pass under way may have started before the last spans arrived: the refresh is a pass after it.
+      if (this.localPass) await this.localPass;
       await this.computeLocal();
     } else {
       this.remoteRun?.controller.abort(new CancelledError());

@@ -13,6 +13,8 @@ export interface IntakeGate {
   readonly busy: boolean;
   /** Counts the times the gate closed: a receiver reports a closing once, not every refusal. */
   readonly episode: number;
+  /** An export arrived: the gate watches the thread while exports keep arriving, and sleeps otherwise. */
+  noteExport(): void;
 }
 
 export interface EventLoopLagGateOptions {
@@ -25,14 +27,21 @@ export interface EventLoopLagGateOptions {
   now?: () => number;
 }
 
-/** Closed while the event loop of this thread runs late (probed by a timer that does not keep the process alive). */
+/** After this long without an export the probe stops, so an idle editor is not woken 50 times a second. */
+const IDLE_AFTER_MS = 5_000;
+
+/**
+ * Closed while the event loop of this thread runs late, probed by a timer (that does not keep the
+ * process alive) from the first export on, until exports stop arriving.
+ */
 export class EventLoopLagGate implements IntakeGate {
   private readonly thresholdMs: number;
   private readonly holdMs: number;
   private readonly periodMs: number;
   private readonly now: () => number;
-  private readonly timer: ReturnType<typeof setInterval>;
-  private last: number;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private last = 0;
+  private lastExport = 0;
   private busyUntil = 0;
   private episodes = 0;
 
@@ -41,7 +50,12 @@ export class EventLoopLagGate implements IntakeGate {
     this.holdMs = options.holdMs ?? 500;
     this.periodMs = options.periodMs ?? 20;
     this.now = options.now ?? (() => performance.now());
-    this.last = this.now();
+  }
+
+  noteExport(): void {
+    this.lastExport = this.now();
+    if (this.timer) return;
+    this.last = this.lastExport;
     this.timer = setInterval(() => this.tick(), this.periodMs);
     this.timer.unref();
   }
@@ -54,17 +68,30 @@ export class EventLoopLagGate implements IntakeGate {
     return this.episodes;
   }
 
+  /** Whether the probe runs (exports arrived in the last few seconds). */
+  get watching(): boolean {
+    return this.timer !== undefined;
+  }
+
   /** One probe: exposed for tests, which drive the clock. */
   tick(): void {
     const now = this.now();
     const late = now - this.last - this.periodMs;
     this.last = now;
-    if (late <= this.thresholdMs) return;
+    if (late <= this.thresholdMs) {
+      if (now - this.lastExport > IDLE_AFTER_MS && now >= this.busyUntil) this.stop();
+      return;
+    }
     if (now >= this.busyUntil) this.episodes++;
     this.busyUntil = now + this.holdMs;
   }
 
   dispose(): void {
-    clearInterval(this.timer);
+    this.stop();
+  }
+
+  private stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
   }
 }

@@ -157,6 +157,7 @@ export abstract class OtlpReceiverBase {
    * of each closing (as `deferred`), so the log says it once, not for every retried export.
    */
   protected deferred(): boolean {
+    this.gate?.noteExport();
     // Only under a load: a few spans now and then are not what holds the host up, and deferring them would not help.
     if (!this.gate?.busy || this.recentIntake(0) < DEFER_MIN_RECENT_SPANS) return false;
     this.counters.requestsDeferred++;
@@ -167,7 +168,6 @@ export abstract class OtlpReceiverBase {
     return true;
   }
 
-  /** Hands a decoded export to the sink and the listeners; returns the partial-success message ('' when none was rejected). */
   /** Spans accepted in this second and the one before, after adding `added`. */
   private recentIntake(added: number): number {
     const second = Math.floor(performance.now() / 1000);
@@ -180,6 +180,7 @@ export abstract class OtlpReceiverBase {
     return this.intakeThisSecond + this.intakeLastSecond;
   }
 
+  /** Hands a decoded export to the sink and the listeners; returns the partial-success message ('' when none was rejected). */
   protected accept(decoded: OtlpDecodeResult, raw: AcceptedBatch): string {
     this.recentIntake(decoded.spans.length);
     if (decoded.spans.length > 0) this.sink.addSpans(decoded.spans);

@@ -394,8 +394,9 @@ export class SpanStore implements TraceBackend {
 
   /**
    * serialize() in slices of about `sliceMs`, the event loop turning between them (the extension
-   * host saves while spans keep arriving), as pieces of text to write one after the other. Traces that arrive or are evicted meanwhile may or may
-   * not be in it: a snapshot is a recent picture, not an exact one.
+   * host saves while spans keep arriving), as pieces of text to write one after the other. Traces
+   * that arrive or are evicted meanwhile may or may not be in it: a snapshot is a recent picture,
+   * not an exact one.
    */
   async serializeSliced(maxBytes: number = DEFAULT_SNAPSHOT_MAX_BYTES, transform?: (span: Span) => Span, sliceMs = 10): Promise<string[]> {
     const parts: string[] = [];

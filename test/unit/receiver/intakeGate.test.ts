@@ -6,6 +6,7 @@ describe('EventLoopLagGate', () => {
     let now = 0;
     const gate = new EventLoopLagGate({ thresholdMs: 50, holdMs: 500, periodMs: 20, now: () => now });
     try {
+      gate.noteExport();
       const probeAt = (t: number) => {
         now = t;
         gate.tick();
@@ -23,6 +24,25 @@ describe('EventLoopLagGate', () => {
       assert.equal(gate.busy, false, 'open again 500 ms after the last late probe');
       probeAt(1000);
       assert.deepEqual([gate.busy, gate.episode], [true, 2]);
+    } finally {
+      gate.dispose();
+    }
+  });
+
+  it('probes only while exports arrive: it stops a few seconds after the last, and a pause is not taken for lag', () => {
+    let now = 0;
+    const gate = new EventLoopLagGate({ thresholdMs: 50, holdMs: 500, periodMs: 20, now: () => now });
+    try {
+      assert.equal(gate.watching, false, 'asleep until the first export');
+      gate.noteExport();
+      assert.equal(gate.watching, true);
+      for (now = 20; now <= 5_020; now += 20) gate.tick();
+      assert.equal(gate.watching, false, 'asleep again 5 s after the last export');
+      now = 60_000;
+      gate.noteExport();
+      now += 20;
+      gate.tick();
+      assert.deepEqual([gate.watching, gate.busy], [true, false]);
     } finally {
       gate.dispose();
     }

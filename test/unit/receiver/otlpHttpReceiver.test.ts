@@ -213,6 +213,8 @@ describe('OtlpHttpReceiver', () => {
         const until = performance.now() + 150;
         while (performance.now() < until) { /* busy */ }
       };
+      // The first export wakes the gate's probe.
+      assert.equal((await rawRequest(port, 'POST', '/v1/traces', PB, buildRequest([{ traceId: newTraceId(), spanId: newSpanId(), name: 'first' }]))).status, 200);
       holdThread();
       while (!gate.busy) await new Promise<void>((r) => setImmediate(r));
       const few = await rawRequest(port, 'POST', '/v1/traces', PB, buildRequest([{ traceId: newTraceId(), spanId: newSpanId(), name: 'one' }]));
