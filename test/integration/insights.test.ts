@@ -9,7 +9,7 @@ import { startJaeger } from '../backends/harness/servers';
 import { replayScenario, SHOP_SOURCE } from '../insights-corpus/replay';
 import type { TraceLensTestHooks } from '../../src/extension';
 import { RECEIVER } from './receiverPorts';
-import { setGlobal, traceLensHover, waitFor, workspaceFile } from './support';
+import { latencyLensOn, lineOf, setGlobal, traceLensHover, waitFor, workspaceFile } from './support';
 
 const EXTENSION_ID = 'trace-lens.trace-lens';
 /** Where the service's source lands in the workspace: the spans' `test/insights-corpus/services/shop.py` maps to it by suffix. */
@@ -17,15 +17,7 @@ const SHOP = (): vscode.Uri => workspaceFile('insights', 'services', 'shop.py');
 const LENS = /· N\+1: \d+ × SELECT … per call$/;
 const LENS_SAMPLED = /· N\+1: \d+ × SELECT … per call in a sample$/;
 
-function lineOf(doc: vscode.TextDocument, needle: string): number {
-  for (let i = 0; i < doc.lineCount; i++) if (doc.lineAt(i).text.includes(needle)) return i;
-  throw new Error(`"${needle}" not in ${doc.uri.fsPath}`);
-}
-
-async function lensTitle(uri: vscode.Uri, line: number): Promise<string | undefined> {
-  const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100)) ?? [];
-  return lenses.find((l) => l.range.start.line === line && l.command?.command === 'traceLens.showFunctionTraces')?.command?.title;
-}
+const lensTitle = async (uri: vscode.Uri, line: number): Promise<string | undefined> => (await latencyLensOn(uri, line))?.command?.title;
 
 function insightDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
   return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Trace Lens' && typeof d.code === 'object' && /^PI/.test(String(d.code.value)));

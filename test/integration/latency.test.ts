@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { startJaeger } from '../backends/harness/servers';
 import { sendBatches, sendToReceiver, type Batch, type SentSpan } from './otlpSender';
-import { setGlobal, traceLensHover, waitFor, workspaceFile } from './support';
+import { lineOf, setGlobal, traceLensHover, waitFor, workspaceFile } from './support';
 
 const EXTENSION_ID = 'trace-lens.trace-lens';
 const SERVICE = 'latency-fixture-service';
@@ -12,12 +12,6 @@ const FALLBACK_NOTE = 'falling back to code.* line numbers and literal span name
 const CHECKOUT = (): vscode.Uri => workspaceFile('latency', 'latencyCheckout.ts');
 const WORKER = (): vscode.Uri => workspaceFile('latency', 'latencyWorker.py');
 
-
-/** 0-based line of the first line containing `needle`. */
-function lineOf(doc: vscode.TextDocument, needle: string): number {
-  for (let i = 0; i < doc.lineCount; i++) if (doc.lineAt(i).text.includes(needle)) return i;
-  throw new Error(`"${needle}" not in ${doc.uri.fsPath}`);
-}
 
 /** The quantile as DDSketch defines it (the value at rank floor(q·(n−1))), exact before the sketch's 1 % error. */
 function quantile(durationsMs: number[], q: number): number {

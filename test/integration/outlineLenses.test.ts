@@ -4,16 +4,10 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { sendToReceiver } from './otlpSender';
-import { traceLensHover, waitFor, workspaceFile } from './support';
+import { lineOf, traceLensHover, waitFor, workspaceFile } from './support';
 
 const EXTENSION_ID = 'trace-lens.trace-lens';
 const SERVICE = 'outline-fixture-service';
-
-/** 0-based line of the first line containing `needle`. */
-function lineOf(doc: vscode.TextDocument, needle: string): number {
-  for (let i = 0; i < doc.lineCount; i++) if (doc.lineAt(i).text.includes(needle)) return i;
-  throw new Error(`"${needle}" not in ${doc.uri.fsPath}`);
-}
 
 /** Trace Lens's lenses of a document by line, with their titles. */
 async function lensTitles(uri: vscode.Uri): Promise<Map<number, string>> {

@@ -4,14 +4,14 @@
 // whole product runs on the spans (statistics, live lint, the saved snapshot), not just the
 // receiver and its store as in the benchmark; the figures go to test-results/receiver-load-host.json.
 import * as assert from 'node:assert/strict';
-import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
+import { LoadSender, type LoadDone } from '../../bench/receiverLoadProcess';
 import { sendToReceiver } from './otlpSender';
 import { RECEIVER } from './receiverPorts';
-import { setGlobal, traceLensHover, waitFor, workspaceFile } from './support';
+import { latencyLensOn, lineOf, setGlobal, traceLensHover, waitFor, workspaceFile } from './support';
 
 /** dist/test/integration → the repository. */
 const REPO = path.resolve(__dirname, '../../..');
@@ -23,24 +23,7 @@ const SPANS = 200_000;
  */
 const MAX_ANSWER_MS = 15_000;
 
-interface SenderMessage {
-  type: 'ready' | 'done';
-  spans: number;
-  ms?: number;
-  failures?: number;
-  /** Exports the receiver deferred while the host was busy, sent again as an SDK does. */
-  deferred?: number;
-}
-
-function lineOf(doc: vscode.TextDocument, needle: string): number {
-  for (let i = 0; i < doc.lineCount; i++) if (doc.lineAt(i).text.includes(needle)) return i;
-  throw new Error(`"${needle}" not in ${doc.uri.fsPath}`);
-}
-
-async function lensTitleOn(uri: vscode.Uri, line: number): Promise<string | undefined> {
-  const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100)) ?? [];
-  return lenses.find((l) => l.command?.command === 'traceLens.showFunctionTraces' && l.range.start.line === line)?.command?.title;
-}
+const lensTitleOn = async (uri: vscode.Uri, line: number): Promise<string | undefined> => (await latencyLensOn(uri, line))?.command?.title;
 
 describe('the extension host under a full receiver load', function () {
   this.timeout(300_000);
@@ -64,31 +47,14 @@ describe('the extension host under a full receiver load', function () {
     await waitFor('the validateCart lens', () => lensTitleOn(doc.uri, declaration), 60_000);
     const hoverAt = new vscode.Position(declaration, doc.lineAt(declaration).text.indexOf('validateCart') + 2);
 
-    const port = new URL(RECEIVER).port;
-    const sender = fork(path.join(REPO, 'bench/receiverLoadSender.ts'), [port, String(SPANS), '512', '4'], {
-      cwd: REPO,
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    });
+    const sender = new LoadSender({ port: Number(new URL(RECEIVER).port), spans: SPANS, repoRoot: REPO });
     try {
-      const next = (type: SenderMessage['type']): Promise<SenderMessage> =>
-        new Promise((resolve, reject) => {
-          const onMessage = (m: SenderMessage): void => {
-            if (m.type !== type) return;
-            sender.off('message', onMessage);
-            resolve(m);
-          };
-          sender.on('message', onMessage);
-          sender.once('exit', (code) => reject(new Error(`the load generator exited with ${code} before '${type}'`)));
-        });
-      await next('ready');
+      await sender.ready;
       const delay = monitorEventLoopDelay({ resolution: 10 });
       const answers: { lensMs: number; hoverMs: number }[] = [];
-      let finished: SenderMessage | undefined;
-      const done = next('done').then((m) => (finished = m));
+      let finished: LoadDone | undefined;
       delay.enable();
-      const t0 = performance.now();
-      sender.send({ type: 'go' });
+      const done = sender.go().then((m) => (finished = m));
       // Asked back to back until the last span is acknowledged: each answer comes from the cache
       // the statistics keep, whatever the receiver is doing.
       while (!finished) {
@@ -103,12 +69,11 @@ describe('the extension host under a full receiver load', function () {
       }
       await done;
       delay.disable();
-      const loadMs = performance.now() - t0;
       const worst = (key: 'lensMs' | 'hoverMs') => Math.max(...answers.map((x) => x[key]));
       const median = (key: 'lensMs' | 'hoverMs') => answers.map((x) => x[key]).sort((a, b) => a - b)[Math.floor(answers.length / 2)];
       const report = {
         spans: SPANS,
-        spansPerSecond: Math.round(SPANS / ((finished.ms ?? loadMs) / 1000)),
+        spansPerSecond: Math.round(SPANS / (finished.ms / 1000)),
         senderFailures: finished.failures,
         exportsDeferred: finished.deferred,
         eventLoopDelayP99Ms: Math.round(delay.percentile(99) / 1e6),

@@ -38,3 +38,15 @@ export async function traceLensHover(uri: vscode.Uri, position: vscode.Position)
 export async function setGlobal(key: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration('traceLens').update(key, value, vscode.ConfigurationTarget.Global);
 }
+
+/** 0-based line of the first line of `doc` containing `needle`. */
+export function lineOf(doc: vscode.TextDocument, needle: string): number {
+  for (let i = 0; i < doc.lineCount; i++) if (doc.lineAt(i).text.includes(needle)) return i;
+  throw new Error(`"${needle}" not in ${doc.uri.fsPath}`);
+}
+
+/** Trace Lens's latency lens on `line` of `uri`, if the editor shows one there. */
+export async function latencyLensOn(uri: vscode.Uri, line: number): Promise<vscode.CodeLens | undefined> {
+  const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100)) ?? [];
+  return lenses.find((l) => l.command?.command === 'traceLens.showFunctionTraces' && l.range.start.line === line);
+}

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { startTempoReplay, type TempoReplay } from '../backends/harness/tempoReplay';
-import { setGlobal, traceLensHover, waitFor, workspaceFile } from './support';
+import { latencyLensOn, lineOf, setGlobal, traceLensHover, waitFor, workspaceFile } from './support';
 
 // Latency lenses from Tempo's TraceQL metrics, with the extension pointed at a multi-tenant Tempo as
 // Grafana documents its HTTP API: the replay of test/fixtures/backends/tempo-documented (no Tempo is
@@ -12,16 +12,6 @@ const TENANT = 'team-a';
 
 
 
-/** 0-based line of the first line containing `needle`. */
-function lineOf(doc: vscode.TextDocument, needle: string): number {
-  for (let i = 0; i < doc.lineCount; i++) if (doc.lineAt(i).text.includes(needle)) return i;
-  throw new Error(`"${needle}" not in ${doc.uri.fsPath}`);
-}
-
-async function lensOnLine(uri: vscode.Uri, line: number): Promise<vscode.CodeLens | undefined> {
-  const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100)) ?? [];
-  return lenses.find((l) => l.command?.command === 'traceLens.showFunctionTraces' && l.range.start.line === line);
-}
 
 describe('latency lenses from Tempo TraceQL metrics (documented API, replayed)', function () {
   this.timeout(120_000);
@@ -49,12 +39,12 @@ describe('latency lenses from Tempo TraceQL metrics (documented API, replayed)',
   it('shows the quantile_over_time figures above the function, marked approximate', async () => {
     const place = lineOf(orders, 'export async function placeOrder');
     // The lens sits on the spans' line until the TypeScript symbols arrive, then on the declaration.
-    const lens = await waitFor('the placeOrder lens from Tempo', () => lensOnLine(orders.uri, place), 90_000);
+    const lens = await waitFor('the placeOrder lens from Tempo', () => latencyLensOn(orders.uri, place), 90_000);
     // p50 0.0671 s, p95 0.121 s, p99 0.1318 s of the latest interval; 70 + 60 calls, 2 + 2 errors; "~": approximate.
     assert.match(lens.command?.title ?? '', /^p50 ~67\.1 ms · p95 ~121 ms · p99 ~132 ms · (last 1h · )?130 calls · 3\.1% errors$/);
-    const charge = await waitFor('the chargeCard lens', () => lensOnLine(orders.uri, lineOf(orders, 'export async function chargeCard')), 45_000);
+    const charge = await waitFor('the chargeCard lens', () => latencyLensOn(orders.uri, lineOf(orders, 'export async function chargeCard')), 45_000);
     assert.match(charge.command?.title ?? '', /^p50 ~41\.2 ms · p95 ~83\.8 ms · p99 ~99\.1 ms · (last 1h · )?130 calls · 6\.9% errors$/);
-    assert.equal(await lensOnLine(orders.uri, lineOf(orders, 'export function cancelOrder')), undefined, 'no lens above a function without data');
+    assert.equal(await latencyLensOn(orders.uri, lineOf(orders, 'export function cancelOrder')), undefined, 'no lens above a function without data');
   });
 
   it('says in the hover that the figures are approximate server quantiles', async () => {
@@ -69,7 +59,7 @@ describe('latency lenses from Tempo TraceQL metrics (documented API, replayed)',
 
   it('shows exact figures from sampled traces where the server has none', async () => {
     // reserveStock is only in the sampled (PARTIAL) trace, not in the metrics: three spans, one failed.
-    const lens = await waitFor('the reserveStock lens', () => lensOnLine(orders.uri, lineOf(orders, 'export async function reserveStock')), 45_000);
+    const lens = await waitFor('the reserveStock lens', () => latencyLensOn(orders.uri, lineOf(orders, 'export async function reserveStock')), 45_000);
     const title = lens.command?.title ?? '';
     assert.match(title, /^p50 [\d.]+ ms · /);
     assert.match(title, /\b3 calls\b.* · 33% errors/);

@@ -5,7 +5,7 @@
  */
 import { open } from 'node:fs/promises';
 
-export const WRITE_CHUNK_CHARS = 512 * 1024;
+const WRITE_CHUNK_CHARS = 512 * 1024;
 
 /** Never splits a surrogate pair between two writes (each half alone would be written as U+FFFD). */
 export async function writeTextInChunks(file: string, text: string | readonly string[], chunkChars = WRITE_CHUNK_CHARS): Promise<void> {

@@ -5,10 +5,11 @@
 // scripts/backends/config/. A server that cannot be built or started throws an
 // Error naming the server, the command and the tail of its log.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { childProcessOf } from './procStat';
 
 export type ServerName = 'jaeger' | 'zipkin';
 
@@ -312,25 +313,6 @@ function installExitHooks(): void {
   }
 }
 
-/** The watchdog's child that is the server (not the `sleep` of its loop), from /proc. */
-function childProcessOf(watchdogPid: number): number | undefined {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue; // Gone meanwhile.
-    }
-    // pid (comm) state ppid …: comm may hold spaces and parentheses, so split after its last ')'.
-    const close = stat.lastIndexOf(')');
-    const comm = stat.slice(stat.indexOf('(') + 1, close);
-    const ppid = Number(stat.slice(close + 2).split(' ')[1]);
-    if (ppid === watchdogPid && comm !== 'sleep') return Number(entry);
-  }
-  return undefined;
-}
-
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
   try {
@@ -430,7 +412,8 @@ async function startServer<N extends ServerName | 'prometheus'>(
           queryUrl: launch.queryUrl,
           otlpHttpUrl: launch.otlpHttpUrl,
           otlpGrpcPort: launch.otlpGrpcPort,
-          serverPid: () => (exited || child.pid === undefined ? undefined : childProcessOf(child.pid)),
+          // The watchdog's child that is the server, not the `sleep` of its loop.
+          serverPid: () => (exited || child.pid === undefined ? undefined : childProcessOf(child.pid, 'sleep')),
           zipkinIngestUrl: launch.zipkinIngestUrl,
           logFile,
           stop,
