@@ -9,7 +9,7 @@ import { tracesWithCallsSteps } from '../src/core/flame/functionFlame';
 import { FunctionFlameWorkerClient } from '../src/webviews/functionFlame/functionFlameWorkerClient';
 import { extractCodeLocation, locationKeyString } from '../src/core/source/codeLocation';
 import { buildWaterfallAsync } from '../src/core/waterfall/layout';
-import { runSliced } from '../src/core/waterfall/timeSlicing';
+import { runSliced } from '../src/core/timeSlicing';
 import { launchBrowser } from '../test/runner/browser';
 import { openWaterfallPage } from '../test/webview/waterfallHarness';
 import { quantile } from '../test/webview/waterfallFrames';

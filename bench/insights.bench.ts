@@ -11,7 +11,7 @@ import { findingsByLocation, groupInsights } from '../src/core/insights/location
 import { aggregateSpans } from '../src/core/stats/spanAggregator';
 import type { BenchRow } from './benchRow';
 import { buildWaterfall } from '../src/core/waterfall/layout';
-import { runSliced } from '../src/core/waterfall/timeSlicing';
+import { runSliced } from '../src/core/timeSlicing';
 import { waterfallInsightSteps } from '../src/core/waterfall/traceInsights';
 import { median, watchHostThread } from './hostMeasures';
 import { syntheticInsightTraces } from './insightsSyntheticTraces';

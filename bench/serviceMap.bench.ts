@@ -6,7 +6,7 @@ import type { BenchRow } from './benchRow';
 import { watchHostThread } from './hostMeasures';
 import type { Resource, Span, Trace } from '../src/core/model/trace';
 import { serviceMapSteps } from '../src/core/serviceMap/serviceMap';
-import { runSliced } from '../src/core/waterfall/timeSlicing';
+import { runSliced } from '../src/core/timeSlicing';
 import { launchBrowser } from '../test/runner/browser';
 import { openViewPage } from '../test/webview/viewHarness';
 /* eslint-disable @typescript-eslint/no-explicit-any */

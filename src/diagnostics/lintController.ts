@@ -19,6 +19,7 @@ import { FINDINGS_SCHEME, TelemetryFindingsDocument } from './telemetryFindingsD
 import { lintWorkspace, type WorkspaceLintResult } from './workspaceLint';
 import { readSourceFile } from '../source/workspaceSourceFiles';
 import { COMMANDS } from '../core/commands/commandIds';
+import { takeTurn } from '../core/timeSlicing';
 
 /** Typing pauses this long before a document is linted again. */
 const TYPING_DEBOUNCE_MS = 300;
@@ -246,7 +247,7 @@ export class LintController implements vscode.Disposable {
     for (const key of keys) {
       if (abort.signal.aborted) return;
       await this.lintFromDisk(vscode.Uri.parse(key));
-      await new Promise((resolve) => setImmediate(resolve));
+      await takeTurn();
     }
   }
 

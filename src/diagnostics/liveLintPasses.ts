@@ -3,6 +3,7 @@ import { lintSpans, LIVE_RULE_IDS } from '../core/lint/liveRules';
 import { SensitiveKeyMatcher } from '../core/lint/sensitiveKeys';
 import type { Attributes, Resource, Span } from '../core/model/trace';
 import type { LintSettings } from '../config/lintSettings';
+import { SliceClock } from '../core/timeSlicing';
 
 export interface LiveResult {
   finding: LiveFinding;
@@ -10,14 +11,10 @@ export interface LiveResult {
   span?: Span;
 }
 
-/** Spans the attribute rules check between two looks at the clock (the value detectors look at every attribute)... */
+/** Spans the attribute rules check between two looks at the slice clock (the value detectors look at every attribute). */
 const SLICE_SPANS = 50;
-/** ...and the host thread is given back after about this much linting, so it stays responsive while thousands of spans are linted. */
-const SLICE_MS = 10;
 const NAME_RULES = new Set(['SN010', 'SN011']);
 const CODE_KEYS = ['code.file.path', 'code.filepath', 'code.line.number', 'code.lineno', 'code.function.name', 'code.function'];
-
-const yieldToHost = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 function rulesWhere(settings: LintSettings, keep: (id: string) => boolean): Record<string, SeveritySetting> {
   const rules: Record<string, SeveritySetting> = { ...settings.rules };
@@ -44,13 +41,11 @@ export async function lintSpanAttributes(spans: readonly Span[], settings: LintS
   const keyOptions = { sensitiveKeys: settings.sensitiveKeys, allowedKeys: settings.allowedKeys };
   const options = { rules: rulesWhere(settings, (id) => !NAME_RULES.has(id)), ...keyOptions, keyMatcher: new SensitiveKeyMatcher(keyOptions) };
   const out = new Map<string, LiveResult>();
-  let sliceStart = performance.now();
+  // The checks of a span's values cost tens of microseconds: yield by time, not by a count of spans.
+  const clock = new SliceClock();
+  await clock.next();
   for (let i = 0; i < spans.length; i += SLICE_SPANS) {
-    // The checks of a span's values cost tens of microseconds: yield by time, not by a count of spans.
-    if (i > 0 && performance.now() - sliceStart >= SLICE_MS) {
-      await yieldToHost();
-      sliceStart = performance.now();
-    }
+    if (clock.due()) await clock.next();
     signal?.throwIfAborted();
     const slice = spans.slice(i, i + SLICE_SPANS);
     for (const r of withSpans(lintSpans(slice, options), slice)) {

@@ -13,6 +13,7 @@ import type { LintSettings } from '../config/lintSettings';
 import { findingKey, lintSpanAttributes, lintSpanNames, type LiveResult } from './liveLintPasses';
 import type { LiveFindingLocator } from './liveFindingLocator';
 import { clean, FINDINGS_URI, type LiveFindingSample, type TelemetryFindingsDocument } from './telemetryFindingsDocument';
+import { takeTurn } from '../core/timeSlicing';
 
 /** Newly received spans linted per run at most (the newest first); a burst beyond it is sampled. */
 const MAX_NEW_SPANS = 10_000;
@@ -277,10 +278,15 @@ export class LiveLinter implements vscode.Disposable {
       if (this.localSpans.size <= MAX_KEPT) break;
       this.localSpans.delete(key);
     }
+    // Each step below walks every trace held or a window of spans: a turn of its own.
+    await takeTurn();
+    if (generation !== this.generation) return;
     // Findings last only as long as their evidence: drop those whose trace the store evicted.
     const held = new Set(ids);
     for (const [key, r] of this.localSpans) if (!held.has(r.finding.span.traceId)) this.localSpans.delete(key);
     for (const id of this.linted.keys()) if (!held.has(id)) this.linted.delete(id);
+    await takeTurn();
+    if (generation !== this.generation) return;
     this.localNames = lintSpanNames(window.reverse(), this.settings());
     this.publishing = this.publish();
     await this.publishing;

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { SourceFinding } from '../core/lint/findings';
 import { findWorkspaceSourceFiles, readSourceFile } from '../source/workspaceSourceFiles';
+import { takeTurn } from '../core/timeSlicing';
 
 export interface WorkspaceLintResult {
   files: number;
@@ -18,9 +19,6 @@ export interface WorkspaceLintDeps {
   lintText(uri: vscode.Uri, text: string, document?: vscode.TextDocument): Promise<SourceFinding[]>;
   log: vscode.LogOutputChannel;
 }
-
-/** Yields to the event loop so typing, hovers and other extensions keep running during a scan. */
-const yieldToHost = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Lints every source file of the workspace (files.exclude and .gitignore honoured, huge and binary
@@ -68,7 +66,7 @@ export async function lintWorkspace(
         reportedPercent = percent;
         lastReport = Date.now();
       }
-      await yieldToHost();
+      await takeTurn();
     }
   } finally {
     signal.removeEventListener('abort', onAbort);

@@ -19,6 +19,7 @@ import { flattenFunctions, type FunctionSymbol } from '../core/source/symbolMatc
 import { readSourceFile } from './workspaceSourceFiles';
 import type { OutlineParser } from './outlineClient';
 import type { SourceMapping } from './sourceMapping';
+import { takeTurn } from '../core/timeSlicing';
 
 /** Parsed files kept, by path, for the next search (checked against the file's mtime and size). */
 const MAX_OUTLINES = 2_000;
@@ -151,12 +152,12 @@ export class QualifiedNameFiles implements vscode.Disposable {
     const state: Array<{ name: string; parts: FunctionNameParts; files: { likely: string[]; broad: string[] }; matches: QualifiedNameMatch[]; searched: number; truncated: boolean }> = [];
     for (const [name, parts] of batch) {
       // One pass over the file list per name (a few ms for 100k files): the thread is given back between names.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await takeTurn();
       state.push({ name, parts, files: candidateFiles(name, parts, files, modules), matches: [], searched: 0, truncated: false });
     }
     const visit = async (file: string, names: typeof state): Promise<boolean> => {
       // Give the host thread back between files: this runs beside typing and lens requests.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await takeTurn();
       if (generation !== this.generation || this.disposed) return false;
       const fns = await this.functionsOf(file, (text) => names.some((n) => mentionsName(text, n.parts)));
       if (fns === undefined) return true;
@@ -252,7 +253,7 @@ export class QualifiedNameFiles implements vscode.Disposable {
       if (source) list.push(source);
       if (++sinceYield >= FILES_PER_SLICE) {
         sinceYield = 0;
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await takeTurn();
         // The index changed under the walk: start over on the new one.
         if (index.version !== version) return this.sourceFiles();
       }

@@ -8,6 +8,7 @@ import { scanSpanNameCalls, type SpanNameSite } from '../core/source/spanNameSca
 import { SymbolKindValue, type SymbolNode } from '../core/source/symbolMatching';
 import type { OutlineParser } from '../source/outlineClient';
 import type { StatsController } from './statsController';
+import { takeTurn } from '../core/timeSlicing';
 
 /** Where a document's function symbols come from. */
 export type SymbolSource =
@@ -230,7 +231,7 @@ export class DocumentInputsCache implements vscode.Disposable {
     const text = document.getText();
     const key = entry.uri.toString();
     const promise = (async () => {
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await takeTurn();
       if (this.entries.get(key) !== entry) return;
       try {
         const symbols = await this.outlines.outline(text, language, key);

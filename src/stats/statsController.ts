@@ -12,10 +12,10 @@ import { formatLookback } from '../core/stats/lookback';
 import { locateOperations, mergeLocationStats, statsFromServerQuantiles, unlocatedOperations } from '../core/stats/serverQuantiles';
 import { aggregateSpans, aggregateSpansSteps } from '../core/stats/spanAggregator';
 import { SampleCache } from '../core/stats/sampleCache';
-import { INSIGHT_SLICE_MS, LocalRefreshThrottle, STATS_SLICE_MS, pickSampledServices, RemoteRefreshSchedule, SAMPLING_BUDGET, sampledTraceBudget, slideStepMs } from '../core/stats/refreshPolicy';
+import { LocalRefreshThrottle, pickSampledServices, RemoteRefreshSchedule, SAMPLING_BUDGET, sampledTraceBudget, slideStepMs } from '../core/stats/refreshPolicy';
 import { drawSpreadSample, exampleSpans, sampleRecentTraces, type RemoteSample } from '../core/stats/remoteSample';
 import { quantileMethodText, sampleBasis } from '../core/stats/statsBasis';
-import { runSliced } from '../core/waterfall/timeSlicing';
+import { runSliced } from '../core/timeSlicing';
 import { describeError } from '../ui/errorPresenter';
 import { affectsInsights, readInsightSettings, type InsightSettings } from '../config/insightSettings';
 import type { ReceiverController } from '../receiver/receiverController';
@@ -304,7 +304,7 @@ export class StatsController implements vscode.Disposable {
         nowMs: Date.now(),
         lookbackMs: this.settings.lookbackMs,
         services: this.settings.serviceNames,
-      }), STATS_SLICE_MS);
+      }));
       // Switched to a remote backend meanwhile: its figures are not to be replaced by these.
       if (this.disposed || this.deps.backends.type !== 'local') return;
       const took = this.localThrottle.statsDone();
@@ -385,7 +385,7 @@ export class StatsController implements vscode.Disposable {
     const pass = this.insightPass(now);
     const local = aggregateSpans(pass ? pass.spans(sample.spans) : sample.spans, { nowMs: now, lookbackMs: settings.lookbackMs, services: settings.serviceNames }).locations.map((l) => ({ ...l, basis }));
     // Found in the sample only: the findings say so wherever they are shown.
-    const findings = pass ? groupInsights(await runSliced(pass.finishSteps(), INSIGHT_SLICE_MS), true) : [];
+    const findings = pass ? groupInsights(await runSliced(pass.finishSteps()), true) : [];
     if (signal.aborted) throw new CancelledError();
     this.rememberMappedServices(local);
     const merged = mergeLocationStats(local, server);
@@ -438,7 +438,7 @@ export class StatsController implements vscode.Disposable {
     const run = ++this.insightRun;
     const t0 = Date.now();
     try {
-      const insights = await runSliced(pass.finishSteps(), INSIGHT_SLICE_MS);
+      const insights = await runSliced(pass.finishSteps());
       if (run !== this.insightRun || this.disposed) return;
       const took = Date.now() - t0;
       this.localThrottle.insightsDone(statsMs, took);

@@ -13,7 +13,7 @@ import { layoutFlame } from '../../src/core/flame/flameLayout';
 import { functionFlameSteps } from '../../src/core/flame/functionFlame';
 import { functionFlameTree } from '../../src/core/flame/functionFlameTypes';
 import { extractCodeLocation, locationKeyString } from '../../src/core/source/codeLocation';
-import { runSync } from '../../src/core/waterfall/timeSlicing';
+import { runSync } from '../../src/core/timeSlicing';
 import { framePoint, traceFlameLayout } from '../webview/flameFrames';
 
 /** One request, its placeOrder span pointing at src/checkout/order.ts:87; `slowBy` ms slower in placeOrder. */

@@ -6,7 +6,7 @@ import { layoutFlame } from '../../src/core/flame/flameLayout';
 import { functionFlameSteps } from '../../src/core/flame/functionFlame';
 import { functionFlameTree } from '../../src/core/flame/functionFlameTypes';
 import { extractCodeLocation, locationKeyString } from '../../src/core/source/codeLocation';
-import { runSync } from '../../src/core/waterfall/timeSlicing';
+import { runSync } from '../../src/core/timeSlicing';
 import { launchBrowser, type RunningBrowser } from '../runner/browser';
 import { span, trace } from '../unit/waterfall/traceBuilder';
 import { framePoint } from './flameFrames';

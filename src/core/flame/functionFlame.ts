@@ -9,7 +9,7 @@ import type { Span, Trace } from '../model/trace';
 import { extractCodeLocation, locationKeyString, locationLabel } from '../source/codeLocation';
 import { computeSelfTimes } from '../waterfall/selfTime';
 import { spanTreeSteps } from '../waterfall/spanTree';
-import { YIELD_MASK, type Steps } from '../waterfall/timeSlicing';
+import { YIELD_MASK, type Steps } from '../timeSlicing';
 import { sourceLocationOf, type SourceLocation } from '../waterfall/spanDetail';
 import type { FunctionFlame } from './functionFlameTypes';
 

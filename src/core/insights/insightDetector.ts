@@ -13,7 +13,7 @@ import { detectRepeatedCalls } from './repeatedCalls';
 import { serialCallsSteps } from './serialCalls';
 import { SlowStatementAccumulator } from './slowStatement';
 import type { SpanTree } from '../waterfall/spanTree';
-import { runSync, type Steps } from '../waterfall/timeSlicing';
+import { runSync, type Steps } from '../timeSlicing';
 import { factsSteps, traceFactsOf, type TraceFacts } from './traceFacts';
 
 export class InsightDetector {

@@ -13,7 +13,7 @@
  * - cache commands (Redis, Memcached) are not database spans here either (Sentry skips db.redis).
  */
 import { spanDurationNs } from '../model/trace';
-import { runSync, YIELD_MASK, type Steps } from '../waterfall/timeSlicing';
+import { runSync, YIELD_MASK, type Steps } from '../timeSlicing';
 import { insightLocation, nsToMs, shortStatement, type Insight } from './insight';
 import type { InsightOptions } from './insightRules';
 import { childCount, childrenOf, sequentialChain, type TraceFacts } from './traceFacts';

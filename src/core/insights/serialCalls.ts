@@ -14,7 +14,7 @@ import { insightLocation, nsToMs, type Insight } from './insight';
 import type { InsightOptions } from './insightRules';
 import type { SpanCall } from './spanCalls';
 import { childCount, childrenOf, type TraceFacts } from './traceFacts';
-import { runSync, YIELD_MASK, type Steps } from '../waterfall/timeSlicing';
+import { runSync, YIELD_MASK, type Steps } from '../timeSlicing';
 
 /** What may run concurrently: different requests, or statements against different databases. */
 function parallelKey(call: SpanCall): string {

@@ -9,7 +9,7 @@ import { LatencyAccumulator } from '../stats/latencyAccumulator';
 import { insightLocation, nsToMs, shortStatement, type Insight } from './insight';
 import type { InsightOptions } from './insightRules';
 import type { TraceFacts } from './traceFacts';
-import { runSync, YIELD_MASK, type Steps } from '../waterfall/timeSlicing';
+import { runSync, YIELD_MASK, type Steps } from '../timeSlicing';
 
 interface StatementTally {
   statement: string;

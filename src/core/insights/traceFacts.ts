@@ -5,7 +5,7 @@
  */
 import type { Trace } from '../model/trace';
 import { buildSpanTree, type SpanTree } from '../waterfall/spanTree';
-import { runSync, type Steps } from '../waterfall/timeSlicing';
+import { runSync, type Steps } from '../timeSlicing';
 
 /** Reading a span's call can cost ~10 µs (a statement seen for the first time is normalized): yield every 1,024. */
 const FACTS_YIELD_MASK = 1023;

@@ -24,6 +24,12 @@ export interface EventLoopLagGateOptions {
   holdMs?: number;
   /** How often the loop is probed. Default 20 ms. */
   periodMs?: number;
+  /**
+   * The gate closes on the second late probe within this long: one pause alone (a major garbage
+   * collection of a heap holding 100k+ spans takes 100-200 ms here) is not a backlog, and deferring
+   * exports for it would cost the exporters a second each. Default 1000 ms.
+   */
+  repeatWithinMs?: number;
   now?: () => number;
 }
 
@@ -31,8 +37,8 @@ export interface EventLoopLagGateOptions {
 const IDLE_AFTER_MS = 5_000;
 
 /**
- * Closed while the event loop of this thread runs late, probed by a timer (that does not keep the
- * process alive) from the first export on, until exports stop arriving.
+ * Closed while the event loop of this thread runs late again and again, probed by a timer (that
+ * does not keep the process alive) from the first export on, until exports stop arriving.
  */
 export class EventLoopLagGate implements IntakeGate {
   private readonly thresholdMs: number;
@@ -44,11 +50,14 @@ export class EventLoopLagGate implements IntakeGate {
   private lastExport = 0;
   private busyUntil = 0;
   private episodes = 0;
+  private readonly repeatWithinMs: number;
+  private lastLate = -Infinity;
 
   constructor(options: EventLoopLagGateOptions = {}) {
     this.thresholdMs = options.thresholdMs ?? 50;
     this.holdMs = options.holdMs ?? 500;
     this.periodMs = options.periodMs ?? 20;
+    this.repeatWithinMs = options.repeatWithinMs ?? 1000;
     this.now = options.now ?? (() => performance.now());
   }
 
@@ -82,7 +91,12 @@ export class EventLoopLagGate implements IntakeGate {
       if (now - this.lastExport > IDLE_AFTER_MS && now >= this.busyUntil) this.stop();
       return;
     }
-    if (now >= this.busyUntil) this.episodes++;
+    const previousLate = this.lastLate;
+    this.lastLate = now;
+    if (now >= this.busyUntil) {
+      if (now - previousLate > this.repeatWithinMs) return;
+      this.episodes++;
+    }
     this.busyUntil = now + this.holdMs;
   }
 

@@ -3,6 +3,7 @@ import type { AttributeValue, Attributes, InstrumentationScope, Resource, Span, 
 import { InvalidSpanError, MAX_VALUE_DEPTH, noteRejection, serviceNameOf, setAttribute, spanKindFromOtlp, statusCodeFromOtlp, withOptionalSpanFields } from './otlpDecodeResult';
 import type { OtlpDecodeResult } from './otlpDecodeResult';
 import { MalformedOtlpError } from './receiverErrors';
+import { SLICE_MS, SliceClock } from '../timeSlicing';
 
 /*
  * OTLP/JSON (the spec's protobuf JSON mapping: lowerCamelCase keys, hex ids,
@@ -98,15 +99,16 @@ export function decodeOtlpJson(request: Json): OtlpDecodeResult {
 }
 
 /**
- * Like decodeOtlpJsonText, but yields to the event loop every `yieldEverySpans`
- * spans after parsing. JSON.parse itself cannot be split: a maximal JSON body
- * still blocks for the parse (about 10 ms per MB here).
+ * Like decodeOtlpJsonText, but in turns of the event loop, as decodeOtlpProtobufAsync. JSON.parse
+ * itself cannot be split: a maximal JSON body still blocks for the parse (about 10 ms per MB here).
  */
-export async function decodeOtlpJsonTextAsync(text: string, yieldEverySpans = 2000): Promise<OtlpDecodeResult> {
+export async function decodeOtlpJsonTextAsync(text: string, sliceMs = SLICE_MS): Promise<OtlpDecodeResult> {
+  const clock = new SliceClock(sliceMs);
+  await clock.next();
   const jobs = collectSpans(requestResourceSpans(parseJson(text)));
   const result: OtlpDecodeResult = { spans: [], rejectedSpans: 0, rejectionReasons: [] };
   for (let i = 0; i < jobs.raw.length; i++) {
-    if (i > 0 && i % yieldEverySpans === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    if (clock.due()) await clock.next();
     decodeSpanInto(jobs, i, result);
   }
   return result;

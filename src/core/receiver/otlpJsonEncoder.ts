@@ -1,5 +1,5 @@
 import type { AttributeValue, Attributes, InstrumentationScope, Resource, Span } from '../model/trace';
-import { runSync, type Steps } from '../waterfall/timeSlicing';
+import { runSync, type Steps } from '../timeSlicing';
 
 /** Spans between two yields of encodeOtlpJsonRequestParts (a power of two minus one): ~5 ms when each is encoded here. */
 const SPANS_PER_STEP_MASK = 255;

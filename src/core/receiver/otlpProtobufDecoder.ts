@@ -20,6 +20,7 @@ import {
 } from './otlpDecodeResult';
 import type { OtlpDecodeResult } from './otlpDecodeResult';
 import { WIRE_I64, WIRE_LEN, WIRE_VARINT, WireReader } from './protobufWire';
+import { SLICE_MS, SliceClock } from '../timeSlicing';
 
 /*
  * A hand-written walker over the OTLP wire format (ExportTraceServiceRequest)
@@ -58,19 +59,22 @@ export function decodeOtlpProtobuf(bytes: Uint8Array): OtlpDecodeResult {
 }
 
 /**
- * Like decodeOtlpProtobuf, but yields to the event loop every `yieldEverySpans`
- * spans, so a maximal body (tens of thousands of spans) does not stall the
- * extension host it shares a thread with. A first pass checks the framing and
- * notes where each span is; spans are then decoded in slices.
+ * Like decodeOtlpProtobuf, but in turns of the event loop (timeSlicing.ts): it starts in a turn
+ * of its own and takes another after each slice of about `sliceMs`, so several exports arriving
+ * together, or a maximal body (tens of thousands of spans), do not stall the extension host it
+ * shares a thread with. A first pass checks the framing and notes where each span is; spans are
+ * then decoded in slices.
  */
-export async function decodeOtlpProtobufAsync(bytes: Uint8Array, yieldEverySpans = 2000): Promise<OtlpDecodeResult> {
+export async function decodeOtlpProtobufAsync(bytes: Uint8Array, sliceMs = SLICE_MS): Promise<OtlpDecodeResult> {
+  const clock = new SliceClock(sliceMs);
+  await clock.next();
   const r = new WireReader(bytes);
   const result: OtlpDecodeResult = { spans: [], rejectedSpans: 0, rejectionReasons: [] };
   const ranges: SpanRanges = { starts: [], ends: [], resources: [], scopes: [] };
   readRequest(r, result, ranges);
   const n = ranges.starts.length;
   for (let i = 0; i < n; i++) {
-    if (i > 0 && i % yieldEverySpans === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    if (clock.due()) await clock.next();
     r.pos = ranges.starts[i];
     decodeSpanInto(r, ranges.ends[i], ranges.resources[i], ranges.scopes[i], result);
   }

@@ -15,7 +15,7 @@ import { decodeOtlpJson } from './otlpJsonDecoder';
 import { encodeAttributes, encodeOtlpJsonRequestParts, encodeSpan } from './otlpJsonEncoder';
 import { ReceiverTraceNotFoundError } from '../errors';
 import { MalformedOtlpError } from './receiverErrors';
-import { runSliced, runSync, type Steps } from '../waterfall/timeSlicing';
+import { runSliced, runSync, SLICE_MS, type Steps } from '../timeSlicing';
 
 export interface SpanStoreOptions {
   /** Spans held at most; whole traces are evicted, least recently received first. Default 100,000. */
@@ -398,7 +398,7 @@ export class SpanStore implements TraceBackend {
    * that arrive or are evicted meanwhile may or may not be in it: a snapshot is a recent picture,
    * not an exact one.
    */
-  async serializeSliced(maxBytes: number = DEFAULT_SNAPSHOT_MAX_BYTES, transform?: (span: Span) => Span, sliceMs = 10): Promise<string[]> {
+  async serializeSliced(maxBytes: number = DEFAULT_SNAPSHOT_MAX_BYTES, transform?: (span: Span) => Span, sliceMs = SLICE_MS): Promise<string[]> {
     const parts: string[] = [];
     await runSliced(this.serializeSteps(maxBytes, transform, parts), sliceMs);
     return parts;

@@ -8,7 +8,7 @@
  */
 import { spanDurationNs, type Span, type Trace } from '../model/trace';
 import { attributeString } from '../source/codeLocation';
-import { runSync, YIELD_MASK, type Steps } from '../waterfall/timeSlicing';
+import { runSync, YIELD_MASK, type Steps } from '../timeSlicing';
 import type { ExampleCall, ServiceEdge, ServiceMap, ServiceNode } from './serviceMapTypes';
 
 export type { ExampleCall, ServiceEdge, ServiceMap, ServiceNode };

@@ -10,10 +10,6 @@ export const LOCAL_THROTTLE_MS = 1_000;
 export const LOCAL_THROTTLE_MAX_MS = 15_000;
 /** A local pass may take this share of the host's time: the next waits ten times what it took. */
 const LOCAL_COST_FACTOR = 10;
-/** The detectors hold the extension host at most this long at a time... */
-export const INSIGHT_SLICE_MS = 15;
-/** ...and so does a statistics pass over the receiver's store. */
-export const STATS_SLICE_MS = 15;
 /** Remote statistics are refetched this often when all is well. */
 export const REMOTE_REFRESH_MS = 5 * 60_000;
 /** After a failed remote refresh: 30 s, doubling per failure in a row, 15 min at most. */

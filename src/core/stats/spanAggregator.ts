@@ -7,7 +7,7 @@ import { LOW_CONFIDENCE_SAMPLES, histogramOf, servicesByCount, summarizeAccumula
 import type { LocationStats, StatsSnapshot } from './latencyStats';
 import { EXACT_DDSKETCH } from './statsBasis';
 import { InvalidLookbackError } from './statsErrors';
-import { runSync, YIELD_MASK, type Steps } from '../waterfall/timeSlicing';
+import { runSync, YIELD_MASK, type Steps } from '../timeSlicing';
 
 export interface AggregationOptions {
   lookbackMs: number;
@@ -85,7 +85,8 @@ class ColumnChunk {
     return id;
   }
 
-  drain(accs: readonly LatencyAccumulator[]): void {
+  /** Yields between accumulators every few thousand rows: draining a full chunk takes tens of ms. */
+  *drainSteps(accs: readonly LatencyAccumulator[]): Steps<void> {
     const n = this.n;
     if (n === 0) return;
     const k = accs.length;
@@ -99,10 +100,17 @@ class ColumnChunk {
     const next = counts.slice(0, k);
     const order = this.order;
     for (let j = 0; j < n; j++) order[next[accOf[j]]++] = j;
+    let rows = 0;
     for (let a = 0; a < k; a++) {
       const from = counts[a];
       const to = counts[a + 1];
-      if (to > from) accs[a].addRun(this.cols, order, from, to);
+      if (to === from) continue;
+      accs[a].addRun(this.cols, order, from, to);
+      rows += to - from;
+      if (rows > YIELD_MASK) {
+        rows = 0;
+        yield;
+      }
     }
     // Drop span references so a finished chunk does not keep spans alive.
     this.cols.spans.fill(undefined as unknown as Span, 0, n);
@@ -212,9 +220,9 @@ export function* aggregateSpansSteps(spans: Iterable<Span>, options: Aggregation
       continue;
     }
     const acc = slice === entry.lastSliceId && entry.lastSlice !== undefined ? entry.lastSlice : sliceOf(entry, slice, exemplars, create);
-    if (chunk.push(span, acc.id)) chunk.drain(accs);
+    if (chunk.push(span, acc.id)) yield* chunk.drainSteps(accs);
   }
-  chunk.drain(accs);
+  yield* chunk.drainSteps(accs);
   const window = { startMs: curStart, endMs: now };
   const locations: LocationStats[] = [];
   for (const entry of table.byKey.values()) {

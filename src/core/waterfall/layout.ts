@@ -7,7 +7,7 @@ import { DISPLAY_NAME_LIMIT, SpanFlag, type WaterfallColumns, type WaterfallStri
 import { computeCriticalPath, type CriticalPath } from './criticalPath';
 import { computeSelfTimes } from './selfTime';
 import { buildSpanTree, spanTreeSteps, type SpanTree } from './spanTree';
-import { runSliced, runSync, YIELD_MASK, type Steps } from './timeSlicing';
+import { runSliced, runSync, YIELD_MASK, type Steps } from '../timeSlicing';
 
 /** docs/performance.md: above this the waterfall switches to a windowed mode and says so. */
 export const WINDOW_SPAN_LIMIT = 250_000;

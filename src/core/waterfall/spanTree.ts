@@ -8,7 +8,7 @@
  */
 import type { Span, Trace } from '../model/trace';
 import { SpanFlag } from './columnLayout';
-import { runSync, YIELD_MASK, type Steps } from './timeSlicing';
+import { runSync, YIELD_MASK, type Steps } from '../timeSlicing';
 
 export interface SpanTree {
   /** The spans kept, node i = spans[i]. */

@@ -6,7 +6,7 @@
 import { InsightDetector } from '../insights/insightDetector';
 import { INSIGHT_RULES } from '../insights/insightRules';
 import type { WaterfallLayout } from './layout';
-import { runSync, type Steps } from './timeSlicing';
+import { runSync, type Steps } from '../timeSlicing';
 import { MAX_INSIGHT_ROWS, MAX_WATERFALL_INSIGHTS, type WaterfallInsight } from './waterfallInsight';
 
 const MAX_MESSAGE = 500;

@@ -7,7 +7,7 @@ import { isCancellation } from '../../core/errors';
 import type { Trace } from '../../core/model/trace';
 import { locationLabel } from '../../core/source/codeLocation';
 import type { ShowFunctionTracesArgs } from '../../core/stats/hoverMarkdown';
-import { runSliced } from '../../core/waterfall/timeSlicing';
+import { runSliced } from '../../core/timeSlicing';
 import { showError } from '../../ui/errorPresenter';
 import type { SourceMapping } from '../../source/sourceMapping';
 import type { StatsController } from '../../stats/statsController';

@@ -7,7 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import { traceFromResponse } from '../../core/backends/traceResponse';
 import { functionFlameSteps } from '../../core/flame/functionFlame';
 import type { Span, Trace } from '../../core/model/trace';
-import { runSync } from '../../core/waterfall/timeSlicing';
+import { runSync } from '../../core/timeSlicing';
 import { describeWorkerFailure } from '../waterfall/workerFailure';
 import type { FromFunctionFlameWorker, ToFunctionFlameWorker } from './functionFlameWorkerProtocol';
 

@@ -10,7 +10,7 @@ import { lookbackRange } from '../../config/settings';
 import { withCancellableProgress } from '../../ui/progress';
 import type { ServiceMap } from '../../core/serviceMap/serviceMapTypes';
 import { formatDuration } from '../../core/stats/statsFormat';
-import { runSliced } from '../../core/waterfall/timeSlicing';
+import { runSliced } from '../../core/timeSlicing';
 import { describeError, showError } from '../../ui/errorPresenter';
 import { MessagePanel } from '../shared/messagePanel';
 import { isServiceMapWebviewMessage, type ServiceMapHostMessage, type ServiceMapWebviewMessage } from '../../core/protocol/serviceMapProtocol';

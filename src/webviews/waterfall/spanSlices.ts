@@ -4,8 +4,8 @@
  * spans cross in slices sized to keep each clone near SLICE_BUDGET_MS, with a turn of the event
  * loop between them. Used by every worker that takes the receiver's traces (waterfall, compare).
  */
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Span } from '../../core/model/trace';
+import { takeTurn } from '../../core/timeSlicing';
 
 /** Host time spent cloning one slice (the clone is synchronous). */
 const SLICE_BUDGET_MS = 15;
@@ -23,6 +23,6 @@ export async function postSpansInSlices(spans: readonly Span[], post: (slice: Sp
     // At most doubling per slice: a small first slice measures too fast to scale from (timer
     // resolution, a warm clone path), and a 30× jump cloned 15k spans in one 60+ ms block.
     size = Math.max(100, Math.min(20_000, 2 * size, Math.round(size * (SLICE_BUDGET_MS / Math.max(ms, 0.5)))));
-    await nextTurn();
+    await takeTurn();
   }
 }

@@ -6,7 +6,7 @@
 import type { SourceLocation } from '../../core/waterfall/spanDetail';
 import { buildSpanDetail } from '../../core/waterfall/spanDetail';
 import type { WaterfallLayout } from '../../core/waterfall/layout';
-import { runSliced } from '../../core/waterfall/timeSlicing';
+import { runSliced } from '../../core/timeSlicing';
 import { waterfallInsightSteps } from '../../core/waterfall/traceInsights';
 import { SEARCH_RESULT_LIMIT, searchTrace } from '../../core/waterfall/traceSearch';
 import type { InsightsMessage } from '../../core/protocol/insightProtocol';
@@ -68,7 +68,7 @@ export class WaterfallSession {
   insightsMessage(): Promise<InsightsMessage | undefined> {
     const l = this.layout;
     if (!l || this.previewing) return Promise.resolve(undefined);
-    this.insights ??= runSliced(waterfallInsightSteps(l), 20).then((insights) =>
+    this.insights ??= runSliced(waterfallInsightSteps(l)).then((insights) =>
       this.layout === l ? { type: 'insights', traceId: l.summary.traceId, insights } : undefined);
     return this.insights;
   }

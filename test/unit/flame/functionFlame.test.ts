@@ -3,7 +3,7 @@ import { functionFlameSteps } from '../../../src/core/flame/functionFlame';
 import { functionFlameTree } from '../../../src/core/flame/functionFlameTypes';
 import { layoutFlame } from '../../../src/core/flame/flameLayout';
 import { extractCodeLocation, locationKeyString } from '../../../src/core/source/codeLocation';
-import { runSync } from '../../../src/core/waterfall/timeSlicing';
+import { runSync } from '../../../src/core/timeSlicing';
 import { span, trace } from '../waterfall/traceBuilder';
 
 const CODE = { 'code.file.path': '/srv/app/src/checkout/order.ts', 'code.line.number': 87, 'code.function.name': 'placeOrder' };

@@ -4,7 +4,7 @@ import { syntheticTrace } from '../../../bench/waterfallSyntheticTrace';
 import { toOtlpJson } from '../../../bench/waterfallOtlpJson';
 import { functionFlameSteps, tracesWithCallsSteps } from '../../../src/core/flame/functionFlame';
 import { extractCodeLocation, locationKeyString } from '../../../src/core/source/codeLocation';
-import { runSync } from '../../../src/core/waterfall/timeSlicing';
+import { runSync } from '../../../src/core/timeSlicing';
 import { FunctionFlameWorkerClient } from '../../../src/webviews/functionFlame/functionFlameWorkerClient';
 
 // The worker's TypeScript entry, loaded through tsx (the extension runs dist/functionFlameWorker.js).

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { EventLoopLagGate } from '../../../src/core/receiver/intakeGate';
 
 describe('EventLoopLagGate', () => {
-  it('closes when a probe runs later than the threshold, stays closed for the hold, and counts each closing once', () => {
+  it('closes when probes run later than the threshold twice within a second, stays closed for the hold, and counts each closing once', () => {
     let now = 0;
-    const gate = new EventLoopLagGate({ thresholdMs: 50, holdMs: 500, periodMs: 20, now: () => now });
+    const gate = new EventLoopLagGate({ thresholdMs: 50, holdMs: 500, periodMs: 20, repeatWithinMs: 1000, now: () => now });
     try {
       gate.noteExport();
       const probeAt = (t: number) => {
@@ -14,16 +14,22 @@ describe('EventLoopLagGate', () => {
       probeAt(20);
       probeAt(60); // 20 ms late: within the threshold
       assert.equal(gate.busy, false);
-      probeAt(200); // due at 80, 120 ms late
+      probeAt(200); // due at 80, 120 ms late: one pause alone (a garbage collection) does not close it
+      assert.deepEqual([gate.busy, gate.episode], [false, 0]);
+      probeAt(300); // due at 220, 80 ms late again within the second: a backlog
       assert.deepEqual([gate.busy, gate.episode], [true, 1]);
-      probeAt(300); // 80 ms late again, while closed: the same closing, held longer
+      probeAt(400); // late again while closed: the same closing, held longer
       assert.deepEqual([gate.busy, gate.episode], [true, 1]);
-      for (let t = 320; t < 800; t += 20) probeAt(t); // on time from here on
+      for (let t = 420; t < 900; t += 20) probeAt(t); // on time from here on
       assert.equal(gate.busy, true);
-      probeAt(800);
+      probeAt(900);
       assert.equal(gate.busy, false, 'open again 500 ms after the last late probe');
-      probeAt(1000);
+      probeAt(1100); // late, 700 ms after the last late probe
       assert.deepEqual([gate.busy, gate.episode], [true, 2]);
+      for (let t = 1120; t <= 2500; t += 20) probeAt(t);
+      assert.equal(gate.busy, false);
+      probeAt(2700); // late, but 1.6 s after the last late probe: a pause alone again
+      assert.deepEqual([gate.busy, gate.episode], [false, 2]);
     } finally {
       gate.dispose();
     }

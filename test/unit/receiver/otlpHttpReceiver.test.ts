@@ -208,21 +208,23 @@ describe('OtlpHttpReceiver', () => {
       ({ port } = await receiver.start());
       // Under a load only: a few spans are taken however late the loop runs.
       const load = Array.from({ length: DEFER_MIN_RECENT_SPANS }, (_, i) => ({ traceId: newTraceId(), spanId: newSpanId(), name: `load ${i}` }));
-      const holdThread = () => {
-        // Holds this thread for 150 ms, as a long task in the extension host would.
-        const until = performance.now() + 150;
-        while (performance.now() < until) { /* busy */ }
+      // Holds this thread for 150 ms again and again, as a backlog in the extension host would (one
+      // pause alone does not close the gate), with a timer between the holds for the gate's probe.
+      const runLate = async () => {
+        while (!gate.busy) {
+          const until = performance.now() + 150;
+          while (performance.now() < until) { /* busy */ }
+          await new Promise<void>((r) => setTimeout(r, 25));
+        }
       };
       // The first export wakes the gate's probe.
       assert.equal((await rawRequest(port, 'POST', '/v1/traces', PB, buildRequest([{ traceId: newTraceId(), spanId: newSpanId(), name: 'first' }]))).status, 200);
-      holdThread();
-      while (!gate.busy) await new Promise<void>((r) => setImmediate(r));
+      await runLate();
       const few = await rawRequest(port, 'POST', '/v1/traces', PB, buildRequest([{ traceId: newTraceId(), spanId: newSpanId(), name: 'one' }]));
       assert.equal(few.status, 200);
       assert.equal((await rawRequest(port, 'POST', '/v1/traces', PB, buildRequest(load))).status, 200);
       const held = store.counts.spansHeld;
-      holdThread();
-      while (!gate.busy) await new Promise<void>((r) => setImmediate(r));
+      await runLate();
       const deferred = await rawRequest(port, 'POST', '/v1/traces', PB, buildRequest([{ traceId: newTraceId(), spanId: newSpanId(), name: 'deferred' }]));
       assert.equal(deferred.status, 503);
       assert.equal(deferred.headers['retry-after'], '1');

@@ -167,13 +167,13 @@ describe('decodeOtlpProtobuf', () => {
     const body = buildRequest(spans, { resourceLast: true, resource: [['service.name', { s: 'sliced' }]] });
     let ticks = 0;
     const ticker = setInterval(() => ticks++, 0);
-    const viaAsync = await decodeOtlpProtobufAsync(body, 500);
+    const viaAsync = await decodeOtlpProtobufAsync(body, 0);
     clearInterval(ticker);
     assert.deepEqual(viaAsync, decodeOtlpProtobuf(body));
     assert.equal(viaAsync.spans.length, 4999);
     assert.equal(viaAsync.rejectedSpans, 1);
     assert.equal(viaAsync.spans[0].resource.serviceName, 'sliced');
     assert.ok(ticks > 0, 'timers ran while decoding');
-    await assert.rejects(decodeOtlpProtobufAsync(body.subarray(0, body.length - 1), 500), MalformedOtlpError);
+    await assert.rejects(decodeOtlpProtobufAsync(body.subarray(0, body.length - 1), 0), MalformedOtlpError);
   });
 });
