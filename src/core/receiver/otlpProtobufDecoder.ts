@@ -35,6 +35,12 @@ const MAX_VALUE_DEPTH = MAX_DEPTH;
 
 /** A status without a message is one of three values: spans share them (nothing mutates a span's status). */
 const STATUS_UNSET: SpanStatus = Object.freeze({ code: 'unset' });
+/**
+ * Most spans carry no events or links: they share these (frozen, so a writer fails loudly) instead
+ * of two empty arrays each, which at 300k held spans are 600k objects more for every major GC to mark.
+ */
+const NO_EVENTS = Object.freeze([]) as unknown as SpanEvent[];
+const NO_LINKS = Object.freeze([]) as unknown as SpanLink[];
 const STATUS_OK: SpanStatus = Object.freeze({ code: 'ok' });
 const STATUS_ERROR: SpanStatus = Object.freeze({ code: 'error' });
 
@@ -193,8 +199,8 @@ function readSpan(r: WireReader, end: number, resource: Resource, scope: Instrum
   let start = 0n;
   let finish = 0n;
   const attributes: Attributes = {};
-  const events: SpanEvent[] = [];
-  const links: SpanLink[] = [];
+  let events = NO_EVENTS;
+  let links = NO_LINKS;
   let status: SpanStatus | undefined;
   let droppedAttributes = 0;
   let droppedEvents = 0;
@@ -245,6 +251,7 @@ function readSpan(r: WireReader, end: number, resource: Resource, scope: Instrum
         break;
       case 11:
         r.expect(WIRE_LEN, wt, 'span.events');
+        if (events === NO_EVENTS) events = [];
         events.push(readEvent(r, r.lengthEnd(end)));
         break;
       case 12:
@@ -254,8 +261,10 @@ function readSpan(r: WireReader, end: number, resource: Resource, scope: Instrum
       case 13: {
         r.expect(WIRE_LEN, wt, 'span.links');
         const link = readLink(r, r.lengthEnd(end));
-        if (link) links.push(link);
-        else droppedLinks++;
+        if (link) {
+          if (links === NO_LINKS) links = [];
+          links.push(link);
+        } else droppedLinks++;
         break;
       }
       case 14:
