@@ -57,30 +57,58 @@ export function takeTurn(): Promise<void> {
   });
 }
 
-/** A loop's clock: `due()` says when it has held the thread for a slice and should `takeTurn()`. */
+/**
+ * A loop's clock: `due()` says when it has held the thread for a slice and should `next()`, and
+ * `heldMs` how long its slices held the thread in all (the turns it waited for not counted): the
+ * cost of a sliced job, which the wall time between its start and end, or the process's CPU time
+ * meanwhile, overstate by whatever else ran in between.
+ */
 export class SliceClock {
   private start = performance.now();
+  private held = 0;
+  /** Its owner is running (from construction, and from each turn on), not waiting for a turn. */
+  private inSlice = true;
 
-  constructor(private readonly sliceMs = SLICE_MS) {}
+  constructor(readonly sliceMs = SLICE_MS) {}
 
   due(): boolean {
     return performance.now() - this.start >= this.sliceMs;
   }
 
+  get heldMs(): number {
+    return this.held + (this.inSlice ? performance.now() - this.start : 0);
+  }
+
   /** Takes a turn and starts a new slice. */
   async next(): Promise<void> {
+    if (this.inSlice) this.held += performance.now() - this.start;
+    this.inSlice = false;
     await takeTurn();
+    this.inSlice = true;
     this.start = performance.now();
+  }
+
+  /** The owner is done: heldMs stops counting. */
+  stop(): void {
+    if (this.inSlice) this.held += performance.now() - this.start;
+    this.inSlice = false;
   }
 }
 
-/** Runs `steps` in its turns, about `sliceMs` each (the first one too: it may have been asked for in a busy turn). */
-export async function runSliced<T>(steps: Steps<T>, sliceMs = SLICE_MS): Promise<T> {
-  const clock = new SliceClock(sliceMs);
-  for (;;) {
-    await clock.next();
-    let r = steps.next();
-    while (!r.done && !clock.due()) r = steps.next();
-    if (r.done) return r.value;
+/**
+ * Runs `steps` in its turns, each slice about `slicing` ms or its clock's slice (the first one in a
+ * turn too: it may have been asked for in a busy turn). Given a clock, its heldMs is what the job cost.
+ */
+export async function runSliced<T>(steps: Steps<T>, slicing: number | SliceClock = SLICE_MS): Promise<T> {
+  const clock = typeof slicing === 'number' ? new SliceClock(slicing) : slicing;
+  try {
+    for (;;) {
+      await clock.next();
+      let r = steps.next();
+      while (!r.done && !clock.due()) r = steps.next();
+      if (r.done) return r.value;
+    }
+  } finally {
+    clock.stop();
   }
 }

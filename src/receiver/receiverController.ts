@@ -7,6 +7,7 @@ import { EventLoopLagGate } from '../core/receiver/intakeGate';
 import { DEFERRED_MESSAGE } from '../core/receiver/otlpReceiverBase';
 import { SnapshotRedactor } from '../core/receiver/snapshotRedaction';
 import { SpanStore } from '../core/receiver/spanStore';
+import { SliceClock } from '../core/timeSlicing';
 import { writeTextInChunks } from '../core/files/writeTextInChunks';
 import { readLocalReceiverSettings, SECTION } from '../config/settings';
 import { readLintSettings } from '../config/lintSettings';
@@ -44,7 +45,7 @@ export class ReceiverController implements vscode.Disposable {
   private deferralLoggedAt = Number.NEGATIVE_INFINITY;
   /** Kept across saves (it remembers each span it checked) until the lint settings it was made from change. */
   private redactor: { settings: string; redactor: SnapshotRedactor } | undefined;
-  /** How long the last save held the host, in ms: the next one waits PERSIST_SPACING_FACTOR times that. */
+  /** How long the last save's slices held the host, in ms: the next one waits PERSIST_SPACING_FACTOR times that. */
   private lastSaveMs = 0;
   private restored = false;
   /** Writes and deletions of the saved file, one after another, so a late write never resurrects cleared spans. */
@@ -135,11 +136,9 @@ export class ReceiverController implements vscode.Disposable {
       if (this.store.counts.spansHeld === 0) return this.removeSnapshotFile('no received spans are held');
       const redactor = this.currentRedactor();
       const redactedBefore = redactor.redacted;
-      const started = process.cpuUsage();
-      const text = await this.store.serializeSliced(SNAPSHOT_MAX_BYTES, (span) => redactor.redactSpan(span));
-      // CPU, not wall-clock time: the slices wait their turn behind whatever else the host runs.
-      const cpu = process.cpuUsage(started);
-      this.lastSaveMs = (cpu.user + cpu.system) / 1000;
+      const clock = new SliceClock();
+      const text = await this.store.serializeSliced(SNAPSHOT_MAX_BYTES, (span) => redactor.redactSpan(span), clock);
+      this.lastSaveMs = clock.heldMs;
       // Node's fs, not workspace.fs: it needs no round trip to the window, which may be closing.
       await mkdir(this.storageUri.fsPath, { recursive: true });
       const file = this.snapshotFile;

@@ -5,28 +5,26 @@ import { runSliced, runSync, SliceClock, takeTurn, type Steps } from '../../src/
 function* job(name: string, slices: number, log: string[], turn: () => number): Steps<string> {
   for (let i = 0; i < slices; i++) {
     log.push(`${name}@${turn()}`);
-    // Longer than the 1 ms a zero timer waits: a timers phase between two slices fires it.
-    const until = performance.now() + 2;
-    while (performance.now() < until);
     yield;
   }
   return name;
 }
 
 describe('time slicing: one slice per turn of the event loop, across every job', () => {
-  it('lets timers run between any two slices of jobs that run at once', async () => {
-    // A timer that re-arms itself marks the turns: every slice must see a new mark.
+  it('lets the event loop turn between any two slices of jobs that run at once', async () => {
+    // An immediate that re-arms itself runs once per turn of the event loop (one queued while the
+    // check phase runs waits for the next): every slice must see a new mark.
     let turns = 0;
-    let timer: NodeJS.Timeout;
-    const tick = () => {
+    let marking = true;
+    const mark = () => {
       turns++;
-      timer = setTimeout(tick, 0);
+      if (marking) setImmediate(mark);
     };
-    tick();
+    mark();
     const log: string[] = [];
     // sliceMs 0: every step is a slice of its own.
     const results = await Promise.all([runSliced(job('a', 5, log, () => turns), 0), runSliced(job('b', 5, log, () => turns), 0), runSliced(job('c', 5, log, () => turns), 0)]);
-    clearTimeout(timer!);
+    marking = false;
     assert.deepEqual(results, ['a', 'b', 'c']);
     assert.equal(log.length, 15);
     const marks = log.map((entry) => Number(entry.split('@')[1]));
@@ -53,6 +51,29 @@ describe('time slicing: one slice per turn of the event loop, across every job',
     assert.ok(performance.now() - start >= 5);
     await clock.next();
     assert.equal(clock.due(), false);
+  });
+
+  it("SliceClock's heldMs counts the time its slices held the thread, not the turns it waited for", async () => {
+    const hold = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until) { /* busy */ }
+    };
+    function* holding(slices: number, ms: number): Steps<void> {
+      for (let i = 0; i < slices; i++) {
+        hold(ms);
+        yield;
+      }
+    }
+    const clock = new SliceClock(0);
+    const t0 = performance.now();
+    // The other job's slices run between this job's (one slice per turn, in turn).
+    await Promise.all([runSliced(holding(3, 3), clock), runSliced(holding(3, 5), 0)]);
+    const wall = performance.now() - t0;
+    assert.ok(clock.heldMs >= 9, `held ${clock.heldMs} ms`);
+    assert.ok(clock.heldMs <= wall - 10, `held ${clock.heldMs} of ${wall} ms: the other job's slices are not counted`);
+    const after = clock.heldMs;
+    hold(2);
+    assert.equal(clock.heldMs, after, 'stopped when the job ended');
   });
 
   it('runSync runs the same steps straight through', () => {

@@ -15,7 +15,7 @@ import { decodeOtlpJson } from './otlpJsonDecoder';
 import { encodeAttributes, encodeOtlpJsonRequestParts, encodeSpan } from './otlpJsonEncoder';
 import { ReceiverTraceNotFoundError } from '../errors';
 import { MalformedOtlpError } from './receiverErrors';
-import { runSliced, runSync, SLICE_MS, type Steps } from '../timeSlicing';
+import { runSliced, runSync, SLICE_MS, type SliceClock, type Steps } from '../timeSlicing';
 
 export interface SpanStoreOptions {
   /** Spans held at most; whole traces are evicted, least recently received first. Default 100,000. */
@@ -393,14 +393,15 @@ export class SpanStore implements TraceBackend {
   }
 
   /**
-   * serialize() in slices of about `sliceMs`, the event loop turning between them (the extension
-   * host saves while spans keep arriving), as pieces of text to write one after the other. Traces
+   * serialize() in slices (of `slicing` ms, or of a clock's, which then tells what the save cost),
+   * the event loop turning between them (the extension host saves while spans keep arriving), as
+   * pieces of text to write one after the other. Traces
    * that arrive or are evicted meanwhile may or may not be in it: a snapshot is a recent picture,
    * not an exact one.
    */
-  async serializeSliced(maxBytes: number = DEFAULT_SNAPSHOT_MAX_BYTES, transform?: (span: Span) => Span, sliceMs = SLICE_MS): Promise<string[]> {
+  async serializeSliced(maxBytes: number = DEFAULT_SNAPSHOT_MAX_BYTES, transform?: (span: Span) => Span, slicing: number | SliceClock = SLICE_MS): Promise<string[]> {
     const parts: string[] = [];
-    await runSliced(this.serializeSteps(maxBytes, transform, parts), sliceMs);
+    await runSliced(this.serializeSteps(maxBytes, transform, parts), slicing);
     return parts;
   }
 

@@ -209,12 +209,13 @@ describe('OtlpHttpReceiver', () => {
       // Under a load only: a few spans are taken however late the loop runs.
       const load = Array.from({ length: DEFER_MIN_RECENT_SPANS }, (_, i) => ({ traceId: newTraceId(), spanId: newSpanId(), name: `load ${i}` }));
       // Holds this thread for 150 ms again and again, as a backlog in the extension host would (one
-      // pause alone does not close the gate), with a timer between the holds for the gate's probe.
+      // pause alone does not close the gate), with a turn of the event loop between the holds, in
+      // which the gate's overdue probe runs, until the gate is closed.
       const runLate = async () => {
         while (!gate.busy) {
           const until = performance.now() + 150;
           while (performance.now() < until) { /* busy */ }
-          await new Promise<void>((r) => setTimeout(r, 25));
+          await new Promise<void>((r) => setImmediate(r));
         }
       };
       // The first export wakes the gate's probe.
