@@ -1,5 +1,5 @@
 import { UNKNOWN_SERVICE } from '../model/trace';
-import type { AttributeValue, Attributes, SpanKind, Span, StatusCode } from '../model/trace';
+import type { AttributeValue, Attributes, SpanEvent, SpanKind, Span, SpanLink, StatusCode } from '../model/trace';
 
 /** What a decoder hands to the store: accepted spans plus what the client must hear about rejections. */
 export interface OtlpDecodeResult {
@@ -11,6 +11,14 @@ export interface OtlpDecodeResult {
 }
 
 export const MAX_REJECTION_REASONS = 5;
+
+/**
+ * Most received spans carry no events or links: the decoders give them these (frozen, so a writer
+ * fails loudly) instead of two empty arrays each, which at 300k held spans are 600k objects more
+ * for every major GC to mark.
+ */
+export const NO_EVENTS = Object.freeze([]) as unknown as SpanEvent[];
+export const NO_LINKS = Object.freeze([]) as unknown as SpanLink[];
 
 /** AnyValue nesting beyond this rejects the span: deep recursion would overflow the stack. */
 export const MAX_VALUE_DEPTH = 32;

@@ -1,6 +1,6 @@
 import { UNKNOWN_SERVICE } from '../model/trace';
 import type { AttributeValue, Attributes, InstrumentationScope, Resource, Span, SpanEvent, SpanLink, SpanKind, SpanStatus, StatusCode } from '../model/trace';
-import { InvalidSpanError, MAX_VALUE_DEPTH, noteRejection, serviceNameOf, setAttribute, spanKindFromOtlp, statusCodeFromOtlp, withOptionalSpanFields } from './otlpDecodeResult';
+import { InvalidSpanError, MAX_VALUE_DEPTH, NO_EVENTS, NO_LINKS, noteRejection, serviceNameOf, setAttribute, spanKindFromOtlp, statusCodeFromOtlp, withOptionalSpanFields } from './otlpDecodeResult';
 import type { OtlpDecodeResult } from './otlpDecodeResult';
 import { MalformedOtlpError } from './receiverErrors';
 import { SLICE_MS, SliceClock } from '../timeSlicing';
@@ -289,12 +289,17 @@ function readSpan(raw: Json, resource: Resource, scope: InstrumentationScope, le
   const events = l ? readEventsLeniently(raw.events, l) : readEvents(raw.events);
   const rawLinks = raw.links ?? [];
   if (!Array.isArray(rawLinks) && !l) throw new InvalidSpanError('links must be an array');
-  const links: SpanLink[] = [];
+  // The receiver's spans (strict) share the empty lists as the protobuf decoder's do; a file's or
+  // backend's (lenient) get their own, since trace assembly may still add to them.
+  let links: SpanLink[] = l ? [] : NO_LINKS;
   const linkList = Array.isArray(rawLinks) ? rawLinks : [];
   if (l && linkList.length > l.maxLinksPerSpan) l.count('droppedLinks', linkList.length - l.maxLinksPerSpan);
   for (const item of l ? linkList.slice(0, l.maxLinksPerSpan) : linkList) {
     const link = readLink(item, l);
-    if (link) links.push(link);
+    if (link) {
+      if (links === NO_LINKS) links = [];
+      links.push(link);
+    }
     // Strict: a link with bad ids is dropped and counted on the span, as an SDK's limits would.
     else if (!l) droppedLinks++;
   }
@@ -347,7 +352,7 @@ function droppedCount(raw: Json, what: string, lenience: OtlpJsonLenience | unde
 function readEvents(raw: Json): SpanEvent[] {
   const rawEvents = raw ?? [];
   if (!Array.isArray(rawEvents)) throw new InvalidSpanError('events must be an array');
-  return rawEvents.map(readEvent);
+  return rawEvents.length === 0 ? NO_EVENTS : rawEvents.map(readEvent);
 }
 
 function readEventsLeniently(raw: Json, lenience: OtlpJsonLenience): SpanEvent[] {

@@ -129,6 +129,26 @@ describe('decodeOtlpJson', () => {
     assert.equal(Object.getOwnPropertyDescriptor(s.attributes, '__proto__')?.value, 'x');
   });
 
+  it('gives received spans without events or links the shared, frozen empty lists the protobuf decoder gives', () => {
+    const [a, b, linked] = decodeOtlpJson(
+      request([
+        { traceId: TRACE, spanId: SPAN, name: 'bare', startTimeUnixNano: '1', endTimeUnixNano: '2' },
+        { traceId: TRACE, spanId: PARENT, name: 'empty lists', startTimeUnixNano: '1', endTimeUnixNano: '2', events: [], links: [] },
+        { traceId: TRACE, spanId: 'eee19b7ec3c1b172', name: 'linked', startTimeUnixNano: '1', endTimeUnixNano: '2', links: [{ traceId: TRACE, spanId: SPAN }] },
+      ]),
+    ).spans;
+    assert.equal(a.events, b.events);
+    assert.equal(a.links, b.links);
+    assert.ok(Object.isFrozen(a.events) && Object.isFrozen(a.links), 'a writer fails loudly instead of adding to every span');
+    assert.equal(linked.links.length, 1);
+    assert.notEqual(linked.links, a.links);
+    assert.equal(linked.events, a.events);
+    // A file's or backend's spans (lenient) keep lists of their own: trace assembly may add to them.
+    const ctx = new ConversionContext();
+    const fromFile = convertResourceSpans(request([{ traceId: TRACE, spanId: SPAN, name: 'bare', startTimeUnixNano: '1', endTimeUnixNano: '2' }]).resourceSpans, ctx);
+    assert.ok(!Object.isFrozen(fromFile[0].events) && !Object.isFrozen(fromFile[0].links));
+  });
+
   it('decodes big bodies in slices after parsing, with the same result as the sync decoder', async () => {
     const spans = Array.from({ length: 3000 }, (_, i) => ({ traceId: TRACE, spanId: (i + 1).toString(16).padStart(16, '0'), name: `s${i}` }));
     spans.push({ traceId: 'bad', spanId: SPAN, name: 'bad' });
