@@ -126,7 +126,7 @@ export class BackendController implements vscode.Disposable {
       if (generation !== this.generation) return info;
       this.connection = info;
       this.remoteError = undefined;
-      this.log.info(`Connected to ${info.serverDescription}${info.version ? ` ${info.version}` : ''} at ${this.settings.url}`);
+      this.log.info(`Connected to ${info.serverDescription} at ${this.settings.url}`);
       this.render();
       return info;
     } catch (err) {
@@ -168,7 +168,7 @@ export class BackendController implements vscode.Disposable {
     } else if (this.remoteError) {
       this.statusBar.show(label, 'error', describeError(this.remoteError));
     } else {
-      const server = this.connection ? `${this.connection.serverDescription}${this.connection.version ? ` ${this.connection.version}` : ''}` : label;
+      const server = this.connection?.serverDescription ?? label;
       this.statusBar.show(label, 'ok', `${server} at ${this.settings.url}${this.settings.tenant ? ` (tenant ${this.settings.tenant})` : ''}`);
     }
   }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { createBackend } from '../core/backends/createBackend';
 import type { BackendType, ConnectionInfo } from '../core/backends/traceBackend';
 import type { Authentication } from '../core/http/credentials';
+import { ConfigurationError } from '../core/errors';
 import { readBackendSettings, readLocalReceiverSettings, readNetworkSettings, updateSetting } from '../config/settings';
 import { CredentialStore } from '../backends/credentialStore';
 import type { BackendController } from '../backends/backendController';
@@ -153,7 +154,7 @@ export async function configureBackend(controller: BackendController, log: vscod
   if (auth && authItem.auth !== 'keep') await controller.credentials.set(origin, auth);
   await saveSettings({ type: typeItem.type, url, tenant });
   if (info) {
-    void vscode.window.showInformationMessage(`Trace Lens is connected to ${info.serverDescription}${info.version ? ` ${info.version}` : ''} at ${url}.`);
+    void vscode.window.showInformationMessage(`Trace Lens is connected to ${info.serverDescription} at ${url}.`);
   }
 }
 
@@ -170,7 +171,13 @@ async function saveSettings(values: { type: BackendType; url?: string; tenant?: 
     if (!where) return;
     target = where.target;
   }
-  await updateSetting('backend.type', values.type, target);
-  if (values.url !== undefined) await updateSetting('backend.url', values.url, target);
-  if (values.tenant !== undefined) await updateSetting('backend.tenant', values.tenant || undefined, target);
+  try {
+    await updateSetting('backend.type', values.type, target);
+    if (values.url !== undefined) await updateSetting('backend.url', values.url, target);
+    if (values.tenant !== undefined) await updateSetting('backend.tenant', values.tenant || undefined, target);
+  } catch (err) {
+    // VS Code refuses to write a settings file it cannot parse, and says which and why.
+    const where = target === vscode.ConfigurationTarget.Workspace ? 'the workspace settings (.vscode/settings.json)' : 'your user settings';
+    throw new ConfigurationError(`Trace Lens could not save the backend to ${where}: ${describeError(err)}`, { cause: err });
+  }
 }

@@ -122,6 +122,30 @@ export class Workbench {
     return item.innerText();
   }
 
+  /**
+   * The text of the first notification matching `hasText`, read in the notification center (a
+   * headless window has no focus, so notifications go there, not to toasts), which is left open or
+   * closed as it was found. A modal dialog over the window fails it: nothing here dismisses one.
+   * `screenshot`: a name to save the window under while the notification shows.
+   */
+  async notificationText(hasText: RegExp, options: { screenshot?: string; timeoutMs?: number } = {}): Promise<string> {
+    const bell = this.page.locator('[id="status.notifications"]');
+    const center = this.page.locator('.notifications-center');
+    const wasOpen = await center.isVisible();
+    if (!wasOpen) await bell.click();
+    try {
+      const item = center.locator('.notification-list-item', { hasText }).first();
+      await item.waitFor({ timeout: options.timeoutMs ?? 60_000 });
+      if (options.screenshot) await this.screenshot(options.screenshot);
+      return await item.innerText();
+    } finally {
+      if (!wasOpen) {
+        await bell.click();
+        await center.waitFor({ state: 'hidden' });
+      }
+    }
+  }
+
   /** Runs a command from the palette by its title, as a person would (F1, type, Enter). */
   async runCommand(title: string): Promise<void> {
     // Right after start-up the palette may not list extension commands yet: retry a few times.

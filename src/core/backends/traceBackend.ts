@@ -47,7 +47,7 @@ export interface LatencyStatsRequest {
 }
 
 export interface ConnectionInfo {
-  /** e.g. "Tempo 3.0.3", "Jaeger (API v3)", "Zipkin". */
+  /** e.g. "Tempo 3.0.3", "Jaeger (API v3)", "Zipkin": the version, when known, is already in it. */
   serverDescription: string;
   version?: string;
 }
