@@ -28,6 +28,15 @@ async function waitUntil(what: string, check: () => boolean, timeoutMs = 30_000)
   }
 }
 
+/** Configure Backend's four steps for a Tempo at `url` with `tenant` and no authentication, up to its connection test. */
+async function configureTempo(workbench: Workbench, url: string, tenant: string): Promise<void> {
+  await workbench.runCommand('Trace Lens: Configure Backend');
+  await workbench.pickQuickInputItem(/where are your traces\?/, 'Grafana Tempo');
+  await workbench.typeIntoQuickInput(/Grafana Tempo URL \(2\/4\)/, url);
+  await workbench.typeIntoQuickInput(/Tempo tenant \(3\/4\)/, tenant);
+  await workbench.pickQuickInputItem(/Authentication for .* \(4\/4\)/, 'No authentication');
+}
+
 // A credential is sent only to the origin it was stored for: a workspace that points the backend at
 // another host gets no token.
 describe('backend setup and credentials in the workbench', function () {
@@ -79,11 +88,7 @@ describe('backend setup and credentials in the workbench', function () {
   it('Configure Backend tests the connection with the tenant and saves the workspace settings', async () => {
     const configured = await recordingServer('127.0.0.1');
     try {
-      await workbench.runCommand('Trace Lens: Configure Backend');
-      await workbench.pickQuickInputItem(/where are your traces\?/, 'Grafana Tempo');
-      await workbench.typeIntoQuickInput(/Grafana Tempo URL \(2\/4\)/, configured.url);
-      await workbench.typeIntoQuickInput(/Tempo tenant \(3\/4\)/, 'team-a');
-      await workbench.pickQuickInputItem(/Authentication for .* \(4\/4\)/, 'No authentication');
+      await configureTempo(workbench, configured.url, 'team-a');
       await waitUntil('the connection test with the tenant', () => configured.requests.some((r) => r.path.startsWith('/api/status/buildinfo') && r.tenant === 'team-a'));
       await workbench.pickQuickInputItem(/Save the backend for/, 'This workspace');
       const settingsFile = path.join(folder, '.vscode/settings.json');
@@ -117,11 +122,7 @@ describe('backend setup and credentials in the workbench', function () {
     const broken = '{\n  "editor.fontSize": 14,,\n}\n';
     writeFileSync(path.join(folder, '.vscode/settings.json'), broken);
     try {
-      await workbench.runCommand('Trace Lens: Configure Backend');
-      await workbench.pickQuickInputItem(/where are your traces\?/, 'Grafana Tempo');
-      await workbench.typeIntoQuickInput(/Grafana Tempo URL \(2\/4\)/, configured.url);
-      await workbench.typeIntoQuickInput(/Tempo tenant \(3\/4\)/, 'team-b');
-      await workbench.pickQuickInputItem(/Authentication for .* \(4\/4\)/, 'No authentication');
+      await configureTempo(workbench, configured.url, 'team-b');
       await workbench.pickQuickInputItem(/Save the backend for/, 'This workspace');
       const text = await workbench.notificationText(/could not save the backend/, { screenshot: 'e2e-configure-backend-save-failed' });
       assert.match(text, /workspace settings \(\.vscode\/settings\.json\)/);
