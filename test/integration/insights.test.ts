@@ -63,7 +63,7 @@ describe('performance insights at the code', function () {
     assert.equal(d.range.start.line, line, 'code.line.number of the SERVER span, 1-based, is line 166');
     assert.equal(d.range.start.character, 0);
     assert.equal(doc.getText(d.range), doc.lineAt(line).text.trim());
-    assert.match(d.message, /^N\+1: \d+ × SELECT sku, qty FROM order_items WHERE order_id = \? in one call of "GET \/orders": the loop takes [\d.]+ ms, the statements [\d.]+ ms \(in 12 traces, 8–28 calls each\)$/);
+    assert.match(d.message, /^N\+1: \d+ × SELECT sku, qty FROM order_items WHERE order_id = \? in one call of "GET \/orders": the loop takes [\d.]+ (?:µs|ms), the statements [\d.]+ (?:µs|ms) \(in 12 traces, 8–28 calls each\)$/);
   });
 
   it('adds the N+1 to the function\'s lens', async () => {

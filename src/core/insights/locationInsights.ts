@@ -7,7 +7,7 @@
  */
 import { locationKeyString, type SpanLocation } from '../source/codeLocation';
 import { commandUri, escapeMarkdown, type OpenTraceArgs } from '../stats/hoverMarkdown';
-import { formatExactCount } from '../stats/statsFormat';
+import { formatDuration, formatExactCount } from '../stats/statsFormat';
 import { shortStatement, type Insight } from './insight';
 import { INSIGHT_RULES, insightHelpUri, type InsightRuleId } from './insightRules';
 import { COMMANDS } from '../commands/commandIds';
@@ -115,7 +115,7 @@ export function findingShortText(f: InsightFinding): string {
     case 'PI003': return `cache miss: ${percent(e.share)} fall through`;
     case 'PI004': return `bottleneck: ${percent(e.share)} of the critical path`;
     case 'PI005': return `repeated: ${typicalCount(f)} × ${shortStatement(e.statement ?? 'the same call', 40)} per call`;
-    case 'PI006': return `slow statement: p95 ${e.p95Ms ?? '?'} ms`;
+    case 'PI006': return `slow statement: p95 ${e.p95Ms === undefined ? '?' : formatDuration(e.p95Ms * 1e6)}`;
   }
 }
 
@@ -159,8 +159,7 @@ export function insightHoverSection(findings: readonly InsightFinding[]): string
       const args: OpenTraceArgs = { traceId: i.traceId };
       const span = exampleSpan(i);
       if (span) args.spanId = span;
-      const ms = weight(i);
-      links.push(`[${links.length === 0 ? 'Example trace' : `${links.length + 1}`} (${ms} ms)](${commandUri(COMMANDS.openTraceById, args)})`);
+      links.push(`[${links.length === 0 ? 'Example trace' : `${links.length + 1}`} (${formatDuration(weight(i) * 1e6)})](${commandUri(COMMANDS.openTraceById, args)})`);
       if (links.length >= MAX_EXAMPLE_LINKS) break;
     }
     lines.push(`${seenText(f).replace(/^./, (c) => c.toUpperCase())}. ${links.join(' · ')}`, '');

@@ -13,6 +13,7 @@
  * - cache commands (Redis, Memcached) are not database spans here either (Sentry skips db.redis).
  */
 import { spanDurationNs } from '../model/trace';
+import { formatDuration } from '../stats/statsFormat';
 import { runSync, YIELD_MASK, type Steps } from '../timeSlicing';
 import { insightLocation, nsToMs, shortStatement, type Insight } from './insight';
 import type { InsightOptions } from './insightRules';
@@ -60,7 +61,7 @@ export function* nPlusOneSteps(facts: TraceFacts, options: InsightOptions['nPlus
       }
       const insight: Insight = {
         ruleId: 'PI001',
-        message: `N+1: ${chain.length} × ${shortStatement(statement)} in one call of "${parent.name}": the loop takes ${nsToMs(extent)} ms, the statements ${nsToMs(total)} ms`,
+        message: `N+1: ${chain.length} × ${shortStatement(statement)} in one call of "${parent.name}": the loop takes ${formatDuration(extent)}, the statements ${formatDuration(total)}`,
         traceId: parent.traceId,
         spanIds: callSpans.map((s) => s.spanId),
         parentSpanId: parent.spanId,

@@ -5,6 +5,7 @@
  * Concurrent repeats count too: they cost the callee the same.
  */
 import { spanDurationNs } from '../model/trace';
+import { formatDuration } from '../stats/statsFormat';
 import { insightLocation, nsToMs, shortStatement, type Insight } from './insight';
 import type { InsightOptions } from './insightRules';
 import type { TraceFacts } from './traceFacts';
@@ -30,7 +31,7 @@ export function detectRepeatedCalls(facts: TraceFacts, options: InsightOptions['
     const parent = parentNode >= 0 ? tree.spans[parentNode] : undefined;
     const insight: Insight = {
       ruleId: 'PI005',
-      message: `${nodes.length} × the same request ${shortStatement(signature)} in one trace, ${nsToMs(total)} ms in total`,
+      message: `${nodes.length} × the same request ${shortStatement(signature)} in one trace, ${formatDuration(total)} in total`,
       traceId: spans[0].traceId,
       spanIds: spans.map((s) => s.spanId),
       traceIds: [spans[0].traceId],

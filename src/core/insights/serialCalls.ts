@@ -10,6 +10,7 @@
  * database read it guards are dependent by design (PI003).
  */
 import { spanDurationNs } from '../model/trace';
+import { formatDuration } from '../stats/statsFormat';
 import { insightLocation, nsToMs, type Insight } from './insight';
 import type { InsightOptions } from './insightRules';
 import type { SpanCall } from './spanCalls';
@@ -83,7 +84,7 @@ function judgeRun(facts: TraceFacts, p: number, run: number[], parentNs: number,
   const spans = run.map((c) => tree.spans[c]);
   const insight: Insight = {
     ruleId: 'PI002',
-    message: `${run.length} calls to ${byKey.size} targets run one after another in "${parent.name}": ${nsToMs(sum)} ms, ${Math.round(share * 100)} % of it; in parallel about ${nsToMs(saving)} ms less`,
+    message: `${run.length} calls to ${byKey.size} targets run one after another in "${parent.name}": ${formatDuration(sum)}, ${Math.round(share * 100)} % of it; in parallel about ${formatDuration(saving)} less`,
     traceId: parent.traceId,
     spanIds: spans.map((s) => s.spanId),
     parentSpanId: parent.spanId,

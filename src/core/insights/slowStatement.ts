@@ -6,6 +6,7 @@
  * siblings, not with a fixed limit, is what tells "this query is slow" from "this database is slow".
  */
 import { LatencyAccumulator } from '../stats/latencyAccumulator';
+import { formatDuration } from '../stats/statsFormat';
 import { insightLocation, nsToMs, shortStatement, type Insight } from './insight';
 import type { InsightOptions } from './insightRules';
 import type { TraceFacts } from './traceFacts';
@@ -75,7 +76,7 @@ export class SlowStatementAccumulator {
         const factor = median > 0 ? own / median : Infinity;
         out.push({
           ruleId: 'PI006',
-          message: `Slow statement: p95 ${nsToMs(own)} ms for ${shortStatement(t.statement)}, ${Number.isFinite(factor) ? `${Math.round(factor)} ×` : 'far above'} the median p95 of the other ${siblings.length} statements (${nsToMs(median)} ms), ${t.latency.count} runs`,
+          message: `Slow statement: p95 ${formatDuration(own)} for ${shortStatement(t.statement)}, ${Number.isFinite(factor) ? `${Math.round(factor)} ×` : 'far above'} the median p95 of the other ${siblings.length} statements (${formatDuration(median)}), ${t.latency.count} runs`,
           traceId: t.slowest.traceId,
           spanIds: [t.slowest.spanId],
           traceIds: [t.slowest.traceId, ...[...t.traceIds].filter((id) => id !== t.slowest!.traceId)],

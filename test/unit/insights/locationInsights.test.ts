@@ -58,6 +58,15 @@ describe('insights at the code', () => {
     assert.match(insightDiagnosticMessage({ ...f, fromSample: true }), /\(seen in 12 traces sampled from the backend, 8–28 calls each\)$/);
   });
 
+  it('writes durations as the lenses do: three significant digits in a unit that fits', () => {
+    const f = findings.find((x) => x.ruleId === 'PI001')!;
+    const sig3 = String.raw`(?:\d{3}|\d{2}\.\d|\d\.\d{1,2}|\d) (?:µs|ms|s)`;
+    assert.match(f.examples[0].message, new RegExp(`the loop takes ${sig3}, the statements ${sig3}$`));
+    const links = [...insightHoverSection([f]).matchAll(/\[(?:Example trace|\d) \(([^)]+)\)\]/g)].map((m) => m[1]);
+    assert.equal(links.length, 5);
+    for (const d of links) assert.match(d, new RegExp(`^${sig3}$`));
+  });
+
   it('links the hover section to example traces through openTraceById, the longest first', () => {
     const f = findings.find((x) => x.ruleId === 'PI001')!;
     const md = insightHoverSection([f]);
