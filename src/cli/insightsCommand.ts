@@ -15,6 +15,7 @@ import type { CliCommand } from './cliCommand';
 import { collectSourceFiles } from './fileWalker';
 import { DEFAULT_MAX_TRACE_FILE_BYTES, MAX_FILE_SIZE_FLAG, parseMaxFileSize, readFileCapped, reportTooLarge } from './inputFiles';
 import { sarifLog, uriOf } from './sarif';
+import { countOf } from '../core/text/plural';
 
 interface InsightsArgs {
   paths: string[];
@@ -99,8 +100,8 @@ function formatText(insights: readonly Insight[], traceCount: number, fileCount:
     const where = i.location?.filePath !== undefined ? `${i.location.filePath}${i.location.lineNumber !== undefined ? `:${i.location.lineNumber}` : ''}` : '(no code location)';
     return terminalText`${where}  ${i.ruleId}  ${i.message}\n    trace ${i.traceId}, spans ${i.spanIds.slice(0, 5).join(' ')}${i.spanIds.length > 5 ? ` (+${i.spanIds.length - 5})` : ''}`;
   });
-  const of = `${traceCount} trace${traceCount === 1 ? '' : 's'} in ${fileCount} file${fileCount === 1 ? '' : 's'}`;
-  lines.push(insights.length === 0 ? `No insights in ${of}.` : `${insights.length} insight${insights.length === 1 ? '' : 's'} in ${of}.`);
+  const of = `${countOf(traceCount, 'trace')} in ${countOf(fileCount, 'file')}`;
+  lines.push(insights.length === 0 ? `No insights in ${of}.` : `${countOf(insights.length, 'insight')} in ${of}.`);
   return lines.join('\n') + '\n';
 }
 

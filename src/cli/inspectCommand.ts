@@ -10,6 +10,7 @@ import { inspectTrace } from '../core/waterfall/traceInspection';
 import { UsageError, type CliIo } from './cliIo';
 import type { CliCommand } from './cliCommand';
 import { DEFAULT_MAX_TRACE_FILE_BYTES, MAX_FILE_SIZE_FLAG, parseMaxFileSize, readFileCapped, reportTooLarge } from './inputFiles';
+import { countOf } from '../core/text/plural';
 
 interface InspectArgs {
   file: string;
@@ -67,7 +68,7 @@ export const inspectCommand: CliCommand = {
       io.stdout(`${JSON.stringify(inspections.length === 1 ? inspections[0] : inspections, null, 2)}\n`);
       return 0;
     }
-    io.stdout(terminalText`${path.basename(file)}: ${TRACE_FILE_FORMAT_NAMES[loaded.format]}, ${inspections.length} trace${inspections.length === 1 ? '' : 's'}\n`);
+    io.stdout(terminalText`${path.basename(file)}: ${TRACE_FILE_FORMAT_NAMES[loaded.format]}, ${countOf(inspections.length, 'trace')}\n`);
     for (const t of inspections) {
       io.stdout(terminalText`\ntrace ${t.traceId}\n  root      ${t.rootName}\n  duration  ${formatDuration(t.durationMs * 1e6)}\n  spans     ${t.spanCount}\n`);
       io.stdout(terminalText`  services  ${t.services.join(', ')}\n  errors    ${t.errorCount}\n  critical  ${t.criticalPath.length} spans: ${t.criticalPath.join(' → ')}\n`);

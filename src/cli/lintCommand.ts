@@ -12,6 +12,7 @@ import type { CliCommand } from './cliCommand';
 import { collectSourceFiles } from './fileWalker';
 import { DEFAULT_MAX_SOURCE_FILE_BYTES, MAX_FILE_SIZE_FLAG, parseMaxFileSize, readFileCapped, reportTooLarge } from './inputFiles';
 import { toSarif, type FileFinding } from './sarif';
+import { countOf } from '../core/text/plural';
 
 interface LintArgs {
   paths: string[];
@@ -67,8 +68,8 @@ function formatText(findings: readonly FileFinding[], fileCount: number): string
   const lines = findings.map((f) => terminalText`${f.file}:${f.line}:${f.column}  ${f.severity.padEnd(7)} ${f.ruleId}  ${f.message}`);
   const errors = findings.filter((f) => f.severity === 'error').length;
   const summary = findings.length === 0
-    ? `No problems in ${fileCount} file${fileCount === 1 ? '' : 's'}.`
-    : `${findings.length} problem${findings.length === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${findings.length - errors} other) in ${fileCount} file${fileCount === 1 ? '' : 's'}.`;
+    ? `No problems in ${countOf(fileCount, 'file')}.`
+    : `${countOf(findings.length, 'problem')} (${countOf(errors, 'error')}, ${findings.length - errors} other) in ${countOf(fileCount, 'file')}.`;
   return [...lines, summary].join('\n') + '\n';
 }
 

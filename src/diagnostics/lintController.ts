@@ -20,6 +20,7 @@ import { lintWorkspace, type WorkspaceLintResult } from './workspaceLint';
 import { readSourceFile } from '../source/workspaceSourceFiles';
 import { COMMANDS } from '../core/commands/commandIds';
 import { takeTurn } from '../core/timeSlicing';
+import { countOf } from '../core/text/plural';
 
 /** Typing pauses this long before a document is linted again. */
 const TYPING_DEBOUNCE_MS = 300;
@@ -302,7 +303,7 @@ export class LintController implements vscode.Disposable {
       ? `Trace Lens lint cancelled after ${result.files} files (${result.findings} problems so far).`
       : result.findings === 0
         ? `Trace Lens: no telemetry problems in ${result.files} files (${seconds} s)${liveText}.`
-        : `Trace Lens: ${result.findings} telemetry problem${result.findings === 1 ? '' : 's'} in ${result.filesWithFindings} of ${result.files} files${rules ? ` (${rules})` : ''}, ${seconds} s${liveText}.`;
+        : `Trace Lens: ${countOf(result.findings, 'telemetry problem')} in ${result.filesWithFindings} of ${countOf(result.files, 'file')}${rules ? ` (${rules})` : ''}, ${seconds} s${liveText}.`;
     void vscode.window.showInformationMessage(message, 'Show Problems').then((choice) => {
       if (choice) void vscode.commands.executeCommand('workbench.actions.view.problems');
     });

@@ -4,6 +4,7 @@ import type { LiveFinding } from '../core/lint/findings';
 import { SensitiveKeyMatcher } from '../core/lint/sensitiveKeys';
 import { detectSensitiveValue, detectUrlSecret, type SensitiveValueKind } from '../core/lint/valueDetectors';
 import type { AttributeValue, Span } from '../core/model/trace';
+import { countOf } from '../core/text/plural';
 
 export const FINDINGS_SCHEME = 'trace-lens-findings';
 export const FINDINGS_URI = vscode.Uri.from({ scheme: FINDINGS_SCHEME, path: '/Telemetry findings' });
@@ -67,7 +68,7 @@ export class TelemetryFindingsDocument implements vscode.TextDocumentContentProv
     const keys = options.matcher ?? this.keys;
     const lines: string[] = [
       'Trace Lens: findings in received telemetry',
-      `Source: ${options.source}. ${samples.length} finding${samples.length === 1 ? '' : 's'}.`,
+      `Source: ${options.source}. ${countOf(samples.length, 'finding')}.`,
       '',
     ];
     const headings: number[] = [];

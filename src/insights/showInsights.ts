@@ -3,6 +3,7 @@ import { exampleTraceOf, insightListItem, type InsightFinding } from '../core/in
 import type { SourceMapping } from '../source/sourceMapping';
 import type { StatsController } from '../stats/statsController';
 import { COMMANDS } from '../core/commands/commandIds';
+import { countOf } from '../core/text/plural';
 
 interface FindingItem extends vscode.QuickPickItem {
   finding: InsightFinding;
@@ -29,7 +30,7 @@ export async function showInsights(stats: StatsController, sourceMapping: Source
   }
   const items: FindingItem[] = findings.map((finding) => ({ ...insightListItem(finding), finding, buttons: [TRACE_BUTTON] }));
   const pick = vscode.window.createQuickPick<FindingItem>();
-  pick.title = `${findings.length} performance insight${findings.length === 1 ? '' : 's'}${findings.some((f) => f.fromSample) ? ' (some from traces sampled from the backend)' : ''}`;
+  pick.title = `${countOf(findings.length, 'performance insight')}${findings.some((f) => f.fromSample) ? ' (some from traces sampled from the backend)' : ''}`;
   pick.placeholder = 'Enter goes to the code that makes the calls; the button opens the example trace';
   pick.matchOnDescription = true;
   pick.matchOnDetail = true;

@@ -3,6 +3,7 @@ import { registerCommand } from '../ui/commandRegistry';
 import type { RecentTraces } from '../backends/recentTracesStore';
 import type { ReceiverController } from '../receiver/receiverController';
 import { COMMANDS } from '../core/commands/commandIds';
+import { countOf } from '../core/text/plural';
 
 /**
  * Commands of the built-in receiver: `traceLens.clearReceivedSpans`, which also forgets the list of
@@ -17,7 +18,7 @@ export function registerReceiverCommands(receiver: ReceiverController, recent: R
       const forgotten = await recent.clear();
       log.info(`Cleared ${spansHeld} received spans in ${tracesHeld} traces, in memory and on disk, and ${forgotten} recent traces`);
       void vscode.window.showInformationMessage(
-        `Trace Lens cleared ${spansHeld} received span${spansHeld === 1 ? '' : 's'} from memory and from the saved file, and its list of ${forgotten} opened and searched trace${forgotten === 1 ? '' : 's'}.`,
+        `Trace Lens cleared ${countOf(spansHeld, 'received span')} from memory and from the saved file, and its list of ${countOf(forgotten, 'opened and searched trace')}.`,
       );
     },
     log,

@@ -75,6 +75,19 @@ for (const withoutCsp of [false, true]) {
       ]);
     });
 
+    it('counts in the summary read as English for one of each', async () => {
+      const one = trace([span('a', undefined, 0, 10, { service: 'frontend' }), span('b', 'a', 1, 5, { service: 'checkout' })]);
+      await vp.post({ type: 'serviceMap', map: buildServiceMap([one]), source: 'the built-in OTLP receiver' });
+      try {
+        await vp.page.waitForFunction(() => document.querySelectorAll('.sm-node').length === 2);
+        assert.match(await vp.page.textContent('.sm-summary'), /^2 services · 1 call path · from 1 trace \(2 spans\) of /);
+      } finally {
+        // The tests below read the recorded map.
+        await vp.post(message());
+        await vp.page.waitForFunction(() => document.querySelectorAll('.sm-node').length === 4);
+      }
+    });
+
     it('ignores a malformed map and shows an error alone', async () => {
       await vp.post({ type: 'serviceMap', map: { ...message().map, nodes: [{ name: 5 }] }, source: 'x' });
       await vp.post({ type: 'serviceMap', map: { ...message().map, nodes: message().map.nodes.slice(1) }, source: 'an edge to a node not in the map' });

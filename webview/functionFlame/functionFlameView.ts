@@ -12,13 +12,10 @@ import { FlameGraph, type FlameData } from '../flame/flameGraph';
 import { ViewElement } from '../shared/viewElement';
 import { el, visibleText } from '../waterfall/dom';
 import { formatDuration } from '../waterfall/timeFormat';
+import { countOf } from '../../src/core/text/plural';
 
 export interface FunctionFlameHost {
   openSource(location: SourceLocation): void;
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }
 
 function where(loc: SourceLocation): string {
@@ -59,9 +56,9 @@ export class FunctionFlameElement extends ViewElement<FunctionFlameHost> {
     const basis = el('p', msg.sample ? 'ff-basis ff-sample' : 'ff-basis', visibleText(msg.basis));
     const calls = f.calls[0];
     const summary = el('p', 'ff-summary', calls === 0
-      ? `No call of this function in ${plural(f.tracesRead, 'trace')}.`
-      : `${plural(calls, 'call')} in ${plural(f.tracesWithCalls, 'trace')} · ${formatDuration(f.totalNs[0])} in all · ${formatDuration(f.totalNs[0] / calls)} a call · ${plural(f.labels.length, 'frame')}`
-        + (f.framesDropped > 0 ? ` · ${plural(f.framesDropped, 'span')} beyond the frame limit counted as self time` : ''));
+      ? `No call of this function in ${countOf(f.tracesRead, 'trace')}.`
+      : `${countOf(calls, 'call')} in ${countOf(f.tracesWithCalls, 'trace')} · ${formatDuration(f.totalNs[0])} in all · ${formatDuration(f.totalNs[0] / calls)} a call · ${countOf(f.labels.length, 'frame')}`
+        + (f.framesDropped > 0 ? ` · ${countOf(f.framesDropped, 'span')} beyond the frame limit counted as self time` : ''));
     this.header.replaceChildren(title, basis, summary);
     this.status.hidden = true;
     this.header.hidden = false;
@@ -76,7 +73,7 @@ export class FunctionFlameElement extends ViewElement<FunctionFlameHost> {
       isError: (i) => f.errors[i] > 0,
       describe: (i) => [
         `${this.services[f.service[i]] ?? ''} · ${this.labels[i]}`,
-        `total ${formatDuration(f.totalNs[i])} · self ${formatDuration(f.selfNs[i])} · ${plural(f.calls[i], 'call')}`,
+        `total ${formatDuration(f.totalNs[i])} · self ${formatDuration(f.selfNs[i])} · ${countOf(f.calls[i], 'call')}`,
         f.locations[i] ? visibleText(where(f.locations[i]!)) : 'no code location',
       ],
     };

@@ -10,6 +10,7 @@ import type { ServiceMapMessage } from '../../src/core/protocol/serviceMapProtoc
 import { ViewElement } from '../shared/viewElement';
 import { el, visibleText } from '../waterfall/dom';
 import { formatDuration } from '../waterfall/timeFormat';
+import { countOf } from '../../src/core/text/plural';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -64,7 +65,7 @@ export class ServiceMapElement extends ViewElement<ServiceMapHost> {
     this.header.hidden = false;
     this.canvas.hidden = false;
     this.header.replaceChildren(el('p', 'sm-summary',
-      `${l.nodes.length} services · ${l.edges.length} call paths · from ${l.traceCount.toLocaleString('en-US')} traces (${l.spanCount.toLocaleString('en-US')} spans) of ${visibleText(msg.source)}. Click a service to search its traces, an arrow for example calls.`));
+      `${countOf(l.nodes.length, 'service')} · ${countOf(l.edges.length, 'call path')} · from ${countOf(l.traceCount, 'trace')} (${countOf(l.spanCount, 'span')}) of ${visibleText(msg.source)}. Click a service to search its traces, an arrow for example calls.`));
     if (l.nodes.length === 0) {
       this.canvas.replaceChildren(el('p', 'sm-empty', 'No traces yet: the map shows the services of the traces received.'));
       return;

@@ -8,6 +8,7 @@ import { layoutFlame } from '../../src/core/flame/flameLayout';
 import { SPAN_KINDS, SpanFlag, type WaterfallColumns } from '../../src/core/waterfall/columnLayout';
 import { FlameGraph, type FlameData } from '../flame/flameGraph';
 import { formatDuration } from './timeFormat';
+import { countOf } from '../../src/core/text/plural';
 
 export interface TraceFlameHost {
   /** A frame was clicked: select its span and show its detail. */
@@ -113,7 +114,7 @@ export class TraceFlameView {
     const rows = new Uint8Array(c.rowCount);
     for (let i = 0; i < c.rowCount; i++) rows[i] = hidden[c.service[i]];
     const n = this.hiddenServiceCount;
-    this.graph.setHidden(rows, `${n} service${n === 1 ? '' : 's'} hidden: their spans are outlines`);
+    this.graph.setHidden(rows, `${countOf(n, 'service')} hidden: their spans are outlines`);
   }
 
   private ensureData(): void {

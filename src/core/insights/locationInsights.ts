@@ -11,6 +11,7 @@ import { formatDuration, formatExactCount } from '../stats/statsFormat';
 import { shortStatement, type Insight } from './insight';
 import { INSIGHT_RULES, insightHelpUri, type InsightRuleId } from './insightRules';
 import { COMMANDS } from '../commands/commandIds';
+import { noun } from '../text/plural';
 
 export interface InsightFinding {
   ruleId: InsightRuleId;
@@ -130,7 +131,7 @@ export function insightLensSuffix(findings: readonly InsightFinding[]): string |
 function seenText(f: InsightFinding): string {
   const perCall = f.ruleId === 'PI001' || f.ruleId === 'PI005' || f.ruleId === 'PI002';
   const range = perCall && f.counts.min !== f.counts.max ? `, ${formatExactCount(f.counts.min)}–${formatExactCount(f.counts.max)} calls each` : '';
-  return `${f.fromSample ? 'seen in' : 'in'} ${formatExactCount(f.traceCount)} trace${f.traceCount === 1 ? '' : 's'}${f.fromSample ? ' sampled from the backend' : ''}${range}`;
+  return `${f.fromSample ? 'seen in' : 'in'} ${formatExactCount(f.traceCount)} ${noun(f.traceCount, 'trace')}${f.fromSample ? ' sampled from the backend' : ''}${range}`;
 }
 
 /** The diagnostic's message: the example's sentence, how often it was seen, and whether from a sample. */

@@ -12,6 +12,7 @@ import type { TraceBackend } from '../backends/traceBackend';
 import { formatLookback } from '../stats/lookback';
 import { fetchRecentTraces, type SkipReporter } from '../stats/remoteSample';
 import { drawSample, type SamplerOptions } from '../stats/traceSampler';
+import { countOf } from '../text/plural';
 
 /** Enough traces to see every call path of a few dozen services; small enough to search in seconds. */
 export const SERVICE_MAP_SAMPLE: SamplerOptions = { slices: 2, initialLimit: 20, maxLimit: 100, maxRequests: 40, maxTraces: 500, maxSpans: 100_000 };
@@ -87,8 +88,8 @@ export function serviceMapSampleSource(sample: ServiceMapSample, backend: string
   const n = sample.traces.length;
   const more = sample.atLeast > n ? ` (of at least ${sample.atLeast.toLocaleString('en-US')} found)` : '';
   const failed = sample.failed > 0 ? `; ${sample.failed} search${sample.failed === 1 ? '' : 'es'} failed` : '';
-  const notFetched = sample.notFetched > 0 ? `; ${sample.notFetched} trace${sample.notFetched === 1 ? '' : 's'} not fetched` : '';
+  const notFetched = sample.notFetched > 0 ? `; ${countOf(sample.notFetched, 'trace')} not fetched` : '';
   const unsearched = sample.servicesNotSearched;
   const notSearched = unsearched > 0 ? `; ${unsearched} of ${sample.services} services not searched (request budget)` : '';
-  return `${backend}, a sample: ${n.toLocaleString('en-US')} trace${n === 1 ? '' : 's'} searched over the last ${formatLookback(range.endMs - range.startMs)}${more}${failed}${notFetched}${notSearched}`;
+  return `${backend}, a sample: ${countOf(n, 'trace')} searched over the last ${formatLookback(range.endMs - range.startMs)}${more}${failed}${notFetched}${notSearched}`;
 }

@@ -1,6 +1,7 @@
 import type { LatencyStats } from './latencyStats';
 import { formatLookback } from './lookback';
 import { formatCount, formatExactCount } from './statsFormat';
+import { noun } from '../text/plural';
 
 /**
  * How a location's quantiles were computed; one definition per source, stated
@@ -108,12 +109,12 @@ export function isBucketed(basis: StatsBasis): boolean {
 export function callsText(count: number, basis: StatsBasis): string {
   if (basis.kind === 'sample') {
     const traces = basis.sampleTraces;
-    if (traces === undefined) return `${formatExactCount(count)} sampled ${plural(count, 'call')}`;
+    if (traces === undefined) return `${formatExactCount(count)} sampled ${noun(count, 'call')}`;
     const of = basis.ofAtLeast !== undefined && basis.ofAtLeast > traces ? ` (of ≥ ${formatExactCount(basis.ofAtLeast)})` : '';
-    return `${formatExactCount(count)} ${plural(count, 'call')} in a sample of ${formatExactCount(traces)} ${plural(traces, 'trace')}${of}`;
+    return `${formatExactCount(count)} ${noun(count, 'call')} in a sample of ${formatExactCount(traces)} ${noun(traces, 'trace')}${of}`;
   }
   if (basis.countUnknown) return 'calls unknown';
-  return `${basis.countApproximate ? '~' : ''}${formatExactCount(count)} ${plural(count, 'call')}`;
+  return `${basis.countApproximate ? '~' : ''}${formatExactCount(count)} ${noun(count, 'call')}`;
 }
 
 /** The window and the source: `last 1h · 1,204 calls`, `last 1h · 12 calls in a sample of 60 traces (of ≥ 200)`. */
@@ -128,6 +129,3 @@ export function countValue(count: number, basis: StatsBasis): string {
   return `${basis.countApproximate ? '~' : ''}${formatCount(count)}`;
 }
 
-function plural(n: number, word: string): string {
-  return n === 1 ? word : `${word}s`;
-}

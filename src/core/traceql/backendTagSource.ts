@@ -9,6 +9,7 @@ import type { AttributeValue, Trace } from '../model/trace';
 import type { TimeRange } from '../model/timeRange';
 import type { TraceBackend } from '../backends/traceBackend';
 import type { TraceQLTagSource } from './traceqlCompletion';
+import { countOf } from '../text/plural';
 
 export type TagSampleBackend = Pick<TraceBackend, 'services' | 'operations' | 'searchTraces'>;
 
@@ -139,7 +140,7 @@ export function backendTagSource(backend: TagSampleBackend, options: BackendTagO
     tagDetail(scope, name) {
       if (scope === 'intrinsic') return 'intrinsic';
       if (scope === 'resource' && name === 'service.name') return 'resource attribute, values from the server\'s services';
-      return `${scope} attribute, seen in a sample of ${sampledTraces} recent trace${sampledTraces === 1 ? '' : 's'}`;
+      return `${scope} attribute, seen in a sample of ${countOf(sampledTraces, 'recent trace')}`;
     },
   };
 }
