@@ -11,6 +11,7 @@ import { describeError } from '../ui/errorPresenter';
 import { formatCount } from '../core/stats/statsFormat';
 import { redactUrl } from '../core/receiver/snapshotRedaction';
 import { COMMANDS } from '../core/commands/commandIds';
+import { countOf, noun } from '../core/text/plural';
 
 /**
  * Owns the backend the features read from: the built-in receiver's store for `local`, or a remote
@@ -182,11 +183,11 @@ export class BackendController implements vscode.Disposable {
         const where = state.kind === 'listening'
           ? `The built-in OTLP receiver listens on http://127.0.0.1:${state.port}/v1/traces. `
           : `The built-in OTLP receiver on http://127.0.0.1:${state.port}/v1/traces is shared with another VS Code window, which receives; its spans are copied here. `;
-        this.statusBar.show(counts.spansHeld > 0 ? `local · ${formatCount(counts.spansHeld)} spans` : 'local · waiting for spans', 'ok',
+        this.statusBar.show(counts.spansHeld > 0 ? `local · ${formatCount(counts.spansHeld)} ${noun(counts.spansHeld, 'span')}` : 'local · waiting for spans', 'ok',
           where +
           `Run your service with OTEL_EXPORTER_OTLP_ENDPOINT=${state.endpoint}. ` +
           `${grpcLine(this.receiver.grpcState)}` +
-          `${counts.spansHeld} spans in ${counts.tracesHeld} traces held (${counts.spansReceived} received this session).`);
+          `${countOf(counts.spansHeld, 'span')} in ${countOf(counts.tracesHeld, 'trace')} held (${counts.spansReceived.toLocaleString('en-US')} received this session).`);
         break;
       }
       case 'failed':

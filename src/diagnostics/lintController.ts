@@ -295,14 +295,14 @@ export class LintController implements vscode.Disposable {
   private report(result: WorkspaceLintResult, live: RemoteLintSummary | undefined): void {
     const rules = Object.entries(result.byRule).sort((a, b) => b[1] - a[1]).map(([id, n]) => `${id} ×${n}`).join(', ');
     const seconds = (result.ms / 1000).toFixed(1);
-    const liveText = live && !live.skipped ? `; ${live.findings} finding(s) in ${live.spans} spans of ${live.traces} recent traces` : '';
+    const liveText = live && !live.skipped ? `; ${countOf(live.findings, 'finding')} in ${countOf(live.spans, 'span')} of ${countOf(live.traces, 'recent trace')}` : '';
     this.log.info(
-      `Lint: ${result.cancelled ? 'cancelled after' : 'linted'} ${result.files} files in ${result.ms} ms: ${result.findings} finding(s) in ${result.filesWithFindings} file(s)${rules ? ` (${rules})` : ''}${liveText}`,
+      `Lint: ${result.cancelled ? 'cancelled after' : 'linted'} ${countOf(result.files, 'file')} in ${result.ms} ms: ${countOf(result.findings, 'finding')} in ${countOf(result.filesWithFindings, 'file')}${rules ? ` (${rules})` : ''}${liveText}`,
     );
     const message = result.cancelled
-      ? `Trace Lens lint cancelled after ${result.files} files (${result.findings} problems so far).`
+      ? `Trace Lens lint cancelled after ${countOf(result.files, 'file')} (${countOf(result.findings, 'problem')} so far).`
       : result.findings === 0
-        ? `Trace Lens: no telemetry problems in ${result.files} files (${seconds} s)${liveText}.`
+        ? `Trace Lens: no telemetry problems in ${countOf(result.files, 'file')} (${seconds} s)${liveText}.`
         : `Trace Lens: ${countOf(result.findings, 'telemetry problem')} in ${result.filesWithFindings} of ${countOf(result.files, 'file')}${rules ? ` (${rules})` : ''}, ${seconds} s${liveText}.`;
     void vscode.window.showInformationMessage(message, 'Show Problems').then((choice) => {
       if (choice) void vscode.commands.executeCommand('workbench.actions.view.problems');

@@ -4,6 +4,7 @@ import { locationLabel } from '../core/source/codeLocation';
 import { showTracesArgsOf, type ShowFunctionTracesArgs } from '../core/stats/hoverMarkdown';
 import { formatDuration } from '../core/stats/statsFormat';
 import type { StatsController } from './statsController';
+import { countOf } from '../core/text/plural';
 
 const MAX_LOCATIONS_PICKED = 200;
 
@@ -16,7 +17,7 @@ export async function pickLocation(stats: StatsController): Promise<ShowFunction
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
-    all.map((s) => ({ label: locationLabel(s.location), description: `p95 ${formatDuration(s.current.p95Ns)} · ${s.current.count} calls`, detail: s.location.filePath, stats: s })),
+    all.map((s) => ({ label: locationLabel(s.location), description: `p95 ${formatDuration(s.current.p95Ns)} · ${countOf(s.current.count, 'call')}`, detail: s.location.filePath, stats: s })),
     { title: 'Trace Lens: traces of which function?', matchOnDetail: true },
   );
   return picked ? showTracesArgsOf(picked.stats) : undefined;

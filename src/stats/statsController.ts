@@ -23,6 +23,7 @@ import type { OutlineParser } from '../source/outlineClient';
 import { QualifiedNameFiles } from '../source/qualifiedNameFiles';
 import type { SourceMapping } from '../source/sourceMapping';
 import { affectsStatistics, readLatencySettings, type LatencySettings } from './statsSettings';
+import { countOf } from '../core/text/plural';
 
 export interface LatencyDependencies {
   log: vscode.LogOutputChannel;
@@ -379,7 +380,7 @@ export class StatsController implements vscode.Disposable {
       if (extra.length > 0) located = locateOperations(located, extra);
     }
     const server = statsFromServerQuantiles(located, range);
-    const serverNote = server.length > 0 ? `server figures for ${server.length} location(s) (${quantileMethodText(server[0].basis)}); ` : '';
+    const serverNote = server.length > 0 ? `server figures for ${countOf(server.length, 'location')} (${quantileMethodText(server[0].basis)}); ` : '';
     // Figures from sampled traces describe the sample: say so, with its size and what the search saw.
     const basis = sampleBasis(sample.traces, sample.found, sample.complete === true);
     const pass = this.insightPass(now);
@@ -389,7 +390,7 @@ export class StatsController implements vscode.Disposable {
     if (signal.aborted) throw new CancelledError();
     this.rememberMappedServices(local);
     const merged = mergeLocationStats(local, server);
-    this.sampled = `${serverNote}${sample.traces} trace(s) (${sample.spans.length} spans) sampled from ${services.length > 0 ? services.join(', ') : 'no service'}${sample.failed > 0 ? `; ${sample.failed} could not be fetched` : ''}`;
+    this.sampled = `${serverNote}${countOf(sample.traces, 'trace')} (${countOf(sample.spans.length, 'span')}) sampled from ${services.length > 0 ? services.join(', ') : 'no service'}${sample.failed > 0 ? `; ${sample.failed} could not be fetched` : ''}`;
     this.deps.log.info(`Latency statistics from ${this.deps.backends.describe()}: ${this.sampled}`);
     this.setLocations(merged, this.deps.backends.describe(), findings);
   }

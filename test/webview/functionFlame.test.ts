@@ -46,7 +46,7 @@ describe('function flame graph webview', () => {
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('dialog', (d) => { errors.push(`dialog ${d.message()}`); void d.dismiss(); });
     view = await openViewPage(page, 'functionFlame', { sharedStyles: ['flame.css'] });
-    await view.post({ type: 'functionFlame', title: `placeOrder ${EVIL}`, basis: 'A sample: the 3 example trace(s) the statistics kept for this function from Jaeger, not every call in the window.', sample: true, flame });
+    await view.post({ type: 'functionFlame', title: `placeOrder ${EVIL}`, basis: 'A sample: the 3 example traces the statistics kept for this function from Jaeger, not every call in the window.', sample: true, flame });
   });
   after(async () => { await browser?.close(); });
 

@@ -80,7 +80,7 @@ for (const withoutCsp of [false, true]) {
       await vp.post({ type: 'serviceMap', map: buildServiceMap([one]), source: 'the built-in OTLP receiver' });
       try {
         await vp.page.waitForFunction(() => document.querySelectorAll('.sm-node').length === 2);
-        assert.match(await vp.page.textContent('.sm-summary'), /^2 services · 1 call path · from 1 trace \(2 spans\) of /);
+        assert.match((await vp.page.textContent('.sm-summary')) ?? '', /^2 services · 1 call path · from 1 trace \(2 spans\) of /);
       } finally {
         // The tests below read the recorded map.
         await vp.post(message());

@@ -16,6 +16,7 @@ import { encodeAttributes, encodeOtlpJsonRequestParts, encodeSpan } from './otlp
 import { ReceiverTraceNotFoundError } from '../errors';
 import { MalformedOtlpError } from './receiverErrors';
 import { runSliced, runSync, SLICE_MS, type SliceClock, type Steps } from '../timeSlicing';
+import { countOf } from '../text/plural';
 
 export interface SpanStoreOptions {
   /** Spans held at most; whole traces are evicted, least recently received first. Default 100,000. */
@@ -370,7 +371,7 @@ export class SpanStore implements TraceBackend {
   }
 
   async testConnection(): Promise<ConnectionInfo> {
-    return { serverDescription: `Trace Lens local receiver (${this.spansHeld} spans in ${this.traces.size} traces)` };
+    return { serverDescription: `Trace Lens local receiver (${countOf(this.spansHeld, 'span')} in ${countOf(this.traces.size, 'trace')})` };
   }
 
   clear(): void {

@@ -1,5 +1,6 @@
 import type { TraceSummary } from '../backends/traceBackend';
 import { formatDuration } from '../stats/statsFormat';
+import { countOf } from '../text/plural';
 
 /** How one trace of a list reads, wherever traces are listed (search results, the Trace Lens view). */
 export interface TraceSummaryText {
@@ -15,8 +16,8 @@ export interface TraceSummaryText {
 export function traceSummaryText(summary: TraceSummary): TraceSummaryText {
   const started = new Date(Number(summary.startTimeUnixNano / 1_000_000n));
   const facts = [summary.rootServiceName, formatDuration(summary.durationMs * 1e6)];
-  if (summary.spanCount !== undefined) facts.push(`${summary.spanCount} spans`);
-  if (summary.errorCount) facts.push(`${summary.errorCount} errors`);
+  if (summary.spanCount !== undefined) facts.push(countOf(summary.spanCount, 'span'));
+  if (summary.errorCount) facts.push(countOf(summary.errorCount, 'error'));
   return {
     label: summary.rootName || '(unnamed root)',
     description: facts.join(' · '),

@@ -3,6 +3,7 @@ import { joinLike, normalizeSourcePath, pathIdentity } from './sourcePath';
 import type { NormalizedPath } from './sourcePath';
 import type { SuffixCandidate, WorkspaceFileIndex } from './workspaceFileIndex';
 import { containingFolder } from './workspaceContainment';
+import { countOf } from '../text/plural';
 
 /** One `traceLens.pathMappings` entry: a path prefix in span data and the local folder it stands for. */
 export interface PathMapping {
@@ -214,7 +215,7 @@ export class SourcePathResolver {
       steps.push({
         rule: 'suffix',
         outcome: 'rejected',
-        detail: `ambiguous: ${tied.length} files share the longest suffix (${suffix.matchedSegments} segment(s)): ${tied.join(', ')}. Add a traceLens.pathMappings entry to choose.`,
+        detail: `ambiguous: ${tied.length} files share the longest suffix (${countOf(suffix.matchedSegments, 'segment')}): ${tied.join(', ')}. Add a traceLens.pathMappings entry to choose.`,
       });
       res.ambiguous = true;
     } else if (suffix.candidates.length > 0) {

@@ -5,6 +5,7 @@
  */
 import type { LocationStats } from '../stats/latencyStats';
 import { formatCount, formatDuration } from '../stats/statsFormat';
+import { noun } from '../text/plural';
 
 export interface FunctionRow {
   /** The statistics' key: what a click passes to `traceLens.openFunction`. */
@@ -36,8 +37,8 @@ function labelOf(l: LocationStats): string {
 
 function rowOf(l: LocationStats): FunctionRow {
   const s = l.current;
-  const facts = [s.p95Ns !== undefined ? `p95 ${formatDuration(s.p95Ns)}` : 'p95 —', `${formatCount(s.count)} calls`];
-  if (s.errorCount > 0) facts.push(`${formatCount(s.errorCount)} errors`);
+  const facts = [s.p95Ns !== undefined ? `p95 ${formatDuration(s.p95Ns)}` : 'p95 —', `${formatCount(s.count)} ${noun(s.count, 'call')}`];
+  if (s.errorCount > 0) facts.push(`${formatCount(s.errorCount)} ${noun(s.errorCount, 'error')}`);
   return { locationKey: l.keyString, label: labelOf(l), description: facts.join(' · '), filePath: l.location.filePath, line: l.location.lineNumber, p95Ns: s.p95Ns, errorCount: s.errorCount };
 }
 

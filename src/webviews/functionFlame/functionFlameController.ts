@@ -14,6 +14,7 @@ import type { StatsController } from '../../stats/statsController';
 import { MessagePanel } from '../shared/messagePanel';
 import { FunctionFlameWorkerClient } from './functionFlameWorkerClient';
 import { isFunctionFlameWebviewMessage, type FunctionFlameHostMessage, type FunctionFlameWebviewMessage } from '../../core/protocol/functionFlameProtocol';
+import { countOf } from '../../core/text/plural';
 
 /**
  * `traceLens.showFunctionFlameGraph`: where time goes under one function, from its hover (or the
@@ -63,7 +64,7 @@ export class FunctionFlameController implements vscode.Disposable {
       if (panel.isDisposed) return;
       const basis = local
         ? `Every call in the ${flame.tracesRead.toLocaleString('en-US')} traces the built-in receiver holds.`
-        : `A sample: the ${flame.tracesRead} example trace(s) the statistics kept for this function from ${this.backends.describe()}, not every call in the window.`;
+        : `A sample: the ${countOf(flame.tracesRead, 'example trace')} the statistics kept for this function from ${this.backends.describe()}, not every call in the window.`;
       panel.show({ type: 'functionFlame', title: label, basis, sample: !local, flame });
     } catch (err) {
       if (isCancellation(err)) return;
@@ -96,7 +97,7 @@ export class FunctionFlameController implements vscode.Disposable {
       return undefined;
     }
     const backend = this.backends.current();
-    return withCancellableProgress(`Trace Lens: fetching ${ids.length} trace(s) of ${label}`, async (signal) => {
+    return withCancellableProgress(`Trace Lens: fetching ${countOf(ids.length, 'trace')} of ${label}`, async (signal) => {
       let fetched = 0;
       for (const id of ids) {
         if (backend.fetchTrace) worker.addResponse(await backend.fetchTrace(id, { signal }));

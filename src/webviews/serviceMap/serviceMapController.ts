@@ -15,6 +15,7 @@ import { describeError, showError } from '../../ui/errorPresenter';
 import { MessagePanel } from '../shared/messagePanel';
 import { isServiceMapWebviewMessage, type ServiceMapHostMessage, type ServiceMapWebviewMessage } from '../../core/protocol/serviceMapProtocol';
 import { COMMANDS } from '../../core/commands/commandIds';
+import { countOf } from '../../core/text/plural';
 
 /** Every span the store holds, whatever its timestamps (a replayed file can be years old). */
 const ALL_TIME = { startMs: 0, endMs: Number.MAX_SAFE_INTEGER };
@@ -78,7 +79,7 @@ export class ServiceMapController implements vscode.Disposable {
       this.log.info(`Service map of ${map.traceCount} traces: ${map.nodes.length} services, ${map.edges.length} edges in ${(performance.now() - t0).toFixed(0)} ms`);
       if (panel.isDisposed) return;
       this.map = map;
-      panel.panel.title = `Service map · ${map.nodes.length} services${backend ? ' (sample)' : ''}`;
+      panel.panel.title = `Service map · ${countOf(map.nodes.length, 'service')}${backend ? ' (sample)' : ''}`;
       panel.show({ type: 'serviceMap', map, source });
     } catch (err) {
       panel.show({ type: 'error', message: err instanceof Error ? err.message : String(err) });
@@ -136,7 +137,7 @@ export class ServiceMapController implements vscode.Disposable {
       description: `trace ${e.traceId}`,
       traceId: e.traceId,
       spanId: e.spanId,
-    })), { title: `Slowest calls from ${from} to ${to} (${edge.calls} calls, p95 ${formatDuration(edge.p95Ns)})` });
+    })), { title: `Slowest calls from ${from} to ${to} (${countOf(edge.calls, 'call')}, p95 ${formatDuration(edge.p95Ns)})` });
     if (picked) await vscode.commands.executeCommand(COMMANDS.openTraceById, { traceId: picked.traceId, spanId: picked.spanId });
   }
 

@@ -13,6 +13,7 @@ import { FILE_SOURCE_PREFIX, planRestore, type OpenedTraceFiles } from '../../co
 import { formatDuration } from '../../core/stats/statsFormat';
 import type { RecentTraces } from '../../backends/recentTracesStore';
 import { COMMANDS } from '../../core/commands/commandIds';
+import { countOf } from '../../core/text/plural';
 
 /** Trace files above this size are refused before reading; the waterfall's windowed mode starts lower. */
 const MAX_TRACE_FILE_BYTES = 1024 * 1024 * 1024;
@@ -153,7 +154,7 @@ export function describeTraceForPick(choice: TraceChoice): vscode.QuickPickItem 
   return {
     traceId: choice.traceId,
     label: `${errors ? '$(error) ' : ''}${choice.rootService ? `${choice.rootService}: ` : ''}${choice.rootName}`,
-    description: `${choice.spanCount} spans · ${formatDuration(choice.durationNs)}${errors ? ` · ${errors} errors` : ''}`,
+    description: `${countOf(choice.spanCount, 'span')} · ${formatDuration(choice.durationNs)}${errors ? ` · ${countOf(errors, 'error')}` : ''}`,
     detail: choice.traceId,
   };
 }

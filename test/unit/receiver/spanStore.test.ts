@@ -240,7 +240,7 @@ describe('SpanStore', () => {
     const store = new SpanStore();
     assert.equal(store.type, 'local');
     store.addSpans([span(7)]);
-    assert.match((await store.testConnection()).serverDescription, /1 spans in 1 traces/);
+    assert.match((await store.testConnection()).serverDescription, /\(1 span in 1 trace\)/);
     await assert.rejects(store.getTrace('abc'), (err: unknown) => err instanceof TraceNotFoundError && err.traceId === '00000000000000000000000000000abc');
     store.dispose();
   });

@@ -50,7 +50,7 @@ describe('recent traces (opened and searched)', () => {
     list.record(loaded(1), 5);
     const text = traceSummaryText(recentTraceSummary(list.entries[0]));
     assert.equal(text.label, 'GET /r1');
-    assert.equal(text.description, 'checkout · 48 ms · 12 spans · 1 errors');
+    assert.equal(text.description, 'checkout · 48 ms · 12 spans · 1 error');
     assert.match(text.detail, new RegExp(id(1)));
   });
 });
