@@ -3,6 +3,7 @@ import type { SourceMapping } from '../source/sourceMapping';
 import type { StatsController } from '../stats/statsController';
 import { functionsByLatency, type FunctionRow, type ServiceFunctions } from '../core/views/functionsByLatency';
 import { COMMANDS } from '../core/commands/commandIds';
+import { countOf } from '../core/text/plural';
 
 export const FUNCTIONS_VIEW = 'traceLens.functions';
 
@@ -34,7 +35,7 @@ export class FunctionsView implements vscode.TreeDataProvider<Node>, vscode.Disp
     if (isService(node)) {
       const item = new vscode.TreeItem(node.service, vscode.TreeItemCollapsibleState.Expanded);
       item.id = `service:${node.service}`;
-      item.description = `${node.functions.length} functions`;
+      item.description = countOf(node.functions.length, 'function');
       item.iconPath = new vscode.ThemeIcon('server-process');
       return item;
     }
