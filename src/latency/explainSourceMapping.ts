@@ -8,6 +8,7 @@ import type { DocumentInputsCache } from '../stats/documentInputs';
 import type { ReceiverController } from '../receiver/receiverController';
 import type { SourceMapping } from '../source/sourceMapping';
 import type { StatsController } from '../stats/statsController';
+import { countOf } from '../core/text/plural';
 
 export const EXPLAIN_SCHEME = 'trace-lens-explain';
 const EXPLAIN_URI = vscode.Uri.from({ scheme: EXPLAIN_SCHEME, path: '/Trace Lens Source Mapping.md' });
@@ -74,10 +75,10 @@ async function buildReport(deps: ExplainDependencies, document: vscode.TextDocum
   out.push(`- Backend: ${backends.describe()}`);
   out.push(`- Window: last ${formatLookback(settings.lookbackMs)} (\`traceLens.lookback\`)${settings.lookbackProblem ? ` — ${settings.lookbackProblem}` : ''}`);
   out.push(`- Services: ${settings.serviceNames.length > 0 ? settings.serviceNames.map((s) => `\`${s}\``).join(', ') : 'all (`traceLens.serviceNames` is empty)'}`);
-  out.push(`- ${summary.locations} location(s) with statistics from ${summary.origin}${summary.generatedAtMs ? `, computed at ${new Date(summary.generatedAtMs).toLocaleTimeString()}` : ''}`);
+  out.push(`- ${countOf(summary.locations, 'location')} with statistics from ${summary.origin}${summary.generatedAtMs ? `, computed at ${new Date(summary.generatedAtMs).toLocaleTimeString()}` : ''}`);
   if (summary.sampled) out.push(`- Sampled: ${summary.sampled}`);
   if (summary.lastError) out.push(`- The last refresh failed (${summary.lastError}): the figures shown are from the last one that worked.`);
-  out.push(`- Workspace index: ${sourceMapping.indexedFiles} file(s); \`traceLens.pathMappings\`: ${mappingCount() === 1 ? '1 entry' : `${mappingCount()} entries`}${sourceMapping.pathMappingsProblem ? ` — ignored: ${sourceMapping.pathMappingsProblem}` : ''}`);
+  out.push(`- Workspace index: ${countOf(sourceMapping.indexedFiles, 'file')}; \`traceLens.pathMappings\`: ${countOf(mappingCount(), 'entry', 'entries')}${sourceMapping.pathMappingsProblem ? ` — ignored: ${sourceMapping.pathMappingsProblem}` : ''}`);
   for (const r of await sourceMapping.refusedMappings()) {
     out.push(`- **Refused** \`traceLens.pathMappings\` entry \`${r.mapping.from}\` → \`${r.mapping.to}\`: ${r.reason}.`);
   }
@@ -92,9 +93,9 @@ async function buildReport(deps: ExplainDependencies, document: vscode.TextDocum
     const inputs = await deps.inputs.getSettled(document);
     const fns = flattenFunctions(inputs.foundSymbols);
     if (inputs.source === 'parser') {
-      out.push(`Document symbols: ${fns.length} function(s) from Trace Lens's bundled ${inputs.parserLanguage ?? document.languageId} parser (tree-sitter), read from the source whether or not a language extension is installed; the symbol provider is not asked.`);
+      out.push(`Document symbols: ${countOf(fns.length, 'function')} from Trace Lens's bundled ${inputs.parserLanguage ?? document.languageId} parser (tree-sitter), read from the source whether or not a language extension is installed; the symbol provider is not asked.`);
     } else if (inputs.source === 'provider') {
-      out.push(`Document symbols: ${fns.length} function(s) from the ${document.languageId} symbol provider${inputs.parserProblem !== undefined ? ` (not Trace Lens's parser: ${inputs.parserProblem})` : ''}.`);
+      out.push(`Document symbols: ${countOf(fns.length, 'function')} from the ${document.languageId} symbol provider${inputs.parserProblem !== undefined ? ` (not Trace Lens's parser: ${inputs.parserProblem})` : ''}.`);
     } else {
       out.push(`Document symbols: no symbol provider answered for ${document.languageId} — ${FALLBACK_NOTE}.${inputs.parserProblem !== undefined ? ` Trace Lens's own parser could not be used: ${inputs.parserProblem}.` : " Install the language's extension for lenses above every function."}`);
     }

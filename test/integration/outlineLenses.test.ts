@@ -148,7 +148,7 @@ describe('lenses from the bundled parser, without language extensions (Java, Pyt
       return r && /the workspace search for the qualified name Shop\.checkout found it in \S*outline\/Shop\.java/.test(r.text) ? r : undefined;
     }, 45_000);
     assert.match(report.text, /## Active document: outline\/Shop\.java/);
-    assert.match(report.text, /4 function\(s\) from Trace Lens's bundled java parser/);
+    assert.match(report.text, /4 functions from Trace Lens's bundled java parser/);
     assert.match(report.text, /line \d+: Shop\.checkout \[qualified-name\] checkout matches the qualified name Shop\.checkout/);
     assert.match(report.text, /`idle` \(line \d+\)/, 'the untraced method is listed without a lens');
   });

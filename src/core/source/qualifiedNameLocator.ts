@@ -14,6 +14,7 @@ import { familyOf, languageForPath, type LanguageFamily } from '../lint/language
 import type { FunctionNameParts } from './functionName';
 import { normalizeSourcePath, stripExtension, type NormalizedPath } from './sourcePath';
 import type { FunctionSymbol } from './symbolMatching';
+import { countOf } from '../text/plural';
 
 /** A Go module of the workspace: the folder of its go.mod and the module path it declares. */
 export interface GoModule {
@@ -182,7 +183,7 @@ export function qualifiedNameFits(parts: FunctionNameParts, fn: FunctionSymbol, 
 /** For Explain Source Mapping: what the search found. */
 export function describeQualifiedResolution(name: string, r: QualifiedNameResolution, relative: (path: string) => string = (p) => p): string {
   const where = r.matches.map((m) => `${relative(m.path)}:${m.line + 1} (${m.name})`);
-  const searched = `${r.searched} file(s) read${r.truncated ? `, stopped at ${MAX_BROAD_SEARCH_FILES}` : ''}`;
+  const searched = `${countOf(r.searched, 'file')} read${r.truncated ? `, stopped at ${MAX_BROAD_SEARCH_FILES}` : ''}`;
   if (r.matches.length === 1) return `No file path in span data: the workspace search for the qualified name ${name} found it in ${where[0]} (${searched}).`;
   if (r.matches.length === 0) return `No file path in span data, and no workspace file declares the qualified name ${name} (${searched}); only open documents whose class, package or module agree are matched.`;
   return `No file path in span data, and the qualified name ${name} is declared in ${r.matches.length} workspace files: ${where.slice(0, 8).join(', ')}${where.length > 8 ? ', …' : ''}. Ambiguous, so no lens is shown for it: a \`code.file.path\` attribute (or a more qualified \`code.namespace\`) would say which.`;

@@ -14,6 +14,7 @@ import { buildHoverMarkdown } from './hoverMarkdown';
 import type { LocationStats } from './latencyStats';
 import { compileLensTemplate, DEFAULT_LENS_TEMPLATE } from './lensText';
 import type { LensFormatter, LensTextOptions } from './lensText';
+import { countOf } from '../text/plural';
 
 export type LensReason = MatchReason | 'span-name' | 'qualified-name';
 
@@ -261,7 +262,7 @@ export class FunctionLensIndex {
    */
   explainDocument(docPath: string, symbols: readonly SymbolNode[], sites?: readonly SpanNameSite[]): string {
     const lenses = this.lensesFor(docPath, symbols, sites);
-    const lines = [`Document: ${docPath}`, `${lenses.length} lens(es) from ${this.stats.size} location(s) with statistics.`];
+    const lines = [`Document: ${docPath}`, `${countOf(lenses.length, 'lens', 'lenses')} from ${countOf(this.stats.size, 'location')} with statistics.`];
     for (const l of lenses) {
       const s = this.stats.get(l.locationKey);
       const detail = this.matchDetails.get(l.locationKey);
@@ -282,7 +283,7 @@ export class FunctionLensIndex {
     for (const [key, { name, resolution }] of this.qualifiedFor) {
       if (resolution.matches.length < 2 || !resolution.matches.some((m) => pathIdentity(normalizeSourcePath(m.path)) === pathIdentity(norm))) continue;
       const s = this.stats.get(key);
-      near.push(`  ${s ? locationLabel(s.location) : name}: the qualified name ${name} is declared here and in ${resolution.matches.length - 1} other workspace file(s) (${resolution.matches.filter((m) => pathIdentity(normalizeSourcePath(m.path)) !== pathIdentity(norm)).slice(0, 5).map((m) => m.path).join(', ')}): ambiguous, so no lens`);
+      near.push(`  ${s ? locationLabel(s.location) : name}: the qualified name ${name} is declared here and in ${countOf(resolution.matches.length - 1, 'other workspace file')} (${resolution.matches.filter((m) => pathIdentity(normalizeSourcePath(m.path)) !== pathIdentity(norm)).slice(0, 5).map((m) => m.path).join(', ')}): ambiguous, so no lens`);
       if (near.length >= 40) break;
     }
     if (near.length > 0) lines.push('Not shown here, with the same file name or an ambiguous qualified name:', ...near);

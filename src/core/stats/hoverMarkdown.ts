@@ -8,6 +8,7 @@ import { isBucketed, MAX_SAMPLE_SPREAD, MIN_SAMPLES, missingQuantileText, quanti
 import type { QuantileName } from './statsBasis';
 import { formatChange, formatCount, formatDuration, formatExactCount, formatRate } from './statsFormat';
 import { COMMANDS, type CommandId } from '../commands/commandIds';
+import { noun } from '../text/plural';
 
 /** Commands hover links use: pass as `isTrusted: { enabledCommands: HOVER_COMMANDS }`, never `true`. */
 export const HOVER_COMMANDS = [COMMANDS.showFunctionTraces, COMMANDS.openTraceById, COMMANDS.showFunctionFlameGraph] as const;
@@ -118,7 +119,7 @@ export function buildHoverMarkdown(stats: LocationStats, options: HoverOptions):
   lines.push(`_Quantiles: ${quantileMethodText(basis)}._`);
   if (sampled) {
     const of = basis.ofAtLeast !== undefined && basis.sampleTraces !== undefined && basis.ofAtLeast > basis.sampleTraces ? ` of at least ${formatExactCount(basis.ofAtLeast)} in the window` : '';
-    lines.push(`_Sampled: figures come from ${formatExactCount(c.count)} call(s) found in ${basis.sampleTraces !== undefined ? formatExactCount(basis.sampleTraces) : 'the'} sampled trace(s)${of}; calls and errors count the sample, not all calls._`);
+    lines.push(`_Sampled: figures come from ${formatExactCount(c.count)} ${noun(c.count, 'call')} found in ${basis.sampleTraces !== undefined ? `${formatExactCount(basis.sampleTraces)} sampled ${noun(basis.sampleTraces, 'trace')}` : 'the sampled traces'}${of}; calls and errors count the sample, not all calls._`);
   }
   const tooFew = missing.filter((q) => c.count < MIN_SAMPLES[q]);
   const uncertain = missing.filter((q) => c.count >= MIN_SAMPLES[q]);

@@ -127,7 +127,7 @@ describe('FunctionLensIndex', () => {
   it('explains a document: its lenses and same-named files that were not placed', () => {
     const { lenses } = setup();
     const text = lenses.explainDocument(`${ROOT}/src/billing/service.py`, pySymbols);
-    assert.match(text, /0 lens\(es\)/);
+    assert.match(text, /^0 lenses from 6 locations with statistics\.$/m);
     assert.match(text, /OrderService\.process \(\/app\/src\/orders\/service\.py\): mapped to .*src\/orders\/service\.py by suffix/);
     const own = lenses.explainDocument(DOC, pySymbols);
     assert.match(own, /line 3: OrderService\.process \[line\]/);

@@ -87,7 +87,7 @@ describe('hover markdown', () => {
     assert.match(md, /\| calls \(in the sample\) \| 15 \|/);
     assert.ok(!/\| calls \| /.test(md), 'no bare call count for a sample');
     assert.match(md, /Quantiles: DDSketch over the sampled spans/);
-    assert.match(md, /Sampled: figures come from 15 call\(s\) found in 60 sampled trace\(s\) of at least 200 in the window/);
+    assert.match(md, /Sampled: figures come from 15 calls found in 60 sampled traces of at least 200 in the window/);
     assert.match(md, /p95 needs ≥ 20 samples, p99 needs ≥ 100 samples/);
     assert.ok(!/\b48 ms\b/.test(md) && !/\b120 ms\b/.test(md), 'unsupported percentiles are not shown as numbers');
   });
