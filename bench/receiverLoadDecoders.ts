@@ -4,7 +4,8 @@
  *   - a walker over @bufbuild/protobuf's BinaryReader straight into the model,
  *   - protobufjs (reflection, decode to message objects) with and without mapping to the model,
  *   - JSON.parse + the receiver's OTLP/JSON decoder on the same spans as OTLP/JSON.
- * Run: npx tsx bench/receiverLoadDecoders.ts [spanCount]   (each candidate in a fresh child process)
+ * Run: npx tsx bench/receiverLoadDecoders.ts [spanCount]   (each candidate in a fresh child process;
+ * besides time, the heap one decoded body keeps per span)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -300,6 +301,8 @@ export function decodeWithProtobufjs(bytes: Uint8Array, mapToModel: boolean): Sp
 export interface DecoderFigureCpu extends DecoderFigure {
   /** Median process CPU time (user + system, all threads, GC included). */
   cpuMs: number;
+  /** Heap the decoded spans keep, per span, after a GC (the input's bytes and text excluded). */
+  heapPerSpanBytes: number;
 }
 
 type CandidateName = 'walker' | 'bufbuild' | 'protobufjs' | 'protobufjs-map' | 'json-decoder' | 'json-parse';
@@ -335,8 +338,8 @@ function candidateFn(name: CandidateName, pb: Buffer, jsonText: string): () => u
   }
 }
 
-/** Child side: times one candidate on the saved bodies and prints {wallMs, cpuMs} medians. */
-function timeCandidate(name: CandidateName, dir: string, runs: number): void {
+/** Child side: times one candidate on the saved bodies and prints {wallMs, cpuMs} medians and the heap its result keeps. */
+function timeCandidate(name: CandidateName, dir: string, runs: number, spanCount: number): void {
   const pb = readFileSync(path.join(dir, 'body.pb'));
   const jsonText = name.startsWith('json') ? readFileSync(path.join(dir, 'body.json'), 'utf8') : '';
   const fn = candidateFn(name, pb, jsonText);
@@ -352,8 +355,18 @@ function timeCandidate(name: CandidateName, dir: string, runs: number): void {
     const c = process.cpuUsage(c0);
     cpu.push((c.user + c.system) / 1000);
   }
+  // Started with --expose-gc: what one result holds once everything else is collected.
+  const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+  keep = undefined;
+  gc();
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  keep = fn();
+  gc();
+  gc();
+  const heapPerSpanBytes = (process.memoryUsage().heapUsed - before) / spanCount;
   void keep;
-  console.log(JSON.stringify({ wallMs: median(wall), cpuMs: median(cpu) }));
+  console.log(JSON.stringify({ wallMs: median(wall), cpuMs: median(cpu), heapPerSpanBytes }));
 }
 
 /** The candidates must agree before their speed means anything. */
@@ -379,9 +392,9 @@ export async function measureDecoders(spanCount = 100_000, runs = 5): Promise<{ 
     writeFileSync(path.join(dir, 'body.json'), jsonText);
     const figures: DecoderFigureCpu[] = [];
     for (const name of Object.keys(CANDIDATES) as CandidateName[]) {
-      const out = execFileSync(process.execPath, ['--import', 'tsx', __filename, '--candidate', name, dir, String(runs)], { encoding: 'utf8', maxBuffer: 1 << 20 });
-      const { wallMs, cpuMs } = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { wallMs: number; cpuMs: number };
-      figures.push({ name: CANDIDATES[name], ms: wallMs, cpuMs, spansPerSecond: Math.round(spanCount / (wallMs / 1000)) });
+      const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', __filename, '--candidate', name, dir, String(runs), String(spanCount)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+      const { wallMs, cpuMs, heapPerSpanBytes } = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { wallMs: number; cpuMs: number; heapPerSpanBytes: number };
+      figures.push({ name: CANDIDATES[name], ms: wallMs, cpuMs, heapPerSpanBytes, spansPerSecond: Math.round(spanCount / (wallMs / 1000)) });
     }
     return { protobufBytes: pb.byteLength, jsonBytes: jsonText.length, figures };
   } finally {
@@ -391,15 +404,15 @@ export async function measureDecoders(spanCount = 100_000, runs = 5): Promise<{ 
 
 if (require.main === module) {
   if (process.argv[2] === '--candidate') {
-    timeCandidate(process.argv[3] as CandidateName, process.argv[4], Number(process.argv[5] ?? 5));
+    timeCandidate(process.argv[3] as CandidateName, process.argv[4], Number(process.argv[5] ?? 5), Number(process.argv[6] ?? 100_000));
   } else {
     const count = Number(process.argv[2] ?? 100_000);
     void measureDecoders(count).then(({ protobufBytes, jsonBytes, figures }) => {
       console.log(`${count} spans: OTLP protobuf ${(protobufBytes / 1e6).toFixed(1)} MB (${Math.round(protobufBytes / count)} B/span), OTLP JSON ${(jsonBytes / 1e6).toFixed(1)} MB; 1-min load ${loadavg()[0].toFixed(1)}`);
-      console.log(`${'candidate'.padEnd(55)} ${'wall ms'.padStart(8)} ${'CPU ms'.padStart(8)} ${'spans/s (wall)'.padStart(15)} ${'spans/s (CPU)'.padStart(14)}`);
+      console.log(`${'candidate'.padEnd(55)} ${'wall ms'.padStart(8)} ${'CPU ms'.padStart(8)} ${'spans/s (wall)'.padStart(15)} ${'spans/s (CPU)'.padStart(14)} ${'heap B/span'.padStart(12)}`);
       for (const f of figures) {
         const perCpu = Math.round(count / (f.cpuMs / 1000));
-        console.log(`${f.name.padEnd(55)} ${f.ms.toFixed(0).padStart(8)} ${f.cpuMs.toFixed(0).padStart(8)} ${f.spansPerSecond.toLocaleString('en-US').padStart(15)} ${perCpu.toLocaleString('en-US').padStart(14)}`);
+        console.log(`${f.name.padEnd(55)} ${f.ms.toFixed(0).padStart(8)} ${f.cpuMs.toFixed(0).padStart(8)} ${f.spansPerSecond.toLocaleString('en-US').padStart(15)} ${perCpu.toLocaleString('en-US').padStart(14)} ${f.heapPerSpanBytes.toFixed(0).padStart(12)}`);
       }
     });
   }

@@ -149,6 +149,24 @@ describe('decodeOtlpJson', () => {
     assert.ok(!Object.isFrozen(fromFile[0].events) && !Object.isFrozen(fromFile[0].links));
   });
 
+  it('keeps every value as sent through the table that shares repeated short strings, when it fills and clears too', () => {
+    const long = 'x'.repeat(65);
+    const spans = Array.from({ length: 9000 }, (_, i) => ({
+      traceId: TRACE,
+      spanId: (i + 1).toString(16).padStart(16, '0'),
+      name: i % 2 ? 'GET /orders' : `op ${i}`,
+      startTimeUnixNano: '1',
+      endTimeUnixNano: '2',
+      attributes: [{ key: 'v', value: { stringValue: `value ${i}` } }, { key: 'long', value: { stringValue: long } }, { key: 'm', value: { stringValue: 'GET' } }],
+    }));
+    const decoded = decodeOtlpJson(request(spans)).spans;
+    assert.equal(decoded.length, 9000);
+    decoded.forEach((s, i) => {
+      assert.equal(s.name, i % 2 ? 'GET /orders' : `op ${i}`);
+      assert.deepEqual(s.attributes, { v: `value ${i}`, long, m: 'GET' });
+    });
+  });
+
   it('decodes big bodies in slices after parsing, with the same result as the sync decoder', async () => {
     const spans = Array.from({ length: 3000 }, (_, i) => ({ traceId: TRACE, spanId: (i + 1).toString(16).padStart(16, '0'), name: `s${i}` }));
     spans.push({ traceId: 'bad', spanId: SPAN, name: 'bad' });
