@@ -75,7 +75,8 @@ async function buildReport(deps: ExplainDependencies, document: vscode.TextDocum
   out.push(`- Backend: ${backends.describe()}`);
   out.push(`- Window: last ${formatLookback(settings.lookbackMs)} (\`traceLens.lookback\`)${settings.lookbackProblem ? ` — ${settings.lookbackProblem}` : ''}`);
   out.push(`- Services: ${settings.serviceNames.length > 0 ? settings.serviceNames.map((s) => `\`${s}\``).join(', ') : 'all (`traceLens.serviceNames` is empty)'}`);
-  out.push(`- ${countOf(summary.locations, 'location')} with statistics from ${summary.origin}${summary.generatedAtMs ? `, computed at ${new Date(summary.generatedAtMs).toLocaleTimeString()}` : ''}`);
+  if (summary.origin === undefined) out.push(`- No statistics yet: the first refresh from ${backends.describe()} has not finished.`);
+  else out.push(`- ${countOf(summary.locations, 'location')} with statistics from ${summary.origin}${summary.generatedAtMs ? `, computed at ${new Date(summary.generatedAtMs).toLocaleTimeString()}` : ''}`);
   if (summary.sampled) out.push(`- Sampled: ${summary.sampled}`);
   if (summary.lastError) out.push(`- The last refresh failed (${summary.lastError}): the figures shown are from the last one that worked.`);
   out.push(`- Workspace index: ${countOf(sourceMapping.indexedFiles, 'file')}; \`traceLens.pathMappings\`: ${countOf(mappingCount(), 'entry', 'entries')}${sourceMapping.pathMappingsProblem ? ` — ignored: ${sourceMapping.pathMappingsProblem}` : ''}`);

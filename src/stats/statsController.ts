@@ -37,7 +37,8 @@ export interface StatsSummary {
   locations: number;
   /** Locations whose file was not found in the workspace. */
   unresolved: number;
-  origin: string;
+  /** Where the figures come from; undefined until the first refresh since start or a backend change has finished. */
+  origin?: string;
   generatedAtMs?: number;
   lookbackMs: number;
   /** The last refresh failed: the figures are from the last one that worked. */
@@ -61,7 +62,7 @@ export class StatsController implements vscode.Disposable {
   /** Counts detection runs: a run finishing after a newer one started drops its result. */
   private insightRun = 0;
   private settings: LatencySettings = readLatencySettings();
-  private origin = 'nothing yet';
+  private origin: string | undefined;
   private sampled: string | undefined;
   private generatedAtMs: number | undefined;
   private lastError: string | undefined;
@@ -240,7 +241,7 @@ export class StatsController implements vscode.Disposable {
     this.sampled = undefined;
     this.mappedServices.clear();
     // Figures of another backend or window would be misleading: start empty, refill at once.
-    this.setLocations([], 'nothing yet', []);
+    this.setLocations([], undefined, []);
     this.restartSlideTimer();
     if (this.deps.backends.type === 'local') this.scheduleLocal(true);
     else void this.runRemote().catch(() => undefined);
@@ -416,14 +417,14 @@ export class StatsController implements vscode.Disposable {
   }
 
   /** `findings`: the insights of the same pass when known now; the last ones are kept otherwise (the local pass finds them after). */
-  private setLocations(locations: LocationStats[], origin: string, findings?: InsightFinding[]): void {
+  private setLocations(locations: LocationStats[], origin: string | undefined, findings?: InsightFinding[]): void {
     this.locations = locations;
     if (findings) {
       this.insightRun++;
       this.findings = findings;
     }
     this.origin = origin;
-    this.generatedAtMs = Date.now();
+    this.generatedAtMs = origin === undefined ? undefined : Date.now();
     this.index?.setStats(locations, this.settings.lookbackMs);
     this.applyInsights();
     if (this.index) this.qualifiedFiles.want(this.index.qualifiedNamesToResolve());
@@ -497,6 +498,8 @@ export class StatsController implements vscode.Disposable {
   private logStatus(): void {
     const total = this.locations.length;
     const unresolved = this.index?.unresolved().length ?? 0;
+    // Nothing computed yet (start-up, a backend change): the first refresh logs.
+    if (this.origin === undefined) return;
     const key = `${total}:${unresolved}:${this.origin.split(' (')[0]}`;
     if (key === this.lastLogged) return;
     this.lastLogged = key;
