@@ -1,7 +1,8 @@
 /**
  * The function outlines of source texts for the lenses (src/core/source/functionDeclarations.ts),
- * parsed in a worker thread (dist/outlineWorker.js). If the worker cannot start or stops, outlines
- * are parsed on the calling thread from then on (the lenses matter more than the thread). No `vscode`
+ * parsed in a worker thread (dist/outlineWorker.js). If the worker cannot start, stops, or does not
+ * answer, outlines are parsed on the calling thread from then on (the lenses matter more than the
+ * thread). No `vscode`
  * import, so it is tested in Node.
  */
 import { Worker, type WorkerOptions } from 'node:worker_threads';
@@ -27,6 +28,13 @@ export class OutlineFailedError extends Error {
   }
 }
 
+/**
+ * How long the worker may take to answer one outline before it is given up for the host thread. A
+ * first parse takes well under a second even on a loaded machine; a worker that has not answered
+ * in this long is stuck, and the lenses of that document would otherwise never come.
+ */
+export const OUTLINE_ANSWER_TIMEOUT_MS = 20_000;
+
 export class WorkerOutlineParser implements OutlineParser {
   private worker: Worker | undefined;
   private readonly pending = new Map<number, { resolve(symbols: SymbolNode[]): void; reject(err: Error): void }>();
@@ -44,6 +52,7 @@ export class WorkerOutlineParser implements OutlineParser {
     private readonly hostTrees: () => TreeCache,
     private readonly onFallback: (reason: string) => void = () => undefined,
     private readonly options: WorkerOptions = {},
+    private readonly answerTimeoutMs = OUTLINE_ANSWER_TIMEOUT_MS,
   ) {}
 
   /** Why outlines are parsed on the host thread, when they are. */
@@ -55,11 +64,13 @@ export class WorkerOutlineParser implements OutlineParser {
     const worker = this.hostFallback === undefined ? this.start() : undefined;
     if (!worker) return (await outlineSource(this.hostTrees(), text, language, key)).symbols;
     const requestId = this.nextId++;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     return new Promise<SymbolNode[]>((resolve, reject) => {
       this.pending.set(requestId, { resolve, reject });
       const msg: ToOutlineWorker = key !== undefined ? { type: 'outline', requestId, text, language, key } : { type: 'outline', requestId, text, language };
       worker.postMessage(msg);
-    }).catch(async (err: unknown) => {
+      timer = setTimeout(() => this.fail(`the outline worker did not answer within ${this.answerTimeoutMs / 1000} s`), this.answerTimeoutMs);
+    }).finally(() => clearTimeout(timer)).catch(async (err: unknown) => {
       // The worker stopped under this request: parse it here (a failed parse is the caller's to report).
       if (err instanceof OutlineFailedError || this.hostFallback === undefined) throw err;
       return (await outlineSource(this.hostTrees(), text, language, key)).symbols;
@@ -105,6 +116,8 @@ export class WorkerOutlineParser implements OutlineParser {
   private fail(reason: string): void {
     if (this.hostFallback !== undefined) return;
     this.hostFallback = reason;
+    // A stuck worker is stopped; one that already stopped is not there to stop.
+    void this.worker?.terminate();
     this.worker = undefined;
     this.onFallback(reason);
     const err = new Error(reason);

@@ -293,8 +293,9 @@ export class Workbench {
   }
 
   /**
-   * The last lines of Trace Lens's log channel in this VS Code (every window's), for a failure
-   * message: what the extension was doing when a test gave up waiting.
+   * The last lines of Trace Lens's log channel in this VS Code (every window's), and the extension
+   * host's lines about Trace Lens and its errors, for a failure message: what the extension was doing
+   * when a test gave up waiting.
    */
   extensionLogTail(lines = 60): string {
     const logs: string[] = [];
@@ -308,11 +309,14 @@ export class Workbench {
       for (const e of entries) {
         const full = path.join(dir, e.name);
         if (e.isDirectory()) walk(full);
-        else if (e.name === 'Trace Lens.log') logs.push(full);
+        else if (e.name === 'Trace Lens.log' || e.name === 'exthost.log' || e.name === 'remoteexthost.log') logs.push(full);
       }
     };
     walk(path.join(this.server.userDataDir, 'logs'));
-    return logs.map((file) => `${file}:\n${readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n')}`).join('\n') || '(no Trace Lens log found)';
+    // The extension host's own log: what it says of Trace Lens (a provider that threw) and its errors.
+    const relevant = (file: string, text: string): string[] =>
+      file.endsWith('Trace Lens.log') ? text.split('\n') : text.split('\n').filter((l) => /trace-lens|Trace Lens|\[error\]/.test(l));
+    return logs.map((file) => `${file}:\n${relevant(file, readFileSync(file, 'utf8')).slice(-lines).join('\n')}`).join('\n') || '(no Trace Lens log found)';
   }
 
   async screenshot(name: string): Promise<string> {

@@ -56,6 +56,27 @@ describe('WorkerOutlineParser: function outlines parsed in a worker thread', fun
     }
   });
 
+  it('parses on the host thread when the worker does not answer, and stops waiting for it', async () => {
+    const reasons: string[] = [];
+    // A worker that takes messages and never answers them.
+    const silent = `require('node:worker_threads').parentPort.on('message', () => undefined);`;
+    const parser = new WorkerOutlineParser(silent, () => hostTrees, (r) => reasons.push(r), { eval: true }, 200);
+    try {
+      const [first, second] = await Promise.all([
+        parser.outline('def pay(order):\n    return order\n', 'python'),
+        parser.outline('def refund(order):\n    return order\n', 'python'),
+      ]);
+      assert.deepEqual(first.map((s) => s.name), ['pay']);
+      assert.deepEqual(second.map((s) => s.name), ['refund']);
+      assert.deepEqual(reasons, ['the outline worker did not answer within 0.2 s']);
+      // From then on the host parses, without asking the worker again.
+      assert.deepEqual((await parser.outline('def ship(order):\n    return order\n', 'python')).map((s) => s.name), ['ship']);
+      assert.equal(reasons.length, 1);
+    } finally {
+      parser.dispose();
+    }
+  });
+
   it('reports a parse that fails in the worker to the caller', async () => {
     const parser = new WorkerOutlineParser(bootstrap, () => hostTrees, () => assert.fail('no fallback'), { eval: true });
     try {
