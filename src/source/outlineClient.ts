@@ -2,8 +2,7 @@
  * The function outlines of source texts for the lenses (src/core/source/functionDeclarations.ts),
  * parsed in a worker thread (dist/outlineWorker.js). If the worker cannot start, stops, or does not
  * answer, outlines are parsed on the calling thread from then on (the lenses matter more than the
- * thread). No `vscode`
- * import, so it is tested in Node.
+ * thread). No `vscode` import, so it is tested in Node.
  */
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import type { LanguageId } from '../core/lint/languages';
