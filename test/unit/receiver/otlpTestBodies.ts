@@ -3,7 +3,10 @@
  * BinaryWriter, independent of the decoder under test), for the edge cases real
  * SDKs do not produce: kvlist and bytes values, huge int64s, bad ids, odd field order.
  */
+import assert from 'node:assert/strict';
 import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
+import type { Span } from '../../../src/core/model/trace';
+import { NO_EVENTS, NO_LINKS } from '../../../src/core/receiver/otlpDecodeResult';
 
 export type TestAnyValue =
   | { s: string }
@@ -142,4 +145,19 @@ export function newSpanId(): Uint8Array {
 
 export function hex(b: Uint8Array): string {
   return Buffer.from(b).toString('hex');
+}
+
+/**
+ * Two decoded spans without events or links (`a`, `b`) and one with a link hold the decoders' one
+ * shared, frozen empty list each, and the linked one a list of its own.
+ */
+export function assertSharedEmptyLists(a: Span, b: Span, linked: Span): void {
+  assert.equal(a.events, NO_EVENTS);
+  assert.equal(b.events, NO_EVENTS);
+  assert.equal(a.links, NO_LINKS);
+  assert.equal(b.links, NO_LINKS);
+  assert.ok(Object.isFrozen(NO_EVENTS) && Object.isFrozen(NO_LINKS), 'a writer fails loudly instead of adding to every span');
+  assert.equal(linked.links.length, 1);
+  assert.notEqual(linked.links, NO_LINKS);
+  assert.equal(linked.events, NO_EVENTS);
 }
