@@ -87,7 +87,7 @@ export async function sampleServiceMapTraces(backend: ServiceMapSource, range: T
 export function serviceMapSampleSource(sample: ServiceMapSample, backend: string, range: TimeRange): string {
   const n = sample.traces.length;
   const more = sample.atLeast > n ? ` (of at least ${sample.atLeast.toLocaleString('en-US')} found)` : '';
-  const failed = sample.failed > 0 ? `; ${sample.failed} search${sample.failed === 1 ? '' : 'es'} failed` : '';
+  const failed = sample.failed > 0 ? `; ${countOf(sample.failed, 'search', 'searches')} failed` : '';
   const notFetched = sample.notFetched > 0 ? `; ${countOf(sample.notFetched, 'trace')} not fetched` : '';
   const unsearched = sample.servicesNotSearched;
   const notSearched = unsearched > 0 ? `; ${unsearched} of ${sample.services} services not searched (request budget)` : '';
