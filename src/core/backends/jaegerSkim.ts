@@ -47,6 +47,13 @@ const REFERENCES = 3;
 /** Attributes a span with no decoded attributes shares (they come from `spans.full`). */
 const NOT_DECODED = Object.freeze({}) as Span['attributes'];
 const RUN_EVERY_BYTES = 16 * 1024;
+/**
+ * Zeroed bytes kept after the bytes received, more than the scanner looks ahead (an escape, a
+ * literal, a key): past the end it reads a zero, which no JSON token takes, rather than past the
+ * end of the array. In V8 a typed-array read out of bounds deoptimizes the code that made it, and
+ * a skim that met one at every chunk's end was ~1.5× slower than the same skim of the whole answer.
+ */
+const ZEROED_ROOM = 64;
 /** Numbers in `ranges` per span: the span's bytes, then its tags array's (-1 without one). */
 const RANGE_FIELDS = 4;
 
@@ -223,17 +230,18 @@ export class JaegerSkimmer {
 
   /** Appends `chunk` to the bytes and reads what they now complete. */
   add(chunk: Uint8Array): void {
-    if (this.length + chunk.byteLength > this.buf.length) {
-      const grown = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.length + chunk.byteLength, 64 * 1024));
+    if (this.length + chunk.byteLength + ZEROED_ROOM > this.buf.length) {
+      const grown = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.length + chunk.byteLength + 64 * 1024));
       this.buf.copy(grown, 0, 0, this.length);
       this.buf = grown;
     }
     this.buf.set(chunk, this.length);
     this.length += chunk.byteLength;
+    this.buf.fill(0, this.length, this.length + ZEROED_ROOM);
     // A span cut by the end of the bytes is read again from its start: not after every tiny chunk.
     if (this.length - this.readTo < RUN_EVERY_BYTES) return;
     this.readTo = this.length;
-    this.run(this.bytes(), false);
+    this.run(this.buf, false, this.length);
   }
 
   /** The last byte is in (or `whole` is the document): the traces, or undefined when it gave up. */
@@ -242,7 +250,7 @@ export class JaegerSkimmer {
       this.buf = Buffer.from(whole.buffer, whole.byteOffset, whole.byteLength);
       this.length = whole.byteLength;
     }
-    this.run(this.bytes(), true);
+    this.run(this.buf, true, this.length);
     if (this.failed || !this.done) return undefined;
     const traces = assembleTraces(this.spans, this.ctx);
     const buf = this.bytes();
@@ -280,9 +288,10 @@ export class JaegerSkimmer {
     return { traces, spans: { full, attributesMatch } };
   }
 
-  private run(bytes: Buffer, final: boolean): void {
+  /** The scan reads `bytes` up to `n`; after it (the zeroed room) it finds no JSON and gives up. */
+  private run(bytes: Buffer, final: boolean, n: number): void {
     if (this.failed || this.done) return;
-    this.skim.setBytes(bytes, final);
+    this.skim.setBytes(bytes, final, n);
     try {
       this.done = this.steps.next().done === true;
     } catch (err) {

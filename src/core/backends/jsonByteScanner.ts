@@ -1,9 +1,9 @@
 /**
  * A validating scan of JSON bytes that decodes only what it is asked for: strings, numbers and
  * literals are checked against JSON's grammar and passed over, or read into values where the
- * caller wants them. It never reads past the bytes it has: a scan that runs out gives up
- * (`GIVE_UP`), and `attempt` runs a step again once more bytes are in. The Jaeger skim
- * (jaegerSkim.ts) is built on it.
+ * caller wants them. It takes nothing past the bytes it has (`n`; what follows them, zeroes or the
+ * end of the array, is no JSON): a scan that runs out gives up (`GIVE_UP`), and `attempt` runs a
+ * step again once more bytes are in. The Jaeger skim (jaegerSkim.ts) is built on it.
  */
 
 /** Thrown to give up; caught where a skim is run (JaegerSkimmer) or a search asks (tagsMatch). */
@@ -42,10 +42,14 @@ export class JsonByteScanner {
   /** Short strings already decoded, by a hash of their bytes. */
   private readonly interned = new Map<number, string>();
 
-  /** The bytes so far: a longer prefix of the same document each time (offsets stay valid). */
-  setBytes(b: Buffer, final: boolean): void {
+  /**
+   * The bytes so far, `b[0, n)`: a longer prefix of the same document each time (offsets stay
+   * valid). The bytes of `b` just after `n` (the look-ahead of a key or an escape), if `b` holds
+   * them, must be zero.
+   */
+  setBytes(b: Buffer, final: boolean, n = b.length): void {
     this.b = b;
-    this.n = b.length;
+    this.n = n;
     this.final = final;
   }
 

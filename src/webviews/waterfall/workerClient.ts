@@ -28,7 +28,7 @@ export class WaterfallWorkerError extends TraceLensError {
 }
 
 /** A streamed body crosses to the worker in batches of this size: few messages, little held here. */
-const BODY_BATCH_BYTES = 1024 * 1024;
+export const BODY_BATCH_BYTES = 1024 * 1024;
 
 /** The buffer to transfer instead of copy, when the view covers all of it (a pooled Buffer must be copied). */
 export function transferable(bytes: Uint8Array): ArrayBuffer[] {
