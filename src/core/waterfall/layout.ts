@@ -97,11 +97,54 @@ export async function buildWaterfallAsync(input: Trace, options: LayoutOptions =
   return { ...(await runSliced(layoutSteps(input, trace, tree, note))), spanSource: options.spanSource };
 }
 
+// Each pass is its own function, as in spanTree.ts: V8 optimizes them one by one.
 function* layoutSteps(input: Trace, trace: Trace, tree: SpanTree, note: string | undefined): Steps<WaterfallLayout> {
-  const { spans, startNs, endNs, childStart, childList, roots } = tree;
+  const { spans, endNs } = tree;
   const n = spans.length;
+  const rows = yield* preorderRows(tree);
+  const { rowToNode, nodeToRow } = rows;
+  yield;
+  const selfNodes = computeSelfTimes(tree);
+  yield;
+  const criticalPath = computeCriticalPath(tree, tree.primaryRoot);
+  yield;
+  const critical = new Uint8Array(n);
+  for (const v of criticalPath.nodes) critical[v] = 1;
+  const { columns, names, services, errorCount } = yield* rowColumns(tree, rows, selfNodes, critical);
 
-  // Depth-first pre-order with an explicit stack (hostile chains are deep).
+  let traceEnd = 0;
+  for (let i = 0; i < n; i++) if (endNs[i] > traceEnd) traceEnd = endNs[i];
+  const primary = tree.primaryRoot >= 0 ? spans[tree.primaryRoot] : undefined;
+  const summary: WaterfallSummary = {
+    traceId: input.traceId,
+    rootName: primary ? shortenForDisplay(primary.name) : '(no spans)',
+    rootService: primary ? shortenForDisplay(primary.resource.serviceName) : '',
+    startUnixNs: tree.originNs.toString(),
+    durationNs: traceEnd,
+    spanCount: n,
+    totalSpanCount: input.spans.length,
+    errorCount,
+    serviceCount: services.length,
+    windowed: note,
+    partial: input.partial === true,
+    warnings: [...trace.warnings, ...tree.warnings].slice(0, 50).map(shortenForDisplay),
+    criticalRows: criticalPath.nodes.map((v) => nodeToRow[v]),
+  };
+  return { tree, columns, strings: { names, services }, summary, criticalPath, rowToNode, nodeToRow };
+}
+
+interface PreorderRows {
+  rowToNode: Int32Array;
+  nodeToRow: Int32Array;
+  depth: Int32Array;
+  parentRow: Int32Array;
+  subtreeSize: Int32Array;
+}
+
+/** Rows in depth-first pre-order, with an explicit stack (hostile chains are deep). */
+function* preorderRows(tree: SpanTree): Steps<PreorderRows> {
+  const { childStart, childList, roots } = tree;
+  const n = tree.spans.length;
   const rowToNode = new Int32Array(n);
   const nodeToRow = new Int32Array(n);
   const depth = new Int32Array(n);
@@ -129,15 +172,14 @@ function* layoutSteps(input: Trace, trace: Trace, tree: SpanTree, note: string |
   // Subtree sizes bottom-up: in pre-order every row comes after its parent.
   subtreeSize.fill(1);
   for (let r = n - 1; r >= 0; r--) if (parentRow[r] >= 0) subtreeSize[parentRow[r]] += subtreeSize[r];
+  return { rowToNode, nodeToRow, depth, parentRow, subtreeSize };
+}
 
-  yield;
-  const selfNodes = computeSelfTimes(tree);
-  yield;
-  const criticalPath = computeCriticalPath(tree, tree.primaryRoot);
-  yield;
-  const critical = new Uint8Array(n);
-  for (const v of criticalPath.nodes) critical[v] = 1;
-
+/** The rows' columns, and the tables of names and services they index. */
+function* rowColumns(tree: SpanTree, rows: PreorderRows, selfNodes: Float64Array, critical: Uint8Array): Steps<{ columns: WaterfallColumns; names: string[]; services: string[]; errorCount: number }> {
+  const { spans, startNs, endNs } = tree;
+  const { rowToNode, depth, parentRow, subtreeSize } = rows;
+  const n = spans.length;
   const names: string[] = [];
   const nameIndex = new Map<string, number>();
   const services: string[] = [];
@@ -187,28 +229,9 @@ function* layoutSteps(input: Trace, trace: Trace, tree: SpanTree, note: string |
     flagsCol[r] = f;
   }
   eventStart[n] = e;
-
-  let traceEnd = 0;
-  for (let i = 0; i < n; i++) if (endNs[i] > traceEnd) traceEnd = endNs[i];
-  const primary = tree.primaryRoot >= 0 ? spans[tree.primaryRoot] : undefined;
   const columns: WaterfallColumns = {
     rowCount: n, startNs: startCol, durationNs: durationCol, selfNs: selfCol, depth, parent: parentRow, subtreeSize,
     service: serviceCol, name: nameCol, kind: kindCol, flags: flagsCol, eventStart, eventTimeNs, eventIsError,
   };
-  const summary: WaterfallSummary = {
-    traceId: input.traceId,
-    rootName: primary ? shortenForDisplay(primary.name) : '(no spans)',
-    rootService: primary ? shortenForDisplay(primary.resource.serviceName) : '',
-    startUnixNs: tree.originNs.toString(),
-    durationNs: traceEnd,
-    spanCount: n,
-    totalSpanCount: input.spans.length,
-    errorCount,
-    serviceCount: services.length,
-    windowed: note,
-    partial: input.partial === true,
-    warnings: [...trace.warnings, ...tree.warnings].slice(0, 50).map(shortenForDisplay),
-    criticalRows: criticalPath.nodes.map((v) => nodeToRow[v]),
-  };
-  return { tree, columns, strings: { names, services }, summary, criticalPath, rowToNode, nodeToRow };
+  return { columns, names, services, errorCount };
 }

@@ -51,8 +51,48 @@ export function buildSpanTree(trace: Trace): SpanTree {
 
 /** buildSpanTree as resumable steps (see timeSlicing.ts). */
 export function* spanTreeSteps(trace: Trace): Steps<SpanTree> {
+  // One function per pass: V8 optimizes each on its own (one function of many loops was
+  // deoptimized at the start of each loop it had not run yet, and a fresh worker's first trace
+  // paid that every time).
   const warnings: string[] = [];
-  // 1. Ids: drop exact duplicates, keep different spans that share an id (flagged).
+  const { spans, byId, flags } = yield* uniqueSpans(trace, warnings);
+  const n = spans.length;
+  const parent = yield* linkParents(spans, byId, flags, warnings);
+  const { startNs, endNs, origin } = yield* offsets(spans);
+  const { childStart, childList, roots } = yield* childLists(parent, startNs);
+  const adjusted = yield* adjustSkew(spans, parent, childStart, childList, roots, startNs, endNs, flags, warnings);
+  // The shifts may have moved the earliest start: re-base on it.
+  let min = Infinity;
+  for (let i = 0; i < n; i++) if (startNs[i] < min) min = startNs[i];
+  let originNs = origin;
+  if (n > 0 && min !== 0) {
+    for (let i = 0; i < n; i++) { startNs[i] -= min; endNs[i] -= min; }
+    originNs += BigInt(Math.round(min));
+  }
+  if (adjusted > 0) {
+    // Starts changed: keep children in start order.
+    const byStart = startOrder(startNs);
+    for (let i = 0; i < n; i++) {
+      const a = childStart[i], b = childStart[i + 1];
+      if (b - a > 1) childList.subarray(a, b).sort(byStart);
+    }
+    roots.sort(byStart);
+  }
+
+  let primaryRoot = -1;
+  for (let k = 0; k < roots.length; k++) {
+    const r = roots[k];
+    if (!spans[r].parentSpanId) { primaryRoot = r; break; }
+  }
+  if (primaryRoot < 0 && roots.length > 0) primaryRoot = roots[0];
+
+  return { spans, originNs, startNs, endNs, parent, childStart, childList, roots, primaryRoot, flags, warnings };
+}
+
+const startOrder = (startNs: Float64Array) => (a: number, b: number) => startNs[a] - startNs[b] || a - b;
+
+/** 1. Ids: drop exact duplicates, keep different spans that share an id (flagged). */
+function* uniqueSpans(trace: Trace, warnings: string[]): Steps<{ spans: Span[]; byId: Map<string, number>; flags: Uint16Array }> {
   const byId = new Map<string, number>();
   const spans: Span[] = [];
   const dupFlag: number[] = [];
@@ -74,12 +114,14 @@ export function* spanTreeSteps(trace: Trace): Steps<SpanTree> {
   }
   if (exactDuplicates > 0) warnings.push(`${exactDuplicates} duplicate span(s) were reported twice and are shown once.`);
   if (sharedIds > 0) warnings.push(`${sharedIds} span(s) share their span id with another span; children attach to the first.`);
+  const flags = new Uint16Array(spans.length);
+  for (let i = 0; i < spans.length; i++) if (dupFlag[i]) flags[i] |= SpanFlag.duplicateId;
+  return { spans, byId, flags };
+}
 
+/** 2. Parents, then 3. cycles broken: a span naming itself, a missing span or a span of a loop becomes a root. */
+function* linkParents(spans: Span[], byId: Map<string, number>, flags: Uint16Array, warnings: string[]): Steps<Int32Array> {
   const n = spans.length;
-  const flags = new Uint16Array(n);
-  for (let i = 0; i < n; i++) if (dupFlag[i]) flags[i] |= SpanFlag.duplicateId;
-
-  // 2. Parents. A span naming itself or a missing span becomes a root.
   const parent = new Int32Array(n).fill(-1);
   let orphans = 0;
   // A span naming itself is the shortest parent cycle: counted with the cycles below.
@@ -94,8 +136,16 @@ export function* spanTreeSteps(trace: Trace): Steps<SpanTree> {
     parent[i] = p;
   }
   if (orphans > 0) warnings.push(`${orphans} span(s) reference a parent that is not in the trace (it may be incomplete); they are shown as roots.`);
+  const cycles = yield* breakCycles(spans, parent, flags);
+  // One span per loop becomes a root, so loops broken = spans shown as roots for it; the others stay nested.
+  const loops = cycles + selfParents;
+  if (loops > 0) warnings.push(`${loops} parent cycle(s) were broken (a span naming itself as its parent is one); the earliest span of each is shown as a root.`);
+  return parent;
+}
 
-  // 3. Cycles: walk each parent chain once (iteratively, chains can be 100k long).
+/** Walks each parent chain once (iteratively, chains can be 100k long); the number of loops broken. */
+function* breakCycles(spans: Span[], parent: Int32Array, flags: Uint16Array): Steps<number> {
+  const n = spans.length;
   const state = new Uint8Array(n); // 0 new, 1 on the current path, 2 done
   const path: number[] = [];
   let cycles = 0;
@@ -119,11 +169,12 @@ export function* spanTreeSteps(trace: Trace): Steps<SpanTree> {
     for (const p of path) state[p] = 2;
     path.length = 0;
   }
-  // One span per loop becomes a root, so loops broken = spans shown as roots for it; the others stay nested.
-  const loops = cycles + selfParents;
-  if (loops > 0) warnings.push(`${loops} parent cycle(s) were broken (a span naming itself as its parent is one); the earliest span of each is shown as a root.`);
+  return cycles;
+}
 
-  // 4. Times as float offsets from the earliest start (bigint arithmetic once per span).
+/** 4. Times as float offsets from the earliest start (bigint arithmetic once per span). */
+function* offsets(spans: Span[]): Steps<{ startNs: Float64Array; endNs: Float64Array; origin: bigint }> {
+  const n = spans.length;
   let origin = n > 0 ? spans[0].startTimeUnixNano : 0n;
   for (let i = 1; i < n; i++) if (spans[i].startTimeUnixNano < origin) origin = spans[i].startTimeUnixNano;
   const startNs = new Float64Array(n);
@@ -135,8 +186,12 @@ export function* spanTreeSteps(trace: Trace): Steps<SpanTree> {
     // A span ending before it starts is drawn with zero length.
     endNs[i] = s.endTimeUnixNano > s.startTimeUnixNano ? Number(s.endTimeUnixNano - origin) : startNs[i];
   }
+  return { startNs, endNs, origin };
+}
 
-  // 5. Children lists (CSR), each in start order.
+/** 5. Children lists (CSR), each in start order. */
+function* childLists(parent: Int32Array, startNs: Float64Array): Steps<{ childStart: Int32Array; childList: Int32Array; roots: Int32Array }> {
+  const n = parent.length;
   const childStart = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) if (parent[i] >= 0) childStart[parent[i] + 1]++;
   for (let i = 0; i < n; i++) childStart[i + 1] += childStart[i];
@@ -147,17 +202,22 @@ export function* spanTreeSteps(trace: Trace): Steps<SpanTree> {
     if (parent[i] >= 0) childList[fill[parent[i]]++] = i;
     else rootList.push(i);
   }
-  const byStart = (a: number, b: number) => startNs[a] - startNs[b] || a - b;
+  const byStart = startOrder(startNs);
   for (let i = 0; i < n; i++) {
     if ((i & YIELD_MASK) === 0) yield;
     const a = childStart[i], b = childStart[i + 1];
     if (b - a > 1) childList.subarray(a, b).sort(byStart);
   }
   rootList.sort(byStart);
-  const roots = Int32Array.from(rootList);
+  return { childStart, childList, roots: Int32Array.from(rootList) };
+}
 
-  // 6. Clock skew, top-down so a shift carries the whole subtree (Jaeger's clockskew adjuster).
-  const shift = new Float64Array(n);
+/** 6. Clock skew, top-down so a shift carries the whole subtree (Jaeger's clockskew adjuster); the spans shifted. */
+function* adjustSkew(
+  spans: Span[], parent: Int32Array, childStart: Int32Array, childList: Int32Array, roots: Int32Array,
+  startNs: Float64Array, endNs: Float64Array, flags: Uint16Array, warnings: string[],
+): Steps<number> {
+  const shift = new Float64Array(spans.length);
   let adjusted = 0;
   let flagged = 0;
   const stack: number[] = [];
@@ -193,29 +253,5 @@ export function* spanTreeSteps(trace: Trace): Steps<SpanTree> {
   }
   if (adjusted > 0) warnings.push(`${adjusted} span(s) from another service were shifted into their parent to correct clock skew.`);
   if (flagged > 0) warnings.push(`${flagged} span(s) start before or end after their parent.`);
-
-  // The shifts may have moved the earliest start: re-base on it.
-  let min = Infinity;
-  for (let i = 0; i < n; i++) if (startNs[i] < min) min = startNs[i];
-  if (n > 0 && min !== 0) {
-    for (let i = 0; i < n; i++) { startNs[i] -= min; endNs[i] -= min; }
-    origin += BigInt(Math.round(min));
-  }
-  if (adjusted > 0) {
-    // Starts changed: keep children in start order.
-    for (let i = 0; i < n; i++) {
-      const a = childStart[i], b = childStart[i + 1];
-      if (b - a > 1) childList.subarray(a, b).sort(byStart);
-    }
-    roots.sort(byStart);
-  }
-
-  let primaryRoot = -1;
-  for (let k = 0; k < roots.length; k++) {
-    const r = roots[k];
-    if (!spans[r].parentSpanId) { primaryRoot = r; break; }
-  }
-  if (primaryRoot < 0 && roots.length > 0) primaryRoot = roots[0];
-
-  return { spans, originNs: origin, startNs, endNs, parent, childStart, childList, roots, primaryRoot, flags, warnings };
+  return adjusted;
 }
