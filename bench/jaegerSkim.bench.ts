@@ -19,7 +19,8 @@ import { syntheticTrace } from './waterfallSyntheticTrace';
 
 const SPANS = 50_000;
 const RUNS = 5;
-const BUDGET_RATIO = 1.3;
+// Copying each byte into the one growing buffer costs ~0.2 more; a scan deoptimized at every batch cost ~0.65.
+const BUDGET_RATIO = 1.4;
 
 /** Skims the answer in a file, whole or in batches; prints the milliseconds and the spans read. */
 const RUNNER = `
