@@ -102,10 +102,12 @@ export class BackendController implements vscode.Disposable {
           timeoutMs: this.settings.timeoutMs,
           caCertificate: this.settings.caCertificate || undefined,
           maxResponseBytes: this.settings.maxResponseBytes,
+          jaegerGrpcUrl: this.settings.jaegerGrpcUrl || undefined,
           ...readNetworkSettings(),
           userAgent: 'trace-lens-vscode',
         },
         credentials,
+        (message) => this.log.warn(message),
       );
     } catch (err) {
       this.remoteError = err instanceof Error ? err : new Error(String(err));

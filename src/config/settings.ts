@@ -17,6 +17,8 @@ export interface BackendSettingsView {
   caCertificate: string;
   /** `backend.maxResponseMB` in bytes: the HTTP client stops reading an answer past it. */
   maxResponseBytes: number;
+  /** Jaeger's query gRPC endpoint for traces by id; empty: HTTP only. */
+  jaegerGrpcUrl: string;
 }
 
 export interface LocalReceiverSettings {
@@ -49,6 +51,7 @@ export function readBackendSettings(): BackendSettingsView {
     timeoutMs: Math.max(1000, c.get<number>('backend.timeoutMs', 30_000) ?? 30_000),
     caCertificate: c.get<string>('backend.caCertificate', '') ?? '',
     maxResponseBytes: clampInteger(c.get<number>('backend.maxResponseMB'), MAX_RESPONSE_MB) * 1024 * 1024,
+    jaegerGrpcUrl: (c.get<string>('backend.jaegerGrpcUrl', '') ?? '').trim(),
   };
 }
 

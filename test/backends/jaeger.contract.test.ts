@@ -1,7 +1,11 @@
 // Contract: JaegerClient (API v3, and the v1 fallback) against a real Jaeger v2 server.
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { JaegerClient } from '../../src/core/backends/jaegerClient';
 import type { TraceBackend } from '../../src/core/backends/traceBackend';
+import { traceFromResponse } from '../../src/core/backends/traceResponse';
+import { ConfigurationError } from '../../src/core/errors';
+import { WaterfallWorkerClient } from '../../src/webviews/waterfall/workerClient';
 import {
   assertBearerProxy,
   assertNotFound,
@@ -9,6 +13,8 @@ import {
   assertUnreachable,
   Backends,
   baseQuery,
+  freeLoopbackPort,
+  rangeAround,
 } from '../unit/backends/backendContract';
 import { startReverseProxy } from '../unit/backends/localHttpServer';
 import { JAEGER_V1_FIDELITY, JAEGER_V3_FIDELITY } from '../unit/backends/traceExpectations';
@@ -116,5 +122,73 @@ describe('contract: Jaeger', function () {
 
   it('reports an unreachable port', async () => {
     await assertUnreachable(backends, 'jaeger');
+  });
+
+  describe('traces by id over its query gRPC API (protobuf)', () => {
+    let grpcUrl: string;
+    let grpc: JaegerClient;
+    const logged: string[] = [];
+
+    before(() => {
+      assert.ok(server.queryGrpcPort, 'the harness gives Jaeger a query gRPC port');
+      grpcUrl = `http://127.0.0.1:${server.queryGrpcPort}`;
+      grpc = backends.make({ type: 'jaeger', url: server.queryUrl, jaegerGrpcUrl: grpcUrl }, undefined, (m) => logged.push(m)) as JaegerClient;
+    });
+
+    it('returns the trace exactly as sent, from fewer bytes than the JSON answer', async () => {
+      await assertTraceMatches(grpc, sent, JAEGER_V3_FIDELITY);
+      await assertTraceMatches(grpc, other, JAEGER_V3_FIDELITY, false);
+      const proto = await grpc.fetchTrace(sent.traceId, { range: rangeAround(sent) });
+      const json = await v3.fetchTrace(sent.traceId, { range: rangeAround(sent) });
+      assert.equal(proto.format, 'otlp-protobuf');
+      assert.equal(proto.url, grpcUrl);
+      assert.ok(proto.body.byteLength < json.body.byteLength / 2, `${proto.body.byteLength} B of protobuf against ${json.body.byteLength} B of JSON`);
+      assert.deepEqual(traceFromResponse(proto), traceFromResponse(json));
+      assert.deepEqual(logged, []);
+    });
+
+    it('reports an unknown trace as not found', async () => {
+      await assertNotFound(grpc);
+    });
+
+    it("the waterfall's worker lays out the answer streamed into it", async () => {
+      const entry = path.resolve(__dirname, '../../src/webviews/waterfall/layoutWorker.ts');
+      const worker = new WaterfallWorkerClient(`require('tsx/cjs'); require(${JSON.stringify(entry)});`, { post: () => undefined, command: () => undefined, crashed: () => undefined }, { eval: true });
+      try {
+        const response = await grpc.fetchTrace(sent.traceId, { sink: worker.beginResponse(sent.traceId) });
+        assert.equal(response.format, 'otlp-protobuf');
+        assert.equal(response.body.byteLength, 0, 'the bytes went to the worker');
+        const loaded = await worker.loadResponse(response);
+        assert.equal(loaded.summary.traceId, sent.traceId);
+        assert.equal(loaded.summary.spanCount, sent.spans.length);
+      } finally {
+        await worker.dispose();
+      }
+    });
+
+    it('falls back to HTTP when the gRPC port cannot be reached, says so once, and does not retry at once', async () => {
+      const port = await freeLoopbackPort();
+      const messages: string[] = [];
+      const b = backends.make({ type: 'jaeger', url: server.queryUrl, jaegerGrpcUrl: `http://127.0.0.1:${port}` }, undefined, (m) => messages.push(m)) as JaegerClient;
+      const first = await b.fetchTrace(sent.traceId, { range: rangeAround(sent) });
+      assert.equal(first.format, 'otlp');
+      await assertTraceMatches(b, sent, JAEGER_V3_FIDELITY);
+      assert.equal(messages.length, 1);
+      assert.match(messages[0], new RegExp(`127\\.0\\.0\\.1:${port}.*over HTTP`, 's'));
+    });
+
+    it('is not used with stored credentials, which go only to the HTTP origin', async () => {
+      const messages: string[] = [];
+      const b = backends.make({ type: 'jaeger', url: server.queryUrl, jaegerGrpcUrl: grpcUrl }, { origin: server.queryUrl, auth: { kind: 'bearer', token: 'not-for-grpc' } }, (m) => messages.push(m)) as JaegerClient;
+      assert.equal((await b.fetchTrace(sent.traceId, { range: rangeAround(sent) })).format, 'otlp');
+      assert.equal(messages.length, 1);
+      assert.match(messages[0], /not used: credentials/);
+    });
+
+    it("says what is wrong when the URL is a gRPC server without Jaeger's query API", async () => {
+      // Jaeger's own OTLP/gRPC receiver: a real gRPC server that has no jaeger.api_v3.QueryService.
+      const b = backends.make({ type: 'jaeger', url: server.queryUrl, jaegerGrpcUrl: `http://127.0.0.1:${server.otlpGrpcPort}` });
+      await assert.rejects(b.getTrace(sent.traceId), (e: unknown) => e instanceof ConfigurationError && /does not serve Jaeger's query API over gRPC/.test(e.userMessage));
+    });
   });
 });

@@ -1,10 +1,12 @@
 /**
- * Whole documents (parsed JSON) of each wire format into traces. Structurally unusable
+ * Whole documents (parsed JSON, or OTLP protobuf) of each wire format into traces. Structurally unusable
  * input, where not even the container is recognisable, is a MalformedResponseError; anything
  * below that is repaired or skipped with a warning.
  */
 import { MalformedResponseError } from '../errors';
 import type { Span, Trace } from '../model/trace';
+import { decodeOtlpProtobuf } from '../receiver/otlpProtobufDecoder';
+import { MalformedOtlpError } from '../receiver/receiverErrors';
 import { ConversionContext, type ConversionLimits } from './conversionContext';
 import { convertJaegerTraces } from './jaegerJson';
 import { convertResourceSpans, findResourceSpans } from './otlpJson';
@@ -22,6 +24,24 @@ export function otlpDocumentToTraces(doc: unknown, source: string, options: Conv
   if (!list) throw new MalformedResponseError(source, 'OTLP trace data (a "resourceSpans" or "batches" list)');
   const ctx = new ConversionContext(options.limits);
   return assembleTraces(convertResourceSpans(list, ctx), ctx, options.partial);
+}
+
+/**
+ * OTLP protobuf TracesData (Jaeger's gRPC answer) into traces, by the receiver's decoder, so the
+ * built-in receiver and a backend read the same bytes alike. Spans the decoder refuses (bad ids,
+ * broken values) are skipped and counted in a warning, as the JSON converters do.
+ */
+export function otlpProtobufToTraces(bytes: Uint8Array, source: string, options: ConvertOptions = {}): Trace[] {
+  let decoded;
+  try {
+    decoded = decodeOtlpProtobuf(bytes);
+  } catch (err) {
+    if (err instanceof MalformedOtlpError) throw new MalformedResponseError(source, 'OTLP protobuf trace data', { cause: err, detail: err.message });
+    throw err;
+  }
+  const ctx = new ConversionContext(options.limits);
+  if (decoded.rejectedSpans > 0) ctx.note(`${decoded.rejectedSpans} span(s) could not be read and were skipped (${decoded.rejectionReasons.join('; ')}).`);
+  return assembleTraces(decoded.spans, ctx, options.partial);
 }
 
 /** Several OTLP documents (the Collector's file exporter writes one per line) into traces merged by id. */

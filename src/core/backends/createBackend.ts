@@ -1,7 +1,9 @@
 import { ConfigurationError } from '../errors';
 import type { StoredCredentials } from '../http/credentials';
-import { HttpClient, type HttpClientOptions } from '../http/httpClient';
+import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, HttpClient, type HttpClientOptions } from '../http/httpClient';
+import { proxyForUrl } from '../http/proxy';
 import { JaegerClient, type JaegerApiVersion } from './jaegerClient';
+import { JaegerGrpcTraces, parseJaegerGrpcUrl } from './jaegerGrpc';
 import { TempoClient } from './tempoClient';
 import type { BackendType, TraceBackend } from './traceBackend';
 import { ZipkinClient } from './zipkinClient';
@@ -19,6 +21,8 @@ export interface BackendSettings extends ConnectionSettings {
   /** The query URL, the HTTP client's `baseUrl`. */
   url: string;
   jaegerApiVersion?: JaegerApiVersion | 'auto';
+  /** Jaeger's query gRPC endpoint (`traceLens.backend.jaegerGrpcUrl`); empty: HTTP only. */
+  jaegerGrpcUrl?: string;
 }
 
 export interface CreatedBackend {
@@ -31,7 +35,7 @@ export interface CreatedBackend {
  * Builds the client for a remote backend. Credentials are attached only to requests whose
  * origin equals the one they were stored for; the local receiver is not built here.
  */
-export function createBackend(settings: BackendSettings, credentials?: StoredCredentials): CreatedBackend {
+export function createBackend(settings: BackendSettings, credentials?: StoredCredentials, log: (message: string) => void = () => undefined): CreatedBackend {
   if (settings.type === 'local') {
     throw new ConfigurationError('The local backend is the built-in OTLP receiver and has no URL to connect to.');
   }
@@ -55,13 +59,15 @@ export function createBackend(settings: BackendSettings, credentials?: StoredCre
     userAgent: settings.userAgent,
   };
   const http = new HttpClient(options);
+  let grpc: JaegerGrpcTraces | undefined;
   let backend: TraceBackend;
   switch (settings.type) {
     case 'tempo':
       backend = new TempoClient(http);
       break;
     case 'jaeger':
-      backend = new JaegerClient(http, { apiVersion: settings.jaegerApiVersion });
+      grpc = jaegerGrpc(settings, credentials, log);
+      backend = new JaegerClient(http, { apiVersion: settings.jaegerApiVersion, grpc, onGrpcFallback: log });
       break;
     case 'zipkin':
       backend = new ZipkinClient(http);
@@ -69,5 +75,38 @@ export function createBackend(settings: BackendSettings, credentials?: StoredCre
     default:
       throw new ConfigurationError(`"${String(settings.type)}" is not a backend type Trace Lens knows; use tempo, jaeger, zipkin or local.`);
   }
-  return { backend, dispose: () => http.close() };
+  return {
+    backend,
+    dispose: () => {
+      grpc?.close();
+      return http.close();
+    },
+  };
+}
+
+/**
+ * Jaeger's gRPC API where it can be used as safely as HTTP. Not with credentials: they are sent
+ * only to the origin they were stored for, and the gRPC port is another origin. Not through a
+ * proxy: VS Code's proxy settings are honoured by the HTTP client only, and a connection that
+ * bypassed the proxy would leave the network the user configured.
+ */
+function jaegerGrpc(settings: BackendSettings, credentials: StoredCredentials | undefined, log: (message: string) => void): JaegerGrpcTraces | undefined {
+  const url = settings.jaegerGrpcUrl?.trim();
+  if (!url) return undefined;
+  if (credentials) {
+    log(`"traceLens.backend.jaegerGrpcUrl" is not used: credentials are stored for ${credentials.origin} and are sent nowhere else. Traces come over HTTP.`);
+    return undefined;
+  }
+  if (proxyForUrl(parseJaegerGrpcUrl(url), { proxy: settings.proxy, noProxy: settings.noProxy, support: settings.proxySupport })) {
+    log('"traceLens.backend.jaegerGrpcUrl" is not used: a proxy applies to it, and gRPC does not go through VS Code\'s proxy settings. Traces come over HTTP.');
+    return undefined;
+  }
+  const pem = settings.caCertificate?.trim();
+  return new JaegerGrpcTraces({
+    url,
+    timeoutMs: settings.timeoutMs && settings.timeoutMs > 0 ? settings.timeoutMs : DEFAULT_TIMEOUT_MS,
+    maxResponseBytes: settings.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    metadata: { ...settings.headers, ...(settings.tenant?.trim() ? { 'X-Scope-OrgID': settings.tenant.trim() } : {}) },
+    extraCertificates: [...(settings.systemCertificates ?? []), ...(pem ? [pem] : [])],
+  });
 }

@@ -1,14 +1,16 @@
 /**
  * Jaeger's query service. The OTLP-based v3 API is preferred (it keeps span kinds, links
  * and attribute types intact); servers without it are read through the v1 API the Jaeger
- * UI uses. The choice is made once per client and cached.
+ * UI uses. The choice is made once per client and cached. Where the user gave Jaeger's query gRPC
+ * endpoint, a trace by id comes from there as protobuf (jaegerGrpc.ts), the rest over HTTP.
  */
-import { HttpStatusError, MalformedResponseError, TraceNotFoundError } from '../errors';
+import { BackendTimeoutError, BackendUnreachableError, HttpStatusError, MalformedResponseError, TraceNotFoundError } from '../errors';
 import type { HttpClient } from '../http/httpClient';
 import { segment } from '../http/url';
 import type { Trace } from '../model/trace';
 import { goDuration, requireTraceId, stringList, uniqueSorted } from './backendClientSupport';
 import { jaegerDocumentToTraces, otlpDocumentToTraces } from './convertDocuments';
+import type { JaegerGrpcTraces } from './jaegerGrpc';
 import { parseMinStep, parseSpmSeries, spmQuery, type SpmMetric, type SpmSeries, spmToQuantiles } from './jaegerSpm';
 import type { LatencyQuantiles } from '../model/latencyQuantiles';
 import type { ConnectionInfo, GetTraceOptions, LatencyStatsRequest, TraceBackend, TraceQuery, TraceSummary } from './traceBackend';
@@ -23,7 +25,14 @@ export interface JaegerClientOptions {
   apiVersion?: JaegerApiVersion | 'auto';
   /** For tests: when an absent SPM is asked about again. Default Date.now. */
   clock?: () => number;
+  /** Jaeger's query gRPC API: traces by id come from it as OTLP protobuf; HTTP serves the rest. */
+  grpc?: JaegerGrpcTraces;
+  /** Told when the gRPC API could not be reached and a trace was fetched over HTTP instead. */
+  onGrpcFallback?: (message: string) => void;
 }
+
+/** After the gRPC API was unreachable, traces come over HTTP for this long before it is tried again. */
+export const GRPC_RETRY_MS = 5 * 60_000;
 
 /** An absent Service Performance Monitoring is looked for again after this long. */
 export const SPM_RECHECK_MS = 30 * 60_000;
@@ -81,6 +90,9 @@ export class JaegerClient implements TraceBackend {
   private paramStyle: ParamStyle = 'camel';
   private spm: { available: boolean; checkedAtMs: number } | undefined;
   private readonly clock: () => number;
+  private readonly grpc: JaegerGrpcTraces | undefined;
+  private readonly onGrpcFallback: (message: string) => void;
+  private grpcRetryAtMs = 0;
 
   constructor(
     private readonly http: HttpClient,
@@ -88,6 +100,8 @@ export class JaegerClient implements TraceBackend {
   ) {
     if (options.apiVersion === 'v1' || options.apiVersion === 'v3') this.api = Promise.resolve(options.apiVersion);
     this.clock = options.clock ?? Date.now;
+    this.grpc = options.grpc;
+    this.onGrpcFallback = options.onGrpcFallback ?? (() => undefined);
   }
 
   /** Which API this client talks to; asks the server once. */
@@ -109,6 +123,8 @@ export class JaegerClient implements TraceBackend {
 
   async fetchTrace(traceId: string, options: GetTraceOptions = {}): Promise<TraceResponse> {
     const id = requireTraceId(traceId);
+    const viaGrpc = await this.fetchTraceOverGrpc(id, options);
+    if (viaGrpc) return viaGrpc;
     const api = await this.apiVersion(options.signal);
     const r = options.range;
     const source = `Jaeger's answer for trace ${id}`;
@@ -123,6 +139,22 @@ export class JaegerClient implements TraceBackend {
     const res = await this.http.get({ path: `/api/traces/${id}`, query, signal: options.signal, acceptStatus: [404], sink: options.sink });
     if (res.status === 404) throw new TraceNotFoundError(id, r);
     return { traceId: id, format: 'jaeger-v1', body: res.body, streamed: options.sink !== undefined, source, url: res.url, range: r };
+  }
+
+  /** The trace as protobuf from the gRPC API; undefined when there is none, or it is unreachable (HTTP answers then). */
+  private async fetchTraceOverGrpc(id: string, options: GetTraceOptions): Promise<TraceResponse | undefined> {
+    const grpc = this.grpc;
+    if (!grpc || this.clock() < this.grpcRetryAtMs) return undefined;
+    try {
+      const { body } = await grpc.fetch(id, { range: options.range, signal: options.signal, sink: options.sink });
+      return { traceId: id, format: 'otlp-protobuf', body, streamed: options.sink !== undefined, source: `Jaeger's gRPC answer for trace ${id}`, url: grpc.url, range: options.range };
+    } catch (err) {
+      // Unreachable means no message arrived, so the sink is still empty for HTTP's answer.
+      if (!(err instanceof BackendUnreachableError) || err instanceof BackendTimeoutError) throw err;
+      this.grpcRetryAtMs = this.clock() + GRPC_RETRY_MS;
+      this.onGrpcFallback(`${err.userMessage} Traces come over HTTP for the next ${GRPC_RETRY_MS / 60_000} minutes.`);
+      return undefined;
+    }
   }
 
   async search(query: TraceQuery, signal?: AbortSignal): Promise<TraceSummary[]> {

@@ -9,12 +9,15 @@ import { parseJsonBody } from '../http/jsonBody';
 import type { Trace } from '../model/trace';
 import { pickTrace } from './backendClientSupport';
 import type { ConversionLimits } from './conversionContext';
-import { jaegerDocumentToTraces, otlpDocumentToTraces, zipkinDocumentToTraces } from './convertDocuments';
+import { jaegerDocumentToTraces, otlpDocumentToTraces, otlpProtobufToTraces, zipkinDocumentToTraces } from './convertDocuments';
 import type { TimeRange } from '../model/timeRange';
 import { asString, isRecord } from './wireValues';
 
-/** How the body is laid out: Jaeger's v1 JSON, OTLP JSON (Jaeger v3), Zipkin v2, or Tempo's OTLP wrapper. */
-export type TraceResponseFormat = 'jaeger-v1' | 'otlp' | 'zipkin' | 'tempo';
+/**
+ * How the body is laid out: Jaeger's v1 JSON, OTLP JSON (Jaeger v3), OTLP protobuf (Jaeger's gRPC
+ * API), Zipkin v2, or Tempo's OTLP wrapper.
+ */
+export type TraceResponseFormat = 'jaeger-v1' | 'otlp' | 'otlp-protobuf' | 'zipkin' | 'tempo';
 
 export interface TraceResponse {
   /** The trace asked for (normalized, 32 hex). */
@@ -32,7 +35,7 @@ export interface TraceResponse {
   range?: TimeRange;
 }
 
-const EXPECTED: Record<TraceResponseFormat, string> = {
+const EXPECTED: Record<Exclude<TraceResponseFormat, 'otlp-protobuf'>, string> = {
   'jaeger-v1': 'a Jaeger trace',
   otlp: 'a Jaeger trace',
   zipkin: 'Zipkin spans',
@@ -41,29 +44,28 @@ const EXPECTED: Record<TraceResponseFormat, string> = {
 
 /** The trace in a backend's answer; TraceNotFoundError when the answer does not hold it. */
 export function traceFromResponse(response: TraceResponse, limits?: Partial<ConversionLimits>): Trace {
-  const doc = parseJsonBody(response.body, response.url, EXPECTED[response.format]);
-  const id = response.traceId;
-  let traces: Trace[];
-  let partialMessage: string | undefined;
-  switch (response.format) {
-    case 'jaeger-v1':
-      traces = jaegerDocumentToTraces(doc, response.source, { limits });
-      break;
-    case 'zipkin':
-      traces = zipkinDocumentToTraces(doc, response.source, { limits });
-      break;
-    case 'otlp':
-      traces = otlpDocumentToTraces(doc, response.source, { limits });
-      break;
-    case 'tempo': {
-      const partial = isRecord(doc) && asString(doc.status) === 'PARTIAL';
-      if (partial) partialMessage = asString((doc as Record<string, unknown>).message) ?? '';
-      traces = otlpDocumentToTraces(doc, response.source, { limits, partial });
-      break;
-    }
-  }
-  const trace = pickTrace(traces, id);
-  if (!trace) throw new TraceNotFoundError(id, response.range);
+  const { traces, partialMessage } = tracesOf(response, limits);
+  const trace = pickTrace(traces, response.traceId);
+  if (!trace) throw new TraceNotFoundError(response.traceId, response.range);
   if (partialMessage !== undefined) trace.warnings.unshift(`Tempo returned only part of this trace${partialMessage ? `: ${partialMessage}` : ''}.`);
   return trace;
+}
+
+/** Every trace in the answer, and Tempo's note when it gave only part of one. */
+function tracesOf(response: TraceResponse, limits?: Partial<ConversionLimits>): { traces: Trace[]; partialMessage?: string } {
+  if (response.format === 'otlp-protobuf') return { traces: otlpProtobufToTraces(response.body, response.source, { limits }) };
+  const doc = parseJsonBody(response.body, response.url, EXPECTED[response.format]);
+  switch (response.format) {
+    case 'jaeger-v1':
+      return { traces: jaegerDocumentToTraces(doc, response.source, { limits }) };
+    case 'zipkin':
+      return { traces: zipkinDocumentToTraces(doc, response.source, { limits }) };
+    case 'otlp':
+      return { traces: otlpDocumentToTraces(doc, response.source, { limits }) };
+    case 'tempo': {
+      const partial = isRecord(doc) && asString(doc.status) === 'PARTIAL';
+      const partialMessage = partial ? (asString((doc as Record<string, unknown>).message) ?? '') : undefined;
+      return { traces: otlpDocumentToTraces(doc, response.source, { limits, partial }), partialMessage };
+    }
+  }
 }

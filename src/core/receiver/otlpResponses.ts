@@ -4,6 +4,7 @@
  * on failure, both in the encoding of the request. Encoded by hand: two tiny
  * messages do not justify a protobuf runtime on the response path.
  */
+import { lengthDelimited, varintField } from './protobufWire';
 
 export type OtlpEncoding = 'protobuf' | 'json';
 
@@ -24,25 +25,6 @@ export const RpcCode = {
 
 const PROTOBUF_TYPE = 'application/x-protobuf';
 const JSON_TYPE = 'application/json';
-
-function varint(n: number): number[] {
-  const out: number[] = [];
-  let v = n;
-  while (v > 0x7f) {
-    out.push((v & 0x7f) | 0x80);
-    v = Math.floor(v / 128);
-  }
-  out.push(v);
-  return out;
-}
-
-function lengthDelimited(fieldNumber: number, payload: Buffer): Buffer {
-  return Buffer.concat([Buffer.from([(fieldNumber << 3) | 2, ...varint(payload.length)]), payload]);
-}
-
-function varintField(fieldNumber: number, n: number): Buffer {
-  return Buffer.from([(fieldNumber << 3) | 0, ...varint(n)]);
-}
 
 export function exportResponse(encoding: OtlpEncoding, rejectedSpans: number, errorMessage: string): EncodedBody {
   if (encoding === 'json') {

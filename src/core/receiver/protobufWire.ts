@@ -1,7 +1,8 @@
 /*
- * Reading the protobuf wire format: varints, fixed-width numbers, length-delimited fields (with
+ * The protobuf wire format. Reading: varints, fixed-width numbers, length-delimited fields (with
  * short strings interned), skipping unknown fields. Every read is bounded by the end of the
- * enclosing message, and a broken framing is a MalformedOtlpError naming the byte.
+ * enclosing message, and a broken framing is a MalformedOtlpError naming the byte. Writing: the few
+ * fields of the small messages Trace Lens sends (export answers, a Jaeger trace request).
  */
 import { MalformedOtlpError } from './receiverErrors';
 
@@ -9,6 +10,25 @@ export const WIRE_VARINT = 0;
 export const WIRE_I64 = 1;
 export const WIRE_LEN = 2;
 export const WIRE_I32 = 5;
+
+function varint(n: number): number[] {
+  const out: number[] = [];
+  let v = n;
+  while (v > 0x7f) {
+    out.push((v & 0x7f) | 0x80);
+    v = Math.floor(v / 128);
+  }
+  out.push(v);
+  return out;
+}
+
+export function lengthDelimited(fieldNumber: number, payload: Buffer): Buffer {
+  return Buffer.concat([Buffer.from([(fieldNumber << 3) | WIRE_LEN, ...varint(payload.length)]), payload]);
+}
+
+export function varintField(fieldNumber: number, n: number): Buffer {
+  return Buffer.from([(fieldNumber << 3) | WIRE_VARINT, ...varint(n)]);
+}
 
 const INTERN_MAX_LENGTH = 64;
 const INTERN_SLOTS = 4096;

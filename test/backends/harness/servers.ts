@@ -19,6 +19,7 @@ export interface RunningServer {
   queryUrl: string; // base URL of the query API, e.g. http://127.0.0.1:37123
   otlpHttpUrl?: string; // base URL of an OTLP/HTTP receiver (POST {otlpHttpUrl}/v1/traces): jaeger
   otlpGrpcPort?: number; // port of an OTLP/gRPC receiver on 127.0.0.1: jaeger
+  queryGrpcPort?: number; // port of the query service's gRPC API (api_v3) on 127.0.0.1: jaeger
   /** The server's own process (not its watchdog), while it runs. */
   serverPid(): number | undefined;
   zipkinIngestUrl?: string; // POST JSON spans here: zipkin (http://127.0.0.1:port/api/v2/spans)
@@ -80,6 +81,7 @@ export function startJaeger(options: { maxTraces?: number } = {}): Promise<Runni
       queryUrl,
       otlpHttpUrl: `http://127.0.0.1:${otlpPort}`,
       otlpGrpcPort,
+      queryGrpcPort: grpcPort,
       readyUrl: `${queryUrl}/api/services`,
       readyTimeoutMs: 60_000,
     };
@@ -240,6 +242,7 @@ interface LaunchPlan {
   queryUrl: string;
   otlpHttpUrl?: string;
   otlpGrpcPort?: number;
+  queryGrpcPort?: number;
   zipkinIngestUrl?: string;
   readyUrl: string;
   readyTimeoutMs: number;
@@ -412,6 +415,7 @@ async function startServer<N extends ServerName | 'prometheus'>(
           queryUrl: launch.queryUrl,
           otlpHttpUrl: launch.otlpHttpUrl,
           otlpGrpcPort: launch.otlpGrpcPort,
+          queryGrpcPort: launch.queryGrpcPort,
           // The watchdog's child that is the server, not the `sleep` of its loop.
           serverPid: () => (exited || child.pid === undefined ? undefined : childProcessOf(child.pid, 'sleep')),
           zipkinIngestUrl: launch.zipkinIngestUrl,

@@ -26,8 +26,8 @@ export function baseQuery(sent: SentTrace, extra: Partial<TraceQuery> = {}): Tra
 /** Keeps every backend built by a suite so `after` can release their connections. */
 export class Backends {
   private readonly created: CreatedBackend[] = [];
-  make(settings: BackendSettings, credentials?: Parameters<typeof createBackend>[1]): TraceBackend {
-    const c = createBackend({ timeoutMs: 15_000, ...settings }, credentials);
+  make(settings: BackendSettings, credentials?: Parameters<typeof createBackend>[1], log?: (message: string) => void): TraceBackend {
+    const c = createBackend({ timeoutMs: 15_000, ...settings }, credentials, log);
     this.created.push(c);
     return c.backend;
   }
