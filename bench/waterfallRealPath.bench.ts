@@ -1,6 +1,7 @@
 // The waterfall on the path a user takes, from response bytes to rows (docs/performance.md budgets): a trace
-// file read from disk, and Open Trace by ID over HTTP from a local server answering as Jaeger's v1
-// API does, each through the product's own pieces: the HTTP and Jaeger clients, the panel's worker
+// file read from disk, and Open Trace by ID from a local server answering as Jaeger's v1 and v3 HTTP
+// APIs and its query gRPC API do (the gRPC answers are the bytes a real Jaeger sent for the same
+// trace), each through the product's own pieces: the HTTP, gRPC and Jaeger clients, the panel's worker
 // (bundled as the build bundles it), and the production webview bundle in headless Chromium.
 // Measured per size: bytes → first row visible, bytes → interactive (against JSON.parse alone on
 // the same bytes, same run), the extension host's longest block, and what the host retains.
@@ -16,6 +17,9 @@ import { syntheticTrace } from './waterfallSyntheticTrace';
 import { toOtlpJson } from './waterfallOtlpJson';
 import { toJaegerJson } from './waterfallJaegerJson';
 import { JaegerClient } from '../src/core/backends/jaegerClient';
+import { GET_TRACE_PATH, JaegerGrpcTraces } from '../src/core/backends/jaegerGrpc';
+import { decodeOtlpProtobuf } from '../src/core/receiver/otlpProtobufDecoder';
+import { startJaeger, type RunningServer } from '../test/backends/harness/servers';
 import { HttpClient } from '../src/core/http/httpClient';
 import { readFileStart } from '../src/core/files/readFileStart';
 import { PREVIEW_PREFIX_BYTES } from '../src/core/traceFiles/documentPreview';
@@ -82,9 +86,10 @@ async function bundleWorker(dir: string, skim = true, checkout = path.resolve(__
  * told its version, so nothing probes). In its own process, as a real server is: writing 100 MB
  * from this one would block the very event loop whose blocks are measured.
  */
-async function serveJaeger(dir: string): Promise<{ server: ChildProcess; url: string }> {
+async function serveJaeger(dir: string): Promise<{ server: ChildProcess; url: string; grpcUrl: string }> {
   const script = `
     const http = require('node:http'); const fs = require('node:fs'); const path = require('node:path');
+    const grpc = require(${JSON.stringify(require.resolve('@grpc/grpc-js'))});
     const server = http.createServer((req, res) => {
       const m = /^\\/api(\\/v3)?\\/traces\\/([0-9a-f]{32})$/.exec((req.url || '').split('?')[0]);
       const file = m && path.join(${JSON.stringify(dir)}, m[2] + (m[1] ? '.v3.json' : '.json'));
@@ -92,13 +97,47 @@ async function serveJaeger(dir: string): Promise<{ server: ChildProcess; url: st
       const body = fs.readFileSync(file);
       res.writeHead(200, { 'content-type': 'application/json' }).end(body);
     });
-    server.listen(0, '127.0.0.1', () => process.send(server.address().port));`;
+    // GetTrace as Jaeger answers it: the trace's TracesData in one message, no message when unknown.
+    const rpc = new grpc.Server();
+    const same = (b) => b;
+    rpc.register(${JSON.stringify(GET_TRACE_PATH)}, (call) => {
+      const id = call.request.subarray(2, 2 + call.request[1]).toString('utf8');
+      const file = path.join(${JSON.stringify(dir)}, /^[0-9a-f]{32}$/.test(id) ? id + '.pb' : 'none');
+      if (fs.existsSync(file)) call.write(fs.readFileSync(file));
+      call.end();
+    }, same, same, 'serverStream');
+    server.listen(0, '127.0.0.1', () => rpc.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, grpcPort) => {
+      if (err) throw err;
+      process.send([server.address().port, grpcPort]);
+    }));`;
   const server = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    server.once('message', (m) => resolve(Number(m)));
+  const [port, grpcPort] = await new Promise<number[]>((resolve, reject) => {
+    server.once('message', (m) => resolve(m as number[]));
     server.once('exit', (code) => reject(new Error(`the bench's Jaeger stand-in exited with ${code}`)));
   });
-  return { server, url: `http://127.0.0.1:${port}` };
+  return { server, url: `http://127.0.0.1:${port}`, grpcUrl: `http://127.0.0.1:${grpcPort}` };
+}
+
+/**
+ * What a real Jaeger answers over gRPC for `trace`: its spans sent to Jaeger's OTLP/HTTP receiver
+ * (in requests under the receiver's 20 MiB cap), then GetTrace until every span is stored.
+ */
+async function jaegerProtobufOf(jaeger: RunningServer, trace: Trace): Promise<Buffer> {
+  for (let i = 0; i < trace.spans.length; i += 5_000) {
+    const res = await fetch(`${jaeger.otlpHttpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: toOtlpJson({ ...trace, spans: trace.spans.slice(i, i + 5_000) }) });
+    if (!res.ok) throw new Error(`Jaeger refused the bench's spans: ${res.status} ${await res.text()}`);
+  }
+  const grpc = new JaegerGrpcTraces({ url: `http://127.0.0.1:${jaeger.queryGrpcPort}`, timeoutMs: 120_000, maxResponseBytes: 512 * MB });
+  try {
+    for (const end = Date.now() + 60_000; Date.now() < end;) {
+      const { body } = await grpc.fetch(trace.traceId).catch(() => ({ body: new Uint8Array(0) }));
+      if (body.byteLength > 0 && decodeOtlpProtobuf(body).spans.length === trace.spans.length) return Buffer.from(body);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`Jaeger did not hold all ${trace.spans.length} spans of the bench's trace within 60 s`);
+  } finally {
+    grpc.close();
+  }
 }
 
 interface PathRun {
@@ -124,11 +163,15 @@ export async function run(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const dir = mkdtempSync(path.join(tmpdir(), 'trace-lens-bench-'));
   const browser = await launchBrowser();
-  const { server, url } = await serveJaeger(dir);
+  const { server, url, grpcUrl } = await serveJaeger(dir);
+  const realJaeger = await startJaeger();
   const http = new HttpClient({ baseUrl: url });
   const jaeger = new JaegerClient(http);
   // Jaeger v2 answers the v3 API too, which Trace Lens prefers: OTLP JSON.
   const jaegerV3 = new JaegerClient(http, { apiVersion: 'v3' });
+  // With traceLens.backend.jaegerGrpcUrl: the trace by id as protobuf from the query gRPC API.
+  const grpc = new JaegerGrpcTraces({ url: grpcUrl, timeoutMs: 120_000, maxResponseBytes: 512 * MB });
+  const jaegerGrpc = new JaegerClient(http, { apiVersion: 'v3', grpc });
   try {
     const workerPath = await bundleWorker(dir);
     const fullParseWorkerPath = await bundleWorker(dir, false);
@@ -203,20 +246,25 @@ export async function run(): Promise<BenchRow[]> {
       if (loaded.type !== 'loaded') throw new Error('one trace expected');
       return { loaded, bytesMs };
     };
-    const httpOpen = (traceId: string, api = jaeger): Open => async (client) => {
+    /**
+     * `fromRequest`: counted from the request, not the first byte. grpc-js hands over a message
+     * only when its last byte is in, and Jaeger sends a trace as one message, so the first byte
+     * cannot be seen; from the request is the stricter count.
+     */
+    const httpOpen = (traceId: string, api = jaeger, fromRequest = false): Open => async (client) => {
       const t0 = performance.now();
       // As the panel does: the body streams into the worker as it arrives.
       const sink = client.beginResponse();
       let firstByteAt: number | undefined;
       const response = await api.fetchTrace(traceId, { sink: (chunk) => { firstByteAt ??= performance.now(); sink(chunk); } });
       const bytesMs = performance.now() - t0;
-      return { loaded: await client.loadResponse(response), bytesMs, firstByteAt };
+      return { loaded: await client.loadResponse(response), bytesMs, firstByteAt: fromRequest ? t0 : firstByteAt };
     };
 
     // The built-in receiver's path: the trace is already in memory (its store), copied to the worker in slices.
     const receiverOpen = (trace: Trace): Open => async (client) => ({ loaded: await client.loadTrace(trace), bytesMs: 0 });
 
-    const prepare = (spans: number, seed: number) => {
+    const prepare = async (spans: number, seed: number) => {
       const trace = syntheticTrace({ spans, bigSubtree: Math.min(10_500, Math.floor(spans / 4)), seed });
       const file = path.join(dir, `trace-${spans}-${seed}.json`);
       const otlp = Buffer.from(toOtlpJson(trace));
@@ -225,25 +273,29 @@ export async function run(): Promise<BenchRow[]> {
       writeFileSync(path.join(dir, `${trace.traceId}.json`), body);
       const v3 = Buffer.concat([Buffer.from('{"result":'), otlp, Buffer.from('}')]);
       writeFileSync(path.join(dir, `${trace.traceId}.v3.json`), v3);
-      return { trace, traceId: trace.traceId, file, otlpBytes: otlp.length, jaegerBytes: body.length, v3Bytes: v3.length, otlp, jaeger: body, v3 };
+      const protobuf = await jaegerProtobufOf(realJaeger, trace);
+      writeFileSync(path.join(dir, `${trace.traceId}.pb`), protobuf);
+      return { trace, traceId: trace.traceId, file, otlpBytes: otlp.length, jaegerBytes: body.length, v3Bytes: v3.length, protobufBytes: protobuf.length, otlp, jaeger: body, v3 };
     };
     // After a GC each: the same bytes took 414 ms once and 685 ms the next, as the heap the last parse left was collected in it.
     const parseAlone = (bytes: Buffer) => median([0, 1, 2].map(() => { gc(); const t0 = performance.now(); JSON.parse(bytes.toString('utf8')); return performance.now() - t0; }));
 
     // Warm-up: the JIT, the client's API probe and Chromium's first page, not charged to 10k.
-    const warm = prepare(2_000, 1);
+    const warm = await prepare(2_000, 1);
     await once(fileOpen(warm.file, 'warm.json'));
     await once(httpOpen(warm.traceId));
     await once(httpOpen(warm.traceId), fullParseWorkerPath);
     await once(httpOpen(warm.traceId, jaegerV3));
+    await once(httpOpen(warm.traceId, jaegerGrpc, true));
     if (baseWorkerPath) await once(httpOpen(warm.traceId), baseWorkerPath);
     await once(receiverOpen(warm.trace));
 
     for (const spans of SIZES) {
       const k = `${spans / 1000}k`;
-      const doc = prepare(spans, 7);
+      const doc = await prepare(spans, 7);
+      // gRPC's budget is the JSON.parse of the JSON the same Jaeger sends for the trace over HTTP (v3).
       const parse = { file: parseAlone(doc.otlp), http: parseAlone(doc.jaeger), httpV3: parseAlone(doc.v3) };
-      const results: Record<'file' | 'http' | 'httpFullParse' | 'httpBase' | 'httpV3' | 'receiver', PathRun[]> = { file: [], http: [], httpFullParse: [], httpBase: [], httpV3: [], receiver: [] };
+      const results: Record<'file' | 'http' | 'httpFullParse' | 'httpBase' | 'httpV3' | 'grpc' | 'receiver', PathRun[]> = { file: [], http: [], httpFullParse: [], httpBase: [], httpV3: [], grpc: [], receiver: [] };
       // Interleaved, so a neighbour's burst on the shared machine hits every path alike.
       for (let i = 0; i < RUNS; i++) {
         results.file.push(await once(fileOpen(doc.file, `trace-${k}.json`)));
@@ -251,6 +303,7 @@ export async function run(): Promise<BenchRow[]> {
         results.httpFullParse.push(await once(httpOpen(doc.traceId), fullParseWorkerPath));
         if (baseWorkerPath) results.httpBase.push(await once(httpOpen(doc.traceId), baseWorkerPath));
         results.httpV3.push(await once(httpOpen(doc.traceId, jaegerV3)));
+        results.grpc.push(await once(httpOpen(doc.traceId, jaegerGrpc, true)));
         results.receiver.push(await once(receiverOpen(doc.trace)));
       }
       const receiver = results.receiver;
@@ -262,11 +315,13 @@ export async function run(): Promise<BenchRow[]> {
         { name: `waterfall ${k} receiver: extension-host longest block`, value: round(receiverBlock), unit: 'ms', budget: '≤ 50 ms', ok: receiverBlock <= 50,
           note: `worst of ${RUNS}: host-thread CPU between two 1 ms ticks while the spans are copied to the worker in slices (longest wall-clock gap ${Math.max(...receiver.map((r) => r.maxGapMs)).toFixed(0)} ms)` },
       );
-      for (const kind of ['file', 'http', 'httpFullParse', 'httpBase', 'httpV3'] as const) {
+      for (const kind of ['file', 'http', 'httpFullParse', 'httpBase', 'httpV3', 'grpc'] as const) {
         const rs = results[kind];
         if (rs.length === 0) continue;
         const label = kind === 'file'
           ? `OTLP JSON file (${(doc.otlpBytes / MB).toFixed(0)} MB), counted from the read's start`
+          : kind === 'grpc'
+          ? `Jaeger query gRPC answer (OTLP protobuf as a real Jaeger 2 sent it, ${(doc.protobufBytes / MB).toFixed(0)} MB), counted from the request, decoded by the receiver's protobuf walker (traceLens.backend.jaegerGrpcUrl)`
           : kind === 'httpV3'
           ? `Jaeger v3 HTTP answer (OTLP JSON, ${(doc.v3Bytes / MB).toFixed(0)} MB), counted from its first byte, JSON.parse and the converters (Jaeger v2's API, preferred to v1)`
           : `Jaeger v1 HTTP answer (${(doc.jaegerBytes / MB).toFixed(0)} MB), counted from its first byte${kind === 'http' ? ', read by the skim' : kind === 'httpBase' ? `, the worker of ${BASE_CHECKOUT} (for comparison)` : ', JSON.parse and the converters (the path before the skim, for comparison)'}`;
@@ -275,14 +330,14 @@ export async function run(): Promise<BenchRow[]> {
         const block = Math.max(...rs.map((r) => r.maxBlockMs));
         const retained = median(rs.map((r) => r.retainedMb));
         const m = rs[0].loaded;
-        const parseMs = parse[kind === 'file' || kind === 'httpV3' ? kind : 'http'];
+        const parseMs = parse[kind === 'file' || kind === 'httpV3' ? kind : kind === 'grpc' ? 'httpV3' : 'http'];
         const budget = 1.2 * parseMs;
         const spread = (f: (r: PathRun) => number) => rs.map((r) => f(r).toFixed(0)).join(' / ');
         rows.push(
           { name: `waterfall ${k} ${kind}: bytes → first row visible`, value: round(first), unit: 'ms', budget: '≤ 250 ms', ok: first <= 250,
             note: `${label}; median of ${RUNS} (${spread((r) => r.firstRowMs)} ms); ${kind === 'file' ? 'read' : 'fetch'} ${spread((r) => r.bytesMs)} ms, worker parse+convert ${m.parseMs.toFixed(0)} ms + layout ${m.layoutMs.toFixed(0)} ms (first run); ${rs.every((r) => r.previewed) ? `the first rows are the spans in the first ${PREVIEW_PREFIX_BYTES / 1024} kB, shown while the rest is read and parsed` : 'the whole trace is parsed before the first row'}` },
           { name: `waterfall ${k} ${kind}: bytes → interactive`, value: round(interactive), unit: 'ms', budget: `≤ 1.2 × JSON.parse (${budget.toFixed(0)} ms)`, ok: interactive <= budget,
-            note: `the laid-out trace painted, then the first key handled and painted; JSON.parse alone of the same bytes ${parseMs.toFixed(0)} ms (median of 3, this process); runs ${spread((r) => r.interactiveMs)} ms` },
+            note: `the laid-out trace painted, then the first key handled and painted; JSON.parse alone of ${kind === 'grpc' ? "the v3 JSON answer for the same trace (what Jaeger's HTTP API sends)" : 'the same bytes'} ${parseMs.toFixed(0)} ms (median of 3, this process); runs ${spread((r) => r.interactiveMs)} ms` },
           { name: `waterfall ${k} ${kind}: extension-host longest block`, value: round(block), unit: 'ms', budget: '≤ 50 ms', ok: block <= 50,
             note: `worst of ${RUNS}: the host thread's CPU time between two ticks of a 1 ms timer, from the bytes asked for to the columns posted (longest wall-clock gap between ticks ${Math.max(...rs.map((r) => r.maxGapMs)).toFixed(0)} ms, which includes waiting for a core)` },
           { name: `waterfall ${k} ${kind}: extension-host heap retained`, value: round(retained), unit: 'MB', budget: '≤ 60 MB', ok: retained <= 60,
@@ -300,6 +355,8 @@ export async function run(): Promise<BenchRow[]> {
     }
   } finally {
     server.kill();
+    grpc.close();
+    await realJaeger.stop();
     await http.close();
     await browser.close();
     rmSync(dir, { recursive: true, force: true });

@@ -70,10 +70,7 @@ export function decodeOtlpProtobuf(bytes: Uint8Array): OtlpDecodeResult {
 export async function decodeOtlpProtobufAsync(bytes: Uint8Array, sliceMs = SLICE_MS): Promise<OtlpDecodeResult> {
   const clock = new SliceClock(sliceMs);
   await clock.next();
-  const r = new WireReader(bytes);
-  const result: OtlpDecodeResult = { spans: [], rejectedSpans: 0, rejectionReasons: [] };
-  const ranges: SpanRanges = { starts: [], ends: [], resources: [], scopes: [] };
-  readRequest(r, result, ranges);
+  const { r, result, ranges } = frame(bytes);
   const n = ranges.starts.length;
   for (let i = 0; i < n; i++) {
     if (clock.due()) await clock.next();
@@ -81,6 +78,30 @@ export async function decodeOtlpProtobufAsync(bytes: Uint8Array, sliceMs = SLICE
     decodeSpanInto(r, ranges.ends[i], ranges.resources[i], ranges.scopes[i], result);
   }
   return result;
+}
+
+/**
+ * The first `maxSpans` spans of a request, for rows shown while the rest is decoded: the framing
+ * is checked whole (a broken one throws MalformedOtlpError, as decodeOtlpProtobuf would), so
+ * resources that come after their spans are complete.
+ */
+export function decodeOtlpProtobufFirst(bytes: Uint8Array, maxSpans: number): OtlpDecodeResult {
+  const { r, result, ranges } = frame(bytes);
+  const n = Math.min(maxSpans, ranges.starts.length);
+  for (let i = 0; i < n; i++) {
+    r.pos = ranges.starts[i];
+    decodeSpanInto(r, ranges.ends[i], ranges.resources[i], ranges.scopes[i], result);
+  }
+  return result;
+}
+
+/** The framing pass: where each span is, with its resource and scope; nothing decoded yet. */
+function frame(bytes: Uint8Array): { r: WireReader; result: OtlpDecodeResult; ranges: SpanRanges } {
+  const r = new WireReader(bytes);
+  const result: OtlpDecodeResult = { spans: [], rejectedSpans: 0, rejectionReasons: [] };
+  const ranges: SpanRanges = { starts: [], ends: [], resources: [], scopes: [] };
+  readRequest(r, result, ranges);
+  return { r, result, ranges };
 }
 
 function readRequest(r: WireReader, result: OtlpDecodeResult, ranges: SpanRanges | undefined): void {

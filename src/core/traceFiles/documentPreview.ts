@@ -4,10 +4,14 @@
  * span object that closes within it (tracking strings, escapes and nesting, and the keys of the
  * shallow levels), and the span objects are given to the same converters as whole documents, in
  * a document of the same format. What cannot be known from a prefix stays unknown: a Jaeger
- * answer lists its processes (the services) after its spans.
+ * answer lists its processes (the services) after its spans. OTLP protobuf (Jaeger's gRPC answer)
+ * arrives in whole messages instead: its first spans are decoded from the first message.
  */
+import { ConversionContext } from '../backends/conversionContext';
 import { BACKSLASH, CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, OPEN_ARRAY, OPEN_OBJECT, Q as QUOTE } from '../backends/jsonByteScanner';
+import { assembleTraces } from '../backends/traceAssembly';
 import type { Trace } from '../model/trace';
+import { decodeOtlpProtobufFirst } from '../receiver/otlpProtobufDecoder';
 import { tracesFromDocument } from './loadTraceFile';
 import { detectDocumentFormat } from './traceFileFormat';
 
@@ -148,6 +152,26 @@ export function previewTraces(prefix: Uint8Array, source: string): Trace[] | und
     // Jaeger names its processes (the services) after the spans: none is known yet, say nothing rather than "unknown".
     if (format === 'jaeger') for (const t of traces) for (const s of t.spans) s.resource = { ...s.resource, serviceName: '' };
     return traces.length > 0 ? traces : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A screenful of spans and more, as many as the JSON preview's prefix holds. */
+const PROTOBUF_PREVIEW_SPANS = 200;
+
+/** The first byte of OTLP protobuf trace data: field 1 (resource_spans), length-delimited. JSON never starts so but with a newline. */
+export const OTLP_PROTOBUF_FIRST_BYTE = 0x0a;
+
+/**
+ * The traces of the first spans of whole OTLP protobuf messages, or undefined when `bytes` are not
+ * such messages. Never throws, like previewTraces.
+ */
+export function previewOtlpProtobuf(bytes: Uint8Array): Trace[] | undefined {
+  if (bytes[0] !== OTLP_PROTOBUF_FIRST_BYTE) return undefined;
+  try {
+    const { spans } = decodeOtlpProtobufFirst(bytes, PROTOBUF_PREVIEW_SPANS);
+    return spans.length > 0 ? assembleTraces(spans, new ConversionContext()) : undefined;
   } catch {
     return undefined;
   }

@@ -10,7 +10,7 @@ import { JaegerSkimmer, skimJaegerDocument } from '../../core/backends/jaegerSki
 import { traceFromResponse } from '../../core/backends/traceResponse';
 import { TraceLensError } from '../../core/errors';
 import type { Span, Trace } from '../../core/model/trace';
-import { PREVIEW_PREFIX_BYTES, previewTraces } from '../../core/traceFiles/documentPreview';
+import { PREVIEW_PREFIX_BYTES, previewOtlpProtobuf, previewTraces } from '../../core/traceFiles/documentPreview';
 import { loadTraceFile } from '../../core/traceFiles/loadTraceFile';
 import { buildWaterfall, type SpanSource } from '../../core/waterfall/layout';
 import { describeTraceChoice } from './traceChoice';
@@ -167,6 +167,11 @@ port.on('message', (msg: ToWorker) => {
     case 'responseChunk':
       if (msg.first) { body = new JaegerSkimmer(); previewed = false; }
       body.add(msg.bytes);
+      // Protobuf (Jaeger's gRPC answer) arrives in whole messages, the first of them in the first chunk.
+      if (!previewed && msg.first && msg.bytes.byteLength >= PREVIEW_PREFIX_BYTES) {
+        const protobuf = previewOtlpProtobuf(msg.bytes);
+        if (protobuf) preview(protobuf, msg.traceId, 'decoded');
+      }
       if (!previewed && body.bytes().byteLength >= PREVIEW_PREFIX_BYTES) {
         const prefix = body.bytes();
         preview(previewTraces(prefix.subarray(0, Math.min(prefix.byteLength, 2 * PREVIEW_PREFIX_BYTES)), 'the answer'), msg.traceId, 'received');

@@ -22,6 +22,7 @@ const MUST_BE_RESTRICTED = [
   'traceLens.backend.caCertificate',
   'traceLens.backend.tenant',
   'traceLens.backend.maxResponseMB',
+  'traceLens.backend.jaegerGrpcUrl',
   'traceLens.pathMappings',
   'traceLens.local.port',
 ];

@@ -5,6 +5,8 @@ import { Worker, type Transferable } from 'node:worker_threads';
 import { syntheticTrace } from '../../../bench/waterfallSyntheticTrace';
 import { toOtlpJson } from '../../../bench/waterfallOtlpJson';
 import { toJaegerJson } from '../../../bench/waterfallJaegerJson';
+import { generateSdkSpans, toOtlpProtobuf } from '../../../bench/receiverLoadSpans';
+import { decodeOtlpProtobuf } from '../../../src/core/receiver/otlpProtobufDecoder';
 import type { HostMessage } from '../../../src/core/protocol/waterfallProtocol';
 import { WaterfallWorkerClient } from '../../../src/webviews/waterfall/workerClient';
 import { buildWaterfall } from '../../../src/core/waterfall/layout';
@@ -163,6 +165,26 @@ describe('waterfall worker', function () {
       for (; sent < body.byteLength; sent += 65_536) sink(body.subarray(sent, sent + 65_536));
       const loaded = await c.loadResponse({ traceId: trace.traceId, format: 'jaeger-v1', body: new Uint8Array(0), streamed: true, source: 'bench', url: 'http://127.0.0.1/api/traces/x' });
       assert.equal(loaded.summary.spanCount, 20_000);
+    } finally {
+      await c.dispose();
+    }
+  });
+
+  it("shows the first spans of a protobuf answer (Jaeger's gRPC), which arrives in whole messages, then the whole trace", async () => {
+    // One trace of 3,000 SDK spans (~1 MB), as Jaeger sends a trace: one TracesData message.
+    const body = Buffer.from(toOtlpProtobuf(await generateSdkSpans(3_000, 3_000)));
+    const response = { traceId: '', format: 'otlp-protobuf' as const, body: new Uint8Array(0), streamed: true, source: "Jaeger's gRPC answer", url: 'http://127.0.0.1:16685' };
+    const expected = traceFromResponse({ ...response, streamed: false, body, traceId: decodeOtlpProtobuf(body).spans[0].traceId });
+    const { c, posts } = client();
+    try {
+      c.beginResponse(expected.traceId)(body);
+      await until(() => posts.some((m) => m.type === 'trace'));
+      const preview = posts.find((m) => m.type === 'trace');
+      assert.ok(preview?.type === 'trace' && preview.summary.traceId === expected.traceId && preview.columns.rowCount === 200, 'the first 200 spans');
+      assert.match(preview.notice ?? '', /showing the first 200 spans decoded/);
+      const loaded = await c.loadResponse({ ...response, traceId: expected.traceId });
+      assert.equal(loaded.summary.spanCount, 3_000);
+      assert.deepEqual(loaded.summary, buildWaterfall(expected).summary);
     } finally {
       await c.dispose();
     }
