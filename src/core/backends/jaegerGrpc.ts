@@ -153,31 +153,29 @@ export class JaegerGrpcTraces {
   }
 
   /**
-   * Resolves when the channel is ready. A refused connection fails at once (grpc-js would keep
-   * retrying until the deadline); a silent one fails after CONNECT_WAIT_MS.
+   * Resolves once the channel has connected or failed to (the call then says why: refused, TLS);
+   * rejects when it is still trying after CONNECT_WAIT_MS, as when a firewall drops the packets.
    */
   private connected(signal?: AbortSignal): Promise<void> {
     const wait = Math.min(CONNECT_WAIT_MS, this.options.timeoutMs);
     const deadline = Date.now() + wait;
     const channel = this.client.getChannel();
     return new Promise((resolve, reject) => {
-      const fail = (err: Error) => {
+      const done = (err?: Error) => {
         signal?.removeEventListener('abort', onAbort);
-        reject(err);
+        if (err) reject(err);
+        else resolve();
       };
-      const onAbort = () => fail(new CancelledError());
+      const onAbort = () => done(new CancelledError());
       signal?.addEventListener('abort', onAbort, { once: true });
       const check = (): void => {
         if (signal?.aborted) return;
         const state = channel.getConnectivityState(true);
-        if (state === grpc.connectivityState.READY) {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        } else if (state === grpc.connectivityState.TRANSIENT_FAILURE || state === grpc.connectivityState.SHUTDOWN) {
-          fail(new BackendUnreachableError(this.url, { reason: 'the gRPC connection was refused or failed' }));
-        } else {
+        if (state === grpc.connectivityState.READY || state === grpc.connectivityState.TRANSIENT_FAILURE) done();
+        else if (state === grpc.connectivityState.SHUTDOWN) done(new CancelledError());
+        else {
           channel.watchConnectivityState(state, deadline, (err) => {
-            if (err) fail(new BackendUnreachableError(this.url, { reason: `no gRPC connection within ${wait / 1000} s` }));
+            if (err) done(new BackendUnreachableError(this.url, { reason: `no gRPC connection within ${wait / 1000} s` }));
             else check();
           });
         }
