@@ -3,7 +3,10 @@ import * as vscode from 'vscode';
 import { syntheticTrace } from '../../bench/waterfallSyntheticTrace';
 import { toOtlpJson } from '../../bench/waterfallOtlpJson';
 import { shortTraceId } from '../../src/core/model/ids';
-import { waitFor, workspaceFile } from './support';
+import { startJaeger } from '../backends/harness/servers';
+import { waitForTrace } from '../backends/harness/waitForTrace';
+import { startReverseProxy } from '../unit/backends/localHttpServer';
+import { setGlobal, waitFor, workspaceFile } from './support';
 
 const EXTENSION_ID = 'trace-lens.trace-lens';
 
@@ -38,6 +41,40 @@ describe('waterfall panels: one panel (and one worker) per trace', () => {
       await waitFor('the panel to close', () => (waterfallTabs(short).length === 0 ? true : undefined));
     } finally {
       await vscode.workspace.fs.delete(uri);
+    }
+  });
+
+  it("Open Trace by ID reads a real Jaeger's trace over its query gRPC API when traceLens.backend.jaegerGrpcUrl is set", async () => {
+    const jaeger = await startJaeger();
+    // Jaeger's HTTP API without its trace-by-id routes: the trace can only come over gRPC.
+    const proxy = await startReverseProxy(jaeger.queryUrl, (req, res) => {
+      if (!/^\/api(\/v3)?\/traces\//.test(req.url ?? '')) return false;
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('404 page not found');
+      return true;
+    });
+    const trace = syntheticTrace({ spans: 3_000, bigSubtree: 0, seed: 12 });
+    const short = shortTraceId(trace.traceId);
+    try {
+      const r = await fetch(`${jaeger.otlpHttpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: toOtlpJson(trace) });
+      assert.ok(r.ok, `Jaeger took the spans: ${r.status}`);
+      await waitForTrace(jaeger, trace.traceId, { spanCount: trace.spans.length });
+      await setGlobal('backend.jaegerGrpcUrl', `http://127.0.0.1:${jaeger.queryGrpcPort}`);
+      await setGlobal('backend.url', proxy.url);
+      await setGlobal('backend.type', 'jaeger');
+      await waitFor('the Jaeger backend in use', async () => {
+        const summary = await vscode.commands.executeCommand<{ origin: string } | undefined>('traceLens.refresh');
+        return summary && /Jaeger/.test(summary.origin) ? true : undefined;
+      }, 60_000);
+      await vscode.commands.executeCommand('traceLens.openTraceById', { traceId: trace.traceId });
+      const tab = await waitFor('the waterfall titled with the root span', () => waterfallTabs(short).find((t) => t.label.includes(trace.spans[0].name)), 60_000);
+      assert.deepEqual(proxy.requests.filter((q) => /\/traces\//.test(q.url)).map((q) => q.url), [], 'nothing asked Jaeger\'s HTTP API for the trace');
+      await vscode.window.tabGroups.close(tab);
+    } finally {
+      await setGlobal('backend.type', undefined);
+      await setGlobal('backend.url', undefined);
+      await setGlobal('backend.jaegerGrpcUrl', undefined);
+      await proxy.close();
+      await jaeger.stop();
     }
   });
 });
