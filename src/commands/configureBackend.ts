@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { createBackend } from '../core/backends/createBackend';
+import { createBackend, grpcConnection, jaegerGrpcRefusal } from '../core/backends/createBackend';
+import { defaultJaegerGrpcUrl, servesJaegerGrpc } from '../core/backends/jaegerGrpc';
 import type { BackendType, ConnectionInfo } from '../core/backends/traceBackend';
 import type { Authentication } from '../core/http/credentials';
 import { ConfigurationError } from '../core/errors';
@@ -126,14 +127,17 @@ export async function configureBackend(controller: BackendController, log: vscod
 
   let info: ConnectionInfo | undefined;
   let failure: unknown;
+  /** Jaeger's query gRPC API, found beside a Jaeger that needs no credentials. */
+  let jaegerGrpcUrl: string | undefined;
   try {
+    const settings = { type: typeItem.type, url, tenant: tenant || undefined, headers: current.headers, timeoutMs: current.timeoutMs, caCertificate: current.caCertificate || undefined, ...readNetworkSettings() };
+    const credentials = auth ? { origin, auth } : undefined;
     info = await withCancellableProgress(`Testing the connection to ${url}…`, async (signal) => {
-      const candidate = createBackend(
-        { type: typeItem.type, url, tenant: tenant || undefined, headers: current.headers, timeoutMs: current.timeoutMs, caCertificate: current.caCertificate || undefined, ...readNetworkSettings() },
-        auth ? { origin, auth } : undefined,
-      );
+      const candidate = createBackend(settings, credentials);
       try {
-        return await candidate.backend.testConnection(signal);
+        const connected = await candidate.backend.testConnection(signal);
+        if (typeItem.type === 'jaeger') jaegerGrpcUrl = await findJaegerGrpc(url, current.jaegerGrpcUrl, settings, credentials, signal);
+        return connected;
       } finally {
         void candidate.dispose();
       }
@@ -152,13 +156,41 @@ export async function configureBackend(controller: BackendController, log: vscod
 
   if (authItem.auth === 'none' && stored) await controller.credentials.clear(origin);
   if (auth && authItem.auth !== 'keep') await controller.credentials.set(origin, auth);
-  await saveSettings({ type: typeItem.type, url, tenant });
+  await saveSettings({ type: typeItem.type, url, tenant, jaegerGrpcUrl });
   if (info) {
-    void vscode.window.showInformationMessage(`Trace Lens is connected to ${info.serverDescription} at ${url}.`);
+    const grpc = jaegerGrpcUrl ? `; traces by id come from its gRPC API at ${jaegerGrpcUrl} (less than half the bytes of JSON, faster for big traces)` : '';
+    void vscode.window.showInformationMessage(`Trace Lens is connected to ${info.serverDescription} at ${url}${grpc}.`);
   }
 }
 
-async function saveSettings(values: { type: BackendType; url?: string; tenant?: string }): Promise<void> {
+/**
+ * Jaeger's query gRPC API beside the HTTP API at `url`: the one already configured, else the
+ * default port on the same host, whichever answers as Jaeger's query API; none where
+ * jaegerGrpcRefusal forbids it (credentials, a proxy).
+ */
+async function findJaegerGrpc(
+  url: string,
+  configured: string,
+  settings: Parameters<typeof jaegerGrpcRefusal>[1] & Parameters<typeof grpcConnection>[0],
+  credentials: Parameters<typeof jaegerGrpcRefusal>[2],
+  signal: AbortSignal,
+): Promise<string | undefined> {
+  for (const candidate of new Set([configured, defaultJaegerGrpcUrl(url)].filter((c) => c !== ''))) {
+    let refused: string | undefined;
+    try {
+      refused = jaegerGrpcRefusal(candidate, settings, credentials);
+    } catch {
+      continue; // not a usable URL
+    }
+    if (!refused && (await servesJaegerGrpc({ url: candidate, timeoutMs: GRPC_PROBE_TIMEOUT_MS, ...grpcConnection(settings) }, signal))) return candidate;
+  }
+  return undefined;
+}
+
+/** Long enough for a server on a network to answer a tiny call, short enough not to hold the dialog. */
+const GRPC_PROBE_TIMEOUT_MS = 3_000;
+
+async function saveSettings(values: { type: BackendType; url?: string; tenant?: string; jaegerGrpcUrl?: string }): Promise<void> {
   let target = vscode.ConfigurationTarget.Global;
   if (vscode.workspace.workspaceFolders?.length) {
     const where = await vscode.window.showQuickPick(
@@ -175,6 +207,8 @@ async function saveSettings(values: { type: BackendType; url?: string; tenant?: 
     await updateSetting('backend.type', values.type, target);
     if (values.url !== undefined) await updateSetting('backend.url', values.url, target);
     if (values.tenant !== undefined) await updateSetting('backend.tenant', values.tenant || undefined, target);
+    // Only a found endpoint is written: one the user set by hand stays, even if it did not answer now.
+    if (values.jaegerGrpcUrl !== undefined) await updateSetting('backend.jaegerGrpcUrl', values.jaegerGrpcUrl, target);
   } catch (err) {
     // VS Code refuses to write a settings file it cannot parse, and says which and why.
     const where = target === vscode.ConfigurationTarget.Workspace ? 'the workspace settings (.vscode/settings.json)' : 'your user settings';

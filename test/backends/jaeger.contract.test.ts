@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { JaegerClient } from '../../src/core/backends/jaegerClient';
 import type { TraceBackend } from '../../src/core/backends/traceBackend';
+import { servesJaegerGrpc } from '../../src/core/backends/jaegerGrpc';
 import { traceFromResponse } from '../../src/core/backends/traceResponse';
 import { ConfigurationError } from '../../src/core/errors';
 import { WaterfallWorkerClient } from '../../src/webviews/waterfall/workerClient';
@@ -183,6 +184,13 @@ describe('contract: Jaeger', function () {
       assert.equal((await b.fetchTrace(sent.traceId, { range: rangeAround(sent) })).format, 'otlp');
       assert.equal(messages.length, 1);
       assert.match(messages[0], /not used: credentials/);
+    });
+
+    it("tells Jaeger's query gRPC API from another gRPC server and from a closed port (Configure Backend's probe)", async () => {
+      assert.equal(await servesJaegerGrpc({ url: grpcUrl, timeoutMs: 3_000 }), true);
+      assert.equal(await servesJaegerGrpc({ url: `http://127.0.0.1:${server.otlpGrpcPort}`, timeoutMs: 3_000 }), false, "Jaeger's OTLP receiver");
+      assert.equal(await servesJaegerGrpc({ url: `http://127.0.0.1:${await freeLoopbackPort()}`, timeoutMs: 3_000 }), false, 'nothing listening');
+      assert.equal(await servesJaegerGrpc({ url: server.queryUrl, timeoutMs: 3_000 }), false, "Jaeger's HTTP port");
     });
 
     it("says what is wrong when the URL is a gRPC server without Jaeger's query API", async () => {

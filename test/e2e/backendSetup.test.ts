@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { startJaeger } from '../backends/harness/servers';
 import { startTempoReplay } from '../backends/harness/tempoReplay';
 import { Workbench } from '../runner/workbench';
 
@@ -112,6 +113,29 @@ describe('backend setup and credentials in the workbench', function () {
     } finally {
       rmSync(path.join(folder, '.vscode'), { recursive: true, force: true });
       await configured.close();
+    }
+  });
+
+  it("Configure Backend finds a real Jaeger's query gRPC API and says traces by id come from it", async () => {
+    const jaeger = await startJaeger();
+    // The harness gives Jaeger's gRPC API a free port, not 16685: the probe tries the configured one first.
+    const grpcUrl = `http://127.0.0.1:${jaeger.queryGrpcPort}`;
+    mkdirSync(path.join(folder, '.vscode'), { recursive: true });
+    writeFileSync(path.join(folder, '.vscode/settings.json'), JSON.stringify({ 'traceLens.backend.type': 'jaeger', 'traceLens.backend.url': jaeger.queryUrl, 'traceLens.backend.jaegerGrpcUrl': grpcUrl }));
+    try {
+      await workbench.waitForStatusBarText(/Trace Lens: Jaeger/, 60_000);
+      await workbench.runCommand('Trace Lens: Configure Backend');
+      await workbench.pickQuickInputItem(/where are your traces\?/, 'Jaeger');
+      await workbench.typeIntoQuickInput(/Jaeger URL \(2\/3\)/, jaeger.queryUrl);
+      await workbench.pickQuickInputItem(/Authentication for .* \(3\/3\)/, 'No authentication');
+      await workbench.pickQuickInputItem(/Save the backend for/, 'This workspace');
+      const connected = await workbench.notificationText(/Trace Lens is connected to Jaeger/);
+      assert.ok(connected.includes(`traces by id come from its gRPC API at ${grpcUrl}`), connected);
+      const saved = JSON.parse(readFileSync(path.join(folder, '.vscode/settings.json'), 'utf8')) as Record<string, unknown>;
+      assert.equal(saved['traceLens.backend.jaegerGrpcUrl'], grpcUrl);
+    } finally {
+      rmSync(path.join(folder, '.vscode'), { recursive: true, force: true });
+      await jaeger.stop();
     }
   });
 

@@ -85,28 +85,41 @@ export function createBackend(settings: BackendSettings, credentials?: StoredCre
 }
 
 /**
- * Jaeger's gRPC API where it can be used as safely as HTTP. Not with credentials: they are sent
- * only to the origin they were stored for, and the gRPC port is another origin. Not through a
- * proxy: VS Code's proxy settings are honoured by the HTTP client only, and a connection that
- * bypassed the proxy would leave the network the user configured.
+ * Why Jaeger's gRPC API at `url` cannot be used as safely as HTTP, or undefined when it can. Not
+ * with credentials: they are sent only to the origin they were stored for, and the gRPC port is
+ * another. Not through a proxy: VS Code's proxy settings are honoured by the HTTP client only, and
+ * a connection that bypassed the proxy would leave the network the user configured.
  */
+export function jaegerGrpcRefusal(url: string, settings: Pick<BackendSettings, 'proxy' | 'noProxy' | 'proxySupport'>, credentials: StoredCredentials | undefined): string | undefined {
+  if (credentials) return `credentials are stored for ${credentials.origin} and are sent nowhere else`;
+  if (proxyForUrl(parseJaegerGrpcUrl(url), { proxy: settings.proxy, noProxy: settings.noProxy, support: settings.proxySupport })) {
+    return "a proxy applies to it, and gRPC does not go through VS Code's proxy settings";
+  }
+  return undefined;
+}
+
+/** The gRPC transport of `settings.jaegerGrpcUrl`, where jaegerGrpcRefusal allows it. */
 function jaegerGrpc(settings: BackendSettings, credentials: StoredCredentials | undefined, log: (message: string) => void): JaegerGrpcTraces | undefined {
   const url = settings.jaegerGrpcUrl?.trim();
   if (!url) return undefined;
-  if (credentials) {
-    log(`"traceLens.backend.jaegerGrpcUrl" is not used: credentials are stored for ${credentials.origin} and are sent nowhere else. Traces come over HTTP.`);
+  const refusal = jaegerGrpcRefusal(url, settings, credentials);
+  if (refusal) {
+    log(`"traceLens.backend.jaegerGrpcUrl" is not used: ${refusal}. Traces come over HTTP.`);
     return undefined;
   }
-  if (proxyForUrl(parseJaegerGrpcUrl(url), { proxy: settings.proxy, noProxy: settings.noProxy, support: settings.proxySupport })) {
-    log('"traceLens.backend.jaegerGrpcUrl" is not used: a proxy applies to it, and gRPC does not go through VS Code\'s proxy settings. Traces come over HTTP.');
-    return undefined;
-  }
-  const pem = settings.caCertificate?.trim();
   return new JaegerGrpcTraces({
     url,
     timeoutMs: settings.timeoutMs && settings.timeoutMs > 0 ? settings.timeoutMs : DEFAULT_TIMEOUT_MS,
     maxResponseBytes: settings.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    ...grpcConnection(settings),
+  });
+}
+
+/** What a gRPC connection takes from the backend settings: metadata (headers, tenant) and the certificates to trust. */
+export function grpcConnection(settings: Pick<BackendSettings, 'headers' | 'tenant' | 'caCertificate' | 'systemCertificates'>): { metadata: Record<string, string>; extraCertificates: string[] } {
+  const pem = settings.caCertificate?.trim();
+  return {
     metadata: { ...settings.headers, ...(settings.tenant?.trim() ? { 'X-Scope-OrgID': settings.tenant.trim() } : {}) },
     extraCertificates: [...(settings.systemCertificates ?? []), ...(pem ? [pem] : [])],
-  });
+  };
 }

@@ -24,6 +24,40 @@ import { lengthDelimited, varintField } from '../receiver/protobufWire';
 
 export const GET_TRACE_PATH = '/jaeger.api_v3.QueryService/GetTrace';
 
+/** Jaeger's query gRPC port, beside its HTTP port 16686, unless configured otherwise. */
+export const DEFAULT_JAEGER_GRPC_PORT = 16685;
+
+/** Where Jaeger's query gRPC API is by default for the HTTP API at `httpUrl`: same scheme and host, port 16685. */
+export function defaultJaegerGrpcUrl(httpUrl: string): string {
+  const u = new URL(httpUrl);
+  return `${u.protocol}//${u.hostname.includes(':') ? `[${u.hostname.replace(/^\[|\]$/g, '')}]` : u.hostname}:${DEFAULT_JAEGER_GRPC_PORT}`;
+}
+
+/** An id no trace has: asked for, Jaeger's query API answers "not found"; another gRPC server, UNIMPLEMENTED. */
+const PROBE_TRACE_ID = '00000000000000000000000000000001';
+
+/**
+ * Whether `url` serves Jaeger's query gRPC API, for Configure Backend to offer it: true when a
+ * trace nobody has is answered "not found"; false for any other answer or none within `timeoutMs`.
+ */
+export async function servesJaegerGrpc(options: Omit<JaegerGrpcOptions, 'maxResponseBytes'>, signal?: AbortSignal): Promise<boolean> {
+  let client: JaegerGrpcTraces;
+  try {
+    client = new JaegerGrpcTraces({ ...options, maxResponseBytes: 1024 * 1024 });
+  } catch {
+    return false;
+  }
+  try {
+    await client.fetch(PROBE_TRACE_ID, { signal });
+    return false;
+  } catch (err) {
+    if (err instanceof CancelledError) throw err;
+    return err instanceof TraceNotFoundError;
+  } finally {
+    client.close();
+  }
+}
+
 export interface JaegerGrpcOptions {
   /** `http://host:port` (plain) or `https://host:port` (TLS): Jaeger's query gRPC endpoint. */
   url: string;

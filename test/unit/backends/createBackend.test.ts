@@ -3,7 +3,7 @@ import { createBackend } from '../../../src/core/backends/createBackend';
 import { JaegerClient } from '../../../src/core/backends/jaegerClient';
 import { TempoClient } from '../../../src/core/backends/tempoClient';
 import { ZipkinClient } from '../../../src/core/backends/zipkinClient';
-import { getTraceRequest } from '../../../src/core/backends/jaegerGrpc';
+import { defaultJaegerGrpcUrl, getTraceRequest } from '../../../src/core/backends/jaegerGrpc';
 import { ConfigurationError, InvalidTraceIdError } from '../../../src/core/errors';
 import { startHttpServer } from './localHttpServer';
 
@@ -36,6 +36,12 @@ describe('createBackend', () => {
     const direct = createBackend({ type: 'jaeger', url: 'http://127.0.0.1:9', jaegerGrpcUrl: 'http://10.0.0.5:16685', proxy: 'http://proxy.example:3128', noProxy: '10.0.0.5' }, undefined, (m) => logged.push(m));
     assert.equal(logged.length, 1, 'NO_PROXY lets gRPC connect directly');
     await direct.dispose();
+  });
+
+  it("puts Jaeger's default query gRPC port beside its HTTP API, same scheme and host", () => {
+    assert.equal(defaultJaegerGrpcUrl('http://localhost:16686'), 'http://localhost:16685');
+    assert.equal(defaultJaegerGrpcUrl('https://jaeger.example.com/jaeger/'), 'https://jaeger.example.com:16685');
+    assert.equal(defaultJaegerGrpcUrl('http://[::1]:16686'), 'http://[::1]:16685');
   });
 
   it("encodes Jaeger's GetTraceRequest: the hex id, and the range as two Timestamps", () => {

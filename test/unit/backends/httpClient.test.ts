@@ -1,9 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import {
   BackendTimeoutError,
@@ -24,6 +20,7 @@ import { bypassesProxy, proxyForUrl } from '../../../src/core/http/proxy';
 import { parseRetryAfter } from '../../../src/core/http/retry';
 import { joinUrl } from '../../../src/core/http/url';
 import { startConnectProxy, startHttpServer, startHttpsServer, type LocalServer } from './localHttpServer';
+import { selfSignedCertificate } from './selfSignedCertificate';
 
 const noEnv = {} as NodeJS.ProcessEnv;
 
@@ -406,23 +403,16 @@ describe('http: connection failures', () => {
   });
 
   describe('TLS with a self-signed certificate', () => {
-    let dir: string;
     let server: LocalServer;
+    let key: string;
     let cert: string;
     before(async function () {
-      dir = mkdtempSync(path.join(os.tmpdir(), 'trace-lens-tls-'));
-      execFileSync('openssl', [
-        'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-        '-subj', '/CN=trace-lens-test', '-addext', 'subjectAltName=IP:127.0.0.1',
-        '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'),
-      ], { stdio: 'pipe' });
-      cert = readFileSync(path.join(dir, 'cert.pem'), 'utf8');
-      server = await startHttpsServer(readFileSync(path.join(dir, 'key.pem'), 'utf8'), cert);
+      ({ key, cert } = selfSignedCertificate());
+      server = await startHttpsServer(key, cert);
       server.handle((_req, res) => res.end('"secure"'));
     });
     after(async () => {
       await server.close();
-      rmSync(dir, { recursive: true, force: true });
     });
 
     it('fails with TlsError naming the CA setting when the certificate is not trusted', async () => {
@@ -450,7 +440,7 @@ describe('http: connection failures', () => {
     });
 
     it('a TLS proxy with a self-signed certificate: refused by default, used with http.proxyStrictSSL false', async () => {
-      const proxy = await startConnectProxy({ tls: { key: readFileSync(path.join(dir, 'key.pem'), 'utf8'), cert } });
+      const proxy = await startConnectProxy({ tls: { key, cert } });
       try {
         assert.match(proxy.url, /^https:/);
         await assert.rejects(new HttpClient({ baseUrl: server.url, proxy: proxy.url, noProxy: '', env: noEnv }).get({ path: '/x' }), TlsError);

@@ -2,13 +2,10 @@
 // with TLS, cancellation, deadlines and oversized answers. What Jaeger itself answers is proven
 // against the real server in test/backends/jaeger.contract.test.ts.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { GET_TRACE_PATH, JaegerGrpcTraces } from '../../../src/core/backends/jaegerGrpc';
 import { BackendTimeoutError, CancelledError, ResponseTooLargeError, TlsError } from '../../../src/core/errors';
+import { selfSignedCertificate, type SelfSignedCertificate } from './selfSignedCertificate';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 const same = (b: Buffer): Buffer => b;
@@ -75,18 +72,10 @@ describe("Jaeger's gRPC transport", () => {
   });
 
   describe('TLS with a self-signed certificate', () => {
-    let dir: string;
-    let tls: { key: string; cert: string };
+    let tls: SelfSignedCertificate;
     before(() => {
-      dir = mkdtempSync(path.join(os.tmpdir(), 'trace-lens-grpc-tls-'));
-      execFileSync('openssl', [
-        'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-        '-subj', '/CN=trace-lens-test', '-addext', 'subjectAltName=IP:127.0.0.1',
-        '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'),
-      ], { stdio: 'pipe' });
-      tls = { key: readFileSync(path.join(dir, 'key.pem'), 'utf8'), cert: readFileSync(path.join(dir, 'cert.pem'), 'utf8') };
+      tls = selfSignedCertificate();
     });
-    after(() => rmSync(dir, { recursive: true, force: true }));
 
     it('fails with TlsError naming the CA setting when the certificate is not trusted', async () => {
       const s = await started((call) => call.end(), tls);
