@@ -37,14 +37,14 @@ export class LatencyFeature implements vscode.Disposable {
     private readonly deps: LatencyDependencies,
   ) {
     const { stats, inputs } = statistics;
-    this.lensProvider = new LatencyCodeLensProvider(stats, inputs);
+    this.lensProvider = new LatencyCodeLensProvider(stats, inputs, deps.log);
     this.hoverProvider = new LatencyHoverProvider(stats, inputs);
     const explainDeps = { stats, inputs, backends: deps.backends, receiver: deps.receiver, sourceMapping: deps.sourceMapping };
     this.disposables.push(
       this.lensProvider,
       this.explainProvider,
       stats.onDidChange(() => this.lensProvider.refresh()),
-      inputs.onDidChange(() => this.lensProvider.refresh()),
+      inputs.onDidChange((uri) => this.lensProvider.symbolsChanged(uri)),
       vscode.workspace.registerTextDocumentContentProvider(EXPLAIN_SCHEME, this.explainProvider),
       registerCommand(COMMANDS.refresh, () => this.refreshCommand(), deps.log),
       registerCommand(COMMANDS.showFunctionTraces, (args) => showFunctionTraces(stats, deps.backends, deps.log, args), deps.log),

@@ -113,6 +113,7 @@ export class DocumentInputsCache implements vscode.Disposable {
   constructor(
     private readonly stats: StatsController,
     private readonly outlines: OutlineParser,
+    private readonly log: { warn(message: string): void; debug(message: string): void },
   ) {
     let trees: TreeCache | undefined;
     try {
@@ -141,6 +142,18 @@ export class DocumentInputsCache implements vscode.Disposable {
       if (stale || unanswered) this.fetch(entry, document.version);
     }
     return this.inputsOf(entry, document);
+  }
+
+  /**
+   * Resolves when the bundled parser's outline of this document version is in, or the parse
+   * failed, or after `timeoutMs`, whichever comes first; at once when no parse is running.
+   */
+  async outlined(document: vscode.TextDocument, timeoutMs: number): Promise<void> {
+    const parsing = this.entries.get(document.uri.toString())?.outlining;
+    if (!parsing) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([parsing, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
   }
 
   /** For commands (Explain Source Mapping): waits for the parser's or the symbol provider's answer of this version. */
@@ -234,14 +247,19 @@ export class DocumentInputsCache implements vscode.Disposable {
       await takeTurn();
       if (this.entries.get(key) !== entry) return;
       try {
+        const started = performance.now();
         const symbols = await this.outlines.outline(text, language, key);
         if (this.entries.get(key) !== entry) {
+          this.log.debug(`Outline of ${vscode.workspace.asRelativePath(entry.uri)} v${version} dropped: the document was closed meanwhile`);
           this.outlines.forget(key); // closed while parsing: drop the tree the parse just cached
           return;
         }
+        this.log.debug(`Outline of ${vscode.workspace.asRelativePath(entry.uri)} v${version}: ${symbols.length} top-level symbol(s) in ${(performance.now() - started).toFixed(0)} ms`);
         entry.outline = { version, symbols };
       } catch (err) {
         entry.parserProblem = `the bundled ${language} parser failed: ${err instanceof Error ? err.message : String(err)}`;
+        // Its lenses now wait for the language's symbol provider, which may take a while: say why.
+        this.log.warn(`Functions of ${vscode.workspace.asRelativePath(entry.uri)}: ${entry.parserProblem}; the language's symbol provider serves them instead.`);
       }
       this.changed.fire(entry.uri);
     })().finally(() => {

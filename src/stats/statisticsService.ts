@@ -26,7 +26,7 @@ export class StatisticsService implements vscode.Disposable {
     // One outline worker for the open documents' lenses and the workspace search for qualified names.
     this.outlines = new WorkerOutlineParser(outlineWorkerPath, sharedTreeCache, (reason) => deps.log.warn(`Function outlines are parsed on the extension host's thread: ${reason}`));
     this.stats = new StatsController(deps, this.outlines);
-    this.inputs = new DocumentInputsCache(this.stats, this.outlines);
+    this.inputs = new DocumentInputsCache(this.stats, this.outlines, deps.log);
   }
 
   /**

@@ -152,4 +152,28 @@ describe('lenses from the bundled parser, without language extensions (Java, Pyt
     assert.match(report.text, /line \d+: Shop\.checkout \[qualified-name\] checkout matches the qualified name Shop\.checkout/);
     assert.match(report.text, /`idle` \(line \d+\)/, 'the untraced method is listed without a lens');
   });
+
+  it('the first lens request of a document opened before its functions are parsed answers with its lenses', async () => {
+    // In the workbench VS Code did not always ask again after the lens provider's change event, so
+    // an answer of none, pending the parse, could stay on screen: the first request waits for the parse.
+    const uri = workspaceFile('outline', 'first_request.py');
+    const text = ['from opentelemetry import trace', '', 'tracer = trace.get_tracer(__name__)', '', '', 'def refund(order):', '    with tracer.start_as_current_span("refund"):', '        return order', ''].join('\n');
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+    try {
+      const before = await vscode.commands.executeCommand<{ locations: number; unresolved: number }>('traceLens.refresh');
+      await sendToReceiver([
+        { name: 'refund', attributes: { 'code.file.path': '/srv/app/outline/first_request.py', 'code.function.name': 'refund', 'code.line.number': 7 }, durationsMs: [7, 8, 9] },
+      ], SERVICE);
+      await waitFor('the statistics to place the refund span in first_request.py', async () => {
+        const now = await vscode.commands.executeCommand<{ locations: number; unresolved: number }>('traceLens.refresh');
+        return now && before && now.locations > before.locations && now.unresolved === before.unresolved ? true : undefined;
+      }, 45_000);
+      assert.equal(vscode.workspace.textDocuments.some((d) => d.uri.fsPath === uri.fsPath), false, 'not open yet, so not parsed yet');
+      const doc = await vscode.workspace.openTextDocument(uri);
+      const titles = await lensTitles(doc.uri);
+      assert.match(titles.get(lineOf(doc, 'def refund')) ?? '', /· 3 calls ·/, `lenses of the first request: ${JSON.stringify([...titles])}`);
+    } finally {
+      await vscode.workspace.fs.delete(uri);
+    }
+  });
 });
