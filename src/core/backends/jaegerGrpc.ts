@@ -1,9 +1,9 @@
 /*
  * A trace by id from Jaeger's query gRPC API (api_v3, `jaeger.api_v3.QueryService/GetTrace`, port
  * 16685 by default): the trace as OTLP protobuf (TracesData), the most compact encoding Jaeger
- * offers. Its HTTP API answers JSON only; the protobuf answer is ~2.4 × smaller and the receiver's
- * protobuf walker decodes it several times faster than `JSON.parse` and the converters read the
- * JSON (docs/performance.md). The method is registered by hand, like the receiver's, so no .proto
+ * offers. Its HTTP API answers JSON only; the protobuf answer is less than half the bytes (19 against
+ * 43 MB at 50k spans), and the receiver's protobuf walker decodes it in a third to a half of the time
+ * `JSON.parse` and the converters take over the JSON (docs/performance.md). The method is registered by hand, like the receiver's, so no .proto
  * file is loaded; the answer stays bytes until the waterfall's worker decodes it.
  */
 import { rootCertificates } from 'node:tls';

@@ -161,7 +161,7 @@ export function previewTraces(prefix: Uint8Array, source: string): Trace[] | und
 const PROTOBUF_PREVIEW_SPANS = 200;
 
 /** The first byte of OTLP protobuf trace data: field 1 (resource_spans), length-delimited. JSON never starts so but with a newline. */
-export const OTLP_PROTOBUF_FIRST_BYTE = 0x0a;
+const OTLP_PROTOBUF_FIRST_BYTE = 0x0a;
 
 /**
  * The traces of the first spans of whole OTLP protobuf messages, or undefined when `bytes` are not
