@@ -36,8 +36,13 @@ export class LatencyCodeLensProvider implements vscode.CodeLensProvider<LatencyC
   constructor(
     private readonly stats: StatsController,
     private readonly inputs: DocumentInputsCache,
-    private readonly log: { debug(message: string): void },
+    private readonly log: Pick<vscode.LogOutputChannel, 'debug' | 'logLevel'>,
   ) {}
+
+  /** The debug lines below are built only when someone reads them: this is the CodeLens path. */
+  private get debugging(): boolean {
+    return this.log.logLevel === vscode.LogLevel.Debug || this.log.logLevel === vscode.LogLevel.Trace;
+  }
 
   /** The document version (by URI) whose last lens answer already had its parsed functions. */
   private readonly answeredParsed = new Map<string, number>();
@@ -69,7 +74,7 @@ export class LatencyCodeLensProvider implements vscode.CodeLensProvider<LatencyC
   provideCodeLenses(document: vscode.TextDocument, token?: vscode.CancellationToken): LatencyCodeLens[] | Promise<LatencyCodeLens[]> {
     const index = this.stats.lensIndex;
     if (!index || document.uri.scheme !== 'file') {
-      this.log.debug(`CodeLens for ${document.uri.toString(true)}: none (${index ? 'not a file' : 'no statistics yet'})`);
+      if (this.debugging) this.log.debug(`CodeLens for ${document.uri.toString(true)}: none (${index ? 'not a file' : 'no statistics yet'})`);
       return [];
     }
     const inputs = this.inputs.get(document);
@@ -93,7 +98,7 @@ export class LatencyCodeLensProvider implements vscode.CodeLensProvider<LatencyC
     if (source === 'parser') this.answeredParsed.set(document.uri.toString(), document.version);
     else this.answeredParsed.delete(document.uri.toString());
     // Why a document shows no lens, when asked (Developer: Set Log Level… → Debug).
-    this.log.debug(`CodeLens for ${vscode.workspace.asRelativePath(document.uri)} v${document.version}: ${lenses.length} lens(es), ${symbols.length} function(s) from ${source}, ${sites.length} span-name call(s)`);
+    if (this.debugging) this.log.debug(`CodeLens for ${vscode.workspace.asRelativePath(document.uri)} v${document.version}: ${lenses.length} lens(es), ${symbols.length} function(s) from ${source}, ${sites.length} span-name call(s)`);
     return lenses.map((l) => new LatencyCodeLens(new vscode.Range(l.line, 0, l.line, 0), l.locationKey, l.text));
   }
 

@@ -2,6 +2,7 @@ import { ConfigurationError } from '../errors';
 import type { StoredCredentials } from '../http/credentials';
 import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, HttpClient, type HttpClientOptions } from '../http/httpClient';
 import { proxyForUrl } from '../http/proxy';
+import { extraCertificates } from '../http/systemCertificates';
 import { JaegerClient, type JaegerApiVersion } from './jaegerClient';
 import { JaegerGrpcTraces, parseJaegerGrpcUrl } from './jaegerGrpc';
 import { TempoClient } from './tempoClient';
@@ -117,9 +118,8 @@ function jaegerGrpc(settings: BackendSettings, credentials: StoredCredentials | 
 
 /** What a gRPC connection takes from the backend settings: metadata (headers, tenant) and the certificates to trust. */
 export function grpcConnection(settings: Pick<BackendSettings, 'headers' | 'tenant' | 'caCertificate' | 'systemCertificates'>): { metadata: Record<string, string>; extraCertificates: string[] } {
-  const pem = settings.caCertificate?.trim();
   return {
     metadata: { ...settings.headers, ...(settings.tenant?.trim() ? { 'X-Scope-OrgID': settings.tenant.trim() } : {}) },
-    extraCertificates: [...(settings.systemCertificates ?? []), ...(pem ? [pem] : [])],
+    extraCertificates: extraCertificates(settings.systemCertificates, settings.caCertificate),
   };
 }

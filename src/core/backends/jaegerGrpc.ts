@@ -6,7 +6,6 @@
  * `JSON.parse` and the converters take over the JSON (docs/performance.md). The method is registered by hand, like the receiver's, so no .proto
  * file is loaded; the answer stays bytes until the waterfall's worker decodes it.
  */
-import { rootCertificates } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import {
   BackendTimeoutError,
@@ -19,6 +18,7 @@ import {
   TraceNotFoundError,
   UnauthorizedError,
 } from '../errors';
+import { withNodeRoots } from '../http/systemCertificates';
 import type { TimeRange } from '../model/timeRange';
 import { lengthDelimited, varintField } from '../receiver/protobufWire';
 
@@ -128,8 +128,8 @@ export class JaegerGrpcTraces {
     const tls = parsed.protocol === 'https:';
     const target = `${parsed.hostname}:${parsed.port || (tls ? '443' : '80')}`;
     this.url = parsed.origin;
-    const roots = options.extraCertificates && options.extraCertificates.length > 0 ? Buffer.from([...rootCertificates, ...options.extraCertificates].join('\n')) : undefined;
-    const credentials = tls ? grpc.credentials.createSsl(roots) : grpc.credentials.createInsecure();
+    const ca = withNodeRoots(options.extraCertificates ?? []);
+    const credentials = tls ? grpc.credentials.createSsl(ca && Buffer.from(ca.join('\n'))) : grpc.credentials.createInsecure();
     this.client = new grpc.Client(target, credentials, {
       'grpc.max_receive_message_length': options.maxResponseBytes,
       // Trace Lens decides about proxies (createBackend): grpc-js would otherwise follow the

@@ -1,4 +1,3 @@
-import { rootCertificates } from 'node:tls';
 import { pipeline } from 'node:stream/promises';
 import type { Readable, Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate, createInflateRaw } from 'node:zlib';
@@ -17,6 +16,7 @@ import {
 } from '../errors';
 import { authorizationFor, type StoredCredentials } from './credentials';
 import { proxyForUrl, type ProxySupport } from './proxy';
+import { extraCertificates, withNodeRoots } from './systemCertificates';
 import { backoffDelay, DEFAULT_RETRY, parseRetryAfter, RETRYABLE_STATUS, sleep, type RetryPolicy } from './retry';
 import { joinUrl, parseBaseUrl, type QueryParams } from './url';
 import { parseJsonBody } from './jsonBody';
@@ -156,9 +156,8 @@ export class HttpClient {
     if (pem && !pem.includes('-----BEGIN CERTIFICATE-----')) {
       throw new ConfigurationError('"traceLens.backend.caCertificate" is not a PEM certificate. Paste the text starting with -----BEGIN CERTIFICATE-----.');
     }
-    // Node replaces its trust store when `ca` is given; a private CA and the OS's are meant to be added to it.
-    const extra = [...(this.options.systemCertificates ?? []), ...(pem ? [pem] : [])];
-    const tls = extra.length > 0 ? { ca: [...rootCertificates, ...extra] } : {};
+    const ca = withNodeRoots(extraCertificates(this.options.systemCertificates, pem));
+    const tls = ca ? { ca } : {};
     const connect = { ...tls, timeout: this.timeoutMs };
     const proxy = proxyForUrl(this.baseUrl, { proxy: this.options.proxy, noProxy: this.options.noProxy, support: this.options.proxySupport, env: this.options.env });
     if (proxy) {

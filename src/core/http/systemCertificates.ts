@@ -15,3 +15,17 @@ export function systemCertificates(): string[] {
     return [];
   }
 }
+
+/** What a backend connection trusts besides Node's roots: the OS store's certificates and the private CA (`traceLens.backend.caCertificate`). */
+export function extraCertificates(system: readonly string[] | undefined, caCertificate: string | undefined): string[] {
+  const pem = caCertificate?.trim();
+  return [...(system ?? []), ...(pem ? [pem] : [])];
+}
+
+/**
+ * The `ca` list for a TLS connection that trusts `extra` too, or undefined when there is nothing
+ * extra: Node replaces its trust store when `ca` is given, and the extra ones are meant to be added to it.
+ */
+export function withNodeRoots(extra: readonly string[]): string[] | undefined {
+  return extra.length > 0 ? [...tls.rootCertificates, ...extra] : undefined;
+}
