@@ -5,11 +5,14 @@
  */
 import { InsightDetector } from '../insights/insightDetector';
 import { INSIGHT_RULES } from '../insights/insightRules';
+import type { SpanTree } from './spanTree';
 import type { WaterfallLayout } from './layout';
 import { runSync, type Steps } from '../timeSlicing';
 import { MAX_INSIGHT_ROWS, MAX_WATERFALL_INSIGHTS, type WaterfallInsight } from './waterfallInsight';
 
 const MAX_MESSAGE = 500;
+/** Decoding a span's attributes from the answer's bytes costs ~10 µs: yield every 1,024. */
+const DECODE_YIELD_MASK = 1023;
 
 export function waterfallInsights(layout: WaterfallLayout): WaterfallInsight[] {
   return runSync(waterfallInsightSteps(layout));
@@ -19,7 +22,7 @@ export function waterfallInsights(layout: WaterfallLayout): WaterfallInsight[] {
 export function* waterfallInsightSteps(layout: WaterfallLayout): Steps<WaterfallInsight[]> {
   const { tree, nodeToRow } = layout;
   const detector = new InsightDetector();
-  yield* detector.addTreeSteps(tree);
+  yield* detector.addTreeSteps(yield* withAttributes(layout));
   const insights = detector.finish();
   yield;
   if (insights.length === 0) return [];
@@ -43,4 +46,20 @@ export function* waterfallInsightSteps(layout: WaterfallLayout): Steps<Waterfall
   }
   // In the order a reader meets them scrolling down.
   return out.sort((a, b) => a.rows[0] - b.rows[0]);
+}
+
+/**
+ * The layout's tree with every span's attributes, which the detectors read (statements, peers,
+ * `code.*`): a trace read without them (see SpanSource) has them decoded here, for as long as the
+ * detectors run, and the layout keeps its spans as they were.
+ */
+function* withAttributes(layout: WaterfallLayout): Steps<SpanTree> {
+  const { tree, spanSource } = layout;
+  if (!spanSource) return tree;
+  const spans = new Array<typeof tree.spans[number]>(tree.spans.length);
+  for (let i = 0; i < spans.length; i++) {
+    spans[i] = spanSource.full(tree.spans[i]);
+    if ((i & DECODE_YIELD_MASK) === DECODE_YIELD_MASK) yield;
+  }
+  return { ...tree, spans };
 }

@@ -2,6 +2,9 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { toJaegerJson } from '../../../bench/waterfallJaegerJson';
+import { jaegerDocumentToTraces } from '../../../src/core/backends/convertDocuments';
+import { skimJaegerDocument } from '../../../src/core/backends/jaegerSkim';
 import { detectInsights } from '../../../src/core/insights/insightDetector';
 import { loadTraceFile } from '../../../src/core/traceFiles/loadTraceFile';
 import { buildWaterfall } from '../../../src/core/waterfall/layout';
@@ -26,6 +29,22 @@ describe('waterfall insights', () => {
       assert.equal(layout.tree.spans[layout.rowToNode[pi001.parentRow]].spanId, expected[0].parentSpanId);
       assert.equal(pi001.title, 'N+1 queries');
       assert.ok(isHostMessage({ type: 'insights', traceId: trace.traceId, insights: found }), 'the message passes the webview check');
+    }
+  });
+
+  it('finds the same in a trace read without its attributes (a Jaeger answer, skimmed), whose spans stay without them', () => {
+    for (const trace of traces) {
+      const answer = Buffer.from(toJaegerJson(trace));
+      const skimmed = skimJaegerDocument(answer);
+      assert.ok(skimmed, 'the Jaeger skim reads the answer');
+      const layout = buildWaterfall(skimmed.traces[0], { spanSource: skimmed.spans });
+      assert.deepEqual(Object.keys(layout.tree.spans[0].attributes), [], 'the skim leaves the attributes to be decoded on demand');
+      const found = waterfallInsights(layout);
+      // The same answer converted whole (Jaeger's JSON holds microseconds, so not `trace` itself).
+      const expected = waterfallInsights(buildWaterfall(jaegerDocumentToTraces(JSON.parse(answer.toString('utf8')), 'answer')[0]));
+      assert.equal(found.length, 1);
+      assert.deepEqual(found, expected);
+      assert.deepEqual(Object.keys(layout.tree.spans[0].attributes), [], 'the layout keeps its spans as they were');
     }
   });
 
