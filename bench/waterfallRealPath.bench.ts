@@ -32,7 +32,8 @@ import { openWaterfallPage } from '../test/webview/waterfallHarness';
 import { keyToPaintInPage, searchToPaintInPage } from '../test/webview/waterfallFrames';
 
 const MB = 1024 * 1024;
-const SIZES = [10_000, 50_000, 100_000];
+/** `TRACE_LENS_BENCH_SIZES=50000,100000` measures only those. */
+const SIZES = (process.env.TRACE_LENS_BENCH_SIZES ?? '10000,50000,100000').split(',').map(Number);
 const RUNS = 3;
 
 const round = (x: number) => Math.round(x * 10) / 10;
@@ -44,7 +45,8 @@ const round = (x: number) => Math.round(x * 10) / 10;
 const SEARCHES = { all: 'postgresql', one: '-- 4242' } as const;
 /**
  * Another checkout (`TRACE_LENS_BENCH_BASE=/path/to/checkout`, e.g. a worktree of main): its
- * worker is bundled too and its http path measured in the same run, interleaved ("httpBase").
+ * worker is bundled too and its file, http and httpV3 paths measured in the same run, interleaved
+ * ("fileBase", "httpBase", "httpV3Base").
  */
 const BASE_CHECKOUT = process.env.TRACE_LENS_BENCH_BASE;
 
@@ -154,6 +156,10 @@ interface PathRun {
   /** Key press → results shown, and the match label, for each of SEARCHES. */
   search: Record<keyof typeof SEARCHES, { ms: number; label: string }>;
 }
+
+/** The paths measured per size, beside the receiver's; `…Base`: another checkout's worker (TRACE_LENS_BENCH_BASE). */
+const KINDS = ['file', 'fileBase', 'http', 'httpFullParse', 'httpBase', 'httpV3', 'httpV3Base', 'grpc'] as const;
+type Kind = (typeof KINDS)[number];
 
 /** `firstByteAt`: when the first byte of an HTTP answer arrived (DESIGN's first row is counted from there). */
 type Open = (client: WaterfallWorkerClient) => Promise<{ loaded: WorkerLoaded; bytesMs: number; firstByteAt?: number }>;
@@ -295,14 +301,16 @@ export async function run(): Promise<BenchRow[]> {
       const doc = await prepare(spans, 7);
       // gRPC's budget is the JSON.parse of the JSON the same Jaeger sends for the trace over HTTP (v3).
       const parse = { file: parseAlone(doc.otlp), http: parseAlone(doc.jaeger), httpV3: parseAlone(doc.v3) };
-      const results: Record<'file' | 'http' | 'httpFullParse' | 'httpBase' | 'httpV3' | 'grpc' | 'receiver', PathRun[]> = { file: [], http: [], httpFullParse: [], httpBase: [], httpV3: [], grpc: [], receiver: [] };
+      const results: Record<Kind | 'receiver', PathRun[]> = { file: [], fileBase: [], http: [], httpFullParse: [], httpBase: [], httpV3: [], httpV3Base: [], grpc: [], receiver: [] };
       // Interleaved, so a neighbour's burst on the shared machine hits every path alike.
       for (let i = 0; i < RUNS; i++) {
         results.file.push(await once(fileOpen(doc.file, `trace-${k}.json`)));
+        if (baseWorkerPath) results.fileBase.push(await once(fileOpen(doc.file, `trace-${k}.json`), baseWorkerPath));
         results.http.push(await once(httpOpen(doc.traceId)));
         results.httpFullParse.push(await once(httpOpen(doc.traceId), fullParseWorkerPath));
         if (baseWorkerPath) results.httpBase.push(await once(httpOpen(doc.traceId), baseWorkerPath));
         results.httpV3.push(await once(httpOpen(doc.traceId, jaegerV3)));
+        if (baseWorkerPath) results.httpV3Base.push(await once(httpOpen(doc.traceId, jaegerV3), baseWorkerPath));
         results.grpc.push(await once(httpOpen(doc.traceId, jaegerGrpc, true)));
         results.receiver.push(await once(receiverOpen(doc.trace)));
       }
@@ -315,22 +323,23 @@ export async function run(): Promise<BenchRow[]> {
         { name: `waterfall ${k} receiver: extension-host longest block`, value: round(receiverBlock), unit: 'ms', budget: '≤ 50 ms', ok: receiverBlock <= 50,
           note: `worst of ${RUNS}: host-thread CPU between two 1 ms ticks while the spans are copied to the worker in slices (longest wall-clock gap ${Math.max(...receiver.map((r) => r.maxGapMs)).toFixed(0)} ms)` },
       );
-      for (const kind of ['file', 'http', 'httpFullParse', 'httpBase', 'httpV3', 'grpc'] as const) {
+      for (const kind of KINDS) {
         const rs = results[kind];
         if (rs.length === 0) continue;
-        const label = kind === 'file'
-          ? `OTLP JSON file (${(doc.otlpBytes / MB).toFixed(0)} MB), counted from the read's start`
+        const ofBase = kind.endsWith('Base') ? `, the worker of ${BASE_CHECKOUT} (for comparison)` : '';
+        const label = kind === 'file' || kind === 'fileBase'
+          ? `OTLP JSON file (${(doc.otlpBytes / MB).toFixed(0)} MB), counted from the read's start, its spans' attribute lists read on demand (otlpSkim.ts)${ofBase}`
           : kind === 'grpc'
           ? `Jaeger query gRPC answer (OTLP protobuf as a real Jaeger 2 sent it, ${(doc.protobufBytes / MB).toFixed(0)} MB), counted from the request, decoded by the receiver's protobuf walker (traceLens.backend.jaegerGrpcUrl)`
-          : kind === 'httpV3'
-          ? `Jaeger v3 HTTP answer (OTLP JSON, ${(doc.v3Bytes / MB).toFixed(0)} MB), counted from its first byte, JSON.parse and the converters (Jaeger v2's API, preferred to v1)`
-          : `Jaeger v1 HTTP answer (${(doc.jaegerBytes / MB).toFixed(0)} MB), counted from its first byte${kind === 'http' ? ', read by the skim' : kind === 'httpBase' ? `, the worker of ${BASE_CHECKOUT} (for comparison)` : ', JSON.parse and the converters (the path before the skim, for comparison)'}`;
+          : kind === 'httpV3' || kind === 'httpV3Base'
+          ? `Jaeger v3 HTTP answer (OTLP JSON, ${(doc.v3Bytes / MB).toFixed(0)} MB), counted from its first byte, its spans' attribute lists read on demand (Jaeger v2's API, preferred to v1)${ofBase}`
+          : `Jaeger v1 HTTP answer (${(doc.jaegerBytes / MB).toFixed(0)} MB), counted from its first byte${kind === 'http' ? ', read by the skim' : kind === 'httpBase' ? ofBase : ', JSON.parse and the converters (the path before the skim, for comparison)'}`;
         const first = median(rs.map((r) => r.firstRowMs));
         const interactive = median(rs.map((r) => r.interactiveMs));
         const block = Math.max(...rs.map((r) => r.maxBlockMs));
         const retained = median(rs.map((r) => r.retainedMb));
         const m = rs[0].loaded;
-        const parseMs = parse[kind === 'file' || kind === 'httpV3' ? kind : kind === 'grpc' ? 'httpV3' : 'http'];
+        const parseMs = parse[kind === 'file' || kind === 'fileBase' ? 'file' : kind === 'httpV3' || kind === 'httpV3Base' || kind === 'grpc' ? 'httpV3' : 'http'];
         const budget = 1.2 * parseMs;
         const spread = (f: (r: PathRun) => number) => rs.map((r) => f(r).toFixed(0)).join(' / ');
         rows.push(

@@ -9,7 +9,7 @@ import { decodeOtlpProtobuf } from '../receiver/otlpProtobufDecoder';
 import { MalformedOtlpError } from '../receiver/receiverErrors';
 import { ConversionContext, type ConversionLimits } from './conversionContext';
 import { convertJaegerTraces } from './jaegerJson';
-import { convertResourceSpans, findResourceSpans } from './otlpJson';
+import { convertResourceSpans, findResourceSpans, type AttributesHook } from './otlpJson';
 import { assembleTraces } from './traceAssembly';
 import { isRecord } from './wireValues';
 import { convertZipkinSpans } from './zipkinJson';
@@ -17,13 +17,15 @@ import { convertZipkinSpans } from './zipkinJson';
 export interface ConvertOptions {
   limits?: Partial<ConversionLimits>;
   partial?: boolean;
+  /** OTLP only: the spans' attribute lists the skim cut out (otlpSkim.ts). */
+  attributesOf?: AttributesHook;
 }
 
 export function otlpDocumentToTraces(doc: unknown, source: string, options: ConvertOptions = {}): Trace[] {
   const list = findResourceSpans(doc);
   if (!list) throw new MalformedResponseError(source, 'OTLP trace data (a "resourceSpans" or "batches" list)');
   const ctx = new ConversionContext(options.limits);
-  return assembleTraces(convertResourceSpans(list, ctx), ctx, options.partial);
+  return assembleTraces(convertResourceSpans(list, ctx, [], options.attributesOf), ctx, options.partial);
 }
 
 /**

@@ -4,11 +4,17 @@
  * API writes. Finding the spans in the wrappers is here; decoding them is the receiver's
  * OTLP/JSON decoder, lenient (src/core/receiver/otlpJsonDecoder.ts).
  */
-import type { Span } from '../model/trace';
+import type { Attributes, Span } from '../model/trace';
 import { decodeResourceSpansLeniently, type OtlpJsonLenience } from '../receiver/otlpJsonDecoder';
 import type { ConversionContext } from './conversionContext';
 import { MISSING_TIME } from './traceAssembly';
 import { asString, decodeCount, decodeId, decodeKeyValues, decodeKind, decodeNanos, decodeStatusCode, isRecord } from './wireValues';
+
+/**
+ * Attributes read elsewhere: the OTLP skim's stand-in for a list it cut out of the document
+ * (otlpSkim.ts); undefined for a list to decode as usual.
+ */
+export type AttributesHook = (raw: unknown) => Attributes | undefined;
 
 /**
  * The resource-spans list of an OTLP document, whatever wraps it: `resourceSpans` (OTLP),
@@ -32,7 +38,7 @@ export function findResourceSpans(doc: unknown): unknown[] | undefined {
 }
 
 /** How backends' answers and trace files are read: forgiving, bounded by the conversion's limits, problems counted as its warnings. */
-function lenienceOf(ctx: ConversionContext): OtlpJsonLenience {
+function lenienceOf(ctx: ConversionContext, attributesOf?: AttributesHook): OtlpJsonLenience {
   const { maxSpans, maxEventsPerSpan, maxLinksPerSpan } = ctx.limits;
   return {
     maxSpans,
@@ -46,11 +52,11 @@ function lenienceOf(ctx: ConversionContext): OtlpJsonLenience {
     droppedCount: (raw) => decodeCount(raw) ?? 0,
     kind: decodeKind,
     statusCode: decodeStatusCode,
-    attributes: (raw) => decodeKeyValues(raw, ctx),
+    attributes: attributesOf ? (raw) => attributesOf(raw) ?? decodeKeyValues(raw, ctx) : (raw) => decodeKeyValues(raw, ctx),
   };
 }
 
 /** Converts a resource-spans list with the receiver's decoder in its lenient mode; spans too broken to place are skipped and counted. */
-export function convertResourceSpans(list: unknown[], ctx: ConversionContext, out: Span[] = []): Span[] {
-  return decodeResourceSpansLeniently(list, lenienceOf(ctx), out);
+export function convertResourceSpans(list: unknown[], ctx: ConversionContext, out: Span[] = [], attributesOf?: AttributesHook): Span[] {
+  return decodeResourceSpansLeniently(list, lenienceOf(ctx, attributesOf), out);
 }

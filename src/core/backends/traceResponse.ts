@@ -9,7 +9,9 @@ import { parseJsonBody } from '../http/jsonBody';
 import type { Trace } from '../model/trace';
 import { pickTrace } from './backendClientSupport';
 import type { ConversionLimits } from './conversionContext';
-import { jaegerDocumentToTraces, otlpDocumentToTraces, otlpProtobufToTraces, zipkinDocumentToTraces } from './convertDocuments';
+import { jaegerDocumentToTraces, otlpDocumentToTraces, otlpProtobufToTraces, zipkinDocumentToTraces, type ConvertOptions } from './convertDocuments';
+import { skimOtlpJson } from './otlpSkim';
+import type { SpanSource } from '../waterfall/layout';
 import type { TimeRange } from '../model/timeRange';
 import { asString, isRecord } from './wireValues';
 
@@ -35,7 +37,9 @@ export interface TraceResponse {
   range?: TimeRange;
 }
 
-const EXPECTED: Record<Exclude<TraceResponseFormat, 'otlp-protobuf'>, string> = {
+type JsonFormat = Exclude<TraceResponseFormat, 'otlp-protobuf'>;
+
+const EXPECTED: Record<JsonFormat, string> = {
   'jaeger-v1': 'a Jaeger trace',
   otlp: 'a Jaeger trace',
   zipkin: 'Zipkin spans',
@@ -44,7 +48,25 @@ const EXPECTED: Record<Exclude<TraceResponseFormat, 'otlp-protobuf'>, string> = 
 
 /** The trace in a backend's answer; TraceNotFoundError when the answer does not hold it. */
 export function traceFromResponse(response: TraceResponse, limits?: Partial<ConversionLimits>): Trace {
-  const { traces, partialMessage } = tracesOf(response, limits);
+  return traceOf(response, tracesOf(response, limits));
+}
+
+/**
+ * The trace in an OTLP JSON answer (Jaeger v3, Tempo) as traceFromResponse gives it, but with its
+ * spans' attributes left in the bytes (`spans` decodes them; see otlpSkim.ts); undefined for
+ * another format, or an answer the skim leaves to traceFromResponse (which then gives the usual
+ * result or typed error).
+ */
+export function skimTraceResponse(response: TraceResponse, limits?: Partial<ConversionLimits>): { trace: Trace; spans: SpanSource } | undefined {
+  const format = response.format;
+  if (format !== 'otlp' && format !== 'tempo') return undefined;
+  const skimmed = skimOtlpJson(response.body, limits);
+  const read = skimmed?.read((attributesOf) => tracesOfDocument(format, skimmed.doc, response.source, { limits, attributesOf }));
+  if (!read || !pickTrace(read.traces, response.traceId)) return undefined;
+  return { trace: traceOf(response, read), spans: read.spans };
+}
+
+function traceOf(response: TraceResponse, { traces, partialMessage }: { traces: Trace[]; partialMessage?: string }): Trace {
   const trace = pickTrace(traces, response.traceId);
   if (!trace) throw new TraceNotFoundError(response.traceId, response.range);
   if (partialMessage !== undefined) trace.warnings.unshift(`Tempo returned only part of this trace${partialMessage ? `: ${partialMessage}` : ''}.`);
@@ -54,18 +76,22 @@ export function traceFromResponse(response: TraceResponse, limits?: Partial<Conv
 /** Every trace in the answer, and Tempo's note when it gave only part of one. */
 function tracesOf(response: TraceResponse, limits?: Partial<ConversionLimits>): { traces: Trace[]; partialMessage?: string } {
   if (response.format === 'otlp-protobuf') return { traces: otlpProtobufToTraces(response.body, response.source, { limits }) };
-  const doc = parseJsonBody(response.body, response.url, EXPECTED[response.format]);
-  switch (response.format) {
+  return tracesOfDocument(response.format, parseJsonBody(response.body, response.url, EXPECTED[response.format]), response.source, { limits });
+}
+
+/** The traces of a parsed JSON answer, and Tempo's note when it gave only part of one. */
+function tracesOfDocument(format: JsonFormat, doc: unknown, source: string, options: ConvertOptions): { traces: Trace[]; partialMessage?: string } {
+  switch (format) {
     case 'jaeger-v1':
-      return { traces: jaegerDocumentToTraces(doc, response.source, { limits }) };
+      return { traces: jaegerDocumentToTraces(doc, source, { limits: options.limits }) };
     case 'zipkin':
-      return { traces: zipkinDocumentToTraces(doc, response.source, { limits }) };
+      return { traces: zipkinDocumentToTraces(doc, source, { limits: options.limits }) };
     case 'otlp':
-      return { traces: otlpDocumentToTraces(doc, response.source, { limits }) };
+      return { traces: otlpDocumentToTraces(doc, source, options) };
     case 'tempo': {
       const partial = isRecord(doc) && asString(doc.status) === 'PARTIAL';
       const partialMessage = partial ? (asString((doc as Record<string, unknown>).message) ?? '') : undefined;
-      return { traces: otlpDocumentToTraces(doc, response.source, { limits, partial }), partialMessage };
+      return { traces: otlpDocumentToTraces(doc, source, { ...options, partial }), partialMessage };
     }
   }
 }

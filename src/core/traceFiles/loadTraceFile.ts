@@ -3,7 +3,9 @@
  * content, never from the file name, because exported files are often renamed.
  */
 import type { ConversionLimits } from '../backends/conversionContext';
-import { jaegerDocumentToTraces, otlpDocumentsToTraces, otlpDocumentToTraces, zipkinDocumentToTraces } from '../backends/convertDocuments';
+import { jaegerDocumentToTraces, otlpDocumentsToTraces, otlpDocumentToTraces, zipkinDocumentToTraces, type ConvertOptions } from '../backends/convertDocuments';
+import { skimOtlpJson } from '../backends/otlpSkim';
+import type { SpanSource } from '../waterfall/layout';
 import { UnknownTraceFileFormatError } from '../errors';
 import type { Trace } from '../model/trace';
 import { detectDocumentFormat, type TraceFileFormat } from './traceFileFormat';
@@ -72,15 +74,28 @@ export function tracesFromDocument(
   format: Exclude<TraceFileFormat, 'otlp-lines'>,
   doc: unknown,
   source: string,
-  options: { limits?: Partial<ConversionLimits> } = {},
+  options: Pick<ConvertOptions, 'limits' | 'attributesOf'> = {},
 ): Trace[] {
   switch (format) {
     case 'jaeger':
-      return jaegerDocumentToTraces(doc, source, options);
+      return jaegerDocumentToTraces(doc, source, { limits: options.limits });
     case 'zipkin':
-      return zipkinDocumentToTraces(doc, source, options);
+      return zipkinDocumentToTraces(doc, source, { limits: options.limits });
     case 'otlp':
     case 'tempo':
       return otlpDocumentToTraces(doc, source, options);
   }
+}
+
+/**
+ * The traces of an OTLP JSON file as loadTraceFile gives them, but with their spans' attributes
+ * left in the bytes (`spans` decodes them; see otlpSkim.ts); undefined for any other file, or one
+ * the skim leaves to loadTraceFile.
+ */
+export function skimTraceFile(content: Uint8Array, options: LoadTraceFileOptions = {}): { traces: Trace[]; spans: SpanSource } | undefined {
+  const skimmed = skimOtlpJson(content, options.limits);
+  if (!skimmed) return undefined;
+  const format = detectDocumentFormat(skimmed.doc);
+  if (format !== 'otlp' && format !== 'tempo') return undefined;
+  return skimmed.read((attributesOf) => ({ traces: tracesFromDocument(format, skimmed.doc, options.fileName ?? 'The file', { limits: options.limits, attributesOf }) }));
 }

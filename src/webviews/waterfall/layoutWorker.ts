@@ -7,11 +7,11 @@ import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import { pickTrace } from '../../core/backends/backendClientSupport';
 import { JaegerSkimmer, skimJaegerDocument } from '../../core/backends/jaegerSkim';
-import { traceFromResponse } from '../../core/backends/traceResponse';
+import { skimTraceResponse, traceFromResponse } from '../../core/backends/traceResponse';
 import { TraceLensError } from '../../core/errors';
 import type { Span, Trace } from '../../core/model/trace';
 import { PREVIEW_PREFIX_BYTES, previewOtlpProtobuf, previewTraces } from '../../core/traceFiles/documentPreview';
-import { loadTraceFile } from '../../core/traceFiles/loadTraceFile';
+import { loadTraceFile, skimTraceFile } from '../../core/traceFiles/loadTraceFile';
 import { buildWaterfall, type SpanSource } from '../../core/waterfall/layout';
 import { describeTraceChoice } from './traceChoice';
 import { WaterfallSession } from './waterfallSession';
@@ -86,8 +86,9 @@ function load(msg: WorkerLoad): void {
     case 'loadDocument': {
       if (!documentPreviewed && msg.bytes.byteLength >= PREVIEW_MIN_DOCUMENT) preview(previewTraces(msg.bytes.subarray(0, PREVIEW_PREFIX_BYTES), msg.fileName), msg.traceId, 'of the file');
       documentPreviewed = false;
-      // A Jaeger document is read from its bytes, attributes on demand; any other the whole way.
-      const skimmed = skimJaegerDocument(msg.bytes);
+      // A Jaeger or OTLP document is read with its spans' attributes left in the bytes, decoded on
+      // demand (jaegerSkim.ts, otlpSkim.ts); any other, or one they leave, the whole way.
+      const skimmed = skimJaegerDocument(msg.bytes) ?? skimTraceFile(msg.bytes, { fileName: msg.fileName });
       const spanSource = skimmed?.spans;
       const { traces } = skimmed ?? loadTraceFile(msg.bytes, { fileName: msg.fileName });
       const parseMs = performance.now() - t0;
@@ -116,13 +117,16 @@ function load(msg: WorkerLoad): void {
       const streamed = body;
       body = new JaegerSkimmer();
       const response = msg.response.streamed ? { ...msg.response, body: streamed.bytes() } : msg.response;
-      // Jaeger's v1 answer is read from its bytes, attributes on demand (jaegerSkim.ts); a trace
-      // the skim does not find, or leaves to the converters, takes the full path and its errors.
+      // Jaeger's v1 answer is read from its bytes, attributes on demand (jaegerSkim.ts), and an
+      // OTLP JSON answer (Jaeger v3, Tempo) with its spans' attributes left in the bytes
+      // (otlpSkim.ts); a trace a skim does not find, or leaves to the converters, takes the full
+      // path and its errors.
       const jaeger = response.format === 'jaeger-v1';
       const skimmed = !jaeger ? undefined : msg.response.streamed ? streamed.finish() : skimJaegerDocument(response.body);
       const found = skimmed && pickTrace(skimmed.traces, response.traceId);
-      const trace = found ?? traceFromResponse(response);
-      show(trace, [trace], msg, response.body.byteLength, performance.now() - t0, found ? skimmed.spans : undefined);
+      const otlp = found ? undefined : skimTraceResponse(response);
+      const trace = found ?? otlp?.trace ?? traceFromResponse(response);
+      show(trace, [trace], msg, response.body.byteLength, performance.now() - t0, found ? skimmed.spans : otlp?.spans);
       return;
     }
     case 'loadSpans': {

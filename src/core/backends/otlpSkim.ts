@@ -1,0 +1,437 @@
+/**
+ * OTLP JSON (trace files, Jaeger's v3 answer, Tempo's) read for the waterfall without decoding
+ * the spans' attributes, which are most of its bytes (~70 % of a typical trace) and most of what
+ * JSON.parse and the converters build. A byte scan finds every span's `attributes` list, checks
+ * that decoding it would give no warning (plain keys and scalar values, within the limits), and
+ * cuts it out of the text, leaving a marker (`[k]`); JSON.parse and the usual converters read the
+ * rest, so every other field is read by the same code as always. A cut list is decoded from its
+ * bytes when the detail pane, a search or the insights ask for it (SpanSource).
+ *
+ * A list the check does not accept (a nested value, an escaped surrogate, an over-long string,
+ * too many entries) is left in the text and decoded as usual, with its warnings. Anything the
+ * scan cannot follow, or an `attributes` value that could be taken for a marker, makes it give up
+ * (`undefined`): the caller then takes the full path, with its usual result or typed error.
+ */
+import type { Attributes, Span, Trace } from '../model/trace';
+import type { SpanSource } from '../waterfall/layout';
+import { ConversionContext, type ConversionLimits } from './conversionContext';
+import { byBytes, containsLowerCase, equalsLowerCase, isPlain, sameBytes } from './jaegerSkimSearch';
+import { BACKSLASH, bytesOf, CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, GIVE_UP, giveUp, isDigit, isHex, OPEN_ARRAY, OPEN_OBJECT, Q } from './jsonByteScanner';
+import type { AttributesHook } from './otlpJson';
+import { decodeKeyValues } from './wireValues';
+
+export interface SkimmedOtlp {
+  /** The document without the cut lists (each one a marker `attributesOf` understands). */
+  doc: unknown;
+  /**
+   * What `convert` makes of `doc` with the converters' hook for the cut lists: traces whose spans
+   * lack the cut attributes, with `spans`, where they come from; undefined when it gives up.
+   */
+  read<T extends { traces: Trace[] }>(convert: (attributesOf: AttributesHook) => T): (T & { spans: SpanSource }) | undefined;
+}
+
+const SPANS = bytesOf('spans');
+const ATTRIBUTES = bytesOf('attributes');
+/** Deeper than any OTLP document nests; past it the scan gives up. */
+const MAX_DEPTH = 256;
+/** What the key before a value was, as far as the scan cares. */
+const OTHER = 0;
+const SPANS_KEY = 1;
+const ATTRIBUTES_KEY = 2;
+/** decodeInt reads a string of digits of at most this many characters (with its sign) as a number, with no warning. */
+const MAX_INT_STRING = 15;
+/** With an exponent of two digits at most, a JSON number this long is finite. */
+const MAX_NUMBER_BYTES = 24;
+const QUOTE_KEY = bytesOf('"key"');
+const QUOTE_VALUE = bytesOf('"value"');
+const KINDS = ['"stringValue"', '"intValue"', '"boolValue"', '"doubleValue"'].map(bytesOf);
+const [STRING_VALUE, INT_VALUE, BOOL_VALUE, DOUBLE_VALUE] = [0, 1, 2, 3];
+const TRUE = bytesOf('true');
+const FALSE = bytesOf('false');
+
+/**
+ * Written as plain functions over local offsets: the scan passes over every byte of documents of
+ * tens of MB, and a method call per token made it cost as much as the JSON.parse it saves.
+ */
+function ws(b: Uint8Array, i: number): number {
+  let c = b[i];
+  while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++i];
+  return i;
+}
+
+function startsWith(b: Uint8Array, i: number, word: Uint8Array): boolean {
+  for (let k = 0; k < word.length; k++) if (b[i + k] !== word[k]) return false;
+  return true;
+}
+
+/** At a string's opening quote: the offset after its closing one, or -1 at the end of the bytes. */
+function stringEnd(b: Uint8Array, i: number, n: number): number {
+  for (let j = i + 1; j < n; j++) {
+    const c = b[j];
+    if (c === Q) return j + 1;
+    if (c === BACKSLASH) j++;
+  }
+  return -1;
+}
+
+/**
+ * At a string's opening quote: the offset after it when it is valid JSON that ctx.str keeps as
+ * it is (not longer than the limit, no escaped half of a surrogate pair); -1 otherwise.
+ */
+function plainStringEnd(b: Uint8Array, i: number, n: number, maxLength: number): number {
+  const start = i + 1;
+  let j = start;
+  for (;;) {
+    if (j >= n) return -1;
+    const c = b[j];
+    if (c === Q) break;
+    if (c < 0x20) return -1;
+    if (c !== BACKSLASH) { j++; continue; }
+    const d = b[j + 1];
+    if (d === 0x75) {
+      for (let k = j + 2; k < j + 6; k++) if (!isHex(b[k])) return -1;
+      // \uD800-\uDFFF: possibly half a pair, which ctx.str repairs with a warning.
+      if ((b[j + 2] | 0x20) === 0x64 && b[j + 3] >= 0x38) return -1;
+      j += 6;
+    } else if (d === Q || d === BACKSLASH || d === 0x2f || d === 0x62 || d === 0x66 || d === 0x6e || d === 0x72 || d === 0x74) {
+      j += 2;
+    } else {
+      return -1;
+    }
+  }
+  // Its length in UTF-16 units is at most its length in bytes.
+  return j - start > maxLength ? -1 : j + 1;
+}
+
+/** JSON's number grammar; the offset after it, or -1. `integer`: no fraction or exponent either. */
+function numberEnd(b: Uint8Array, i: number, integer: boolean): number {
+  if (b[i] === 0x2d) i++;
+  if (b[i] === 0x30) i++;
+  else if (isDigit(b[i])) while (isDigit(b[i])) i++;
+  else return -1;
+  if (b[i] === 0x2e) {
+    if (integer || !isDigit(b[++i])) return -1;
+    while (isDigit(b[i])) i++;
+  }
+  if (b[i] === 0x65 || b[i] === 0x45) {
+    if (integer) return -1;
+    i++;
+    if (b[i] === 0x2b || b[i] === 0x2d) i++;
+    if (!isDigit(b[i])) return -1;
+    while (isDigit(b[i])) i++;
+  }
+  return i;
+}
+
+/** At an AnyValue's `{`: the offset after its `}` when decodeAnyValue reads it without a warning as a scalar; -1 otherwise. */
+function scalarValueEnd(b: Uint8Array, i: number, n: number, maxLength: number): number {
+  i = ws(b, i + 1);
+  // Told apart by their first letter, then checked whole.
+  const first = b[i + 1];
+  const kind = first === 0x73 ? STRING_VALUE : first === 0x69 ? INT_VALUE : first === 0x62 ? BOOL_VALUE : first === 0x64 ? DOUBLE_VALUE : -1;
+  if (kind < 0 || !startsWith(b, i, KINDS[kind])) return -1;
+  i = ws(b, i + KINDS[kind].length);
+  if (b[i] !== COLON) return -1;
+  i = ws(b, i + 1);
+  if (kind === STRING_VALUE) {
+    i = b[i] === Q ? plainStringEnd(b, i, n, maxLength) : -1;
+  } else if (kind === BOOL_VALUE) {
+    i = startsWith(b, i, TRUE) ? i + 4 : startsWith(b, i, FALSE) ? i + 5 : -1;
+  } else if (kind === INT_VALUE && b[i] === Q) {
+    // decodeInt: a string of digits.
+    const end = stringEnd(b, i, n);
+    let k = i + 1;
+    if (b[k] === 0x2d) k++;
+    if (end < 0 || k === end - 1 || end - i - 2 > MAX_INT_STRING) return -1;
+    for (; k < end - 1; k++) if (!isDigit(b[k])) return -1;
+    i = end;
+  } else {
+    const from = i;
+    i = numberEnd(b, i, kind === INT_VALUE);
+    // Finite (one that overflows reads "Infinity", which its bytes do not say): short, and an exponent of two digits at most.
+    if (i < 0 || i - from > MAX_NUMBER_BYTES) return -1;
+    for (let k = from; k < i; k++) if ((b[k] | 0x20) === 0x65 && i - k - (isDigit(b[k + 1]) ? 1 : 2) > 2) return -1;
+  }
+  if (i < 0) return -1;
+  i = ws(b, i);
+  return b[i] === CLOSE_OBJECT ? i + 1 : -1;
+}
+
+/**
+ * At a span's attribute list's `[`: the offset after its `]` when every entry is `{"key": text,
+ * "value": {"stringValue" | "intValue" | "boolValue" | "doubleValue": scalar}}` that
+ * decodeKeyValues reads without a warning; -1 otherwise, and for an empty list.
+ */
+function cuttableEnd(b: Uint8Array, i: number, n: number, limits: ConversionLimits): number {
+  i = ws(b, i + 1);
+  if (b[i] === CLOSE_ARRAY) return -1;
+  for (let count = 1; ; count++) {
+    if (count > limits.maxAttributesPerSpan || b[i] !== OPEN_OBJECT) return -1;
+    i = ws(b, i + 1);
+    let seen = 0;
+    for (;;) {
+      // `"key"` or `"value"`, told apart by their first letter.
+      const member = b[i + 1] === 0x6b ? (startsWith(b, i, QUOTE_KEY) ? 1 : 0) : b[i + 1] === 0x76 && startsWith(b, i, QUOTE_VALUE) ? 2 : 0;
+      if (member === 0 || (seen & member) !== 0) return -1;
+      seen |= member;
+      i = ws(b, i + (member === 1 ? QUOTE_KEY.length : QUOTE_VALUE.length));
+      if (b[i] !== COLON) return -1;
+      i = ws(b, i + 1);
+      i = member === 1 ? (b[i] === Q ? plainStringEnd(b, i, n, limits.maxStringLength) : -1) : b[i] === OPEN_OBJECT ? scalarValueEnd(b, i, n, limits.maxStringLength) : -1;
+      if (i < 0) return -1;
+      i = ws(b, i);
+      if (b[i] === COMMA) { i = ws(b, i + 1); continue; }
+      if (b[i] !== CLOSE_OBJECT) return -1;
+      i++;
+      break;
+    }
+    if (seen !== 3) return -1;
+    i = ws(b, i);
+    if (b[i] === CLOSE_ARRAY) return i + 1;
+    if (b[i] !== COMMA) return -1;
+    i = ws(b, i + 1);
+  }
+}
+
+/** At a key's opening quote: which of the keys that matter it is; an escaped key gives up (it may read `attributes` once decoded). */
+function keyKind(b: Uint8Array, i: number, end: number): number {
+  for (let k = i + 1; k < end - 1; k++) if (b[k] === BACKSLASH) giveUp();
+  const length = end - i - 2;
+  if (length === 5 && startsWith(b, i + 1, SPANS)) return SPANS_KEY;
+  if (length === 10 && startsWith(b, i + 1, ATTRIBUTES)) return ATTRIBUTES_KEY;
+  return OTHER;
+}
+
+/**
+ * The structure of the document, followed without checking its syntax (JSON.parse does that
+ * after), and the ranges of the span attribute lists to cut (pairs of start and end offsets).
+ * Gives up (GIVE_UP) on what it cannot follow.
+ */
+function cutsOf(b: Uint8Array, start: number, limits: ConversionLimits): number[] {
+  const n = b.length;
+  const cuts: number[] = [];
+  // Per depth: 1 for an object; `tagged`: an object that is a span (an element of a `spans`
+  // list), or an array that is a `spans` list.
+  const isObject = new Uint8Array(MAX_DEPTH + 2);
+  const tagged = new Uint8Array(MAX_DEPTH + 2);
+  let depth = 0;
+  let key = OTHER;
+  /** After an object's `{` or `,`: a key comes next. */
+  let expectKey = false;
+  let i = ws(b, start);
+  if (b[i] !== OPEN_OBJECT) giveUp();
+  for (;;) {
+    i = ws(b, i);
+    if (i >= n) giveUp();
+    const c = b[i];
+    if (expectKey && c === Q) {
+      expectKey = false;
+      const end = stringEnd(b, i, n);
+      if (end < 0) giveUp();
+      key = keyKind(b, i, end);
+      i = ws(b, end);
+      if (b[i] !== COLON) giveUp();
+      i++;
+      continue;
+    }
+    // Anything else where a key belongs is left to JSON.parse to refuse.
+    expectKey = false;
+    if (c === Q) {
+      i = stringEnd(b, i, n);
+      if (i < 0) giveUp();
+      key = OTHER;
+    } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+      const object = c === OPEN_OBJECT;
+      if (!object && key === ATTRIBUTES_KEY) {
+        const end = isObject[depth] === 1 && tagged[depth] === 1 ? cuttableEnd(b, i, n, limits) : -1;
+        if (end >= 0) {
+          cuts.push(i, end);
+          i = end;
+          key = OTHER;
+          continue;
+        }
+        // A list left in the text must not read like a marker.
+        const first = b[ws(b, i + 1)];
+        if (first === 0x2d || isDigit(first)) giveUp();
+      }
+      if (++depth > MAX_DEPTH) giveUp();
+      isObject[depth] = object ? 1 : 0;
+      tagged[depth] = object ? (isObject[depth - 1] === 0 && tagged[depth - 1] === 1 ? 1 : 0) : key === SPANS_KEY ? 1 : 0;
+      key = OTHER;
+      expectKey = object;
+      i++;
+    } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+      if ((c === CLOSE_OBJECT) !== (isObject[depth] === 1)) giveUp();
+      i++;
+      if (--depth === 0) break;
+    } else if (c === COMMA) {
+      i++;
+      key = OTHER;
+      expectKey = isObject[depth] === 1;
+    } else {
+      // A number or literal, up to the next delimiter.
+      const from = i;
+      while (i < n && b[i] !== COMMA && b[i] !== CLOSE_OBJECT && b[i] !== CLOSE_ARRAY && b[i] > 0x20) i++;
+      if (i === from) giveUp();
+      key = OTHER;
+    }
+  }
+  if (ws(b, i) !== n) giveUp();
+  return cuts;
+}
+
+/**
+ * The document in `bytes` with its spans' cuttable attribute lists cut out; undefined when it has
+ * none or the scan gives up (then the full path reads it).
+ */
+export function skimOtlpJson(bytes: Uint8Array, limits: Partial<ConversionLimits> = {}): SkimmedOtlp | undefined {
+  const ctx = new ConversionContext(limits);
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const start = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+  let cuts: number[];
+  try {
+    cuts = cutsOf(buf, start, ctx.limits);
+  } catch (err) {
+    if (err !== GIVE_UP) throw err;
+    return undefined;
+  }
+  if (cuts.length === 0) return undefined;
+  const pieces: Buffer[] = [];
+  let from = start;
+  for (let k = 0; k < cuts.length; k += 2) {
+    pieces.push(buf.subarray(from, cuts[k]), Buffer.from(`[${k / 2}]`, 'latin1'));
+    from = cuts[k + 1];
+  }
+  pieces.push(buf.subarray(from));
+  let doc: unknown;
+  try {
+    doc = JSON.parse(Buffer.concat(pieces).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  return { doc, read: (convert) => readSkimmed(buf, cuts, ctx.limits, convert) };
+}
+
+function readSkimmed<T extends { traces: Trace[] }>(buf: Buffer, cuts: number[], limits: ConversionLimits, convert: (attributesOf: AttributesHook) => T): (T & { spans: SpanSource }) | undefined {
+  /** The cut list of each span's (empty) attributes object. */
+  const cutOf = new Map<Attributes, number>();
+  const taken = new Uint8Array(cuts.length / 2);
+  const attributesOf: AttributesHook = (raw) => {
+    if (!Array.isArray(raw) || raw.length !== 1 || typeof raw[0] !== 'number') return undefined;
+    const k = raw[0];
+    // The scan made sure no list left in the text reads like a marker; a marker read twice is no document it cut.
+    if (!Number.isInteger(k) || k < 0 || k >= taken.length || taken[k]++) giveUp();
+    const attributes: Attributes = {};
+    cutOf.set(attributes, k);
+    return attributes;
+  };
+  let converted: T;
+  try {
+    converted = convert(attributesOf);
+  } catch (err) {
+    if (err !== GIVE_UP) throw err;
+    return undefined;
+  }
+  const full = (span: Span): Span => {
+    const k = cutOf.get(span.attributes);
+    if (k === undefined) return span;
+    const raw = JSON.parse(buf.toString('utf8', cuts[2 * k], cuts[2 * k + 1])) as unknown;
+    return { ...span, attributes: decodeKeyValues(raw, new ConversionContext(limits)) };
+  };
+  /** Per list: 0 not looked at, 1 ASCII without escapes (every key and value reads as its bytes), 2 other. */
+  const plain = new Uint8Array(taken.length);
+  const attributesMatch = (span: Span, needle: string, key: string | undefined): boolean | undefined => {
+    const k = cutOf.get(span.attributes);
+    if (k === undefined) return undefined;
+    const start = cuts[2 * k];
+    const end = cuts[2 * k + 1];
+    if (plain[k] === 0) plain[k] = isPlain(buf, start, end) ? 1 : 2;
+    // A number's text is not its bytes (1e3 reads 1000): a text that could be in one is decoded.
+    if (plain[k] === 2 || !byBytes(needle)) return undefined;
+    // A text its bytes do not hold is in no key or value.
+    if (!containsLowerCase(buf, start, end, needle)) return false;
+    if (key !== undefined && !containsLowerCase(buf, start, end, key)) return false;
+    return plainListMatches(buf, start, end, needle, key);
+  };
+  return { ...converted, spans: { full, attributesMatch } };
+}
+
+/** The entry readEntry read last: its key's and value's ranges, and whether the value is a number. */
+let entryKeyStart = 0;
+let entryKeyEnd = 0;
+let entryValueStart = 0;
+let entryValueEnd = 0;
+let entryNumeric = false;
+
+/** The next `"` from `i`: in a plain list (no escapes) it ends the string. */
+function quoteFrom(b: Uint8Array, i: number): number {
+  while (b[i] !== Q) i++;
+  return i;
+}
+
+/**
+ * Reads the entry of a plain cut list whose `{` is at `i` (its shape is known: the list passed
+ * cuttableEnd) into the entry… variables; the offset after its `}`.
+ */
+function readEntry(b: Uint8Array, i: number): number {
+  i = ws(b, i + 1);
+  for (let member = 0; member < 2; member++) {
+    if (member === 1) i = ws(b, ws(b, i) + 1);
+    const isKey = b[i + 1] === 0x6b;
+    i = ws(b, ws(b, i + (isKey ? QUOTE_KEY.length : QUOTE_VALUE.length)) + 1);
+    if (isKey) {
+      entryKeyStart = i + 1;
+      entryKeyEnd = quoteFrom(b, i + 1);
+      i = entryKeyEnd + 1;
+      continue;
+    }
+    // {"<kind>Value": scalar}
+    i = ws(b, i + 1);
+    const kind = b[i + 1];
+    i = ws(b, ws(b, quoteFrom(b, i + 1) + 1) + 1);
+    entryNumeric = kind === 0x69 || kind === 0x64;
+    if (b[i] === Q) {
+      entryValueStart = i + 1;
+      entryValueEnd = quoteFrom(b, i + 1);
+      i = entryValueEnd + 1;
+    } else {
+      entryValueStart = i;
+      while (b[i] !== CLOSE_OBJECT && b[i] > 0x20) i++;
+      entryValueEnd = i;
+    }
+    i = ws(b, i) + 1;
+  }
+  return ws(b, i) + 1;
+}
+
+/**
+ * Whether an attribute of a cut list whose bytes are plain (ASCII, no escape: every key and string
+ * reads as its bytes) matches a search, as traceSearch's attrsMatch would tell on the decoded list:
+ * `key` undefined: a key or a value contains `needle`; else a key equals `key` and its value contains
+ * `needle` (all lower case). A repeated key keeps its last value, as decodeKeyValues does. `needle`
+ * holds a character no number's text does, so only keys, strings and booleans can contain it.
+ */
+function plainListMatches(b: Buffer, start: number, end: number, needle: string, key: string | undefined): boolean {
+  let i = ws(b, start + 1);
+  while (i < end && b[i] === OPEN_OBJECT) {
+    i = readEntry(b, i);
+    const keyHit = key === undefined ? containsLowerCase(b, entryKeyStart, entryKeyEnd, needle) : equalsLowerCase(b, entryKeyStart, entryKeyEnd, key);
+    if (keyHit && key === undefined) return true;
+    if ((key === undefined || keyHit) && !entryNumeric && containsLowerCase(b, entryValueStart, entryValueEnd, needle) && !keyRepeated(b, i, end)) return true;
+    i = ws(b, ws(b, i) + 1);
+  }
+  return false;
+}
+
+/** Whether an entry after offset `i` has the key of the entry read last. */
+function keyRepeated(b: Buffer, i: number, end: number): boolean {
+  const keyStart = entryKeyStart;
+  const length = entryKeyEnd - entryKeyStart;
+  i = ws(b, ws(b, i) + 1);
+  while (i < end && b[i] === OPEN_OBJECT) {
+    i = readEntry(b, i);
+    if (entryKeyEnd - entryKeyStart === length && sameBytes(b, keyStart, entryKeyStart, length)) return true;
+    i = ws(b, ws(b, i) + 1);
+  }
+  return false;
+}
