@@ -16,6 +16,8 @@ import { waterfallInsightSteps } from '../src/core/waterfall/traceInsights';
 import { median, watchHostThread } from './hostMeasures';
 import { syntheticInsightTraces } from './insightsSyntheticTraces';
 import { syntheticTrace } from './waterfallSyntheticTrace';
+import { toOtlpJson } from './waterfallOtlpJson';
+import { skimTraceFile } from '../src/core/traceFiles/loadTraceFile';
 
 export async function run(): Promise<BenchRow[]> {
   const traces = syntheticInsightTraces(10_000);
@@ -65,18 +67,28 @@ export async function run(): Promise<BenchRow[]> {
   const { maxBlockMs } = watch.stop();
   // The waterfall's worker: a 100k-span trace whose every span is a database call with its own statement
   // text (the waterfall bench's trace), the insights in steps between which detail requests are answered.
-  const layout = buildWaterfall(syntheticTrace({ spans: 100_000 }));
-  const steps = waterfallInsightSteps(layout);
-  let longestStepMs = 0;
-  let workerMs = 0;
-  for (;;) {
-    const c0 = cpuMs();
-    const r = steps.next();
-    const step = cpuMs() - c0;
-    workerMs += step;
-    longestStepMs = Math.max(longestStepMs, step);
-    if (r.done) break;
-  }
+  // As laid out from spans in memory, and as from an OTLP JSON file, whose spans' attributes the
+  // skim left in the bytes (otlpSkim.ts): the detectors then have them decoded, step by step.
+  const trace = syntheticTrace({ spans: 100_000 });
+  const skimmed = skimTraceFile(Buffer.from(toOtlpJson(trace)), { fileName: 'bench.json' });
+  if (!skimmed) throw new Error("the OTLP skim did not read the bench's trace");
+  const inWorker = (layout: ReturnType<typeof buildWaterfall>) => {
+    const steps = waterfallInsightSteps(layout);
+    let longest = 0;
+    let total = 0;
+    for (;;) {
+      const c0 = cpuMs();
+      const r = steps.next();
+      const step = cpuMs() - c0;
+      total += step;
+      longest = Math.max(longest, step);
+      if (r.done) return { longest, total, found: r.value.length };
+    }
+  };
+  const decoded = inWorker(buildWaterfall(trace));
+  const fromFile = inWorker(buildWaterfall(skimmed.traces[0], { spanSource: skimmed.spans }));
+  if (fromFile.found !== decoded.found) throw new Error(`the skimmed trace gave ${fromFile.found} insights, the decoded one ${decoded.found}`);
+  const longestStepMs = Math.max(decoded.longest, fromFile.longest);
   const note = `median of 5 runs after one warm-up; ${spans} spans; ${found} insights; load average ${os.loadavg()[0].toFixed(1)}`;
   // CPU time says how much work the pass is when the two cores are shared; wall time is what a user waits.
   return [
@@ -92,7 +104,7 @@ export async function run(): Promise<BenchRow[]> {
     },
     {
       name: 'insights in the waterfall worker, 100k spans, longest step, CPU', value: Number(longestStepMs.toFixed(1)), unit: 'ms', budget: '≤ 50 ms', ok: longestStepMs <= 50,
-      note: `${workerMs.toFixed(0)} ms CPU in all, after the rows are posted; a detail or search request waits at most one step`,
+      note: `after the rows are posted; a detail or search request waits at most one step. Spans in memory: ${decoded.total.toFixed(0)} ms CPU in all, longest step ${decoded.longest.toFixed(1)} ms; from an OTLP JSON file (attributes decoded from the bytes for the detectors): ${fromFile.total.toFixed(0)} ms, longest step ${fromFile.longest.toFixed(1)} ms; ${decoded.found} insights each`,
     },
   ];
 }
