@@ -15,8 +15,8 @@
  * (`undefined`): the caller then takes the full path, which yields the usual warnings or typed
  * error. It never reads past the bytes, so a truncated answer gives up too instead of hanging.
  */
-import type { Resource, Span, Trace } from '../model/trace';
-import type { SpanSource } from '../waterfall/layout';
+import type { Resource, Span } from '../model/trace';
+import type { SkimmedTraces } from '../waterfall/layout';
 import { ConversionContext, type ConversionLimits } from './conversionContext';
 import { convertProcess, convertSpan } from './jaegerJson';
 import { byBytes, containsLowerCase, indexOfLowerCase, isPlain, plainTagsMatch, tagStartBefore } from './jaegerSkimSearch';
@@ -24,16 +24,6 @@ import { JaegerTagScanner } from './jaegerSkimTags';
 import { bytesOf, CLOSE_ARRAY, CLOSE_OBJECT, COLON, GIVE_UP, giveUp, OPEN_ARRAY, OPEN_OBJECT } from './jsonByteScanner';
 import { assembleTraces } from './traceAssembly';
 import { asArray, isRecord } from './wireValues';
-
-export interface SkimmedTraces {
-  /** Their spans carry no attributes: `spans` decodes them. */
-  traces: Trace[];
-  /**
-   * `full`: the span with everything the converter gives it (times and events as assembly
-   * repaired them); `attributesMatch`: a search's test of its attributes, read from the bytes.
-   */
-  spans: SpanSource;
-}
 
 const TOP_KEYS = ['data', 'total', 'limit', 'offset', 'errors'].map(bytesOf);
 const TRACE_KEYS = ['traceID', 'spans', 'processes', 'warnings'].map(bytesOf);

@@ -5,7 +5,7 @@
 import type { ConversionLimits } from '../backends/conversionContext';
 import { jaegerDocumentToTraces, otlpDocumentsToTraces, otlpDocumentToTraces, zipkinDocumentToTraces, type ConvertOptions } from '../backends/convertDocuments';
 import { skimOtlpJson } from '../backends/otlpSkim';
-import type { SpanSource } from '../waterfall/layout';
+import type { SkimmedTraces } from '../waterfall/layout';
 import { UnknownTraceFileFormatError } from '../errors';
 import type { Trace } from '../model/trace';
 import { detectDocumentFormat, type TraceFileFormat } from './traceFileFormat';
@@ -92,7 +92,7 @@ export function tracesFromDocument(
  * left in the bytes (`spans` decodes them; see otlpSkim.ts); undefined for any other file, or one
  * the skim leaves to loadTraceFile.
  */
-export function skimTraceFile(content: Uint8Array, options: LoadTraceFileOptions = {}): { traces: Trace[]; spans: SpanSource } | undefined {
+export function skimTraceFile(content: Uint8Array, options: LoadTraceFileOptions = {}): SkimmedTraces | undefined {
   const skimmed = skimOtlpJson(content, options.limits);
   if (!skimmed) return undefined;
   const format = detectDocumentFormat(skimmed.doc);

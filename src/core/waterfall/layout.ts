@@ -42,6 +42,17 @@ export interface SpanSource {
   attributesMatch(span: Span, needle: string, key: string | undefined): boolean | undefined;
 }
 
+/** Traces read without (some of) their spans' attributes, and where those come from (the Jaeger and OTLP skims). */
+export interface SkimmedTraces {
+  /** Their spans lack the attributes `spans` decodes. */
+  traces: Trace[];
+  /**
+   * `full`: the span with everything the converter gives it (times and events as assembly
+   * repaired them); `attributesMatch`: a search's test of its attributes, read from the bytes.
+   */
+  spans: SpanSource;
+}
+
 export interface LayoutOptions {
   spanLimit?: number;
   /** Size of the trace as fetched, when known; above WINDOW_BYTE_LIMIT the trace is windowed too. */
