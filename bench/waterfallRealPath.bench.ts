@@ -327,12 +327,13 @@ export async function run(): Promise<BenchRow[]> {
         const rs = results[kind];
         if (rs.length === 0) continue;
         const ofBase = kind.endsWith('Base') ? `, the worker of ${BASE_CHECKOUT} (for comparison)` : '';
+        const onDemand = ofBase ? '' : ", its spans' attribute lists read on demand (otlpSkim.ts)";
         const label = kind === 'file' || kind === 'fileBase'
-          ? `OTLP JSON file (${(doc.otlpBytes / MB).toFixed(0)} MB), counted from the read's start, its spans' attribute lists read on demand (otlpSkim.ts)${ofBase}`
+          ? `OTLP JSON file (${(doc.otlpBytes / MB).toFixed(0)} MB), counted from the read's start${onDemand}${ofBase}`
           : kind === 'grpc'
           ? `Jaeger query gRPC answer (OTLP protobuf as a real Jaeger 2 sent it, ${(doc.protobufBytes / MB).toFixed(0)} MB), counted from the request, decoded by the receiver's protobuf walker (traceLens.backend.jaegerGrpcUrl)`
           : kind === 'httpV3' || kind === 'httpV3Base'
-          ? `Jaeger v3 HTTP answer (OTLP JSON, ${(doc.v3Bytes / MB).toFixed(0)} MB), counted from its first byte, its spans' attribute lists read on demand (Jaeger v2's API, preferred to v1)${ofBase}`
+          ? `Jaeger v3 HTTP answer (OTLP JSON, ${(doc.v3Bytes / MB).toFixed(0)} MB), counted from its first byte (Jaeger v2's API, preferred to v1)${onDemand}${ofBase}`
           : `Jaeger v1 HTTP answer (${(doc.jaegerBytes / MB).toFixed(0)} MB), counted from its first byte${kind === 'http' ? ', read by the skim' : kind === 'httpBase' ? ofBase : ', JSON.parse and the converters (the path before the skim, for comparison)'}`;
         const first = median(rs.map((r) => r.firstRowMs));
         const interactive = median(rs.map((r) => r.interactiveMs));
