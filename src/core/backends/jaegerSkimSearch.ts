@@ -4,7 +4,7 @@
  * bytes decides it (`plainTagsMatch`); anything else is left to JaegerTagScanner.tagsMatch. The
  * Jaeger tag vocabulary both read is here.
  */
-import { BACKSLASH, bytesOf, CLOSE_ARRAY, CLOSE_OBJECT, COMMA, isAscii, isDigit, OPEN_OBJECT, Q } from './jsonByteScanner';
+import { BACKSLASH, bytesAt, bytesOf, CLOSE_ARRAY, CLOSE_OBJECT, COMMA, isAscii, isDigit, OPEN_OBJECT, Q, quoteFrom } from './jsonByteScanner';
 
 export const KEY_OPEN = bytesOf('{"key":"');
 export const TYPE_OPEN = bytesOf(',"type":"');
@@ -17,8 +17,19 @@ export const SPECIAL_TAG_BYTES = SPECIAL_TAGS.map(bytesOf);
 export const SPECIAL_FIRST_BYTE = new Uint8Array(256);
 for (const k of SPECIAL_TAG_BYTES) SPECIAL_FIRST_BYTE[k[0]] = 1;
 
-/** Whether `text` (lower case) is in a plain tags array's bytes whenever it is in a key or value's text. */
-export const byBytes = (text: string) => NUMBER_TEXT.test(text) && isAscii(text);
+/**
+ * Whether `text` (lower case) is in a plain tags array's bytes whenever it is in a key or value's
+ * text. A search asks it for every span with the same text, so the last answer is kept.
+ */
+export function byBytes(text: string): boolean {
+  if (text !== lastText) {
+    lastText = text;
+    lastByBytes = NUMBER_TEXT.test(text) && isAscii(text);
+  }
+  return lastByBytes;
+}
+let lastText = '';
+let lastByBytes = false;
 
 /**
  * A text a number's digits cannot hold (a value decoded from `1.5e3` reads `1500`, not what its
@@ -60,12 +71,6 @@ export function equalsLowerCase(b: Buffer, start: number, end: number, text: str
     if ((c >= 0x41 && c <= 0x5a ? c + 32 : c) !== text.charCodeAt(i - start)) return false;
   }
   return true;
-}
-
-/** Index of the next `"` from `i` (a plain tags array: no escapes, so it ends the string). */
-function quoteFrom(b: Buffer, i: number): number {
-  while (b[i] !== Q) i++;
-  return i;
 }
 
 /** The key at `b[start, end)` is one convertSpan turns into a field. */
@@ -140,11 +145,6 @@ export function plainTagsMatch(b: Buffer, at: number, needle: string, key: strin
 export function tagStartBefore(b: Buffer, start: number, at: number): number {
   for (let i = at; i > start; i--) if (b[i] === OPEN_OBJECT && bytesAt(b, i, KEY_OPEN)) return i;
   return start + 1;
-}
-
-function bytesAt(b: Buffer, at: number, bytes: Uint8Array): boolean {
-  for (let k = 0; k < bytes.length; k++) if (b[at + k] !== bytes[k]) return false;
-  return true;
 }
 
 export function sameBytes(b: Buffer, a: number, c: number, length: number): boolean {

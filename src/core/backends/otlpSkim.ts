@@ -16,7 +16,7 @@ import type { Attributes, Span, Trace } from '../model/trace';
 import type { SpanSource } from '../waterfall/layout';
 import { ConversionContext, type ConversionLimits } from './conversionContext';
 import { byBytes, containsLowerCase, equalsLowerCase, isPlain, sameBytes } from './jaegerSkimSearch';
-import { BACKSLASH, bytesOf, CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, GIVE_UP, giveUp, isDigit, isHex, OPEN_ARRAY, OPEN_OBJECT, Q } from './jsonByteScanner';
+import { BACKSLASH, bytesAt, bytesOf, CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, GIVE_UP, giveUp, isDigit, isHex, numberEnd, OPEN_ARRAY, OPEN_OBJECT, Q, quoteFrom, wsFrom } from './jsonByteScanner';
 import type { AttributesHook } from './otlpJson';
 import { decodeKeyValues } from './wireValues';
 
@@ -48,21 +48,6 @@ const KINDS = ['"stringValue"', '"intValue"', '"boolValue"', '"doubleValue"'].ma
 const [STRING_VALUE, INT_VALUE, BOOL_VALUE, DOUBLE_VALUE] = [0, 1, 2, 3];
 const TRUE = bytesOf('true');
 const FALSE = bytesOf('false');
-
-/**
- * Written as plain functions over local offsets: the scan passes over every byte of documents of
- * tens of MB, and a method call per token made it cost as much as the JSON.parse it saves.
- */
-function ws(b: Uint8Array, i: number): number {
-  let c = b[i];
-  while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++i];
-  return i;
-}
-
-function startsWith(b: Uint8Array, i: number, word: Uint8Array): boolean {
-  for (let k = 0; k < word.length; k++) if (b[i + k] !== word[k]) return false;
-  return true;
-}
 
 /** At a string's opening quote: the offset after its closing one, or -1 at the end of the bytes. */
 function stringEnd(b: Uint8Array, i: number, n: number): number {
@@ -103,40 +88,20 @@ function plainStringEnd(b: Uint8Array, i: number, n: number, maxLength: number):
   return j - start > maxLength ? -1 : j + 1;
 }
 
-/** JSON's number grammar; the offset after it, or -1. `integer`: no fraction or exponent either. */
-function numberEnd(b: Uint8Array, i: number, integer: boolean): number {
-  if (b[i] === 0x2d) i++;
-  if (b[i] === 0x30) i++;
-  else if (isDigit(b[i])) while (isDigit(b[i])) i++;
-  else return -1;
-  if (b[i] === 0x2e) {
-    if (integer || !isDigit(b[++i])) return -1;
-    while (isDigit(b[i])) i++;
-  }
-  if (b[i] === 0x65 || b[i] === 0x45) {
-    if (integer) return -1;
-    i++;
-    if (b[i] === 0x2b || b[i] === 0x2d) i++;
-    if (!isDigit(b[i])) return -1;
-    while (isDigit(b[i])) i++;
-  }
-  return i;
-}
-
 /** At an AnyValue's `{`: the offset after its `}` when decodeAnyValue reads it without a warning as a scalar; -1 otherwise. */
 function scalarValueEnd(b: Uint8Array, i: number, n: number, maxLength: number): number {
-  i = ws(b, i + 1);
+  i = wsFrom(b, i + 1);
   // Told apart by their first letter, then checked whole.
   const first = b[i + 1];
   const kind = first === 0x73 ? STRING_VALUE : first === 0x69 ? INT_VALUE : first === 0x62 ? BOOL_VALUE : first === 0x64 ? DOUBLE_VALUE : -1;
-  if (kind < 0 || !startsWith(b, i, KINDS[kind])) return -1;
-  i = ws(b, i + KINDS[kind].length);
+  if (kind < 0 || !bytesAt(b, i, KINDS[kind])) return -1;
+  i = wsFrom(b, i + KINDS[kind].length);
   if (b[i] !== COLON) return -1;
-  i = ws(b, i + 1);
+  i = wsFrom(b, i + 1);
   if (kind === STRING_VALUE) {
     i = b[i] === Q ? plainStringEnd(b, i, n, maxLength) : -1;
   } else if (kind === BOOL_VALUE) {
-    i = startsWith(b, i, TRUE) ? i + 4 : startsWith(b, i, FALSE) ? i + 5 : -1;
+    i = bytesAt(b, i, TRUE) ? i + 4 : bytesAt(b, i, FALSE) ? i + 5 : -1;
   } else if (kind === INT_VALUE && b[i] === Q) {
     // decodeInt: a string of digits.
     const end = stringEnd(b, i, n);
@@ -153,7 +118,7 @@ function scalarValueEnd(b: Uint8Array, i: number, n: number, maxLength: number):
     for (let k = from; k < i; k++) if ((b[k] | 0x20) === 0x65 && i - k - (isDigit(b[k + 1]) ? 1 : 2) > 2) return -1;
   }
   if (i < 0) return -1;
-  i = ws(b, i);
+  i = wsFrom(b, i);
   return b[i] === CLOSE_OBJECT ? i + 1 : -1;
 }
 
@@ -163,33 +128,33 @@ function scalarValueEnd(b: Uint8Array, i: number, n: number, maxLength: number):
  * decodeKeyValues reads without a warning; -1 otherwise, and for an empty list.
  */
 function cuttableEnd(b: Uint8Array, i: number, n: number, limits: ConversionLimits): number {
-  i = ws(b, i + 1);
+  i = wsFrom(b, i + 1);
   if (b[i] === CLOSE_ARRAY) return -1;
   for (let count = 1; ; count++) {
     if (count > limits.maxAttributesPerSpan || b[i] !== OPEN_OBJECT) return -1;
-    i = ws(b, i + 1);
+    i = wsFrom(b, i + 1);
     let seen = 0;
     for (;;) {
       // `"key"` or `"value"`, told apart by their first letter.
-      const member = b[i + 1] === 0x6b ? (startsWith(b, i, QUOTE_KEY) ? 1 : 0) : b[i + 1] === 0x76 && startsWith(b, i, QUOTE_VALUE) ? 2 : 0;
+      const member = b[i + 1] === 0x6b ? (bytesAt(b, i, QUOTE_KEY) ? 1 : 0) : b[i + 1] === 0x76 && bytesAt(b, i, QUOTE_VALUE) ? 2 : 0;
       if (member === 0 || (seen & member) !== 0) return -1;
       seen |= member;
-      i = ws(b, i + (member === 1 ? QUOTE_KEY.length : QUOTE_VALUE.length));
+      i = wsFrom(b, i + (member === 1 ? QUOTE_KEY.length : QUOTE_VALUE.length));
       if (b[i] !== COLON) return -1;
-      i = ws(b, i + 1);
+      i = wsFrom(b, i + 1);
       i = member === 1 ? (b[i] === Q ? plainStringEnd(b, i, n, limits.maxStringLength) : -1) : b[i] === OPEN_OBJECT ? scalarValueEnd(b, i, n, limits.maxStringLength) : -1;
       if (i < 0) return -1;
-      i = ws(b, i);
-      if (b[i] === COMMA) { i = ws(b, i + 1); continue; }
+      i = wsFrom(b, i);
+      if (b[i] === COMMA) { i = wsFrom(b, i + 1); continue; }
       if (b[i] !== CLOSE_OBJECT) return -1;
       i++;
       break;
     }
     if (seen !== 3) return -1;
-    i = ws(b, i);
+    i = wsFrom(b, i);
     if (b[i] === CLOSE_ARRAY) return i + 1;
     if (b[i] !== COMMA) return -1;
-    i = ws(b, i + 1);
+    i = wsFrom(b, i + 1);
   }
 }
 
@@ -197,8 +162,8 @@ function cuttableEnd(b: Uint8Array, i: number, n: number, limits: ConversionLimi
 function keyKind(b: Uint8Array, i: number, end: number): number {
   for (let k = i + 1; k < end - 1; k++) if (b[k] === BACKSLASH) giveUp();
   const length = end - i - 2;
-  if (length === 5 && startsWith(b, i + 1, SPANS)) return SPANS_KEY;
-  if (length === 10 && startsWith(b, i + 1, ATTRIBUTES)) return ATTRIBUTES_KEY;
+  if (length === 5 && bytesAt(b, i + 1, SPANS)) return SPANS_KEY;
+  if (length === 10 && bytesAt(b, i + 1, ATTRIBUTES)) return ATTRIBUTES_KEY;
   return OTHER;
 }
 
@@ -218,10 +183,10 @@ function cutsOf(b: Uint8Array, start: number, limits: ConversionLimits): number[
   let key = OTHER;
   /** After an object's `{` or `,`: a key comes next. */
   let expectKey = false;
-  let i = ws(b, start);
+  let i = wsFrom(b, start);
   if (b[i] !== OPEN_OBJECT) giveUp();
   for (;;) {
-    i = ws(b, i);
+    i = wsFrom(b, i);
     if (i >= n) giveUp();
     const c = b[i];
     if (expectKey && c === Q) {
@@ -229,7 +194,7 @@ function cutsOf(b: Uint8Array, start: number, limits: ConversionLimits): number[
       const end = stringEnd(b, i, n);
       if (end < 0) giveUp();
       key = keyKind(b, i, end);
-      i = ws(b, end);
+      i = wsFrom(b, end);
       if (b[i] !== COLON) giveUp();
       i++;
       continue;
@@ -251,7 +216,7 @@ function cutsOf(b: Uint8Array, start: number, limits: ConversionLimits): number[
           continue;
         }
         // A list left in the text must not read like a marker.
-        const first = b[ws(b, i + 1)];
+        const first = b[wsFrom(b, i + 1)];
         if (first === 0x2d || isDigit(first)) giveUp();
       }
       if (++depth > MAX_DEPTH) giveUp();
@@ -276,7 +241,7 @@ function cutsOf(b: Uint8Array, start: number, limits: ConversionLimits): number[
       key = OTHER;
     }
   }
-  if (ws(b, i) !== n) giveUp();
+  if (wsFrom(b, i) !== n) giveUp();
   return cuts;
 }
 
@@ -363,22 +328,16 @@ let entryValueStart = 0;
 let entryValueEnd = 0;
 let entryNumeric = false;
 
-/** The next `"` from `i`: in a plain list (no escapes) it ends the string. */
-function quoteFrom(b: Uint8Array, i: number): number {
-  while (b[i] !== Q) i++;
-  return i;
-}
-
 /**
  * Reads the entry of a plain cut list whose `{` is at `i` (its shape is known: the list passed
  * cuttableEnd) into the entry… variables; the offset after its `}`.
  */
 function readEntry(b: Uint8Array, i: number): number {
-  i = ws(b, i + 1);
+  i = wsFrom(b, i + 1);
   for (let member = 0; member < 2; member++) {
-    if (member === 1) i = ws(b, ws(b, i) + 1);
+    if (member === 1) i = wsFrom(b, wsFrom(b, i) + 1);
     const isKey = b[i + 1] === 0x6b;
-    i = ws(b, ws(b, i + (isKey ? QUOTE_KEY.length : QUOTE_VALUE.length)) + 1);
+    i = wsFrom(b, wsFrom(b, i + (isKey ? QUOTE_KEY.length : QUOTE_VALUE.length)) + 1);
     if (isKey) {
       entryKeyStart = i + 1;
       entryKeyEnd = quoteFrom(b, i + 1);
@@ -386,9 +345,9 @@ function readEntry(b: Uint8Array, i: number): number {
       continue;
     }
     // {"<kind>Value": scalar}
-    i = ws(b, i + 1);
+    i = wsFrom(b, i + 1);
     const kind = b[i + 1];
-    i = ws(b, ws(b, quoteFrom(b, i + 1) + 1) + 1);
+    i = wsFrom(b, wsFrom(b, quoteFrom(b, i + 1) + 1) + 1);
     entryNumeric = kind === 0x69 || kind === 0x64;
     if (b[i] === Q) {
       entryValueStart = i + 1;
@@ -399,9 +358,9 @@ function readEntry(b: Uint8Array, i: number): number {
       while (b[i] !== CLOSE_OBJECT && b[i] > 0x20) i++;
       entryValueEnd = i;
     }
-    i = ws(b, i) + 1;
+    i = wsFrom(b, i) + 1;
   }
-  return ws(b, i) + 1;
+  return wsFrom(b, i) + 1;
 }
 
 /**
@@ -412,13 +371,13 @@ function readEntry(b: Uint8Array, i: number): number {
  * holds a character no number's text does, so only keys, strings and booleans can contain it.
  */
 function plainListMatches(b: Buffer, start: number, end: number, needle: string, key: string | undefined): boolean {
-  let i = ws(b, start + 1);
+  let i = wsFrom(b, start + 1);
   while (i < end && b[i] === OPEN_OBJECT) {
     i = readEntry(b, i);
     const keyHit = key === undefined ? containsLowerCase(b, entryKeyStart, entryKeyEnd, needle) : equalsLowerCase(b, entryKeyStart, entryKeyEnd, key);
     if (keyHit && key === undefined) return true;
     if ((key === undefined || keyHit) && !entryNumeric && containsLowerCase(b, entryValueStart, entryValueEnd, needle) && !keyRepeated(b, i, end)) return true;
-    i = ws(b, ws(b, i) + 1);
+    i = wsFrom(b, wsFrom(b, i) + 1);
   }
   return false;
 }
@@ -427,11 +386,11 @@ function plainListMatches(b: Buffer, start: number, end: number, needle: string,
 function keyRepeated(b: Buffer, i: number, end: number): boolean {
   const keyStart = entryKeyStart;
   const length = entryKeyEnd - entryKeyStart;
-  i = ws(b, ws(b, i) + 1);
+  i = wsFrom(b, wsFrom(b, i) + 1);
   while (i < end && b[i] === OPEN_OBJECT) {
     i = readEntry(b, i);
     if (entryKeyEnd - entryKeyStart === length && sameBytes(b, keyStart, entryKeyStart, length)) return true;
-    i = ws(b, ws(b, i) + 1);
+    i = wsFrom(b, wsFrom(b, i) + 1);
   }
   return false;
 }
