@@ -38,6 +38,14 @@ const RUNS = 3;
 
 const round = (x: number) => Math.round(x * 10) / 10;
 
+const STEP_NAMES: Record<keyof PathRun['steps'], string> = {
+  bytes: 'bytes in', worker: 'worker done after them', columns: 'columns built and posted', toPage: 'to the page', render: 'rendered', key: 'key to paint',
+};
+/** Where the time to interactive went: the median of each step over the runs. */
+function stepsOf(rs: PathRun[]): string {
+  return (Object.keys(STEP_NAMES) as (keyof PathRun['steps'])[]).map((k) => `${STEP_NAMES[k]} ${median(rs.map((r) => r.steps[k])).toFixed(0)}`).join(', ') + ' ms';
+}
+
 /**
  * Searches typed in the laid-out trace: a value every span's attributes hold (db.system), and a
  * text in one attribute value of a few spans (db.statement of span 4242, 42420-42429).
@@ -65,7 +73,9 @@ async function bundleWorker(dir: string, skim = true, checkout = path.resolve(__
       const contents = `export function skimJaegerDocument() { return undefined; }
         export class JaegerSkimmer {
           chunks = [];
-          get reading() { return false; }
+          // "reading": so no OTLP scan follows the answer either (otlpSkim.ts), as before the skims.
+          get reading() { return true; }
+          paddedBytes() { return this.bytes(); }
           add(chunk) { this.chunks.push(chunk); }
           bytes() { if (this.chunks.length !== 1) this.chunks = [Buffer.concat(this.chunks)]; return this.chunks[0]; }
           finish() { return undefined; }
@@ -155,11 +165,16 @@ interface PathRun {
   bytesMs: number;
   /** Key press → results shown, and the match label, for each of SEARCHES. */
   search: Record<keyof typeof SEARCHES, { ms: number; label: string }>;
+  /** Where the time to interactive went, in order (ms). */
+  steps: { bytes: number; worker: number; columns: number; toPage: number; render: number; key: number };
 }
 
 /** The paths measured per size, beside the receiver's; `…Base`: another checkout's worker (TRACE_LENS_BENCH_BASE). */
 const KINDS = ['file', 'fileBase', 'http', 'httpFullParse', 'httpBase', 'httpV3', 'httpV3Base', 'grpc'] as const;
 type Kind = (typeof KINDS)[number];
+/** `TRACE_LENS_BENCH_KINDS=file,httpV3` measures only those paths (and the receiver's). */
+const ONLY_KINDS = process.env.TRACE_LENS_BENCH_KINDS?.split(',');
+const measured = (kind: Kind) => !ONLY_KINDS || ONLY_KINDS.includes(kind.replace(/Base$/, ''));
 
 /** `firstByteAt`: when the first byte of an HTTP answer arrived (DESIGN's first row is counted from there). */
 type Open = (client: WaterfallWorkerClient) => Promise<{ loaded: WorkerLoaded; bytesMs: number; firstByteAt?: number }>;
@@ -214,6 +229,7 @@ export async function run(): Promise<BenchRow[]> {
         const watch = watchHostThread();
         const t0 = performance.now();
         const { loaded, bytesMs, firstByteAt } = await open(client);
+        const loadedAt = performance.now();
         loadedYet = true;
         client.requestTrace();
         await finalArrives;
@@ -226,6 +242,7 @@ export async function run(): Promise<BenchRow[]> {
         const inputMs = await page.evaluate(keyToPaintInPage);
         const paintMs = final.at - t0 + t.transferMs + t.renderMs;
         const previewed = first !== undefined;
+        const steps = { bytes: bytesMs, worker: loadedAt - t0 - bytesMs, columns: final.at - loadedAt, toPage: t.transferMs, render: t.renderMs, key: inputMs };
         // The host posts the columns to the webview and keeps nothing of them.
         final = undefined;
         first = undefined;
@@ -235,7 +252,7 @@ export async function run(): Promise<BenchRow[]> {
           all: await page.evaluate(searchToPaintInPage, SEARCHES.all),
           one: await page.evaluate(searchToPaintInPage, SEARCHES.one),
         };
-        return { firstRowMs, previewed, paintMs, interactiveMs: paintMs + inputMs, maxBlockMs, maxGapMs, retainedMb, loaded, bytesMs, search };
+        return { firstRowMs, previewed, paintMs, interactiveMs: paintMs + inputMs, maxBlockMs, maxGapMs, retainedMb, loaded, bytesMs, search, steps };
       } finally {
         await client.dispose();
         await page.close();
@@ -304,14 +321,14 @@ export async function run(): Promise<BenchRow[]> {
       const results: Record<Kind | 'receiver', PathRun[]> = { file: [], fileBase: [], http: [], httpFullParse: [], httpBase: [], httpV3: [], httpV3Base: [], grpc: [], receiver: [] };
       // Interleaved, so a neighbour's burst on the shared machine hits every path alike.
       for (let i = 0; i < RUNS; i++) {
-        results.file.push(await once(fileOpen(doc.file, `trace-${k}.json`)));
-        if (baseWorkerPath) results.fileBase.push(await once(fileOpen(doc.file, `trace-${k}.json`), baseWorkerPath));
-        results.http.push(await once(httpOpen(doc.traceId)));
-        results.httpFullParse.push(await once(httpOpen(doc.traceId), fullParseWorkerPath));
-        if (baseWorkerPath) results.httpBase.push(await once(httpOpen(doc.traceId), baseWorkerPath));
-        results.httpV3.push(await once(httpOpen(doc.traceId, jaegerV3)));
-        if (baseWorkerPath) results.httpV3Base.push(await once(httpOpen(doc.traceId, jaegerV3), baseWorkerPath));
-        results.grpc.push(await once(httpOpen(doc.traceId, jaegerGrpc, true)));
+        if (measured('file')) results.file.push(await once(fileOpen(doc.file, `trace-${k}.json`)));
+        if (baseWorkerPath && measured('file')) results.fileBase.push(await once(fileOpen(doc.file, `trace-${k}.json`), baseWorkerPath));
+        if (measured('http')) results.http.push(await once(httpOpen(doc.traceId)));
+        if (measured('httpFullParse')) results.httpFullParse.push(await once(httpOpen(doc.traceId), fullParseWorkerPath));
+        if (baseWorkerPath && measured('http')) results.httpBase.push(await once(httpOpen(doc.traceId), baseWorkerPath));
+        if (measured('httpV3')) results.httpV3.push(await once(httpOpen(doc.traceId, jaegerV3)));
+        if (baseWorkerPath && measured('httpV3')) results.httpV3Base.push(await once(httpOpen(doc.traceId, jaegerV3), baseWorkerPath));
+        if (measured('grpc')) results.grpc.push(await once(httpOpen(doc.traceId, jaegerGrpc, true)));
         results.receiver.push(await once(receiverOpen(doc.trace)));
       }
       const receiver = results.receiver;
@@ -347,7 +364,7 @@ export async function run(): Promise<BenchRow[]> {
           { name: `waterfall ${k} ${kind}: bytes → first row visible`, value: round(first), unit: 'ms', budget: '≤ 250 ms', ok: first <= 250,
             note: `${label}; median of ${RUNS} (${spread((r) => r.firstRowMs)} ms); ${kind === 'file' || kind === 'fileBase' ? 'read' : 'fetch'} ${spread((r) => r.bytesMs)} ms, worker parse+convert ${m.parseMs.toFixed(0)} ms + layout ${m.layoutMs.toFixed(0)} ms (first run); ${rs.every((r) => r.previewed) ? `the first rows are the spans in the first ${PREVIEW_PREFIX_BYTES / 1024} kB, shown while the rest is read and parsed` : 'the whole trace is parsed before the first row'}` },
           { name: `waterfall ${k} ${kind}: bytes → interactive`, value: round(interactive), unit: 'ms', budget: `≤ 1.2 × JSON.parse (${budget.toFixed(0)} ms)`, ok: interactive <= budget,
-            note: `the laid-out trace painted, then the first key handled and painted; JSON.parse alone of ${kind === 'grpc' ? "the v3 JSON answer for the same trace (what Jaeger's HTTP API sends)" : 'the same bytes'} ${parseMs.toFixed(0)} ms (median of 3, this process); runs ${spread((r) => r.interactiveMs)} ms` },
+            note: `the laid-out trace painted, then the first key handled and painted; JSON.parse alone of ${kind === 'grpc' ? "the v3 JSON answer for the same trace (what Jaeger's HTTP API sends)" : 'the same bytes'} ${parseMs.toFixed(0)} ms (median of 3, this process); runs ${spread((r) => r.interactiveMs)} ms; medians of the steps: ${stepsOf(rs)}` },
           { name: `waterfall ${k} ${kind}: extension-host longest block`, value: round(block), unit: 'ms', budget: '≤ 50 ms', ok: block <= 50,
             note: `worst of ${RUNS}: the host thread's CPU time between two ticks of a 1 ms timer, from the bytes asked for to the columns posted (longest wall-clock gap between ticks ${Math.max(...rs.map((r) => r.maxGapMs)).toFixed(0)} ms, which includes waiting for a core)` },
           { name: `waterfall ${k} ${kind}: extension-host heap retained`, value: round(retained), unit: 'MB', budget: '≤ 60 MB', ok: retained <= 60,

@@ -218,6 +218,11 @@ export class JaegerSkimmer {
     return this.buf.subarray(0, this.length);
   }
 
+  /** The bytes received so far and zeros after them (ZEROED_ROOM), for another scan that follows them as they arrive. */
+  paddedBytes(): Buffer {
+    return this.buf.subarray(0, this.length + ZEROED_ROOM);
+  }
+
   /** Appends `chunk` to the bytes and reads what they now complete. */
   add(chunk: Uint8Array): void {
     if (this.length + chunk.byteLength + ZEROED_ROOM > this.buf.length) {

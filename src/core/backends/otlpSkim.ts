@@ -167,82 +167,165 @@ function keyKind(b: Uint8Array, i: number, end: number): number {
   return OTHER;
 }
 
-/**
- * The structure of the document, followed without checking its syntax (JSON.parse does that
- * after), and the ranges of the span attribute lists to cut (pairs of start and end offsets).
- * Gives up (GIVE_UP) on what it cannot follow.
- */
-function cutsOf(b: Uint8Array, start: number, limits: ConversionLimits): number[] {
-  const n = b.length;
-  const cuts: number[] = [];
-  // Per depth: 1 for an object; `tagged`: an object that is a span (an element of a `spans`
-  // list), or an array that is a `spans` list.
-  const isObject = new Uint8Array(MAX_DEPTH + 2);
-  const tagged = new Uint8Array(MAX_DEPTH + 2);
+/** At a `[` or `{`: the offset after the container it opens, or -1 when the bytes end first (no syntax checked). */
+function containerEnd(b: Uint8Array, i: number, n: number): number {
   let depth = 0;
-  let key = OTHER;
-  /** After an object's `{` or `,`: a key comes next. */
-  let expectKey = false;
-  let i = wsFrom(b, start);
-  if (b[i] !== OPEN_OBJECT) giveUp();
-  for (;;) {
-    i = wsFrom(b, i);
-    if (i >= n) giveUp();
+  for (; i < n; i++) {
     const c = b[i];
-    if (expectKey && c === Q) {
-      expectKey = false;
-      const end = stringEnd(b, i, n);
-      if (end < 0) giveUp();
-      key = keyKind(b, i, end);
-      i = wsFrom(b, end);
-      if (b[i] !== COLON) giveUp();
-      i++;
-      continue;
-    }
-    // Anything else where a key belongs is left to JSON.parse to refuse.
-    expectKey = false;
     if (c === Q) {
-      i = stringEnd(b, i, n);
-      if (i < 0) giveUp();
-      key = OTHER;
-    } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
-      const object = c === OPEN_OBJECT;
-      if (!object && key === ATTRIBUTES_KEY) {
-        const end = isObject[depth] === 1 && tagged[depth] === 1 ? cuttableEnd(b, i, n, limits) : -1;
-        if (end >= 0) {
-          cuts.push(i, end);
-          i = end;
-          key = OTHER;
-          continue;
-        }
-        // A list left in the text must not read like a marker.
-        const first = b[wsFrom(b, i + 1)];
-        if (first === 0x2d || isDigit(first)) giveUp();
-      }
-      if (++depth > MAX_DEPTH) giveUp();
-      isObject[depth] = object ? 1 : 0;
-      tagged[depth] = object ? (isObject[depth - 1] === 0 && tagged[depth - 1] === 1 ? 1 : 0) : key === SPANS_KEY ? 1 : 0;
-      key = OTHER;
-      expectKey = object;
-      i++;
-    } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
-      if ((c === CLOSE_OBJECT) !== (isObject[depth] === 1)) giveUp();
-      i++;
-      if (--depth === 0) break;
-    } else if (c === COMMA) {
-      i++;
-      key = OTHER;
-      expectKey = isObject[depth] === 1;
-    } else {
-      // A number or literal, up to the next delimiter.
-      const from = i;
-      while (i < n && b[i] !== COMMA && b[i] !== CLOSE_OBJECT && b[i] !== CLOSE_ARRAY && b[i] > 0x20) i++;
-      if (i === from) giveUp();
-      key = OTHER;
+      i = stringEnd(b, i, n) - 1;
+      if (i < 0) return -1;
+    } else if (c === OPEN_ARRAY || c === OPEN_OBJECT) {
+      depth++;
+    } else if ((c === CLOSE_ARRAY || c === CLOSE_OBJECT) && --depth === 0) {
+      return i + 1;
     }
   }
-  if (wsFrom(b, i) !== n) giveUp();
-  return cuts;
+  return -1;
+}
+
+/**
+ * The structure of the document, followed without checking its syntax (JSON.parse does that
+ * after), and the ranges of the span attribute lists to cut (`cuts`: pairs of start and end
+ * offsets). Resumable: fed the bytes of an answer as they arrive, it follows what they hold so
+ * far and goes on from there with the next, so that little is left when the last byte is in.
+ */
+export class OtlpCutScan {
+  readonly cuts: number[] = [];
+  /** Where the document starts (after a byte order mark). */
+  start = 0;
+  readonly limits: ConversionLimits;
+  // Per depth: 1 for an object; `tagged`: an object that is a span (an element of a `spans`
+  // list), or an array that is a `spans` list.
+  private readonly isObject = new Uint8Array(MAX_DEPTH + 2);
+  private readonly tagged = new Uint8Array(MAX_DEPTH + 2);
+  private depth = 0;
+  private key = OTHER;
+  /** After an object's `{` or `,`: a key comes next. */
+  private expectKey = false;
+  /** The next token's offset; -1 before the first. */
+  private i = -1;
+  /** The top-level value closed at `i`. */
+  private closed = false;
+  private failed = false;
+
+  constructor(limits: Partial<ConversionLimits> = {}) {
+    this.limits = new ConversionContext(limits).limits;
+  }
+
+  /**
+   * Follows the document in `b[0, n)` (the bytes so far; all of them when `final`) from where it
+   * stopped. False once it has given up, for good: the document must take the full path. Bytes
+   * after `n` should be zeros (see JaegerSkimmer.paddedBytes): V8 deoptimizes a scan that reads
+   * past the end of its array, and one that did so at every piece took twice as long.
+   */
+  advance(b: Uint8Array, final: boolean, n = b.length): boolean {
+    if (this.failed) return false;
+    try {
+      this.follow(b, final, n);
+      return true;
+    } catch (err) {
+      if (err !== GIVE_UP) throw err;
+      this.failed = true;
+      return false;
+    }
+  }
+
+  /**
+   * The scan proper, over locals (it passes over every byte of documents of tens of MB). A token
+   * the bytes so far end inside is followed again from its start by the next call.
+   */
+  private follow(b: Uint8Array, final: boolean, n: number): void {
+    const { cuts, isObject, tagged, limits } = this;
+    let { depth, key, expectKey, i } = this;
+    if (i < 0) {
+      if (!final && n < 4) return;
+      this.start = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
+      i = wsFrom(b, this.start);
+      if (i >= n && !final) return;
+      if (b[i] !== OPEN_OBJECT) giveUp();
+    }
+    /** Where the token being read starts. */
+    let at = i;
+    /** The bytes end inside the token at `at` (not a closure: the loop's variables stay in registers). */
+    let ended = false;
+    let closed = this.closed;
+    while (!closed) {
+      i = wsFrom(b, i);
+      at = i;
+      if (i >= n) { ended = true; break; }
+      const c = b[i];
+      if (expectKey && c === Q) {
+        const end = stringEnd(b, i, n);
+        if (end < 0) { ended = true; break; }
+        const kind = keyKind(b, i, end);
+        i = wsFrom(b, end);
+        if (i >= n) { ended = true; break; }
+        if (b[i] !== COLON) giveUp();
+        expectKey = false;
+        key = kind;
+        i++;
+        continue;
+      }
+      if (c === Q) {
+        i = stringEnd(b, i, n);
+        if (i < 0) { ended = true; break; }
+        key = OTHER;
+        expectKey = false;
+      } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+        const object = c === OPEN_OBJECT;
+        if (!object && key === ATTRIBUTES_KEY) {
+          const end = isObject[depth] === 1 && tagged[depth] === 1 ? cuttableEnd(b, i, n, limits) : -1;
+          if (end >= 0) {
+            cuts.push(i, end);
+            i = end;
+            key = OTHER;
+            expectKey = false;
+            continue;
+          }
+          // Not cuttable, or not all here yet.
+          if (!final && containerEnd(b, i, n) < 0) { ended = true; break; }
+          // A list left in the text must not read like a marker.
+          const first = b[wsFrom(b, i + 1)];
+          if (first === 0x2d || isDigit(first)) giveUp();
+        }
+        if (++depth > MAX_DEPTH) giveUp();
+        isObject[depth] = object ? 1 : 0;
+        tagged[depth] = object ? (isObject[depth - 1] === 0 && tagged[depth - 1] === 1 ? 1 : 0) : key === SPANS_KEY ? 1 : 0;
+        key = OTHER;
+        // Anything but a key where one belongs is left to JSON.parse to refuse.
+        expectKey = object;
+        i++;
+      } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+        if ((c === CLOSE_OBJECT) !== (isObject[depth] === 1)) giveUp();
+        i++;
+        expectKey = false;
+        if (--depth === 0) closed = true;
+      } else if (c === COMMA) {
+        i++;
+        key = OTHER;
+        expectKey = isObject[depth] === 1;
+      } else {
+        // A number or literal, up to the next delimiter.
+        while (i < n && b[i] !== COMMA && b[i] !== CLOSE_OBJECT && b[i] !== CLOSE_ARRAY && b[i] > 0x20) i++;
+        if (i === at) giveUp();
+        if (i >= n) { ended = true; break; }
+        key = OTHER;
+        expectKey = false;
+      }
+    }
+    if (!ended) {
+      at = i;
+      if (wsFrom(b, i) < n) giveUp();
+    }
+    // Stopped at the token the bytes end in (with the state it began with), or after the document.
+    if (ended && final) giveUp();
+    this.closed = closed;
+    this.depth = depth;
+    this.key = key;
+    this.expectKey = expectKey;
+    this.i = at;
+  }
 }
 
 /**
@@ -250,16 +333,17 @@ function cutsOf(b: Uint8Array, start: number, limits: ConversionLimits): number[
  * none or the scan gives up (then the full path reads it).
  */
 export function skimOtlpJson(bytes: Uint8Array, limits: Partial<ConversionLimits> = {}): SkimmedOtlp | undefined {
-  const ctx = new ConversionContext(limits);
+  return skimScanned(bytes, new OtlpCutScan(limits));
+}
+
+/**
+ * skimOtlpJson of a document whose first bytes `scan` has already followed as they arrived
+ * (`bytes`: all of them now; the limits are the scan's).
+ */
+export function skimScanned(bytes: Uint8Array, scan: OtlpCutScan): SkimmedOtlp | undefined {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const start = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
-  let cuts: number[];
-  try {
-    cuts = cutsOf(buf, start, ctx.limits);
-  } catch (err) {
-    if (err !== GIVE_UP) throw err;
-    return undefined;
-  }
+  if (!scan.advance(buf, true)) return undefined;
+  const { cuts, start, limits } = scan;
   if (cuts.length === 0) return undefined;
   const pieces: Buffer[] = [];
   let from = start;
@@ -274,7 +358,7 @@ export function skimOtlpJson(bytes: Uint8Array, limits: Partial<ConversionLimits
   } catch {
     return undefined;
   }
-  return { doc, read: (convert) => readSkimmed(buf, cuts, ctx.limits, convert) };
+  return { doc, read: (convert) => readSkimmed(buf, cuts, limits, convert) };
 }
 
 function readSkimmed<T extends { traces: Trace[] }>(buf: Buffer, cuts: number[], limits: ConversionLimits, convert: (attributesOf: AttributesHook) => T): (T & { spans: SpanSource }) | undefined {

@@ -10,7 +10,7 @@ import type { Trace } from '../model/trace';
 import { pickTrace } from './backendClientSupport';
 import type { ConversionLimits } from './conversionContext';
 import { jaegerDocumentToTraces, otlpDocumentToTraces, otlpProtobufToTraces, zipkinDocumentToTraces, type ConvertOptions } from './convertDocuments';
-import { skimOtlpJson } from './otlpSkim';
+import { OtlpCutScan, skimScanned } from './otlpSkim';
 import type { SpanSource } from '../waterfall/layout';
 import type { TimeRange } from '../model/timeRange';
 import { asString, isRecord } from './wireValues';
@@ -55,12 +55,12 @@ export function traceFromResponse(response: TraceResponse, limits?: Partial<Conv
  * The trace in an OTLP JSON answer (Jaeger v3, Tempo) as traceFromResponse gives it, but with its
  * spans' attributes left in the bytes (`spans` decodes them; see otlpSkim.ts); undefined for
  * another format, or an answer the skim leaves to traceFromResponse (which then gives the usual
- * result or typed error).
+ * result or typed error). `scan`: one that followed the answer's bytes while they arrived.
  */
-export function skimTraceResponse(response: TraceResponse, limits?: Partial<ConversionLimits>): { trace: Trace; spans: SpanSource } | undefined {
+export function skimTraceResponse(response: TraceResponse, limits?: Partial<ConversionLimits>, scan?: OtlpCutScan): { trace: Trace; spans: SpanSource } | undefined {
   const format = response.format;
   if (format !== 'otlp' && format !== 'tempo') return undefined;
-  const skimmed = skimOtlpJson(response.body, limits);
+  const skimmed = skimScanned(response.body, scan ?? new OtlpCutScan(limits));
   const read = skimmed?.read((attributesOf) => tracesOfDocument(format, skimmed.doc, response.source, { limits, attributesOf }));
   if (!read || !pickTrace(read.traces, response.traceId)) return undefined;
   return { trace: traceOf(response, read), spans: read.spans };

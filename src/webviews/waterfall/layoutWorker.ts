@@ -7,6 +7,7 @@ import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import { pickTrace } from '../../core/backends/backendClientSupport';
 import { JaegerSkimmer, skimJaegerDocument } from '../../core/backends/jaegerSkim';
+import { OtlpCutScan } from '../../core/backends/otlpSkim';
 import { skimTraceResponse, traceFromResponse } from '../../core/backends/traceResponse';
 import { TraceLensError } from '../../core/errors';
 import type { Span, Trace } from '../../core/model/trace';
@@ -36,6 +37,8 @@ let incoming: Span[] = [];
  * answer is read span by span while the rest arrives; any other gives up at its first bytes).
  */
 let body = new JaegerSkimmer();
+/** The same answer followed as OTLP JSON while it arrives, once the Jaeger skim has given up on it (otlpSkim.ts). */
+let otlpScan = new OtlpCutScan();
 /** Whether rows were shown from part of the current trace. */
 let previewed = false;
 /** The document about to be loaded was previewed from its first bytes while it was read. */
@@ -115,7 +118,9 @@ function load(msg: WorkerLoad): void {
     }
     case 'loadResponse': {
       const streamed = body;
+      const scan = otlpScan;
       body = new JaegerSkimmer();
+      otlpScan = new OtlpCutScan();
       const response = msg.response.streamed ? { ...msg.response, body: streamed.bytes() } : msg.response;
       // Jaeger's v1 answer is read from its bytes, attributes on demand (jaegerSkim.ts), and an
       // OTLP JSON answer (Jaeger v3, Tempo) with its spans' attributes left in the bytes
@@ -124,7 +129,7 @@ function load(msg: WorkerLoad): void {
       const jaeger = response.format === 'jaeger-v1';
       const skimmed = !jaeger ? undefined : msg.response.streamed ? streamed.finish() : skimJaegerDocument(response.body);
       const found = skimmed && pickTrace(skimmed.traces, response.traceId);
-      const otlp = found ? undefined : skimTraceResponse(response);
+      const otlp = found ? undefined : skimTraceResponse(response, undefined, msg.response.streamed ? scan : undefined);
       const trace = found ?? otlp?.trace ?? traceFromResponse(response);
       show(trace, [trace], msg, response.body.byteLength, performance.now() - t0, found ? skimmed.spans : otlp?.spans);
       return;
@@ -169,7 +174,7 @@ port.on('message', (msg: ToWorker) => {
       documentPreviewed = true;
       return;
     case 'responseChunk':
-      if (msg.first) { body = new JaegerSkimmer(); previewed = false; }
+      if (msg.first) { body = new JaegerSkimmer(); otlpScan = new OtlpCutScan(); previewed = false; }
       body.add(msg.bytes);
       // Protobuf (Jaeger's gRPC answer) arrives in whole messages, the first of them in the first chunk.
       if (!previewed && msg.first && msg.bytes.byteLength >= PREVIEW_PREFIX_BYTES) {
@@ -180,6 +185,9 @@ port.on('message', (msg: ToWorker) => {
         const prefix = body.bytes();
         preview(previewTraces(prefix.subarray(0, Math.min(prefix.byteLength, 2 * PREVIEW_PREFIX_BYTES)), 'the answer'), msg.traceId, 'received');
       }
+      // After the first rows: an answer that is not Jaeger's v1 is followed as OTLP JSON, so that
+      // when its last byte is in only JSON.parse of what is left and the converters remain.
+      if (!body.reading) otlpScan.advance(body.paddedBytes(), false, body.bytes().byteLength);
       return;
     default:
       try {

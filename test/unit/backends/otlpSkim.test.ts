@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { toOtlpJson } from '../../../bench/waterfallOtlpJson';
 import { syntheticTrace } from '../../../bench/waterfallSyntheticTrace';
-import { skimOtlpJson } from '../../../src/core/backends/otlpSkim';
+import { OtlpCutScan, skimOtlpJson } from '../../../src/core/backends/otlpSkim';
 import { skimTraceResponse, traceFromResponse, type TraceResponse } from '../../../src/core/backends/traceResponse';
 import type { Trace } from '../../../src/core/model/trace';
 import { loadTraceFile, skimTraceFile } from '../../../src/core/traceFiles/loadTraceFile';
@@ -183,6 +183,59 @@ describe('OTLP skim: spans read with their attributes left in the bytes', () => 
     const control = JSON.stringify(doc([{ id: A, attributes: PLAIN }])).replace('/api/x', '/api\x01x');
     assert.equal(skimOtlpJson(bytes(control)), undefined);
     assert.throws(() => loadTraceFile(bytes(control)));
+  });
+
+  it('follows an answer in the pieces it arrives in, byte by byte or in chunks, as it follows it whole', () => {
+    const whole = (b: Uint8Array) => {
+      const scan = new OtlpCutScan();
+      return scan.advance(b, true) ? scan.cuts : 'gave up';
+    };
+    /** Each piece's bytes so far, as the worker holds them (a view of a bigger buffer); then all of them. */
+    const inPieces = (b: Uint8Array, ends: number[]) => {
+      const held = new Uint8Array(b.length + 64);
+      held.set(b);
+      const scan = new OtlpCutScan();
+      // Some with zeros after the bytes so far, as the worker passes them; some without.
+      for (const end of ends) scan.advance(end % 2 ? held : held.subarray(0, end), false, end);
+      return scan.advance(held.subarray(0, b.length), true) ? scan.cuts : 'gave up';
+    };
+    const small = [
+      JSON.stringify(doc([{ id: A, attributes: PLAIN }, { id: B, parent: A, attributes: [] }, { id: C, parent: A }]), null, 2),
+      `\ufeff${JSON.stringify(doc([{ id: A, attributes: PLAIN }]))}`,
+      JSON.stringify(doc([{ id: A, attributes: PLAIN }, { id: B, parent: A, attributes: [kv('nested', { arrayValue: { values: [{ stringValue: 'a' }] } })] }])),
+      JSON.stringify(doc([{ id: A, attributes: PLAIN }, { id: B, parent: A, attributes: [0] }])),
+      JSON.stringify(doc([{ id: A, attributes: PLAIN }, { id: B, parent: A, attributes: [-1.5e3] }])),
+      JSON.stringify(doc([{ id: A, attributes: PLAIN }])).slice(0, -3),
+      `${JSON.stringify(doc([{ id: A, attributes: PLAIN }]))}  \n `,
+      `${JSON.stringify(doc([{ id: A, attributes: PLAIN }]))}\n${JSON.stringify(doc([{ id: B, attributes: PLAIN }]))}`,
+      JSON.stringify(doc([{ id: A, attributes: PLAIN }])).replace('"traceId"', '"trace\\u0049d"'),
+    ];
+    let cut = 0;
+    for (const text of small) {
+      const b = bytes(text);
+      const expected = whole(b);
+      if (expected !== 'gave up') cut++;
+      assert.deepEqual(inPieces(b, Array.from({ length: b.length }, (_, k) => k)), expected, `byte by byte: ${text.slice(0, 80)}`);
+    }
+    assert.ok(cut >= 4, `${cut} documents with cuts`);
+    // Bigger ones in pieces of random sizes, as the network hands them over.
+    let seed = 11;
+    const random = () => { seed = (seed * 1664525 + 1013904223) >>> 0; return seed / 2 ** 32; };
+    const big = [
+      toOtlpJson(syntheticTrace({ spans: 400, bigSubtree: 100, seed: 5 })),
+      JSON.stringify(JSON.parse(toOtlpJson(syntheticTrace({ spans: 150, bigSubtree: 40, seed: 6 }))), null, 1),
+      readFileSync(path.join(fixtureDir('jaeger'), 'v3-trace.json'), 'utf8'),
+    ];
+    for (const text of big) {
+      const b = bytes(text);
+      const expected = whole(b);
+      assert.notEqual(expected, 'gave up');
+      for (const most of [16, 700, 70_000]) {
+        const ends: number[] = [];
+        for (let end = 0; end < b.length; end += 1 + Math.floor(random() * most)) ends.push(end);
+        assert.deepEqual(inPieces(b, ends), expected, `pieces of up to ${most} bytes`);
+      }
+    }
   });
 
   it("answers a search from the bytes where they tell, and decodes a span's list only when they do not", () => {

@@ -120,6 +120,35 @@ describe('waterfall worker', function () {
     }
   });
 
+  it('follows a streamed OTLP JSON answer as it arrives and lays out what the converters give for it whole', async () => {
+    const trace = syntheticTrace({ spans: 3_000, bigSubtree: 500, seed: 4 });
+    // Jaeger's v3 answer, big enough to cross in several batches.
+    const body = new TextEncoder().encode(`{"result":${toOtlpJson(trace)}}`);
+    assert.ok(body.byteLength > 2 * 1024 * 1024);
+    const response = { traceId: trace.traceId, format: 'otlp' as const, body: new Uint8Array(0), streamed: true, source: "Jaeger's answer", url: 'http://127.0.0.1:16686/api/v3/traces/x' };
+    const expected = traceFromResponse({ ...response, streamed: false, body });
+    const { c, posts } = client();
+    try {
+      // An earlier stream cut short inside a string: the next one starts afresh.
+      c.beginResponse()(body.subarray(0, 1_100_000 + 7));
+      const sink = c.beginResponse(trace.traceId);
+      for (let i = 0; i < body.length; i += 7_001) sink(body.subarray(i, i + 7_001));
+      const loaded = await c.loadResponse(response);
+      assert.equal(loaded.summary.spanCount, 3_000);
+      const layout = buildWaterfall(expected);
+      for (let row = 0; row < layout.columns.rowCount; row += 37) c.fromWebview({ type: 'detail', requestId: row, row });
+      const asked = Math.ceil(layout.columns.rowCount / 37);
+      await until(() => posts.filter((m) => m.type === 'detail').length === asked);
+      for (const m of posts) {
+        if (m.type !== 'detail') continue;
+        assert.ok(m.detail && m.detail.attributes.span.length > 0, `row ${m.row} has attributes`);
+        assert.deepEqual(m.detail, buildSpanDetail(layout, m.row));
+      }
+    } finally {
+      await c.dispose();
+    }
+  });
+
   it('takes a streamed answer in batches as it arrives, and a new stream replaces what an earlier one left', async () => {
     const body = readFileSync(path.join(fixtures, 'jaeger-2.12.0/v1-trace.json'));
     const response = { traceId: '321cb718f8d3c1298fcb248a07d65ce1', format: 'jaeger-v1' as const, body: new Uint8Array(0), streamed: true, source: "Jaeger's answer", url: 'http://127.0.0.1:16686/api/traces/321cb718f8d3c1298fcb248a07d65ce1' };
