@@ -74,7 +74,7 @@ export interface JaegerGrpcOptions {
 export interface GrpcTraceOptions {
   range?: TimeRange;
   signal?: AbortSignal;
-  /** Each message as it arrives; the result's body is then empty. */
+  /** Each message as it arrives, the sink's to keep or hand on; the result's body is then empty. */
   sink?: (chunk: Uint8Array) => void;
 }
 

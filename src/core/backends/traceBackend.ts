@@ -9,7 +9,7 @@ export type BackendType = 'local' | 'tempo' | 'jaeger' | 'zipkin';
 export interface GetTraceOptions {
   range?: TimeRange;
   signal?: AbortSignal;
-  /** `fetchTrace` only: the answer's body goes here as it arrives (see TraceResponse.streamed). */
+  /** `fetchTrace` only: the answer's body goes here as it arrives, each chunk the sink's to keep or hand on (see TraceResponse.streamed). */
   sink?: (chunk: Uint8Array) => void;
 }
 

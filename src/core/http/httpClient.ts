@@ -67,6 +67,7 @@ export interface HttpRequest {
   /**
    * Receives a successful (2xx) answer's decoded body chunk by chunk instead of `body`, which
    * stays empty: a big answer then never sits whole in this thread's heap (nor its garbage).
+   * Each chunk is the sink's to keep or hand on; nothing here reads it again.
    */
   sink?: (chunk: Buffer) => void;
 }

@@ -175,12 +175,13 @@ port.on('message', (msg: ToWorker) => {
       return;
     case 'responseChunk':
       if (msg.first) { body = new JaegerSkimmer(); otlpScan = new OtlpCutScan(); previewed = false; }
-      body.add(msg.bytes);
-      // Protobuf (Jaeger's gRPC answer) arrives in whole messages, the first of them in the first chunk.
+      // Protobuf (Jaeger's gRPC answer) arrives in whole messages, the first of them in the first
+      // chunk: its first rows before the copy of tens of MB into the body.
       if (!previewed && msg.first && msg.bytes.byteLength >= PREVIEW_PREFIX_BYTES) {
         const protobuf = previewOtlpProtobuf(msg.bytes);
         if (protobuf) preview(protobuf, msg.traceId, 'decoded');
       }
+      body.add(msg.bytes);
       if (!previewed && body.bytes().byteLength >= PREVIEW_PREFIX_BYTES) {
         const prefix = body.bytes();
         preview(previewTraces(prefix.subarray(0, Math.min(prefix.byteLength, 2 * PREVIEW_PREFIX_BYTES)), 'the answer'), msg.traceId, 'received');

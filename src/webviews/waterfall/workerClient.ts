@@ -30,6 +30,9 @@ export class WaterfallWorkerError extends TraceLensError {
 /** A streamed body crosses to the worker in batches of this size: few messages, little held here. */
 export const BODY_BATCH_BYTES = 1024 * 1024;
 
+/** Bytes of its buffer a big chunk may leave out and still be transferred whole (a frame header). */
+const OWNED_SLACK_BYTES = 64;
+
 /** The buffer to transfer instead of copy, when the view covers all of it (a pooled Buffer must be copied). */
 export function transferable(bytes: Uint8Array): ArrayBuffer[] {
   return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : [];
@@ -70,7 +73,8 @@ export class WaterfallWorkerClient {
   /**
    * Starts a body that arrives from the network: pass the returned function as fetchTrace's
    * `sink`, then the `streamed` answer to `loadResponse`. The bytes cross in ~1 MB batches as
-   * they come, so the host never holds the whole answer.
+   * they come, so the host never holds the whole answer. A chunk handed to the function is the
+   * worker's: one of 1 MB or more that owns its buffer is transferred, and unusable after.
    */
   beginResponse(traceId?: string): (chunk: Uint8Array) => void {
     this.batch = undefined;
@@ -84,7 +88,11 @@ export class WaterfallWorkerClient {
     if (this.exited) return;
     if (this.batch && this.batchUsed + chunk.byteLength > this.batch.byteLength) this.flushBatch();
     if (chunk.byteLength >= BODY_BATCH_BYTES) {
-      this.postChunk(chunk.slice());
+      // A chunk that is (nearly) all of its buffer crosses without a copy: a gRPC message of tens
+      // of MB is a view of grpc-js's buffer past the 5 bytes of its frame header. A view of a
+      // bigger buffer is copied (a Buffer's slice() would be a view: transferring its buffer
+      // would take the rest of it from its owner).
+      this.postChunk(chunk.buffer instanceof ArrayBuffer && chunk.buffer.byteLength - chunk.byteLength <= OWNED_SLACK_BYTES ? chunk : new Uint8Array(chunk));
       return;
     }
     this.batch ??= new Uint8Array(BODY_BATCH_BYTES);
@@ -102,7 +110,7 @@ export class WaterfallWorkerClient {
     this.postChunk(bytes);
   }
 
-  /** `bytes` must own its whole buffer: it is transferred. */
+  /** `bytes`'s buffer is transferred. */
   private postChunk(bytes: Uint8Array): void {
     this.worker.postMessage({ type: 'responseChunk', bytes, first: !this.streamStarted, traceId: this.streamTraceId } satisfies ToWorker, [bytes.buffer as ArrayBuffer]);
     this.streamStarted = true;

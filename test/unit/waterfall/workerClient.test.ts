@@ -8,7 +8,7 @@ import { toJaegerJson } from '../../../bench/waterfallJaegerJson';
 import { generateSdkSpans, toOtlpProtobuf } from '../../../bench/receiverLoadSpans';
 import { decodeOtlpProtobuf } from '../../../src/core/receiver/otlpProtobufDecoder';
 import type { HostMessage } from '../../../src/core/protocol/waterfallProtocol';
-import { WaterfallWorkerClient } from '../../../src/webviews/waterfall/workerClient';
+import { BODY_BATCH_BYTES, WaterfallWorkerClient } from '../../../src/webviews/waterfall/workerClient';
 import { buildWaterfall } from '../../../src/core/waterfall/layout';
 import { buildSpanDetail } from '../../../src/core/waterfall/spanDetail';
 import { traceFromResponse } from '../../../src/core/backends/traceResponse';
@@ -204,9 +204,20 @@ describe('waterfall worker', function () {
     const body = Buffer.from(toOtlpProtobuf(await generateSdkSpans(3_000, 3_000)));
     const response = { traceId: '', format: 'otlp-protobuf' as const, body: new Uint8Array(0), streamed: true, source: "Jaeger's gRPC answer", url: 'http://127.0.0.1:16685' };
     const expected = traceFromResponse({ ...response, streamed: false, body, traceId: decodeOtlpProtobuf(body).spans[0].traceId });
+    assert.ok(body.byteLength >= BODY_BATCH_BYTES);
     const { c, posts } = client();
     try {
-      c.beginResponse(expected.traceId)(body);
+      // A big chunk that is a view of a bigger buffer is copied: the caller's bytes stay usable.
+      const shared = Buffer.alloc(3 * body.byteLength, 0x78);
+      c.beginResponse()(shared.subarray(body.byteLength, 2 * body.byteLength));
+      assert.equal(shared.byteLength, 3 * body.byteLength);
+      assert.equal(shared[body.byteLength], 0x78);
+      // As grpc-js hands a message over: a view of its buffer past the frame's 5-byte header. It
+      // crosses without a copy, so the buffer is the worker's now.
+      const frame = Buffer.alloc(5 + body.byteLength);
+      body.copy(frame, 5);
+      c.beginResponse(expected.traceId)(frame.subarray(5));
+      assert.equal(frame.buffer.byteLength, 0, 'transferred');
       await until(() => posts.some((m) => m.type === 'trace'));
       const preview = posts.find((m) => m.type === 'trace');
       assert.ok(preview?.type === 'trace' && preview.summary.traceId === expected.traceId && preview.columns.rowCount === 200, 'the first 200 spans');
