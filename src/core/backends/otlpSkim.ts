@@ -330,20 +330,13 @@ export class OtlpCutScan {
 
 /**
  * The document in `bytes` with its spans' cuttable attribute lists cut out; undefined when it has
- * none or the scan gives up (then the full path reads it).
+ * none or the scan gives up (then the full path reads it). `scan`: one that has already followed
+ * the first bytes as they arrived (`bytes` are all of them now); its limits are the ones applied.
  */
-export function skimOtlpJson(bytes: Uint8Array, limits: Partial<ConversionLimits> = {}): SkimmedOtlp | undefined {
-  return skimScanned(bytes, new OtlpCutScan(limits));
-}
-
-/**
- * skimOtlpJson of a document whose first bytes `scan` has already followed as they arrived
- * (`bytes`: all of them now; the limits are the scan's).
- */
-export function skimScanned(bytes: Uint8Array, scan: OtlpCutScan): SkimmedOtlp | undefined {
+export function skimOtlpJson(bytes: Uint8Array, limits: Partial<ConversionLimits> = {}, scan = new OtlpCutScan(limits)): SkimmedOtlp | undefined {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (!scan.advance(buf, true)) return undefined;
-  const { cuts, start, limits } = scan;
+  const { cuts, start } = scan;
   if (cuts.length === 0) return undefined;
   const pieces: Buffer[] = [];
   let from = start;
@@ -358,7 +351,7 @@ export function skimScanned(bytes: Uint8Array, scan: OtlpCutScan): SkimmedOtlp |
   } catch {
     return undefined;
   }
-  return { doc, read: (convert) => readSkimmed(buf, cuts, limits, convert) };
+  return { doc, read: (convert) => readSkimmed(buf, cuts, scan.limits, convert) };
 }
 
 function readSkimmed<T extends { traces: Trace[] }>(buf: Buffer, cuts: number[], limits: ConversionLimits, convert: (attributesOf: AttributesHook) => T): (T & { spans: SpanSource }) | undefined {

@@ -10,7 +10,7 @@ import type { Trace } from '../model/trace';
 import { pickTrace } from './backendClientSupport';
 import type { ConversionLimits } from './conversionContext';
 import { jaegerDocumentToTraces, otlpDocumentToTraces, otlpProtobufToTraces, zipkinDocumentToTraces, type ConvertOptions } from './convertDocuments';
-import { OtlpCutScan, skimScanned } from './otlpSkim';
+import { skimOtlpJson, type OtlpCutScan } from './otlpSkim';
 import type { SpanSource } from '../waterfall/layout';
 import type { TimeRange } from '../model/timeRange';
 import { asString, isRecord } from './wireValues';
@@ -60,7 +60,7 @@ export function traceFromResponse(response: TraceResponse, limits?: Partial<Conv
 export function skimTraceResponse(response: TraceResponse, limits?: Partial<ConversionLimits>, scan?: OtlpCutScan): { trace: Trace; spans: SpanSource } | undefined {
   const format = response.format;
   if (format !== 'otlp' && format !== 'tempo') return undefined;
-  const skimmed = skimScanned(response.body, scan ?? new OtlpCutScan(limits));
+  const skimmed = skimOtlpJson(response.body, limits, scan);
   const read = skimmed?.read((attributesOf) => tracesOfDocument(format, skimmed.doc, response.source, { limits, attributesOf }));
   if (!read || !pickTrace(read.traces, response.traceId)) return undefined;
   return { trace: traceOf(response, read), spans: read.spans };

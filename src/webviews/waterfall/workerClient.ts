@@ -30,12 +30,16 @@ export class WaterfallWorkerError extends TraceLensError {
 /** A streamed body crosses to the worker in batches of this size: few messages, little held here. */
 export const BODY_BATCH_BYTES = 1024 * 1024;
 
-/** Bytes of its buffer a big chunk may leave out and still be transferred whole (a frame header). */
+/** Bytes of its buffer a view may leave out and still be transferred with it (a frame header). */
 const OWNED_SLACK_BYTES = 64;
 
-/** The buffer to transfer instead of copy, when the view covers all of it (a pooled Buffer must be copied). */
+/**
+ * The buffer to transfer instead of copy, when the view is (nearly) all of it: a gRPC message is
+ * a view of grpc-js's buffer past the 5 bytes of its frame header. A view of a bigger buffer (a
+ * pooled Buffer, a slice of a read) must be copied: transferring would take the rest from its owner.
+ */
 export function transferable(bytes: Uint8Array): ArrayBuffer[] {
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : [];
+  return bytes.buffer instanceof ArrayBuffer && bytes.buffer.byteLength - bytes.byteLength <= OWNED_SLACK_BYTES ? [bytes.buffer] : [];
 }
 
 export class WaterfallWorkerClient {
@@ -88,11 +92,8 @@ export class WaterfallWorkerClient {
     if (this.exited) return;
     if (this.batch && this.batchUsed + chunk.byteLength > this.batch.byteLength) this.flushBatch();
     if (chunk.byteLength >= BODY_BATCH_BYTES) {
-      // A chunk that is (nearly) all of its buffer crosses without a copy: a gRPC message of tens
-      // of MB is a view of grpc-js's buffer past the 5 bytes of its frame header. A view of a
-      // bigger buffer is copied (a Buffer's slice() would be a view: transferring its buffer
-      // would take the rest of it from its owner).
-      this.postChunk(chunk.buffer instanceof ArrayBuffer && chunk.buffer.byteLength - chunk.byteLength <= OWNED_SLACK_BYTES ? chunk : new Uint8Array(chunk));
+      // Copied unless it can cross whole (a Buffer's slice() would be a view, not a copy).
+      this.postChunk(transferable(chunk).length > 0 ? chunk : new Uint8Array(chunk));
       return;
     }
     this.batch ??= new Uint8Array(BODY_BATCH_BYTES);
