@@ -170,7 +170,7 @@ interface PathRun {
 }
 
 /** The paths measured per size, beside the receiver's; `…Base`: another checkout's worker (TRACE_LENS_BENCH_BASE). */
-const KINDS = ['file', 'fileBase', 'http', 'httpFullParse', 'httpBase', 'httpV3', 'httpV3Base', 'grpc'] as const;
+const KINDS = ['file', 'fileBase', 'http', 'httpFullParse', 'httpBase', 'httpV3', 'httpV3Base', 'grpc', 'grpcBase'] as const;
 type Kind = (typeof KINDS)[number];
 /** `TRACE_LENS_BENCH_KINDS=file,httpV3` measures only those paths (and the receiver's). */
 const ONLY_KINDS = process.env.TRACE_LENS_BENCH_KINDS?.split(',');
@@ -318,7 +318,7 @@ export async function run(): Promise<BenchRow[]> {
       const doc = await prepare(spans, 7);
       // gRPC's budget is the JSON.parse of the JSON the same Jaeger sends for the trace over HTTP (v3).
       const parse = { file: parseAlone(doc.otlp), http: parseAlone(doc.jaeger), httpV3: parseAlone(doc.v3) };
-      const results: Record<Kind | 'receiver', PathRun[]> = { file: [], fileBase: [], http: [], httpFullParse: [], httpBase: [], httpV3: [], httpV3Base: [], grpc: [], receiver: [] };
+      const results: Record<Kind | 'receiver', PathRun[]> = { file: [], fileBase: [], http: [], httpFullParse: [], httpBase: [], httpV3: [], httpV3Base: [], grpc: [], grpcBase: [], receiver: [] };
       // Interleaved, so a neighbour's burst on the shared machine hits every path alike.
       for (let i = 0; i < RUNS; i++) {
         if (measured('file')) results.file.push(await once(fileOpen(doc.file, `trace-${k}.json`)));
@@ -329,6 +329,7 @@ export async function run(): Promise<BenchRow[]> {
         if (measured('httpV3')) results.httpV3.push(await once(httpOpen(doc.traceId, jaegerV3)));
         if (baseWorkerPath && measured('httpV3')) results.httpV3Base.push(await once(httpOpen(doc.traceId, jaegerV3), baseWorkerPath));
         if (measured('grpc')) results.grpc.push(await once(httpOpen(doc.traceId, jaegerGrpc, true)));
+        if (baseWorkerPath && measured('grpc')) results.grpcBase.push(await once(httpOpen(doc.traceId, jaegerGrpc, true), baseWorkerPath));
         results.receiver.push(await once(receiverOpen(doc.trace)));
       }
       const receiver = results.receiver;
@@ -347,8 +348,8 @@ export async function run(): Promise<BenchRow[]> {
         const onDemand = ofBase ? '' : ", its spans' attribute lists read on demand (otlpSkim.ts)";
         const label = kind === 'file' || kind === 'fileBase'
           ? `OTLP JSON file (${(doc.otlpBytes / MB).toFixed(0)} MB), counted from the read's start${onDemand}${ofBase}`
-          : kind === 'grpc'
-          ? `Jaeger query gRPC answer (OTLP protobuf as a real Jaeger 2 sent it, ${(doc.protobufBytes / MB).toFixed(0)} MB), counted from the request, decoded by the receiver's protobuf walker (traceLens.backend.jaegerGrpcUrl)`
+          : kind === 'grpc' || kind === 'grpcBase'
+          ? `Jaeger query gRPC answer (OTLP protobuf as a real Jaeger 2 sent it, ${(doc.protobufBytes / MB).toFixed(0)} MB), counted from the request, decoded by the receiver's protobuf walker (traceLens.backend.jaegerGrpcUrl)${ofBase ? ofBase : ", its spans' attributes checked and left in the bytes until read"}`
           : kind === 'httpV3' || kind === 'httpV3Base'
           ? `Jaeger v3 HTTP answer (OTLP JSON, ${(doc.v3Bytes / MB).toFixed(0)} MB), counted from its first byte (Jaeger v2's API, preferred to v1)${onDemand}${ofBase}`
           : `Jaeger v1 HTTP answer (${(doc.jaegerBytes / MB).toFixed(0)} MB), counted from its first byte${kind === 'http' ? ', read by the skim' : kind === 'httpBase' ? ofBase : ', JSON.parse and the converters (the path before the skim, for comparison)'}`;
@@ -357,14 +358,14 @@ export async function run(): Promise<BenchRow[]> {
         const block = Math.max(...rs.map((r) => r.maxBlockMs));
         const retained = median(rs.map((r) => r.retainedMb));
         const m = rs[0].loaded;
-        const parseMs = parse[kind === 'file' || kind === 'fileBase' ? 'file' : kind === 'httpV3' || kind === 'httpV3Base' || kind === 'grpc' ? 'httpV3' : 'http'];
+        const parseMs = parse[kind === 'file' || kind === 'fileBase' ? 'file' : kind === 'httpV3' || kind === 'httpV3Base' || kind === 'grpc' || kind === 'grpcBase' ? 'httpV3' : 'http'];
         const budget = 1.2 * parseMs;
         const spread = (f: (r: PathRun) => number) => rs.map((r) => f(r).toFixed(0)).join(' / ');
         rows.push(
           { name: `waterfall ${k} ${kind}: bytes → first row visible`, value: round(first), unit: 'ms', budget: '≤ 250 ms', ok: first <= 250,
             note: `${label}; median of ${RUNS} (${spread((r) => r.firstRowMs)} ms); ${kind === 'file' || kind === 'fileBase' ? 'read' : 'fetch'} ${spread((r) => r.bytesMs)} ms, worker parse+convert ${m.parseMs.toFixed(0)} ms + layout ${m.layoutMs.toFixed(0)} ms (first run); ${rs.every((r) => r.previewed) ? `the first rows are the spans in the first ${PREVIEW_PREFIX_BYTES / 1024} kB, shown while the rest is read and parsed` : 'the whole trace is parsed before the first row'}` },
           { name: `waterfall ${k} ${kind}: bytes → interactive`, value: round(interactive), unit: 'ms', budget: `≤ 1.2 × JSON.parse (${budget.toFixed(0)} ms)`, ok: interactive <= budget,
-            note: `the laid-out trace painted, then the first key handled and painted; JSON.parse alone of ${kind === 'grpc' ? "the v3 JSON answer for the same trace (what Jaeger's HTTP API sends)" : 'the same bytes'} ${parseMs.toFixed(0)} ms (median of 3, this process); runs ${spread((r) => r.interactiveMs)} ms; medians of the steps: ${stepsOf(rs)}` },
+            note: `the laid-out trace painted, then the first key handled and painted; JSON.parse alone of ${kind === 'grpc' || kind === 'grpcBase' ? "the v3 JSON answer for the same trace (what Jaeger's HTTP API sends)" : 'the same bytes'} ${parseMs.toFixed(0)} ms (median of 3, this process); runs ${spread((r) => r.interactiveMs)} ms; medians of the steps: ${stepsOf(rs)}` },
           { name: `waterfall ${k} ${kind}: extension-host longest block`, value: round(block), unit: 'ms', budget: '≤ 50 ms', ok: block <= 50,
             note: `worst of ${RUNS}: the host thread's CPU time between two ticks of a 1 ms timer, from the bytes asked for to the columns posted (longest wall-clock gap between ticks ${Math.max(...rs.map((r) => r.maxGapMs)).toFixed(0)} ms, which includes waiting for a core)` },
           { name: `waterfall ${k} ${kind}: extension-host heap retained`, value: round(retained), unit: 'MB', budget: '≤ 60 MB', ok: retained <= 60,

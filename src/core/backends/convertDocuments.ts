@@ -5,12 +5,15 @@
  */
 import { MalformedResponseError } from '../errors';
 import type { Span, Trace } from '../model/trace';
-import { decodeOtlpProtobuf } from '../receiver/otlpProtobufDecoder';
+import type { OtlpDecodeResult } from '../receiver/otlpDecodeResult';
+import { decodeOtlpProtobuf, decodeOtlpProtobufDeferred } from '../receiver/otlpProtobufDecoder';
+import type { SkimmedTraces } from '../waterfall/layout';
 import { MalformedOtlpError } from '../receiver/receiverErrors';
 import { ConversionContext, type ConversionLimits } from './conversionContext';
 import { convertJaegerTraces } from './jaegerJson';
 import { convertResourceSpans, findResourceSpans, type AttributesHook } from './otlpJson';
 import { assembleTraces } from './traceAssembly';
+import { attributesMatchInBytes } from './otlpProtobufSearch';
 import { isRecord } from './wireValues';
 import { convertZipkinSpans } from './zipkinJson';
 
@@ -34,13 +37,37 @@ export function otlpDocumentToTraces(doc: unknown, source: string, options: Conv
  * broken values) are skipped and counted in a warning, as the JSON converters do.
  */
 export function otlpProtobufToTraces(bytes: Uint8Array, source: string, options: ConvertOptions = {}): Trace[] {
-  let decoded;
+  return assembleDecoded(decodeWith(() => decodeOtlpProtobuf(bytes), source), options);
+}
+
+/**
+ * otlpProtobufToTraces with the spans' attributes left in the bytes (decodeOtlpProtobufDeferred),
+ * for the waterfall, which draws none of them: the same traces, warnings and errors otherwise.
+ */
+export function otlpProtobufToSkimmedTraces(bytes: Uint8Array, source: string, options: ConvertOptions = {}): SkimmedTraces {
+  const { result, deferred } = decodeWith(() => decodeOtlpProtobufDeferred(bytes), source);
+  const attributes = (span: Span) => deferred.of(span.attributes) ?? span.attributes;
+  const full = (span: Span): Span => {
+    const decoded = deferred.of(span.attributes);
+    return decoded ? { ...span, attributes: decoded } : span;
+  };
+  const attributesMatch = (span: Span, needle: string, key: string | undefined) => {
+    const at = deferred.undecoded(span.attributes);
+    return at && attributesMatchInBytes(at.reader, at.end, needle, key);
+  };
+  return { traces: assembleDecoded(result, options), spans: { full, attributesMatch, attributes } };
+}
+
+function decodeWith<T>(decode: () => T, source: string): T {
   try {
-    decoded = decodeOtlpProtobuf(bytes);
+    return decode();
   } catch (err) {
     if (err instanceof MalformedOtlpError) throw new MalformedResponseError(source, 'OTLP protobuf trace data', { cause: err, detail: err.message });
     throw err;
   }
+}
+
+function assembleDecoded(decoded: OtlpDecodeResult, options: ConvertOptions): Trace[] {
   const ctx = new ConversionContext(options.limits);
   if (decoded.rejectedSpans > 0) ctx.note(`${decoded.rejectedSpans} span(s) could not be read and were skipped (${decoded.rejectionReasons.join('; ')}).`);
   return assembleTraces(decoded.spans, ctx, options.partial);

@@ -50,17 +50,29 @@ export function containsLowerCase(b: Buffer, start: number, end: number, text: s
 
 /** Where `text` (lower-case ASCII) first is in `b[start, end)` lower-cased (ASCII), or -1. */
 export function indexOfLowerCase(b: Buffer, start: number, end: number, text: string): number {
+  const at = indexOfLowerCaseInAscii(b, start, end, text);
+  return at >= 0 ? at : -1;
+}
+
+/** indexOfLowerCase's answer when `b[start, end)` holds no match but a byte that is not ASCII (whose text may lower-case to one). */
+export const NOT_ASCII = -2;
+
+/** indexOfLowerCase, but NOT_ASCII rather than -1 when a byte of the range is not ASCII. */
+export function indexOfLowerCaseInAscii(b: Buffer, start: number, end: number, text: string): number {
   const m = text.length;
   const first = text.charCodeAt(0);
-  outer: for (let i = start; i <= end - m; i++) {
-    if ((b[i] >= 0x41 && b[i] <= 0x5a ? b[i] + 32 : b[i]) !== first) continue;
+  let ascii = true;
+  outer: for (let i = start; i < end; i++) {
+    const c0 = b[i];
+    if (c0 >= 0x80) { ascii = false; continue; }
+    if ((c0 >= 0x41 && c0 <= 0x5a ? c0 + 32 : c0) !== first || i > end - m) continue;
     for (let j = 1; j < m; j++) {
       const c = b[i + j];
       if ((c >= 0x41 && c <= 0x5a ? c + 32 : c) !== text.charCodeAt(j)) continue outer;
     }
     return i;
   }
-  return -1;
+  return ascii ? -1 : NOT_ASCII;
 }
 
 /** Whether `b[start, end)`, lower-cased (ASCII), is `text` (lower-case). */

@@ -9,7 +9,7 @@ import { parseJsonBody } from '../http/jsonBody';
 import type { Trace } from '../model/trace';
 import { pickTrace } from './backendClientSupport';
 import type { ConversionLimits } from './conversionContext';
-import { jaegerDocumentToTraces, otlpDocumentToTraces, otlpProtobufToTraces, zipkinDocumentToTraces, type ConvertOptions } from './convertDocuments';
+import { jaegerDocumentToTraces, otlpDocumentToTraces, otlpProtobufToSkimmedTraces, otlpProtobufToTraces, zipkinDocumentToTraces, type ConvertOptions } from './convertDocuments';
 import { skimOtlpJson, type OtlpCutScan } from './otlpSkim';
 import type { SpanSource } from '../waterfall/layout';
 import type { TimeRange } from '../model/timeRange';
@@ -52,13 +52,18 @@ export function traceFromResponse(response: TraceResponse, limits?: Partial<Conv
 }
 
 /**
- * The trace in an OTLP JSON answer (Jaeger v3, Tempo) as traceFromResponse gives it, but with its
- * spans' attributes left in the bytes (`spans` decodes them; see otlpSkim.ts); undefined for
- * another format, or an answer the skim leaves to traceFromResponse (which then gives the usual
- * result or typed error). `scan`: one that followed the answer's bytes while they arrived.
+ * The trace in an OTLP answer (JSON from Jaeger v3 and Tempo, protobuf from Jaeger's gRPC API) as
+ * traceFromResponse gives it, but with its spans' attributes left in the bytes (`spans` decodes
+ * them; see otlpSkim.ts, decodeOtlpProtobufDeferred); undefined for another format, or a JSON
+ * answer the skim leaves to traceFromResponse (which then gives the usual result or typed error).
+ * `scan`: one that followed a JSON answer's bytes while they arrived.
  */
 export function skimTraceResponse(response: TraceResponse, limits?: Partial<ConversionLimits>, scan?: OtlpCutScan): { trace: Trace; spans: SpanSource } | undefined {
   const format = response.format;
+  if (format === 'otlp-protobuf') {
+    const read = otlpProtobufToSkimmedTraces(response.body, response.source, { limits });
+    return { trace: traceOf(response, read), spans: read.spans };
+  }
   if (format !== 'otlp' && format !== 'tempo') return undefined;
   const skimmed = skimOtlpJson(response.body, limits, scan);
   const read = skimmed?.read((attributesOf) => tracesOfDocument(format, skimmed.doc, response.source, { limits, attributesOf }));

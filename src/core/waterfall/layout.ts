@@ -40,6 +40,8 @@ export interface SpanSource {
    * cannot be told so, and the search decodes it (`full`).
    */
   attributesMatch(span: Span, needle: string, key: string | undefined): boolean | undefined;
+  /** `full(span).attributes` without the copy of the span, where a source has them so (a search reads every span's). */
+  attributes?(span: Span): Span['attributes'];
 }
 
 /** Traces read without (some of) their spans' attributes, and where those come from (the Jaeger and OTLP skims). */

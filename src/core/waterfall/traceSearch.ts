@@ -34,8 +34,10 @@ export function searchTrace(layout: WaterfallLayout, query: string): Int32Array 
   const key = eq > 0 ? q.slice(0, eq).trim() : undefined;
   const needle = eq > 0 ? q.slice(eq + 1).trim() : q;
   const out: number[] = [];
-  // Names and services repeat: decide each distinct one once.
+  // Names, services and resources repeat: decide each distinct one once.
   const nameHit = new Map<string, boolean>();
+  const resourceHit = new Map<Attributes, boolean>();
+  const source = layout.spanSource;
   for (let row = 0; row < layout.columns.rowCount && out.length < SEARCH_RESULT_LIMIT; row++) {
     const node = layout.rowToNode[row];
     const span = layout.tree.spans[node];
@@ -48,9 +50,14 @@ export function searchTrace(layout: WaterfallLayout, query: string): Int32Array 
       }
       if (!hit) hit = span.spanId === needle;
     }
-    if (!hit) hit = attrsMatch(span.resource.attributes, needle, key);
+    if (!hit) {
+      const resource = span.resource.attributes;
+      let h = resourceHit.get(resource);
+      if (h === undefined) { h = attrsMatch(resource, needle, key); resourceHit.set(resource, h); }
+      hit = h;
+    }
     // Spans read without their attributes are decoded only when their bytes cannot tell.
-    if (!hit) hit = layout.spanSource?.attributesMatch(span, needle, key) ?? attrsMatch(fullSpanOf(layout, node).attributes, needle, key);
+    if (!hit) hit = source?.attributesMatch(span, needle, key) ?? attrsMatch(source?.attributes?.(span) ?? fullSpanOf(layout, node).attributes, needle, key);
     if (hit) out.push(row);
   }
   return Int32Array.from(out);

@@ -3,10 +3,13 @@ import { SpanKind, SpanStatusCode, ROOT_CONTEXT, trace } from '@opentelemetry/ap
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { otlpProtobufToSkimmedTraces, otlpProtobufToTraces } from '../../../src/core/backends/convertDocuments';
+import { buildWaterfall } from '../../../src/core/waterfall/layout';
+import { searchTrace } from '../../../src/core/waterfall/traceSearch';
 import { decodeOtlpJsonText } from '../../../src/core/receiver/otlpJsonDecoder';
-import { decodeOtlpProtobuf, decodeOtlpProtobufAsync } from '../../../src/core/receiver/otlpProtobufDecoder';
+import { decodeOtlpProtobuf, decodeOtlpProtobufAsync, decodeOtlpProtobufDeferred } from '../../../src/core/receiver/otlpProtobufDecoder';
 import { MalformedOtlpError } from '../../../src/core/receiver/receiverErrors';
-import { assertSharedEmptyLists, buildRequest, hex, newSpanId, newTraceId } from './otlpTestBodies';
+import { assertSharedEmptyLists, buildRequest, hex, newSpanId, newTraceId, type TestAnyValue, type TestSpan } from './otlpTestBodies';
 
 async function sdkSpans() {
   const exporter = new InMemorySpanExporter();
@@ -185,5 +188,140 @@ describe('decodeOtlpProtobuf', () => {
     assert.equal(viaAsync.spans[0].resource.serviceName, 'sliced');
     assert.ok(ticks > 0, 'timers ran while decoding');
     await assert.rejects(decodeOtlpProtobufAsync(body.subarray(0, body.length - 1), 0), MalformedOtlpError);
+  });
+});
+
+/** What decodeOtlpProtobufDeferred gives once every span's attributes are read: its result, or what it threw. */
+function deferredThenRead(body: Uint8Array): unknown {
+  try {
+    const { result, deferred } = decodeOtlpProtobufDeferred(body);
+    return { ...result, spans: result.spans.map((s) => ({ ...s, attributes: deferred.of(s.attributes) ?? s.attributes })) };
+  } catch (err) {
+    return { threw: err instanceof MalformedOtlpError ? err.message : `not a MalformedOtlpError: ${String(err)}` };
+  }
+}
+
+function decodedWhole(body: Uint8Array): unknown {
+  try {
+    const result = decodeOtlpProtobuf(body);
+    return { ...result, spans: result.spans.map((s) => ({ ...s })) };
+  } catch (err) {
+    return { threw: err instanceof MalformedOtlpError ? err.message : `not a MalformedOtlpError: ${String(err)}` };
+  }
+}
+
+describe('decodeOtlpProtobufDeferred (attributes checked, left in the bytes, read on demand)', () => {
+  const allTypes: [string, TestAnyValue][] = [
+    ['s', { s: 'v' }], ['big', { i: 9007199254740993n }], ['neg', { i: -42 }], ['d', { d: 2.5 }], ['b', { b: true }],
+    ['bytes', { bytes: new Uint8Array([0, 1, 255]) }], ['map', { kv: [['inner', { s: 'x' }], ['n', { arr: [{ d: 1.5 }, { empty: true }] }]] }],
+    ['empty', { empty: true }], ['__proto__', { s: 'not a prototype' }],
+  ];
+  const spans = (): TestSpan[] => [
+    { traceId: newTraceId(), spanId: newSpanId(), name: 'typed', attributes: allTypes, events: [{ time: 5n, name: 'e', attributes: [['k', { s: 'v' }]] }] },
+    { traceId: newTraceId(), spanId: newSpanId(), name: 'bare' },
+    { traceId: new Uint8Array(16), spanId: newSpanId(), name: 'refused for its id', attributes: [['k', { s: 'v' }]] },
+    { traceId: newTraceId(), spanId: newSpanId(), name: 'second', attributes: [['k', { s: 'w' }], ['k', { i: 3 }]] },
+  ];
+
+  it('gives what decodeOtlpProtobuf gives once the attributes are read: SDK spans, every value type, refused spans, a late resource', async () => {
+    for (const body of [
+      ProtobufTraceSerializer.serializeRequest(await sdkSpans())!,
+      buildRequest(spans()),
+      buildRequest(spans(), { resourceLast: true, resource: [['service.name', { s: 'late' }]] }),
+    ]) {
+      const { result, deferred } = decodeOtlpProtobufDeferred(body);
+      const withAttributes = result.spans.filter((s) => deferred.of(s.attributes) !== undefined);
+      assert.ok(withAttributes.length > 0 && withAttributes.every((s) => Object.keys(s.attributes).length === 0), 'attributes left in the bytes');
+      assert.deepEqual(deferredThenRead(body), decodedWhole(body));
+    }
+  });
+
+  it('refuses and rejects exactly what decodeOtlpProtobuf does: every cut, deep nesting, random byte changes', () => {
+    let value: TestAnyValue = { s: 'leaf' };
+    for (let i = 0; i < 200; i++) value = i % 2 ? { arr: [value] } : { kv: [['k', value]] };
+    const deep = buildRequest([{ traceId: newTraceId(), spanId: newSpanId(), name: 'deep', attributes: [['deep', value]] }, ...spans()]);
+    assert.equal(decodeOtlpProtobuf(deep).rejectedSpans, 2, 'the deep span and the one with a zero trace id');
+    const body = buildRequest(spans());
+    for (let cut = 1; cut < body.length; cut++) assert.deepEqual(deferredThenRead(body.subarray(0, cut)), decodedWhole(body.subarray(0, cut)), `cut at ${cut}`);
+    let seed = 777;
+    const rand = (n: number): number => Math.floor(((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000) * n);
+    let differentOutcomes = 0;
+    for (const source of [body, deep]) {
+      for (let i = 0; i < 3000; i++) {
+        const changed = new Uint8Array(source);
+        for (let k = 1 + rand(3); k > 0; k--) changed[rand(changed.length)] = rand(256);
+        const whole = decodedWhole(changed);
+        assert.deepEqual(deferredThenRead(changed), whole, `change ${i}`);
+        if (JSON.stringify(whole, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) !== JSON.stringify(decodedWhole(source), (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) differentOutcomes++;
+      }
+    }
+    assert.ok(differentOutcomes > 1000, `the changes reach the checks (${differentOutcomes} of 6000 changed the outcome)`);
+  });
+
+  it('gives a waterfall its spans without attributes and decodes them for the detail (otlpProtobufToSkimmedTraces)', () => {
+    const traceId = newTraceId();
+    const body = buildRequest([
+      { traceId, spanId: newSpanId(), name: 'root', attributes: [['code.function', { s: 'checkout' }]] },
+      { traceId, spanId: newSpanId(), name: 'sibling' },
+    ]);
+    const skimmed = otlpProtobufToSkimmedTraces(body, 'the answer');
+    const whole = otlpProtobufToTraces(body, 'the answer');
+    assert.equal(skimmed.traces[0].spans.length, 2);
+    assert.deepEqual(skimmed.traces[0].spans.map((s) => skimmed.spans.full(s)), whole[0].spans);
+    assert.deepEqual(skimmed.traces[0].spans.map((s) => s.attributes), [{}, {}]);
+  });
+
+  it('answers a search from the bytes as the search over decoded attributes does, and decodes only what the bytes cannot tell', () => {
+    const traceId = newTraceId();
+    const values: [string, TestAnyValue][][] = [
+      [['http.method', { s: 'GET' }], ['db.statement', { s: 'SELECT * FROM Orders WHERE id = 42' }]],
+      [['Peer.Service', { s: 'PostgreSQL' }], ['empty', { empty: true }], ['', { s: 'no key' }]],
+      [['retries', { i: 42 }], ['ratio', { d: 0.5 }], ['ok', { b: true }], ['route', { s: '/orders/:id' }]],
+      [['big', { i: -9007199254740993n }], ['inf', { d: -Infinity }], ['nan', { d: NaN }], ['tiny', { d: 5e-7 }], ['off', { b: false }]],
+      [['tags', { arr: [{ s: 'get' }, { s: 'x' }] }], ['map', { kv: [['inner', { s: 'orders' }]] }]],
+      [['city', { s: 'Zürich' }], ['ÄKey', { s: 'plain' }]],
+      [['k', { s: 'first select' }], ['k', { s: 'second' }]],
+      [['K', { s: 'upper' }], ['k', { s: 'lower' }]],
+      [['__proto__', { s: 'select' }], ['bytes', { bytes: new Uint8Array([0x67, 0x65, 0x74]) }]],
+      [],
+    ];
+    const spanList: TestSpan[] = values.map((attributes, i) => ({ traceId, spanId: newSpanId(), name: `span ${i}`, attributes }));
+    const body = buildRequest(spanList);
+    const skimmed = otlpProtobufToSkimmedTraces(body, 'the answer');
+    let told = 0;
+    let decoded = 0;
+    const spans = {
+      full: skimmed.spans.full,
+      attributesMatch: (span: Parameters<typeof skimmed.spans.attributesMatch>[0], needle: string, key: string | undefined) => {
+        const answer = skimmed.spans.attributesMatch(span, needle, key);
+        if (answer === undefined) decoded++; else told++;
+        return answer;
+      },
+    };
+    const fromBytes = buildWaterfall(skimmed.traces[0], { spanSource: spans });
+    const whole = buildWaterfall(otlpProtobufToTraces(body, 'the answer')[0]);
+    const queries = ['route=order', 'retries=4', 'retries=x', 'ratio=.5', 'ok=tru', 'orders/', 'infin', 'nan', 'e-7', '-9007', 'fals', 'big=900', 'get', 'select', 'SELECT', 'orders', 'postgres', 'peer.service=postgre', 'http.method=get', 'http.method=post', '42', '0.5', 'true', 'zür', 'plain',
+      'äkey', 'first', 'k=first', 'k=second', 'k=lower', 'k=upper', 'no key', '=no', 'empty=', 'inner', '__proto__=sel', 'bytes=get', 'e', 'missing'];
+    for (const q of queries) assert.deepEqual([...searchTrace(fromBytes, q)], [...searchTrace(whole, q)], q);
+    assert.ok(told > 50 && decoded > 50, `told from the bytes ${told}, decoded ${decoded}`);
+    // The searches above decoded some spans, whose decoded attributes the search reads from then on: ask a fresh read.
+    const fresh = otlpProtobufToSkimmedTraces(body, 'the answer');
+    const [plain, , numbers, , , nonAscii, repeated] = fresh.traces[0].spans.slice().sort((a, b) => Number(a.name.slice(5)) - Number(b.name.slice(5)));
+    const matches = fresh.spans.attributesMatch;
+    assert.equal(matches(plain, 'from orders', undefined), true);
+    assert.equal(matches(plain, 'post', undefined), false);
+    assert.equal(matches(plain, 'get', 'http.method'), true);
+    assert.equal(matches(plain, 'get', 'db.statement'), false);
+    assert.equal(matches(numbers, 'orders', undefined), true);
+    assert.equal(matches(numbers, 'users', undefined), false, "no number's or bool's text holds a 'u'");
+    assert.equal(matches(numbers, 'users', 'retries'), false);
+    assert.equal(matches(numbers, '42', 'retries'), undefined, 'a number: decoded');
+    assert.equal(matches(numbers, 'ru', undefined), undefined, "'true' holds it");
+    assert.equal(matches(nonAscii, 'x', undefined), undefined, 'a text that is not ASCII may lower-case to it');
+    assert.equal(matches(nonAscii, 'plain', undefined), true);
+    assert.equal(matches(repeated, 'first', undefined), undefined, 'a value under a key that repeats may not be the one kept');
+    assert.equal(matches(repeated, 'x', undefined), false);
+    assert.deepEqual(fresh.spans.full(plain).attributes, { 'http.method': 'GET', 'db.statement': 'SELECT * FROM Orders WHERE id = 42' });
+    assert.equal(matches(plain, 'from orders', undefined), undefined, 'decoded: the search reads the decoded attributes');
   });
 });

@@ -224,7 +224,16 @@ describe('waterfall worker', function () {
       assert.match(preview.notice ?? '', /showing the first 200 spans decoded/);
       const loaded = await c.loadResponse({ ...response, traceId: expected.traceId });
       assert.equal(loaded.summary.spanCount, 3_000);
-      assert.deepEqual(loaded.summary, buildWaterfall(expected).summary);
+      const layout = buildWaterfall(expected);
+      assert.deepEqual(loaded.summary, layout.summary);
+      // The worker left the attributes in the bytes (decodeOtlpProtobufDeferred): a row's detail decodes them.
+      for (let row = 0; row < layout.columns.rowCount; row += 37) c.fromWebview({ type: 'detail', requestId: row, row });
+      await until(() => posts.filter((m) => m.type === 'detail').length === Math.ceil(layout.columns.rowCount / 37));
+      for (const m of posts) {
+        if (m.type !== 'detail') continue;
+        assert.ok(m.detail && m.detail.attributes.span.length === 10, `row ${m.row} has its attributes`);
+        assert.deepEqual(m.detail, buildSpanDetail(layout, m.row));
+      }
     } finally {
       await c.dispose();
     }
