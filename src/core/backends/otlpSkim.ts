@@ -338,16 +338,24 @@ export function skimOtlpJson(bytes: Uint8Array, limits: Partial<ConversionLimits
   if (!scan.advance(buf, true)) return undefined;
   const { cuts, start } = scan;
   if (cuts.length === 0) return undefined;
-  const pieces: Buffer[] = [];
+  // The text without the lists, each replaced by its marker `[k]`, written into one buffer: a
+  // Buffer.concat of a piece and a marker per list took ~2× as long at 50k spans.
+  let size = buf.length - start;
+  for (let k = 0; k < cuts.length; k += 2) size += 2 + String(k / 2).length - (cuts[k + 1] - cuts[k]);
+  const left = Buffer.allocUnsafe(size);
+  let o = 0;
   let from = start;
   for (let k = 0; k < cuts.length; k += 2) {
-    pieces.push(buf.subarray(from, cuts[k]), Buffer.from(`[${k / 2}]`, 'latin1'));
+    o += buf.copy(left, o, from, cuts[k]);
+    left[o++] = OPEN_ARRAY;
+    o += left.write(String(k / 2), o, 'latin1');
+    left[o++] = CLOSE_ARRAY;
     from = cuts[k + 1];
   }
-  pieces.push(buf.subarray(from));
+  o += buf.copy(left, o, from);
   let doc: unknown;
   try {
-    doc = JSON.parse(Buffer.concat(pieces).toString('utf8'));
+    doc = JSON.parse(left.toString('utf8', 0, o));
   } catch {
     return undefined;
   }
