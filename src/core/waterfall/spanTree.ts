@@ -93,6 +93,13 @@ const startOrder = (startNs: Float64Array) => (a: number, b: number) => startNs[
 
 /** 1. Ids: drop exact duplicates, keep different spans that share an id (flagged). */
 function* uniqueSpans(trace: Trace, warnings: string[]): Steps<{ spans: Span[]; byId: Map<string, number>; flags: Uint16Array }> {
+  // Most traces repeat no id: one map operation a span tells so, where telling duplicates apart takes two.
+  const distinct = new Map<string, number>();
+  for (let k = 0; k < trace.spans.length; k++) {
+    if ((k & YIELD_MASK) === 0) yield;
+    distinct.set(trace.spans[k].spanId, k);
+  }
+  if (distinct.size === trace.spans.length) return { spans: trace.spans.slice(), byId: distinct, flags: new Uint16Array(trace.spans.length) };
   const byId = new Map<string, number>();
   const spans: Span[] = [];
   const dupFlag: number[] = [];
