@@ -7,7 +7,7 @@ import { otlpProtobufToSkimmedTraces, otlpProtobufToTraces } from '../../../src/
 import { buildWaterfall } from '../../../src/core/waterfall/layout';
 import { searchTrace } from '../../../src/core/waterfall/traceSearch';
 import { decodeOtlpJsonText } from '../../../src/core/receiver/otlpJsonDecoder';
-import { decodeOtlpProtobuf, decodeOtlpProtobufAsync, decodeOtlpProtobufDeferred } from '../../../src/core/receiver/otlpProtobufDecoder';
+import { decodeOtlpProtobuf, decodeOtlpProtobufAsync, decodeOtlpProtobufDeferred, decodeOtlpProtobufFirst } from '../../../src/core/receiver/otlpProtobufDecoder';
 import { MalformedOtlpError } from '../../../src/core/receiver/receiverErrors';
 import { assertSharedEmptyLists, buildRequest, hex, newSpanId, newTraceId, type TestAnyValue, type TestSpan } from './otlpTestBodies';
 
@@ -209,6 +209,24 @@ function decodedWhole(body: Uint8Array): unknown {
     return { threw: err instanceof MalformedOtlpError ? err.message : `not a MalformedOtlpError: ${String(err)}` };
   }
 }
+
+describe('decodeOtlpProtobufFirst (the first rows of a big answer)', () => {
+  it('gives the first spans as the whole decode does, resources written after their spans included, and reads no further than their ResourceSpans', () => {
+    const some = (n: number, name: string): TestSpan[] => Array.from({ length: n }, (_, i) => ({ traceId: newTraceId(), spanId: newSpanId(), name: `${name} ${i}` }));
+    // Two ResourceSpans (concatenated requests merge), the first with its resource after its spans.
+    const first = buildRequest(some(30, 'a'), { resourceLast: true, resource: [['service.name', { s: 'late' }]] });
+    const second = buildRequest(some(30, 'b'), { resource: [['service.name', { s: 'second' }]] });
+    const body = Buffer.concat([first, second]);
+    const whole = decodeOtlpProtobuf(body).spans;
+    for (const n of [1, 29, 30, 31, 60, 100]) assert.deepEqual(decodeOtlpProtobufFirst(body, n).spans, whole.slice(0, n), `${n} spans`);
+    assert.equal(decodeOtlpProtobufFirst(body, 5).spans[4].resource.serviceName, 'late');
+    // What follows the ResourceSpans that holds them is not read: a break there is the whole decode's to report.
+    const broken = Buffer.concat([first, second.subarray(0, second.length - 3)]);
+    assert.throws(() => decodeOtlpProtobuf(broken), MalformedOtlpError);
+    assert.deepEqual(decodeOtlpProtobufFirst(broken, 30).spans, whole.slice(0, 30));
+    assert.throws(() => decodeOtlpProtobufFirst(broken, 31), MalformedOtlpError);
+  });
+});
 
 describe('decodeOtlpProtobufDeferred (attributes checked, left in the bytes, read on demand)', () => {
   const allTypes: [string, TestAnyValue][] = [
