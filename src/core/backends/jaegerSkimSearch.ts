@@ -24,7 +24,7 @@ for (const k of SPECIAL_TAG_BYTES) SPECIAL_FIRST_BYTE[k[0]] = 1;
 export function byBytes(text: string): boolean {
   if (text !== lastText) {
     lastText = text;
-    lastByBytes = NUMBER_TEXT.test(text) && isAscii(text);
+    lastByBytes = !numberTextMayHold(text) && isAscii(text);
   }
   return lastByBytes;
 }
@@ -36,6 +36,11 @@ let lastByBytes = false;
  * bytes say): with any other character, a number value never contains it.
  */
 const NUMBER_TEXT = /[^0-9.e+-]/;
+
+/** Whether a finite number's text (lower case) may contain `text`: it holds only digits, `.`, `e`, `+` and `-`. */
+export function numberTextMayHold(text: string): boolean {
+  return !NUMBER_TEXT.test(text);
+}
 
 /** ASCII and no escapes: every key and string value reads as its bytes (and lower-cases as them). */
 export function isPlain(b: Buffer, start: number, end: number): boolean {

@@ -4,7 +4,7 @@
  * told from their bytes, as the JSON skims do (jaegerSkimSearch.ts), without decoding them.
  */
 import { WIRE_I64, WIRE_LEN, WIRE_VARINT, type WireReader } from '../receiver/protobufWire';
-import { equalsLowerCase, indexOfLowerCaseInAscii, NOT_ASCII, sameBytes } from './jaegerSkimSearch';
+import { equalsLowerCase, indexOfLowerCaseInAscii, NOT_ASCII, numberTextMayHold, sameBytes } from './jaegerSkimSearch';
 import { isAscii } from './jsonByteScanner';
 
 /** Field tags (number and wire type) of KeyValue.key and .value, and of AnyValue's scalar and text fields. */
@@ -15,7 +15,7 @@ const BOOL_VALUE_TAG = (2 << 3) | WIRE_VARINT;
 const INT_VALUE_TAG = (3 << 3) | WIRE_VARINT;
 const DOUBLE_VALUE_TAG = (4 << 3) | WIRE_I64;
 const BYTES_VALUE_TAG = (7 << 3) | WIRE_LEN;
-/** What a number's or a bool's text can be besides digits, `.`, `e`, `+` and `-` (String(value), lower case). */
+/** What a number's or a bool's text can be besides what numberTextMayHold allows (String(value), lower case: infinities, NaN, bools). */
 const SCALAR_WORDS = ['-infinity', 'nan', 'true', 'false'];
 
 /**
@@ -118,7 +118,7 @@ function keyRepeats(r: WireReader, from: number, end: number, ks: number, ke: nu
 function scalarMayHold(needle: string): boolean {
   if (needle !== lastNeedle) {
     lastNeedle = needle;
-    lastMayHold = !/[^0-9.e+-]/.test(needle) || SCALAR_WORDS.some((w) => w.includes(needle));
+    lastMayHold = numberTextMayHold(needle) || SCALAR_WORDS.some((w) => w.includes(needle));
   }
   return lastMayHold;
 }
