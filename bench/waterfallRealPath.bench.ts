@@ -176,7 +176,7 @@ type Kind = (typeof KINDS)[number];
 const ONLY_KINDS = process.env.TRACE_LENS_BENCH_KINDS?.split(',');
 const measured = (kind: Kind) => !ONLY_KINDS || ONLY_KINDS.includes(kind.replace(/Base$/, ''));
 
-/** `firstByteAt`: when the first byte of an HTTP answer arrived (DESIGN's first row is counted from there). */
+/** `firstByteAt`: when a backend's answer began, its headers in (DESIGN's first row is counted from its first byte). */
 type Open = (client: WaterfallWorkerClient) => Promise<{ loaded: WorkerLoaded; bytesMs: number; firstByteAt?: number }>;
 
 export async function run(): Promise<BenchRow[]> {
@@ -270,18 +270,19 @@ export async function run(): Promise<BenchRow[]> {
       return { loaded, bytesMs };
     };
     /**
-     * `fromRequest`: counted from the request, not the first byte. grpc-js hands over a message
-     * only when its last byte is in, and Jaeger sends a trace as one message, so the first byte
-     * cannot be seen; from the request is the stricter count.
+     * Counted from the answer's start, its headers (DESIGN's first row is counted from the first
+     * byte). grpc-js hands Jaeger's one message over only when its last byte is in, so for gRPC the
+     * headers are the one sign of the first byte; an HTTP answer's first chunk follows its headers
+     * at once.
      */
-    const httpOpen = (traceId: string, api = jaeger, fromRequest = false): Open => async (client) => {
+    const httpOpen = (traceId: string, api = jaeger): Open => async (client) => {
       const t0 = performance.now();
       // As the panel does: the body streams into the worker as it arrives.
       const sink = client.beginResponse();
       let firstByteAt: number | undefined;
-      const response = await api.fetchTrace(traceId, { sink: (chunk) => { firstByteAt ??= performance.now(); sink(chunk); } });
+      const response = await api.fetchTrace(traceId, { sink, onAnswer: () => { firstByteAt ??= performance.now(); } });
       const bytesMs = performance.now() - t0;
-      return { loaded: await client.loadResponse(response), bytesMs, firstByteAt: fromRequest ? t0 : firstByteAt };
+      return { loaded: await client.loadResponse(response), bytesMs, firstByteAt };
     };
 
     // The built-in receiver's path: the trace is already in memory (its store), copied to the worker in slices.
@@ -309,7 +310,7 @@ export async function run(): Promise<BenchRow[]> {
     await once(httpOpen(warm.traceId));
     await once(httpOpen(warm.traceId), fullParseWorkerPath);
     await once(httpOpen(warm.traceId, jaegerV3));
-    await once(httpOpen(warm.traceId, jaegerGrpc, true));
+    await once(httpOpen(warm.traceId, jaegerGrpc));
     if (baseWorkerPath) await once(httpOpen(warm.traceId), baseWorkerPath);
     await once(receiverOpen(warm.trace));
 
@@ -328,8 +329,8 @@ export async function run(): Promise<BenchRow[]> {
         if (baseWorkerPath && measured('http')) results.httpBase.push(await once(httpOpen(doc.traceId), baseWorkerPath));
         if (measured('httpV3')) results.httpV3.push(await once(httpOpen(doc.traceId, jaegerV3)));
         if (baseWorkerPath && measured('httpV3')) results.httpV3Base.push(await once(httpOpen(doc.traceId, jaegerV3), baseWorkerPath));
-        if (measured('grpc')) results.grpc.push(await once(httpOpen(doc.traceId, jaegerGrpc, true)));
-        if (baseWorkerPath && measured('grpc')) results.grpcBase.push(await once(httpOpen(doc.traceId, jaegerGrpc, true), baseWorkerPath));
+        if (measured('grpc')) results.grpc.push(await once(httpOpen(doc.traceId, jaegerGrpc)));
+        if (baseWorkerPath && measured('grpc')) results.grpcBase.push(await once(httpOpen(doc.traceId, jaegerGrpc), baseWorkerPath));
         results.receiver.push(await once(receiverOpen(doc.trace)));
       }
       const receiver = results.receiver;
@@ -349,7 +350,7 @@ export async function run(): Promise<BenchRow[]> {
         const label = kind === 'file' || kind === 'fileBase'
           ? `OTLP JSON file (${(doc.otlpBytes / MB).toFixed(0)} MB), counted from the read's start${onDemand}${ofBase}`
           : kind === 'grpc' || kind === 'grpcBase'
-          ? `Jaeger query gRPC answer (OTLP protobuf as a real Jaeger 2 sent it, ${(doc.protobufBytes / MB).toFixed(0)} MB), counted from the request, decoded by the receiver's protobuf walker (traceLens.backend.jaegerGrpcUrl)${ofBase ? ofBase : ", its spans' attributes checked and left in the bytes until read"}`
+          ? `Jaeger query gRPC answer (OTLP protobuf as a real Jaeger 2 sent it, ${(doc.protobufBytes / MB).toFixed(0)} MB), counted from its first byte (its headers: grpc-js hands the one message over when its last byte is in), decoded by the receiver's protobuf walker (traceLens.backend.jaegerGrpcUrl)${ofBase ? ofBase : ", its spans' attributes checked and left in the bytes until read"}`
           : kind === 'httpV3' || kind === 'httpV3Base'
           ? `Jaeger v3 HTTP answer (OTLP JSON, ${(doc.v3Bytes / MB).toFixed(0)} MB), counted from its first byte (Jaeger v2's API, preferred to v1)${onDemand}${ofBase}`
           : `Jaeger v1 HTTP answer (${(doc.jaegerBytes / MB).toFixed(0)} MB), counted from its first byte${kind === 'http' ? ', read by the skim' : kind === 'httpBase' ? ofBase : ', JSON.parse and the converters (the path before the skim, for comparison)'}`;

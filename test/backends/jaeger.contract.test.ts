@@ -156,7 +156,11 @@ describe('contract: Jaeger', function () {
       const entry = path.resolve(__dirname, '../../src/webviews/waterfall/layoutWorker.ts');
       const worker = new WaterfallWorkerClient(`require('tsx/cjs'); require(${JSON.stringify(entry)});`, { post: () => undefined, command: () => undefined, crashed: () => undefined }, { eval: true });
       try {
-        const response = await grpc.fetchTrace(sent.traceId, { sink: worker.beginResponse(sent.traceId) });
+        const sink = worker.beginResponse(sent.traceId);
+        // The answer's start is seen before its one message, which grpc-js hands over whole.
+        const seen: string[] = [];
+        const response = await grpc.fetchTrace(sent.traceId, { sink: (chunk) => { seen.push('message'); sink(chunk); }, onAnswer: () => seen.push('answer') });
+        assert.deepEqual(seen, ['answer', 'message']);
         assert.equal(response.format, 'otlp-protobuf');
         assert.equal(response.body.byteLength, 0, 'the bytes went to the worker');
         const loaded = await worker.loadResponse(response);

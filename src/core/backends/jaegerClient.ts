@@ -131,12 +131,12 @@ export class JaegerClient implements TraceBackend {
     if (api === 'v3') {
       const p = V3_PARAMS[this.paramStyle];
       const query = r ? { [p.start]: rfc3339(r.startMs), [p.end]: rfc3339(r.endMs) } : undefined;
-      const res = await this.http.get({ path: `/api/v3/traces/${id}`, query, signal: options.signal, acceptStatus: [404], sink: options.sink });
+      const res = await this.http.get({ path: `/api/v3/traces/${id}`, query, signal: options.signal, acceptStatus: [404], sink: options.sink, onAnswer: options.onAnswer });
       if (res.status === 404) throw new TraceNotFoundError(id, r);
       return { traceId: id, format: 'otlp', body: res.body, streamed: options.sink !== undefined, source, url: res.url, range: r };
     }
     const query = r ? { start: r.startMs * 1000, end: r.endMs * 1000 } : undefined;
-    const res = await this.http.get({ path: `/api/traces/${id}`, query, signal: options.signal, acceptStatus: [404], sink: options.sink });
+    const res = await this.http.get({ path: `/api/traces/${id}`, query, signal: options.signal, acceptStatus: [404], sink: options.sink, onAnswer: options.onAnswer });
     if (res.status === 404) throw new TraceNotFoundError(id, r);
     return { traceId: id, format: 'jaeger-v1', body: res.body, streamed: options.sink !== undefined, source, url: res.url, range: r };
   }
@@ -146,7 +146,7 @@ export class JaegerClient implements TraceBackend {
     const grpc = this.grpc;
     if (!grpc || this.clock() < this.grpcRetryAtMs) return undefined;
     try {
-      const { body } = await grpc.fetch(id, { range: options.range, signal: options.signal, sink: options.sink });
+      const { body } = await grpc.fetch(id, { range: options.range, signal: options.signal, sink: options.sink, onAnswer: options.onAnswer });
       return { traceId: id, format: 'otlp-protobuf', body, streamed: options.sink !== undefined, source: `Jaeger's gRPC answer for trace ${id}`, url: grpc.url, range: options.range };
     } catch (err) {
       // Unreachable means no message arrived, so the sink is still empty for HTTP's answer.

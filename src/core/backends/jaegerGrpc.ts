@@ -20,6 +20,7 @@ import {
 } from '../errors';
 import { withNodeRoots } from '../http/systemCertificates';
 import type { TimeRange } from '../model/timeRange';
+import type { GetTraceOptions } from './traceBackend';
 import { lengthDelimited, varintField } from '../receiver/protobufWire';
 
 export const GET_TRACE_PATH = '/jaeger.api_v3.QueryService/GetTrace';
@@ -71,12 +72,8 @@ export interface JaegerGrpcOptions {
   extraCertificates?: readonly string[];
 }
 
-export interface GrpcTraceOptions {
-  range?: TimeRange;
-  signal?: AbortSignal;
-  /** Each message as it arrives, the sink's to keep or hand on; the result's body is then empty. */
-  sink?: (chunk: Uint8Array) => void;
-}
+/** As for fetchTrace; `sink` gets each message whole, and the result's body is then empty. */
+export type GrpcTraceOptions = Pick<GetTraceOptions, 'range' | 'signal' | 'sink' | 'onAnswer'>;
 
 /** `traceLens.backend.jaegerGrpcUrl` checked; a ConfigurationError says what is wrong with it. */
 export function parseJaegerGrpcUrl(url: string): URL {
@@ -148,7 +145,7 @@ export class JaegerGrpcTraces {
    * nothing reached `sink`.
    */
   async fetch(traceId: string, options: GrpcTraceOptions = {}): Promise<{ body: Uint8Array; bytes: number }> {
-    const { signal, sink, range } = options;
+    const { signal, sink, range, onAnswer } = options;
     if (signal?.aborted) throw new CancelledError();
     await this.connected(signal);
     return new Promise((resolve, reject) => {
@@ -171,6 +168,7 @@ export class JaegerGrpcTraces {
         finish(new CancelledError());
       };
       signal?.addEventListener('abort', onAbort, { once: true });
+      if (onAnswer) call.on('metadata', onAnswer);
       call.on('data', (message: Buffer) => {
         bytes += message.byteLength;
         if (bytes > this.options.maxResponseBytes) {

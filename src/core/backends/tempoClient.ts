@@ -43,7 +43,7 @@ export class TempoClient implements TraceBackend {
     const answer = (res: HttpResponse): TraceResponse => ({ traceId: id, format: 'tempo', body: res.body, streamed: options.sink !== undefined, source: `Tempo's answer for trace ${id}`, url: res.url, range: options.range });
     try {
       if (this.v2Traces !== false) {
-        const res = await this.get({ path: `/api/v2/traces/${id}`, query, signal: options.signal, acceptStatus: [404], sink: options.sink });
+        const res = await this.get({ path: `/api/v2/traces/${id}`, query, signal: options.signal, acceptStatus: [404], sink: options.sink, onAnswer: options.onAnswer });
         if (res.status === 200) {
           this.v2Traces = true;
           return answer(res);
@@ -51,7 +51,7 @@ export class TempoClient implements TraceBackend {
         // Tempo answers an unknown trace with an empty 404; a 404 with text is a router without the v2 API.
         if (this.v2Traces === true || res.body.length === 0) throw notFound();
       }
-      const res = await this.get({ path: `/api/traces/${id}`, query, signal: options.signal, acceptStatus: [404], sink: options.sink });
+      const res = await this.get({ path: `/api/traces/${id}`, query, signal: options.signal, acceptStatus: [404], sink: options.sink, onAnswer: options.onAnswer });
       if (res.status === 404) throw notFound();
       this.v2Traces = false;
       return answer(res);

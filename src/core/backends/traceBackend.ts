@@ -11,6 +11,11 @@ export interface GetTraceOptions {
   signal?: AbortSignal;
   /** `fetchTrace` only: the answer's body goes here as it arrives, each chunk the sink's to keep or hand on (see TraceResponse.streamed). */
   sink?: (chunk: Uint8Array) => void;
+  /**
+   * `fetchTrace` only: called once when the backend begins its answer (the headers are in), before
+   * any of its body. A gRPC answer reaches `sink` only whole, so this is the one sign of its start.
+   */
+  onAnswer?: () => void;
 }
 
 export interface TraceQuery {

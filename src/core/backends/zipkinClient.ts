@@ -29,7 +29,7 @@ export class ZipkinClient implements TraceBackend {
     const id = requireTraceId(traceId);
     // A 64-bit trace is stored under its 16-character id.
     const wireId = id.startsWith('0000000000000000') ? id.slice(16) : id;
-    const res = await this.http.get({ path: `/api/v2/trace/${wireId}`, signal: options.signal, acceptStatus: [404], sink: options.sink });
+    const res = await this.http.get({ path: `/api/v2/trace/${wireId}`, signal: options.signal, acceptStatus: [404], sink: options.sink, onAnswer: options.onAnswer });
     if (res.status === 404) throw new TraceNotFoundError(id, options.range);
     return { traceId: id, format: 'zipkin', body: res.body, streamed: options.sink !== undefined, source: `Zipkin's answer for trace ${id}`, url: res.url, range: options.range };
   }

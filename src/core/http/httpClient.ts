@@ -70,6 +70,8 @@ export interface HttpRequest {
    * Each chunk is the sink's to keep or hand on; nothing here reads it again.
    */
   sink?: (chunk: Buffer) => void;
+  /** Called when a successful (2xx) answer's headers are in, before its body is read. */
+  onAnswer?: () => void;
 }
 
 export interface HttpResponse {
@@ -207,7 +209,7 @@ export class HttpClient {
 
     for (let attempt = 0; ; attempt++) {
       if (req.signal?.aborted) throw new CancelledError();
-      const res = await this.attempt(url, headers, req.signal, req.sink);
+      const res = await this.attempt(url, headers, req);
       if (RETRYABLE_STATUS.has(res.status) && attempt < this.retry.maxRetries && !req.acceptStatus?.includes(res.status)) {
         const retryAfter = parseRetryAfter(res.headers['retry-after']);
         if (retryAfter === undefined || retryAfter <= this.retry.maxRetryAfterMs) {
@@ -232,7 +234,7 @@ export class HttpClient {
     return (await this.get(req)).json(expected);
   }
 
-  private async attempt(url: URL, headers: Record<string, string>, userSignal?: AbortSignal, sink?: (chunk: Buffer) => void): Promise<HttpResponse> {
+  private async attempt(url: URL, headers: Record<string, string>, { signal: userSignal, sink, onAnswer }: HttpRequest): Promise<HttpResponse> {
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = userSignal ? AbortSignal.any([userSignal, timeout]) : timeout;
     const mapError = (err: unknown): Error => {
@@ -259,6 +261,7 @@ export class HttpClient {
     const resHeaders = flattenHeaders(res.headers);
     try {
       const ok = res.statusCode >= 200 && res.statusCode < 300;
+      if (ok) onAnswer?.();
       const body = await this.readBody(url, res.body, resHeaders, signal, ok ? sink : undefined);
       return makeResponse(url.href, res.statusCode, resHeaders, body);
     } catch (err) {

@@ -71,9 +71,15 @@ export class WaterfallController implements vscode.Disposable {
         const fetchTrace = backend.fetchTrace.bind(backend);
         const sink = panel.responseSink();
         let bytes = 0;
-        const response = await withCancellableProgress(what, (signal) => fetchTrace(reference.traceId, { signal, sink: (chunk) => { bytes += chunk.byteLength; sink(chunk); } }));
+        // Whether a slow open is the backend's work before it answers or the bytes on the way.
+        const askedAt = performance.now();
+        let answeredAt: number | undefined;
+        const response = await withCancellableProgress(what, (signal) => fetchTrace(reference.traceId, {
+          signal, sink: (chunk) => { bytes += chunk.byteLength; sink(chunk); }, onAnswer: () => { answeredAt ??= performance.now(); },
+        }));
         if (!response) { panel.dispose(); return; }
-        this.log.info(`Fetched trace ${reference.traceId}: ${bytes} bytes from ${response.url}`);
+        const ms = (at: number) => `${Math.round(at - askedAt)} ms`;
+        this.log.info(`Fetched trace ${reference.traceId}: ${bytes} bytes from ${response.url} in ${ms(performance.now())}${answeredAt === undefined ? '' : ` (it began to answer after ${ms(answeredAt)})`}`);
         await panel.showResponse(response, view);
         return;
       }

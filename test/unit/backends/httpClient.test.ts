@@ -208,14 +208,18 @@ describe('http: against a real local server', function () {
       res.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync(payload));
     });
     const chunks: Buffer[] = [];
-    const res = await client().get({ path: '/x', sink: (c) => chunks.push(Buffer.from(c)) });
+    // onAnswer: once, when the headers are in, before the first chunk.
+    const answers: number[] = [];
+    const res = await client().get({ path: '/x', sink: (c) => chunks.push(Buffer.from(c)), onAnswer: () => answers.push(chunks.length) });
     assert.equal(res.body.length, 0, 'the body went to the sink only');
     assert.ok(chunks.length > 1, `${chunks.length} chunk(s)`);
     assert.deepEqual(Buffer.concat(chunks), payload);
+    assert.deepEqual(answers, [0]);
     const sunk: Buffer[] = [];
-    const missing = await client().get({ path: '/missing', acceptStatus: [404], sink: (c) => sunk.push(c) });
+    const missing = await client().get({ path: '/missing', acceptStatus: [404], sink: (c) => sunk.push(c), onAnswer: () => answers.push(-1) });
     assert.equal(missing.text(), 'trace not found');
     assert.equal(sunk.length, 0);
+    assert.deepEqual(answers, [0], 'not called for an error status');
   });
 
   it('stops reading past the size cap while streaming', async () => {
