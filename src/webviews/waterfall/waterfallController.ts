@@ -14,6 +14,7 @@ import { formatDuration } from '../../core/stats/statsFormat';
 import type { RecentTraces } from '../../backends/recentTracesStore';
 import { COMMANDS } from '../../core/commands/commandIds';
 import { countOf } from '../../core/text/plural';
+import { FetchProgress } from '../../core/views/fetchProgress';
 
 /** Trace files above this size are refused before reading; the waterfall's windowed mode starts lower. */
 const MAX_TRACE_FILE_BYTES = 1024 * 1024 * 1024;
@@ -70,16 +71,25 @@ export class WaterfallController implements vscode.Disposable {
       if (backend.fetchTrace) {
         const fetchTrace = backend.fetchTrace.bind(backend);
         const sink = panel.responseSink();
-        let bytes = 0;
+        const arrived = new FetchProgress();
         // Whether a slow open is the backend's work before it answers or the bytes on the way.
         const askedAt = performance.now();
         let answeredAt: number | undefined;
-        const response = await withCancellableProgress(what, (signal) => fetchTrace(reference.traceId, {
-          signal, sink: (chunk) => { bytes += chunk.byteLength; sink(chunk); }, onAnswer: () => { answeredAt ??= performance.now(); },
+        const response = await withCancellableProgress(what, (signal, progress) => fetchTrace(reference.traceId, {
+          signal,
+          sink: (chunk) => {
+            sink(chunk);
+            const message = arrived.add(chunk.byteLength, performance.now());
+            if (message) progress.report({ message });
+          },
+          onAnswer: () => {
+            answeredAt ??= performance.now();
+            progress.report({ message: arrived.answered() });
+          },
         }));
         if (!response) { panel.dispose(); return; }
         const ms = (at: number) => `${Math.round(at - askedAt)} ms`;
-        this.log.info(`Fetched trace ${reference.traceId}: ${bytes} bytes from ${response.url} in ${ms(performance.now())}${answeredAt === undefined ? '' : ` (it began to answer after ${ms(answeredAt)})`}`);
+        this.log.info(`Fetched trace ${reference.traceId}: ${arrived.bytes} bytes from ${response.url} in ${ms(performance.now())}${answeredAt === undefined ? '' : ` (it began to answer after ${ms(answeredAt)})`}`);
         await panel.showResponse(response, view);
         return;
       }
