@@ -39,6 +39,11 @@ let incoming: Span[] = [];
 let body = new JaegerSkimmer();
 /** The same answer followed as OTLP JSON while it arrives, once the Jaeger skim has given up on it (otlpSkim.ts). */
 let otlpScan = new OtlpCutScan();
+/**
+ * The answer's messages, kept as they came, once its first is OTLP protobuf (Jaeger's gRPC answer):
+ * neither skim reads protobuf, and copying tens of MB into `body` cost ~30 ms at 100k spans.
+ */
+let protobufMessages: Uint8Array[] | undefined;
 /** Whether rows were shown from part of the current trace. */
 let previewed = false;
 /** The document about to be loaded was previewed from its first bytes while it was read. */
@@ -119,9 +124,13 @@ function load(msg: WorkerLoad): void {
     case 'loadResponse': {
       const streamed = body;
       const scan = otlpScan;
+      const messages = protobufMessages;
       body = new JaegerSkimmer();
       otlpScan = new OtlpCutScan();
-      const response = msg.response.streamed ? { ...msg.response, body: streamed.bytes() } : msg.response;
+      protobufMessages = undefined;
+      // An answer whose first bytes decoded as protobuf but that says it is another format is read as that format.
+      if (messages && msg.response.format !== 'otlp-protobuf') for (const m of messages) follow(streamed, scan, m);
+      const response = msg.response.streamed ? { ...msg.response, body: messages && msg.response.format === 'otlp-protobuf' ? oneBuffer(messages) : streamed.bytes() } : msg.response;
       // Jaeger's v1 answer is read from its bytes, attributes on demand (jaegerSkim.ts), and an
       // OTLP JSON answer (Jaeger v3, Tempo) with its spans' attributes left in the bytes
       // (otlpSkim.ts); a trace a skim does not find, or leaves to the converters, takes the full
@@ -141,6 +150,25 @@ function load(msg: WorkerLoad): void {
       return;
     }
   }
+}
+
+/**
+ * Adds `chunk` to an answer that arrives as text: read by the Jaeger skim, else followed as OTLP
+ * JSON (so that when its last byte is in only JSON.parse of what is left and the converters
+ * remain), its first rows shown from its first bytes.
+ */
+function follow(text: JaegerSkimmer, scan: OtlpCutScan, chunk: Uint8Array, traceId?: string): void {
+  text.add(chunk);
+  if (!previewed && text.bytes().byteLength >= PREVIEW_PREFIX_BYTES) {
+    const prefix = text.bytes();
+    preview(previewTraces(prefix.subarray(0, Math.min(prefix.byteLength, 2 * PREVIEW_PREFIX_BYTES)), 'the answer'), traceId, 'received');
+  }
+  if (!text.reading) scan.advance(text.paddedBytes(), false, text.bytes().byteLength);
+}
+
+/** Messages as one buffer: the first itself when it is the only one. */
+function oneBuffer(messages: Uint8Array[]): Uint8Array {
+  return messages.length === 1 ? messages[0] : Buffer.concat(messages);
 }
 
 port.on('message', (msg: ToWorker) => {
@@ -174,21 +202,18 @@ port.on('message', (msg: ToWorker) => {
       documentPreviewed = true;
       return;
     case 'responseChunk':
-      if (msg.first) { body = new JaegerSkimmer(); otlpScan = new OtlpCutScan(); previewed = false; }
+      if (msg.first) { body = new JaegerSkimmer(); otlpScan = new OtlpCutScan(); previewed = false; protobufMessages = undefined; }
       // Protobuf (Jaeger's gRPC answer) arrives in whole messages, the first of them in the first
-      // chunk: its first rows before the copy of tens of MB into the body.
+      // chunk: its first rows at once, and its messages kept as they are.
       if (!previewed && msg.first && msg.bytes.byteLength >= PREVIEW_PREFIX_BYTES) {
         const protobuf = previewOtlpProtobuf(msg.bytes);
-        if (protobuf) preview(protobuf, msg.traceId, 'decoded');
+        if (protobuf) {
+          preview(protobuf, msg.traceId, 'decoded');
+          protobufMessages = [];
+        }
       }
-      body.add(msg.bytes);
-      if (!previewed && body.bytes().byteLength >= PREVIEW_PREFIX_BYTES) {
-        const prefix = body.bytes();
-        preview(previewTraces(prefix.subarray(0, Math.min(prefix.byteLength, 2 * PREVIEW_PREFIX_BYTES)), 'the answer'), msg.traceId, 'received');
-      }
-      // After the first rows: an answer that is not Jaeger's v1 is followed as OTLP JSON, so that
-      // when its last byte is in only JSON.parse of what is left and the converters remain.
-      if (!body.reading) otlpScan.advance(body.paddedBytes(), false, body.bytes().byteLength);
+      if (protobufMessages) protobufMessages.push(msg.bytes);
+      else follow(body, otlpScan, msg.bytes, msg.traceId);
       return;
     default:
       try {

@@ -239,6 +239,31 @@ describe('waterfall worker', function () {
     }
   });
 
+  it('takes a protobuf answer of several messages as their concatenation, and one that says it is JSON as JSON', async () => {
+    // Two TracesData messages of one trace: concatenated, they are one message with both halves' spans.
+    const spans = await generateSdkSpans(3_000, 3_000);
+    const parts = [toOtlpProtobuf(spans.slice(0, 1_500)), toOtlpProtobuf(spans.slice(1_500))];
+    const whole = Buffer.concat(parts);
+    assert.ok(parts[0].byteLength >= PREVIEW_PREFIX_BYTES, 'the first message is big enough to show rows from');
+    const response = { traceId: decodeOtlpProtobuf(whole).spans[0].traceId, format: 'otlp-protobuf' as const, body: new Uint8Array(0), streamed: true, source: "Jaeger's gRPC answer", url: 'http://127.0.0.1:16685' };
+    const expected = buildWaterfall(traceFromResponse({ ...response, streamed: false, body: whole })).summary;
+    const { c } = client();
+    try {
+      let sink = c.beginResponse(response.traceId);
+      for (const part of parts) sink(new Uint8Array(part));
+      assert.deepEqual((await c.loadResponse(response)).summary, expected);
+      // The same bytes said to be Jaeger's v1 JSON: the error the JSON path gives them unstreamed.
+      const v1 = { ...response, format: 'jaeger-v1' as const, source: "Jaeger's answer" };
+      const unstreamed = await c.loadResponse({ ...v1, streamed: false, body: whole }).then(() => undefined, (err: Error) => err);
+      assert.ok(unstreamed, 'protobuf is not Jaeger JSON');
+      sink = c.beginResponse(response.traceId);
+      for (const part of parts) sink(new Uint8Array(part));
+      await assert.rejects(c.loadResponse(v1), (err: Error) => err.name === unstreamed.name && err.message === unstreamed.message);
+    } finally {
+      await c.dispose();
+    }
+  });
+
   it('shows the spans of a file\'s first bytes before the file is read whole, and only once', async () => {
     const bytes = new TextEncoder().encode(toOtlpJson(syntheticTrace({ spans: 20_000, bigSubtree: 0 })));
     const { c, posts } = client();
