@@ -37,6 +37,11 @@ const internStrings: string[] = new Array<string>(INTERN_SLOTS).fill('');
 /** The hash last seen in each slot that missed the cache. */
 const internSeen = new Int32Array(INTERN_SLOTS);
 
+const TRACE_ID_BYTES = 16;
+/** The trace id last read, and its hex. */
+const lastTraceId = new Uint8Array(TRACE_ID_BYTES);
+let lastTraceIdHex = '';
+
 export class WireReader {
   readonly buf: Buffer;
   /** For 64-bit reads: one BigInt from the builtin instead of four from lo/hi. */
@@ -198,7 +203,14 @@ export class WireReader {
     const buf = this.buf;
     let any = 0;
     for (let i = start; i < fieldEnd; i++) any |= buf[i];
-    return any === 0 ? undefined : buf.toString('hex', start, fieldEnd);
+    if (any === 0) return undefined;
+    if (len !== TRACE_ID_BYTES) return buf.toString('hex', start, fieldEnd);
+    // Spans of one trace tend to come together: they share its id's string.
+    let same = lastTraceIdHex !== '';
+    for (let k = 0; same && k < TRACE_ID_BYTES; k++) same = buf[start + k] === lastTraceId[k];
+    if (same) return lastTraceIdHex;
+    lastTraceId.set(buf.subarray(start, fieldEnd));
+    return (lastTraceIdHex = buf.toString('hex', start, fieldEnd));
   }
 
   bytes(end: number): Uint8Array {

@@ -99,6 +99,19 @@ describe('decodeOtlpProtobuf', () => {
     assert.equal(decodeOtlpProtobuf(body).spans[0].resource.serviceName, 'late-resource');
   });
 
+  it('reads each trace id right when spans of traces that differ in one byte alternate (the last id read is reused)', () => {
+    const a = newTraceId();
+    const ids = [a, new Uint8Array(a), new Uint8Array(a), new Uint8Array(a)];
+    ids[1][15] ^= 1;
+    ids[2][0] ^= 0x80;
+    ids[3][7] ^= 4;
+    const order = [0, 0, 1, 1, 0, 2, 2, 3, 0, 3];
+    const body = buildRequest(order.map((k, i) => ({ traceId: ids[k], spanId: newSpanId(), name: `s${i}` })));
+    assert.deepEqual(decodeOtlpProtobuf(body).spans.map((s) => s.traceId), order.map((k) => hex(ids[k])));
+    // And from one request to the next.
+    assert.equal(decodeOtlpProtobuf(buildRequest([{ traceId: ids[1], spanId: newSpanId(), name: 'next' }])).spans[0].traceId, hex(ids[1]));
+  });
+
   it('rejects spans with invalid ids and keeps the rest, counting them for partial success', () => {
     const good = { traceId: newTraceId(), spanId: newSpanId(), name: 'good' };
     const body = buildRequest([
