@@ -91,8 +91,10 @@ export function decodeOtlpProtobufDeferred(bytes: Uint8Array): { result: OtlpDec
   const result: OtlpDecodeResult = { spans: [], rejectedSpans: 0, rejectionReasons: [] };
   const ranges = new AttributeRanges();
   readRequest(r, result, undefined, ranges);
-  // One for the search, which reads the spans one after the other (a reader is a DataView and more).
+  // One for the search and one for decoding, each reading the spans one after the other (a reader
+  // is a DataView and more: not one per span).
   const reader = new WireReader(bytes);
+  const at = new WireReader(bytes);
   // Attributes once decoded are kept: the waterfall's insights read every span's soon after the
   // rows are shown, and a search over decoded attributes is faster than one over the bytes.
   const decodedOnce: (Attributes | undefined)[] = [];
@@ -104,7 +106,6 @@ export function decodeOtlpProtobufDeferred(bytes: Uint8Array): { result: OtlpDec
         if (k === undefined) return undefined;
         const known = decodedOnce[k];
         if (known) return known;
-        const at = new WireReader(bytes);
         at.pos = ranges.from[k];
         const end = ranges.to[k];
         const decoded: Attributes = {};
