@@ -121,7 +121,7 @@ describe('Tempo client against the documented HTTP API (replayed, no Tempo runni
     });
     after(() => replay.close());
 
-    it('reads a trace from /api/v2/traces: base64 ids, enum names, int64 strings and omitted zeros decoded', async () => {
+    it('reads a trace from /api/traces in OpenTelemetry protobuf (Accept: application/protobuf), every field decoded', async () => {
       const from = replay.requests.length;
       const trace = await client.getTrace(ids.checkout, { range: RANGE });
       assert.equal(trace.traceId, ids.checkout);
@@ -156,10 +156,15 @@ describe('Tempo client against the documented HTTP API (replayed, no Tempo runni
       assert.equal(render.kind, 'internal');
       assert.equal(render.attributes['code.lineno'], 27);
       const [req] = sent(replay, from);
-      assert.equal(req.pathname, `/api/v2/traces/${ids.checkout}`);
+      assert.equal(req.pathname, `/api/traces/${ids.checkout}`);
       assert.match(req.query.start, SECONDS);
       assert.match(req.query.end, SECONDS);
-      assert.equal(req.accept, 'application/json');
+      assert.equal(req.accept, 'application/protobuf');
+      assert.equal(req.status, 200);
+      assert.equal(sent(replay, from).length, 1, 'one request');
+      const answer = await client.fetchTrace(ids.checkout, { range: RANGE });
+      assert.equal(answer.format, 'otlp-protobuf');
+      assert.equal(answer.body[0], 0x0a, 'binary: field 1 (resource spans), not JSON');
     });
 
     it('pads an id whose leading zeros Tempo strips, and reads a trace without a range', async () => {
@@ -170,27 +175,32 @@ describe('Tempo client against the documented HTTP API (replayed, no Tempo runni
       assert.deepEqual(replay.requests.at(-1)?.query, {});
     });
 
-    it('serves the same trace as OpenTelemetry protobuf for Accept: application/protobuf, which the receiver decoder reads identically', async () => {
-      // TempoClient always asks for JSON; the protobuf form is read here through the product's OTLP protobuf decoder.
-      const http = new HttpClient({ baseUrl: replay.url, userAgent: 'protobuf-probe' });
+    it('reads the same spans from a gateway that answers JSON whatever it is asked: base64 ids, enum names, int64 strings, omitted zeros', async () => {
+      const gateway = await startTempoReplay({ jsonOnly: true });
       try {
-        const json = await client.getTrace(ids.checkout, { range: RANGE });
-        for (const p of [`/api/v2/traces/${ids.checkout}`, `/api/traces/${ids.checkout}`]) {
-          const res = await http.get({ path: p, headers: { accept: 'application/protobuf' } });
-          assert.equal(res.headers['content-type'], 'application/protobuf', p);
-          const decoded = decodeOtlpProtobuf(res.body);
-          assert.equal(decoded.rejectedSpans, 0);
-          const view = (s: Span) => [s.traceId, s.spanId, s.parentSpanId, s.name, s.kind, s.startTimeUnixNano, s.endTimeUnixNano, s.status, s.resource.serviceName, s.scope, s.attributes, s.events, s.links];
-          assert.deepEqual(decoded.spans.map(view), json.spans.map(view), `${p}: protobuf and JSON give the same spans`);
-        }
+        const viaJson = await tempo(gateway.url).fetchTrace(ids.checkout, { range: RANGE });
+        assert.equal(viaJson.format, 'tempo');
+        assert.equal(gateway.requests.at(-1)?.accept, 'application/protobuf', 'asked for protobuf, answered JSON');
+        const json = await tempo(gateway.url).getTrace(ids.checkout, { range: RANGE });
+        const protobuf = await client.getTrace(ids.checkout, { range: RANGE });
+        const view = (s: Span) => [s.traceId, s.spanId, s.parentSpanId, s.name, s.kind, s.startTimeUnixNano, s.endTimeUnixNano, s.status, s.resource.serviceName, s.resource.attributes, s.scope, s.attributes, s.events, s.links];
+        assert.deepEqual(json.spans.map(view), protobuf.spans.map(view), 'JSON and protobuf give the same spans');
+        assert.deepEqual(json.warnings, protobuf.warnings);
+        // The fixture's JSON decoded through the product's OTLP protobuf decoder, as the replay encodes it.
+        const decoded = decodeOtlpProtobuf((await new HttpClient({ baseUrl: replay.url }).get({ path: `/api/traces/${ids.checkout}`, headers: { accept: 'application/protobuf' } })).body);
+        assert.equal(decoded.spans.length, json.spans.length);
       } finally {
-        await http.close();
+        await gateway.close();
       }
-      assert.ok(replay.requests.filter((r) => r.headers['user-agent'] === 'trace-lens').every((r) => r.accept === 'application/json'), 'the client itself always asks for JSON');
     });
 
-    it('warns that a PARTIAL trace is incomplete, with the server message', async () => {
+    it('asks v2 for a trace v1 refuses as too large, and warns that the PARTIAL trace it gives is incomplete, with the server message', async () => {
+      const from = replay.requests.length;
       const trace = await client.getTrace(ids.partial, { range: RANGE });
+      assert.deepEqual(sent(replay, from).map((r) => `${r.status} ${r.pathname} ${r.accept}`), [
+        `500 /api/traces/${ids.partial} application/protobuf`,
+        `200 /api/v2/traces/${ids.partial} application/json`,
+      ]);
       assert.equal(trace.partial, true);
       assert.equal(trace.spans.length, 4);
       assert.match(trace.warnings[0], /^Tempo returned only part of this trace: Trace exceeds maximum size of 5000000 bytes, a partial trace is returned\.$/);
@@ -203,7 +213,7 @@ describe('Tempo client against the documented HTTP API (replayed, no Tempo runni
       await assertNotFound(client);
       const last = replay.requests.at(-1);
       assert.equal(last?.status, 404);
-      assert.equal(last?.pathname, `/api/v2/traces/${ids.missing}`);
+      assert.equal(last?.pathname, `/api/traces/${ids.missing}`);
       // A window that misses the trace: Tempo only searches the blocks of that window.
       await assert.rejects(client.getTrace(ids.checkout, { range: { startMs: T0_MS - 7200_000, endMs: T0_MS - 3600_000 } }), TraceNotFoundError);
     });
@@ -308,7 +318,7 @@ describe('Tempo client against the documented HTTP API (replayed, no Tempo runni
     });
     after(() => replay.close());
 
-    it('falls back to /api/traces (top key "batches") after a 404 with a text body, and stays there', async () => {
+    it('reads traces from /api/traces without asking the v2 API, which it lacks', async () => {
       const client = tempo(replay.url);
       const from = replay.requests.length;
       const first = await client.getTrace(ids.checkout, { range: RANGE });
@@ -316,20 +326,27 @@ describe('Tempo client against the documented HTTP API (replayed, no Tempo runni
       assert.equal(byName(first, 'chargeCard').status.message, 'card declined');
       await client.getTrace(ids.healthCheck);
       assert.deepEqual(sent(replay, from).map((r) => `${r.status} ${r.pathname}`), [
-        `404 /api/v2/traces/${ids.checkout}`,
         `200 /api/traces/${ids.checkout}`,
         `200 /api/traces/${ids.healthCheck}`,
       ]);
     });
 
-    it('reports a trace over max_bytes_per_trace as too large, and an unknown one as not found', async () => {
+    it('reports a trace over max_bytes_per_trace as too large (v2 cannot give part of it), and an unknown one as not found', async () => {
       const client = tempo(replay.url);
-      await assert.rejects(client.getTrace(ids.partial), (e: unknown) => {
+      const tooLarge = (e: unknown) => {
         assert.ok(e instanceof TraceTooLargeError, String(e));
         assert.match(e.userMessage, /larger than its configured maximum/);
         assert.equal(e.detail, `trace exceeds max size (max bytes: ${MAX_BYTES_PER_TRACE})`);
         return true;
-      });
+      };
+      const from = replay.requests.length;
+      await assert.rejects(client.getTrace(ids.partial), tooLarge);
+      await assert.rejects(client.getTrace(ids.partial), tooLarge);
+      assert.deepEqual(sent(replay, from).map((r) => `${r.status} ${r.pathname}`), [
+        `500 /api/traces/${ids.partial}`,
+        `404 /api/v2/traces/${ids.partial}`,
+        `500 /api/traces/${ids.partial}`,
+      ], 'v2 is not asked again once it said it does not exist');
       await assertNotFound(tempo(replay.url));
     });
   });

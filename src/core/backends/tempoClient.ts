@@ -18,10 +18,17 @@ export interface TempoClientOptions {
 }
 
 const TOO_LARGE = /trace exceeds max size|too large|max.*bytes/i;
+const PROTOBUF = 'application/protobuf';
+/** `application/protobuf`, or the older `application/x-protobuf`. */
+const PROTOBUF_TYPE = /^application\/(x-)?protobuf\b/i;
+
+function traceAnswer(traceId: string, res: HttpResponse, options: GetTraceOptions, format: 'otlp-protobuf' | 'tempo'): TraceResponse {
+  return { traceId, format, body: res.body, streamed: options.sink !== undefined, source: `Tempo's answer for trace ${traceId}`, url: res.url, range: options.range };
+}
 
 export class TempoClient implements TraceBackend {
   readonly type = 'tempo' as const;
-  /** Whether `/api/v2/traces` exists; undefined until a request tells. */
+  /** Whether `/api/v2/traces` exists (asked only for a trace v1 refuses as too large); undefined until a request tells. */
   private v2Traces: boolean | undefined;
   private readonly lookbackMs: number;
 
@@ -36,34 +43,44 @@ export class TempoClient implements TraceBackend {
     return traceFromResponse(await this.fetchTrace(traceId, options));
   }
 
+  /**
+   * The trace as Tempo's v1 API gives it in OpenTelemetry protobuf (`tempopb.Trace`, laid out as
+   * OTLP's TracesData): about half the bytes of its JSON, and read by the receiver's protobuf walker
+   * with the spans' attributes left in the bytes, where JSON is parsed whole. A server or gateway
+   * that answers JSON all the same is read as JSON. v1 refuses a trace over
+   * `max_bytes_per_trace`; v2 then gives the part that fits, marked PARTIAL.
+   */
   async fetchTrace(traceId: string, options: GetTraceOptions = {}): Promise<TraceResponse> {
     const id = requireTraceId(traceId);
     const query = options.range ? rangeSeconds(options.range) : undefined;
-    const notFound = () => new TraceNotFoundError(id, options.range);
-    const answer = (res: HttpResponse): TraceResponse => ({ traceId: id, format: 'tempo', body: res.body, streamed: options.sink !== undefined, source: `Tempo's answer for trace ${id}`, url: res.url, range: options.range });
     try {
-      if (this.v2Traces !== false) {
-        const res = await this.get({ path: `/api/v2/traces/${id}`, query, signal: options.signal, acceptStatus: [404], sink: options.sink, onAnswer: options.onAnswer });
-        if (res.status === 200) {
-          this.v2Traces = true;
-          return answer(res);
-        }
-        // Tempo answers an unknown trace with an empty 404; a 404 with text is a router without the v2 API.
-        if (this.v2Traces === true || res.body.length === 0) throw notFound();
-      }
-      const res = await this.get({ path: `/api/traces/${id}`, query, signal: options.signal, acceptStatus: [404], sink: options.sink, onAnswer: options.onAnswer });
-      if (res.status === 404) throw notFound();
-      this.v2Traces = false;
-      return answer(res);
+      const res = await this.get({
+        path: `/api/traces/${id}`, query, headers: { accept: PROTOBUF }, signal: options.signal, acceptStatus: [404], sink: options.sink, onAnswer: options.onAnswer,
+      });
+      if (res.status === 404) throw new TraceNotFoundError(id, options.range);
+      return traceAnswer(id, res, options, PROTOBUF_TYPE.test(res.headers['content-type'] ?? '') ? 'otlp-protobuf' : 'tempo');
     } catch (err) {
-      if (err instanceof HttpStatusError && TOO_LARGE.test(err.body)) {
-        throw new TraceTooLargeError(`Tempo refused trace ${id} because it is larger than its configured maximum.`, {
-          detail: err.body.trim().slice(0, 200),
-          cause: err,
-        });
-      }
-      throw err;
+      if (!(err instanceof HttpStatusError && TOO_LARGE.test(err.body))) throw err;
+      return this.partialTrace(id, query, options, err);
     }
+  }
+
+  /** What v2 gives of a trace v1 refused as too large: the part under the limit, marked PARTIAL. */
+  private async partialTrace(id: string, query: { start: number; end: number } | undefined, options: GetTraceOptions, refusal: HttpStatusError): Promise<TraceResponse> {
+    const tooLarge = () => new TraceTooLargeError(`Tempo refused trace ${id} because it is larger than its configured maximum.`, {
+      detail: refusal.body.trim().slice(0, 200),
+      cause: refusal,
+    });
+    // Tempo before 2.6 has no v2 API: a 404 with a text body, where an unknown trace's is empty.
+    if (this.v2Traces === false) throw tooLarge();
+    const res = await this.get({ path: `/api/v2/traces/${id}`, query, signal: options.signal, acceptStatus: [404], sink: options.sink, onAnswer: options.onAnswer });
+    if (res.status === 404 && res.body.length > 0) {
+      this.v2Traces = false;
+      throw tooLarge();
+    }
+    if (res.status === 404) throw new TraceNotFoundError(id, options.range);
+    this.v2Traces = true;
+    return traceAnswer(id, res, options, 'tempo');
   }
 
   private async get(req: HttpRequest): Promise<HttpResponse> {

@@ -4,14 +4,16 @@
  * span object that closes within it (tracking strings, escapes and nesting, and the keys of the
  * shallow levels), and the span objects are given to the same converters as whole documents, in
  * a document of the same format. What cannot be known from a prefix stays unknown: a Jaeger
- * answer lists its processes (the services) after its spans. OTLP protobuf (Jaeger's gRPC answer)
- * arrives in whole messages instead: its first spans are decoded from the first message.
+ * answer lists its processes (the services) after its spans. OTLP protobuf arrives in whole
+ * messages from Jaeger's gRPC API, and over HTTP (Tempo) in chunks that end anywhere: its first
+ * spans are decoded from the whole spans the first bytes hold.
  */
 import { ConversionContext } from '../backends/conversionContext';
 import { BACKSLASH, CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, OPEN_ARRAY, OPEN_OBJECT, Q as QUOTE } from '../backends/jsonByteScanner';
 import { assembleTraces } from '../backends/traceAssembly';
 import type { Trace } from '../model/trace';
 import { decodeOtlpProtobufFirst } from '../receiver/otlpProtobufDecoder';
+import { lengthDelimited, WIRE_LEN, WireReader } from '../receiver/protobufWire';
 import { tracesFromDocument } from './loadTraceFile';
 import { detectDocumentFormat } from './traceFileFormat';
 
@@ -161,18 +163,87 @@ export function previewTraces(prefix: Uint8Array, source: string): Trace[] | und
 const PROTOBUF_PREVIEW_SPANS = 200;
 
 /** The first byte of OTLP protobuf trace data: field 1 (resource_spans), length-delimited. JSON never starts so but with a newline. */
-const OTLP_PROTOBUF_FIRST_BYTE = 0x0a;
+export const OTLP_PROTOBUF_FIRST_BYTE = 0x0a;
 
 /**
- * The traces of the first spans of whole OTLP protobuf messages, or undefined when `bytes` are not
- * such messages. Never throws, like previewTraces.
+ * The traces of the first spans of OTLP protobuf trace data, whole messages or the first bytes
+ * of one, or undefined when `bytes` are no such data. Never throws, like previewTraces.
  */
 export function previewOtlpProtobuf(bytes: Uint8Array): Trace[] | undefined {
   if (bytes[0] !== OTLP_PROTOBUF_FIRST_BYTE) return undefined;
+  for (const candidate of [bytes, () => wholeSpansOf(bytes)]) {
+    try {
+      const whole = typeof candidate === 'function' ? candidate() : candidate;
+      if (!whole) return undefined;
+      const { spans } = decodeOtlpProtobufFirst(whole, PROTOBUF_PREVIEW_SPANS);
+      return spans.length > 0 ? assembleTraces(spans, new ConversionContext()) : undefined;
+    } catch {
+      // The bytes end inside a message: try its whole spans.
+    }
+  }
+  return undefined;
+}
+
+/** A field's tag, length and payload, when the bytes hold all of them. */
+interface Field {
+  number: number;
+  /** Where the tag starts and the payload starts and ends; `end` may lie past the bytes. */
+  at: number;
+  payload: number;
+  end: number;
+}
+
+/** The length-delimited field at the reader, undefined for another kind or when its tag or length is cut. */
+function fieldAt(r: WireReader, limit: number): Field | undefined {
+  const at = r.pos;
+  let tag: number;
+  let length: number;
   try {
-    const { spans } = decodeOtlpProtobufFirst(bytes, PROTOBUF_PREVIEW_SPANS);
-    return spans.length > 0 ? assembleTraces(spans, new ConversionContext()) : undefined;
+    tag = r.varint32(limit);
+    if ((tag & 7) !== WIRE_LEN) return undefined;
+    length = r.varint32(limit);
   } catch {
     return undefined;
   }
+  const field = { number: tag >>> 3, at, payload: r.pos, end: r.pos + length };
+  r.pos = Math.min(field.end, limit);
+  return field;
+}
+
+/**
+ * The first bytes of OTLP protobuf trace data cut down to the spans they hold whole, as a valid
+ * message: the message and list that the bytes end inside get the lengths of what is left of them.
+ * Resources and scopes are kept when whole; anything else the cut leaves is dropped.
+ */
+function wholeSpansOf(bytes: Uint8Array): Uint8Array | undefined {
+  const r = new WireReader(bytes);
+  const n = bytes.length;
+  const parts: Buffer[] = [];
+  const copy = (f: Field) => Buffer.from(bytes.subarray(f.at, f.end));
+  while (r.pos < n) {
+    const resourceSpans = fieldAt(r, n);
+    if (!resourceSpans || resourceSpans.number !== 1) break;
+    if (resourceSpans.end <= n) { parts.push(copy(resourceSpans)); continue; }
+    // The resource spans the bytes end inside: its whole fields, and the whole spans of its last scope spans.
+    const inner: Buffer[] = [];
+    r.pos = resourceSpans.payload;
+    while (r.pos < n) {
+      const f = fieldAt(r, n);
+      if (!f) break;
+      if (f.end <= n) { inner.push(copy(f)); continue; }
+      if (f.number !== 2) break;
+      const spans: Buffer[] = [];
+      r.pos = f.payload;
+      while (r.pos < n) {
+        const g = fieldAt(r, n);
+        if (!g || g.end > n) break;
+        spans.push(copy(g));
+      }
+      if (spans.length > 0) inner.push(lengthDelimited(2, Buffer.concat(spans)));
+      break;
+    }
+    if (inner.length > 0) parts.push(lengthDelimited(1, Buffer.concat(inner)));
+    break;
+  }
+  return parts.length > 0 ? Buffer.concat(parts) : undefined;
 }

@@ -11,13 +11,13 @@ import { OtlpCutScan } from '../../core/backends/otlpSkim';
 import { skimTraceResponse, traceFromResponse } from '../../core/backends/traceResponse';
 import { TraceLensError } from '../../core/errors';
 import type { Span, Trace } from '../../core/model/trace';
-import { PREVIEW_PREFIX_BYTES, previewOtlpProtobuf, previewTraces } from '../../core/traceFiles/documentPreview';
+import { OTLP_PROTOBUF_FIRST_BYTE, PREVIEW_PREFIX_BYTES, previewOtlpProtobuf, previewTraces } from '../../core/traceFiles/documentPreview';
 import { loadTraceFile, skimTraceFile } from '../../core/traceFiles/loadTraceFile';
 import { buildWaterfall, type SpanSource } from '../../core/waterfall/layout';
 import { describeTraceChoice } from './traceChoice';
 import { WaterfallSession } from './waterfallSession';
 import { describeWorkerFailure } from './workerFailure';
-import type { FromWorker, LoadViewOptions, ToWorker, WorkerLoad } from './workerProtocol';
+import type { FromWorker, LoadViewOptions, ToWorker, WorkerLoad, WorkerResponseChunk } from './workerProtocol';
 
 const port = parentPort;
 if (!port) throw new Error('layoutWorker must run in a worker thread');
@@ -40,10 +40,14 @@ let body = new JaegerSkimmer();
 /** The same answer followed as OTLP JSON while it arrives, once the Jaeger skim has given up on it (otlpSkim.ts). */
 let otlpScan = new OtlpCutScan();
 /**
- * The answer's messages, kept as they came, once its first is OTLP protobuf (Jaeger's gRPC answer):
- * neither skim reads protobuf, and copying tens of MB into `body` cost ~30 ms at 100k spans.
+ * The answer's pieces, kept as they came, while it looks like OTLP protobuf (Jaeger's gRPC answer,
+ * in whole messages; Tempo's, in chunks that end anywhere): neither skim reads protobuf, and
+ * copying tens of MB into `body` cost ~30 ms at 100k spans. An answer whose first byte says
+ * protobuf may still be JSON that starts with a newline: its first rows tell, and if they are not
+ * protobuf the pieces go to the skims after all.
  */
-let protobufMessages: Uint8Array[] | undefined;
+let protobufPieces: Uint8Array[] | undefined;
+let protobufBytes = 0;
 /** Whether rows were shown from part of the current trace. */
 let previewed = false;
 /** The document about to be loaded was previewed from its first bytes while it was read. */
@@ -124,10 +128,10 @@ function load(msg: WorkerLoad): void {
     case 'loadResponse': {
       const streamed = body;
       const scan = otlpScan;
-      const messages = protobufMessages;
+      const messages = protobufPieces;
       body = new JaegerSkimmer();
       otlpScan = new OtlpCutScan();
-      protobufMessages = undefined;
+      protobufPieces = undefined;
       // An answer whose first bytes decoded as protobuf but that says it is another format is read as that format.
       if (messages && msg.response.format !== 'otlp-protobuf') for (const m of messages) follow(streamed, scan, m);
       const response = msg.response.streamed ? { ...msg.response, body: messages && msg.response.format === 'otlp-protobuf' ? oneBuffer(messages) : streamed.bytes() } : msg.response;
@@ -166,6 +170,36 @@ function follow(text: JaegerSkimmer, scan: OtlpCutScan, chunk: Uint8Array, trace
   if (!text.reading) scan.advance(text.paddedBytes(), false, text.bytes().byteLength);
 }
 
+/**
+ * A piece of a backend's answer: kept as it came while the answer looks like protobuf, its first
+ * rows shown once its first bytes are in; otherwise followed by the skims.
+ */
+function receiveChunk(msg: WorkerResponseChunk): void {
+  if (msg.first) {
+    body = new JaegerSkimmer();
+    otlpScan = new OtlpCutScan();
+    previewed = false;
+    protobufPieces = msg.bytes[0] === OTLP_PROTOBUF_FIRST_BYTE ? [] : undefined;
+    protobufBytes = 0;
+  }
+  if (!protobufPieces) {
+    follow(body, otlpScan, msg.bytes, msg.traceId);
+    return;
+  }
+  protobufPieces.push(msg.bytes);
+  protobufBytes += msg.bytes.byteLength;
+  if (previewed || protobufBytes < PREVIEW_PREFIX_BYTES) return;
+  // Its first rows from its first bytes (for gRPC, the first message, whole).
+  const protobuf = previewOtlpProtobuf(protobufPieces.length === 1 ? protobufPieces[0] : Buffer.concat(protobufPieces));
+  if (protobuf) {
+    preview(protobuf, msg.traceId, 'decoded');
+    return;
+  }
+  const pieces = protobufPieces;
+  protobufPieces = undefined;
+  for (const piece of pieces) follow(body, otlpScan, piece, msg.traceId);
+}
+
 /** Messages as one buffer: the first itself when it is the only one. */
 function oneBuffer(messages: Uint8Array[]): Uint8Array {
   return messages.length === 1 ? messages[0] : Buffer.concat(messages);
@@ -202,18 +236,7 @@ port.on('message', (msg: ToWorker) => {
       documentPreviewed = true;
       return;
     case 'responseChunk':
-      if (msg.first) { body = new JaegerSkimmer(); otlpScan = new OtlpCutScan(); previewed = false; protobufMessages = undefined; }
-      // Protobuf (Jaeger's gRPC answer) arrives in whole messages, the first of them in the first
-      // chunk: its first rows at once, and its messages kept as they are.
-      if (!previewed && msg.first && msg.bytes.byteLength >= PREVIEW_PREFIX_BYTES) {
-        const protobuf = previewOtlpProtobuf(msg.bytes);
-        if (protobuf) {
-          preview(protobuf, msg.traceId, 'decoded');
-          protobufMessages = [];
-        }
-      }
-      if (protobufMessages) protobufMessages.push(msg.bytes);
-      else follow(body, otlpScan, msg.bytes, msg.traceId);
+      receiveChunk(msg);
       return;
     default:
       try {

@@ -37,6 +37,8 @@ export interface TempoReplayOptions {
   tenant?: string;
   /** A router without `/api/v2/traces` (Tempo before 2.6): that path answers 404 with a text body. */
   withoutV2Traces?: boolean;
+  /** A gateway that answers a trace as JSON whatever the Accept header asks for. */
+  jsonOnly?: boolean;
   /** Answer 401 unless `Authorization: Bearer <token>`, as an authenticating proxy in front of Tempo does. */
   bearerToken?: string;
   /** Shift every timestamp so the newest span ends a minute before this time (ms since the epoch). */
@@ -303,7 +305,7 @@ export async function startTempoReplay(options: TempoReplayOptions = {}): Promis
     if (!/^[0-9a-fA-F]{1,32}$/.test(rawId)) throw new BadRequest(`invalid trace id "${rawId}"`);
     const id = rawId.toLowerCase().padStart(32, '0');
     const range = secondsRange(q);
-    const protobuf = /application\/protobuf/.test(record.accept ?? '');
+    const protobuf = !options.jsonOnly && /application\/protobuf/.test(record.accept ?? '');
     const notFound = (): void => reply.send(404, '');
     if (!hasData) return notFound();
     let file: string | undefined;

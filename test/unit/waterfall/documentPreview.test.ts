@@ -4,7 +4,9 @@ import path from 'node:path';
 import { syntheticTrace } from '../../../bench/waterfallSyntheticTrace';
 import { toJaegerJson } from '../../../bench/waterfallJaegerJson';
 import { toOtlpJson } from '../../../bench/waterfallOtlpJson';
-import { previewTraces } from '../../../src/core/traceFiles/documentPreview';
+import { generateSdkSpans, toOtlpProtobuf } from '../../../bench/receiverLoadSpans';
+import { decodeOtlpProtobuf } from '../../../src/core/receiver/otlpProtobufDecoder';
+import { previewOtlpProtobuf, previewTraces } from '../../../src/core/traceFiles/documentPreview';
 import { loadTraceFile } from '../../../src/core/traceFiles/loadTraceFile';
 
 const fixtures = path.resolve(__dirname, '../../fixtures/backends');
@@ -61,6 +63,28 @@ describe('document preview: the spans complete in the first bytes', () => {
     });
     checkCuts(new TextEncoder().encode(toOtlpJson(trace)), 13);
     checkCuts(new TextEncoder().encode(toJaegerJson(trace)), 13);
+  });
+
+  it('reads OTLP protobuf cut anywhere (an answer streamed over HTTP): the whole spans before the cut, in order, with their resource', async () => {
+    // Two resource spans, as two exports concatenated: cuts fall in the first, between them and in the second.
+    const spans = await generateSdkSpans(40, 10);
+    const bytes = Buffer.concat([toOtlpProtobuf(spans.slice(0, 20)), toOtlpProtobuf(spans.slice(20))]);
+    const whole = decodeOtlpProtobuf(bytes).spans;
+    assert.equal(whole.length, 40);
+    let previous = 0;
+    const counts = new Set<number>();
+    for (let end = 1; end < bytes.byteLength; end += 7) {
+      const cut = bytes.subarray(0, end);
+      const shown = (previewOtlpProtobuf(cut) ?? []).flatMap((t) => t.spans).sort((a, b) => whole.findIndex((w) => w.spanId === a.spanId) - whole.findIndex((w) => w.spanId === b.spanId));
+      const k = shown.length;
+      assert.ok(k >= previous, `cut at ${end}: ${k} spans after ${previous}`);
+      assert.deepEqual(shown.map((s) => [s.spanId, s.name, s.startTimeUnixNano, s.resource.serviceName, s.attributes]), whole.slice(0, k).map((s) => [s.spanId, s.name, s.startTimeUnixNano, s.resource.serviceName, s.attributes]), `cut at ${end}: the first ${k} spans`);
+      previous = k;
+      counts.add(k);
+    }
+    assert.ok([...counts].some((k) => k > 0 && k < 20) && [...counts].some((k) => k > 20 && k < 40), `cuts inside each resource spans show part of it: ${[...counts].join(', ')}`);
+    assert.equal((previewOtlpProtobuf(bytes) ?? []).flatMap((t) => t.spans).length, 40, 'the whole message previews as all its spans');
+    assert.equal(previewOtlpProtobuf(new TextEncoder().encode('\n{"resourceSpans":[]}')), undefined, 'JSON that starts with a newline is not protobuf');
   });
 
   it('says nothing for a prefix without a complete span or of no known layout', () => {

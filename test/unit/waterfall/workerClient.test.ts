@@ -239,6 +239,40 @@ describe('waterfall worker', function () {
     }
   });
 
+  it("shows the first spans of a protobuf answer streamed over HTTP (Tempo's) in chunks that end anywhere, then the whole trace; JSON that starts with a newline stays JSON", async () => {
+    const body = Buffer.from(toOtlpProtobuf(await generateSdkSpans(3_000, 3_000)));
+    const traceId = decodeOtlpProtobuf(body).spans[0].traceId;
+    const response = { traceId, format: 'otlp-protobuf' as const, body: new Uint8Array(0), streamed: true, source: "Tempo's answer", url: 'http://127.0.0.1:3200/api/traces/x' };
+    const expected = buildWaterfall(traceFromResponse({ ...response, streamed: false, body })).summary;
+    const chunks = (bytes: Uint8Array, size: number) => Array.from({ length: Math.ceil(bytes.byteLength / size) }, (_, k) => bytes.slice(k * size, (k + 1) * size));
+    const { c, posts } = client();
+    try {
+      // Chunks of an odd size, as a socket delivers them: no chunk boundary falls on a span's.
+      const sink = c.beginResponse(traceId);
+      for (const chunk of chunks(body, 16_381)) sink(chunk);
+      await until(() => posts.some((m) => m.type === 'trace'));
+      const preview = posts.find((m) => m.type === 'trace');
+      assert.ok(preview?.type === 'trace' && preview.summary.traceId === traceId && preview.columns.rowCount === 200, 'the first 200 spans, from the first bytes');
+      assert.match(preview.notice ?? '', /showing the first 200 spans decoded/);
+      assert.deepEqual((await c.loadResponse(response)).summary, expected);
+
+      // OTLP JSON after a newline: its first byte is protobuf's, its first rows say it is JSON.
+      const trace = syntheticTrace({ spans: 5_000, bigSubtree: 0 });
+      const json = new TextEncoder().encode('\n' + toOtlpJson(trace));
+      const otlp = { traceId: trace.traceId, format: 'otlp' as const, body: new Uint8Array(0), streamed: true, source: 'an OTLP answer', url: 'http://127.0.0.1/x' };
+      const expectedJson = buildWaterfall(traceFromResponse({ ...otlp, streamed: false, body: json })).summary;
+      posts.length = 0;
+      const jsonSink = c.beginResponse(trace.traceId);
+      for (const chunk of chunks(json, 16_381)) jsonSink(chunk);
+      await until(() => posts.some((m) => m.type === 'trace'));
+      const jsonPreview = posts.find((m) => m.type === 'trace');
+      assert.ok(jsonPreview?.type === 'trace' && jsonPreview.columns.rowCount > 0 && jsonPreview.columns.rowCount < 5_000, 'rows from the JSON\'s first bytes');
+      assert.deepEqual((await c.loadResponse(otlp)).summary, expectedJson);
+    } finally {
+      await c.dispose();
+    }
+  });
+
   it('takes a protobuf answer of several messages as their concatenation, and one that says it is JSON as JSON', async () => {
     // Two TracesData messages of one trace: concatenated, they are one message with both halves' spans.
     const spans = await generateSdkSpans(3_000, 3_000);
