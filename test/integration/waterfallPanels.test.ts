@@ -4,6 +4,7 @@ import { syntheticTrace } from '../../bench/waterfallSyntheticTrace';
 import { toOtlpJson } from '../../bench/waterfallOtlpJson';
 import { shortTraceId } from '../../src/core/model/ids';
 import { startJaeger } from '../backends/harness/servers';
+import { documentedTraces, startTempoReplay } from '../backends/harness/tempoReplay';
 import { waitForTrace } from '../backends/harness/waitForTrace';
 import { startReverseProxy } from '../unit/backends/localHttpServer';
 import { setGlobal, waitFor, workspaceFile } from './support';
@@ -75,6 +76,31 @@ describe('waterfall panels: one panel (and one worker) per trace', () => {
       await setGlobal('backend.jaegerGrpcUrl', undefined);
       await proxy.close();
       await jaeger.stop();
+    }
+  });
+
+  it("Open Trace by ID reads Tempo's trace in OpenTelemetry protobuf (its documented API, replayed)", async () => {
+    const replay = await startTempoReplay({ shiftTo: Date.now() });
+    const id = documentedTraces.checkout;
+    const short = shortTraceId(id);
+    try {
+      await setGlobal('backend.url', replay.url);
+      await setGlobal('backend.type', 'tempo');
+      await waitFor('the Tempo backend in use', async () => {
+        const summary = await vscode.commands.executeCommand<{ origin: string } | undefined>('traceLens.refresh');
+        return summary && /Tempo/.test(summary.origin) ? true : undefined;
+      }, 60_000);
+      await vscode.commands.executeCommand('traceLens.openTraceById', { traceId: id });
+      const tab = await waitFor('the waterfall titled with the root span', () => waterfallTabs(short).find((t) => t.label.includes('GET /checkout')), 60_000);
+      // The statistics may fetch the trace too: every request for it asked v1 for protobuf.
+      const asked = replay.requests.filter((r) => r.pathname.includes(id)).map((r) => `${r.status} ${r.pathname} ${r.accept}`);
+      assert.ok(asked.length > 0, 'the trace was fetched');
+      assert.deepEqual([...new Set(asked)], [`200 /api/traces/${id} application/protobuf`]);
+      await vscode.window.tabGroups.close(tab);
+    } finally {
+      await setGlobal('backend.type', undefined);
+      await setGlobal('backend.url', undefined);
+      await replay.close();
     }
   });
 });
