@@ -20,11 +20,13 @@ import * as esbuild from 'esbuild';
 import type { OtlpGrpcReceiver as OtlpGrpcReceiverClass } from '../src/core/receiver/otlpGrpcReceiver';
 import type { OtlpHttpReceiver as OtlpHttpReceiverClass } from '../src/core/receiver/otlpHttpReceiver';
 import type { SpanStore as SpanStoreClass } from '../src/core/receiver/spanStore';
+import type { decodeOtlpProtobuf as decodeOtlpProtobufFunction } from '../src/core/receiver/otlpProtobufDecoder';
 import { procStat, residentBytes } from '../test/backends/harness/procStat';
 import { startJaeger } from '../test/backends/harness/servers';
 import type { BenchRow } from './benchRow';
 import { LoadSender, type LoadDone, type LoadProtocol, type LoadReady } from './receiverLoadProcess';
 import { gcFunction, median } from './hostMeasures';
+import { generateSdkSpans, toOtlpProtobuf } from './receiverLoadSpans';
 
 // Overridable to check that peak RSS does not grow with the number of spans sent.
 const MAX_SPANS = Number(process.env.RECEIVER_BENCH_MAX_SPANS ?? 50_000);
@@ -41,6 +43,7 @@ interface ShippedReceiver {
   OtlpHttpReceiver: typeof OtlpHttpReceiverClass;
   OtlpGrpcReceiver: typeof OtlpGrpcReceiverClass;
   SpanStore: typeof SpanStoreClass;
+  decodeOtlpProtobuf: typeof decodeOtlpProtobufFunction;
 }
 
 /** The HTTP receiver and the span store from one esbuild bundle, built as the extension's is. */
@@ -53,6 +56,7 @@ async function shippedReceiver(): Promise<ShippedReceiver> {
         `export { OtlpHttpReceiver } from './src/core/receiver/otlpHttpReceiver';`,
         `export { OtlpGrpcReceiver } from './src/core/receiver/otlpGrpcReceiver';`,
         `export { SpanStore } from './src/core/receiver/spanStore';`,
+        `export { decodeOtlpProtobuf } from './src/core/receiver/otlpProtobufDecoder';`,
       ].join('\n'),
       resolveDir: root,
       loader: 'ts',
@@ -176,7 +180,7 @@ async function measuredLoad(
 }
 
 /** Receiver and Jaeger rounds over OTLP/HTTP, then over OTLP/gRPC, interleaved; spans/s, CPU seconds and peak RSS of each receiving side. */
-async function compareWithJaeger({ OtlpHttpReceiver, OtlpGrpcReceiver, SpanStore }: ShippedReceiver): Promise<BenchRow[]> {
+async function compareWithJaeger({ OtlpHttpReceiver, OtlpGrpcReceiver, SpanStore, decodeOtlpProtobuf }: ShippedReceiver): Promise<BenchRow[]> {
   const jaeger = await startJaeger({ maxTraces: MAX_SPANS / SPANS_PER_TRACE });
   try {
     const jaegerPid = jaeger.serverPid();
@@ -216,6 +220,7 @@ async function compareWithJaeger({ OtlpHttpReceiver, OtlpGrpcReceiver, SpanStore
           `Jaeger ${list(theirs.map((x) => x.sps))} spans/s, CPU ${cpus(theirs)} s, peak RSS ${mb(theirs)} MB; medians compared; 1-min load average ${loadavg()[0].toFixed(1)}`,
       });
       if (protocol === 'http') {
+        rows.push(await decodingAloneRow(decodeOtlpProtobuf, median(theirs.map((x) => x.sps))));
         const p99 = median(ours.map((x) => x.p99));
         rows.push({
           name: 'receiver event-loop delay p99 under that load (receiver and store alone)',
@@ -231,6 +236,41 @@ async function compareWithJaeger({ OtlpHttpReceiver, OtlpGrpcReceiver, SpanStore
   } finally {
     await jaeger.stop();
   }
+}
+
+/** SDK spans decoded for the row below, as many as the store holds in the comparison. */
+const DECODED_SPANS = MAX_SPANS;
+
+/**
+ * The receiver's decoder alone, on one thread, over the generator's requests (SDK-made, 512 spans
+ * each), against Jaeger's whole ingest (HTTP, decode, store) in the rounds above: the most any
+ * receiver can take that builds span objects at receipt on one thread, as the store and everything
+ * reading it need today. The spans of the last pass stay referenced while the next is decoded, as
+ * a store full of them would hold them, so the collector's cost of keeping them is counted.
+ */
+async function decodingAloneRow(decode: typeof decodeOtlpProtobufFunction, jaegerSps: number): Promise<BenchRow> {
+  const spans = await generateSdkSpans(DECODED_SPANS, SPANS_PER_TRACE);
+  const requests: Uint8Array[] = [];
+  for (let i = 0; i < spans.length; i += BATCH) requests.push(toOtlpProtobuf(spans.slice(i, i + BATCH)));
+  let held: unknown[] = [];
+  const rates: number[] = [];
+  for (let pass = 0; pass < 5; pass++) {
+    const decoded: unknown[] = [];
+    const t0 = performance.now();
+    for (const request of requests) decoded.push(decode(request).spans);
+    rates.push(spans.length / ((performance.now() - t0) / 1000));
+    held = decoded;
+  }
+  const sps = median(rates);
+  return {
+    name: 'receiver: its decoder alone on one thread ÷ Jaeger ingest, OTLP/HTTP',
+    value: Math.round((sps / jaegerSps) * 100) / 100,
+    unit: '×',
+    budget: 'for comparison',
+    ok: held.length === requests.length,
+    note: `${spans.length} SDK spans in ${requests.length} requests decoded into span objects (no HTTP, no store): ${rates.map((r) => (r / 1000).toFixed(0)).join(' / ')}k spans/s, median ${(sps / 1000).toFixed(0)}k, ` +
+      `against Jaeger's ${(jaegerSps / 1000).toFixed(0)}k spans/s for its whole ingest above; below 1.0, building span objects at receipt on one thread cannot reach Jaeger's rate whatever the rest costs`,
+  };
 }
 
 if (require.main === module) {

@@ -1,8 +1,9 @@
 // The waterfall on the path a user takes, from response bytes to rows (docs/performance.md budgets): a trace
 // file read from disk, and Open Trace by ID from a local server answering as Jaeger's v1 and v3 HTTP
-// APIs and its query gRPC API do (the gRPC answers are the bytes a real Jaeger sent for the same
-// trace), each through the product's own pieces: the HTTP, gRPC and Jaeger clients, the panel's worker
-// (bundled as the build bundles it), and the production webview bundle in headless Chromium.
+// APIs and its query gRPC API do, and as Tempo's v1 API asked for protobuf (the protobuf answers are
+// the bytes a real Jaeger sent for the same trace), each through the product's own pieces: the HTTP,
+// gRPC, Jaeger and Tempo clients, the panel's worker (bundled as the build bundles it), and the
+// production webview bundle in headless Chromium.
 // Measured per size: bytes → first row visible, bytes → interactive (against JSON.parse alone on
 // the same bytes, same run), the extension host's longest block, and what the host retains.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { syntheticTrace } from './waterfallSyntheticTrace';
 import { toOtlpJson } from './waterfallOtlpJson';
 import { toJaegerJson } from './waterfallJaegerJson';
 import { JaegerClient } from '../src/core/backends/jaegerClient';
+import { TempoClient } from '../src/core/backends/tempoClient';
 import { GET_TRACE_PATH, JaegerGrpcTraces } from '../src/core/backends/jaegerGrpc';
 import { decodeOtlpProtobuf } from '../src/core/receiver/otlpProtobufDecoder';
 import { startJaeger, type RunningServer } from '../test/backends/harness/servers';
@@ -30,6 +32,7 @@ import type { Trace } from '../src/core/model/trace';
 import { launchBrowser } from '../test/runner/browser';
 import { openWaterfallPage } from '../test/webview/waterfallHarness';
 import { keyToPaintInPage, searchToPaintInPage } from '../test/webview/waterfallFrames';
+import { splitJsonParse } from './splitJsonParse';
 
 const MB = 1024 * 1024;
 /** `TRACE_LENS_BENCH_SIZES=50000,100000` measures only those. */
@@ -95,7 +98,9 @@ async function bundleWorker(dir: string, skim = true, checkout = path.resolve(__
 /**
  * Answers like Jaeger's query service: `/api/traces/{id}` with the v1 JSON from `dir/{id}.json`,
  * and `/api/v3/traces/{id}` with the v3 API's OTLP JSON from `dir/{id}.v3.json` (the v3 client is
- * told its version, so nothing probes). In its own process, as a real server is: writing 100 MB
+ * told its version, so nothing probes); and like Tempo's v1 API asked for protobuf (Tempo never
+ * runs here): `/api/traces/{id}` with `Accept: application/protobuf` answers `dir/{id}.pb`, the
+ * bytes a real Jaeger sent over gRPC for the trace, which are laid out as Tempo's `tempopb.Trace`. In its own process, as a real server is: writing 100 MB
  * from this one would block the very event loop whose blocks are measured.
  */
 async function serveJaeger(dir: string): Promise<{ server: ChildProcess; url: string; grpcUrl: string }> {
@@ -104,10 +109,12 @@ async function serveJaeger(dir: string): Promise<{ server: ChildProcess; url: st
     const grpc = require(${JSON.stringify(require.resolve('@grpc/grpc-js'))});
     const server = http.createServer((req, res) => {
       const m = /^\\/api(\\/v3)?\\/traces\\/([0-9a-f]{32})$/.exec((req.url || '').split('?')[0]);
-      const file = m && path.join(${JSON.stringify(dir)}, m[2] + (m[1] ? '.v3.json' : '.json'));
+      // Tempo's v1 path is Jaeger's: asked for protobuf, it answers as Tempo does.
+      const protobuf = m && !m[1] && /application\\/protobuf/.test(req.headers.accept || '');
+      const file = m && path.join(${JSON.stringify(dir)}, m[2] + (protobuf ? '.pb' : m[1] ? '.v3.json' : '.json'));
       if (!file || !fs.existsSync(file)) { res.writeHead(404, { 'content-type': 'text/plain' }).end('404 page not found'); return; }
       const body = fs.readFileSync(file);
-      res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+      res.writeHead(200, { 'content-type': protobuf ? 'application/protobuf' : 'application/json' }).end(body);
     });
     // GetTrace as Jaeger answers it: the trace's TracesData in one message, no message when unknown.
     const rpc = new grpc.Server();
@@ -170,7 +177,7 @@ interface PathRun {
 }
 
 /** The paths measured per size, beside the receiver's; `…Base`: another checkout's worker (TRACE_LENS_BENCH_BASE). */
-const KINDS = ['file', 'fileBase', 'http', 'httpFullParse', 'httpBase', 'httpV3', 'httpV3Base', 'grpc', 'grpcBase'] as const;
+const KINDS = ['file', 'fileBase', 'http', 'httpFullParse', 'httpBase', 'httpV3', 'httpV3Base', 'grpc', 'grpcBase', 'tempo'] as const;
 type Kind = (typeof KINDS)[number];
 /** `TRACE_LENS_BENCH_KINDS=file,httpV3` measures only those paths (and the receiver's). */
 const ONLY_KINDS = process.env.TRACE_LENS_BENCH_KINDS?.split(',');
@@ -193,6 +200,8 @@ export async function run(): Promise<BenchRow[]> {
   // With traceLens.backend.jaegerGrpcUrl: the trace by id as protobuf from the query gRPC API.
   const grpc = new JaegerGrpcTraces({ url: grpcUrl, timeoutMs: 120_000, maxResponseBytes: 512 * MB });
   const jaegerGrpc = new JaegerClient(http, { apiVersion: 'v3', grpc });
+  // Tempo asks its v1 API for protobuf (tempoClient.ts).
+  const tempo = new TempoClient(http);
   try {
     const workerPath = await bundleWorker(dir);
     const fullParseWorkerPath = await bundleWorker(dir, false);
@@ -275,7 +284,7 @@ export async function run(): Promise<BenchRow[]> {
      * headers are the one sign of the first byte; an HTTP answer's first chunk follows its headers
      * at once.
      */
-    const httpOpen = (traceId: string, api = jaeger): Open => async (client) => {
+    const httpOpen = (traceId: string, api: Pick<JaegerClient | TempoClient, 'fetchTrace'> = jaeger): Open => async (client) => {
       const t0 = performance.now();
       // As the panel does: the body streams into the worker as it arrives.
       const sink = client.beginResponse();
@@ -311,6 +320,7 @@ export async function run(): Promise<BenchRow[]> {
     await once(httpOpen(warm.traceId), fullParseWorkerPath);
     await once(httpOpen(warm.traceId, jaegerV3));
     await once(httpOpen(warm.traceId, jaegerGrpc));
+    await once(httpOpen(warm.traceId, tempo));
     if (baseWorkerPath) await once(httpOpen(warm.traceId), baseWorkerPath);
     await once(receiverOpen(warm.trace));
 
@@ -319,7 +329,7 @@ export async function run(): Promise<BenchRow[]> {
       const doc = await prepare(spans, 7);
       // gRPC's budget is the JSON.parse of the JSON the same Jaeger sends for the trace over HTTP (v3).
       const parse = { file: parseAlone(doc.otlp), http: parseAlone(doc.jaeger), httpV3: parseAlone(doc.v3) };
-      const results: Record<Kind | 'receiver', PathRun[]> = { file: [], fileBase: [], http: [], httpFullParse: [], httpBase: [], httpV3: [], httpV3Base: [], grpc: [], grpcBase: [], receiver: [] };
+      const results: Record<Kind | 'receiver', PathRun[]> = { file: [], fileBase: [], http: [], httpFullParse: [], httpBase: [], httpV3: [], httpV3Base: [], grpc: [], grpcBase: [], tempo: [], receiver: [] };
       // Interleaved, so a neighbour's burst on the shared machine hits every path alike.
       for (let i = 0; i < RUNS; i++) {
         if (measured('file')) results.file.push(await once(fileOpen(doc.file, `trace-${k}.json`)));
@@ -331,8 +341,10 @@ export async function run(): Promise<BenchRow[]> {
         if (baseWorkerPath && measured('httpV3')) results.httpV3Base.push(await once(httpOpen(doc.traceId, jaegerV3), baseWorkerPath));
         if (measured('grpc')) results.grpc.push(await once(httpOpen(doc.traceId, jaegerGrpc)));
         if (baseWorkerPath && measured('grpc')) results.grpcBase.push(await once(httpOpen(doc.traceId, jaegerGrpc), baseWorkerPath));
+        if (measured('tempo')) results.tempo.push(await once(httpOpen(doc.traceId, tempo)));
         results.receiver.push(await once(receiverOpen(doc.trace)));
       }
+      if (results.http.length > 0) rows.push(await jsonPathFloor(k, doc.jaeger, parse.http, results.http, gc));
       const receiver = results.receiver;
       const receiverFirst = median(receiver.map((r) => r.firstRowMs));
       const receiverBlock = Math.max(...receiver.map((r) => r.maxBlockMs));
@@ -351,6 +363,8 @@ export async function run(): Promise<BenchRow[]> {
           ? `OTLP JSON file (${(doc.otlpBytes / MB).toFixed(0)} MB), counted from the read's start${onDemand}${ofBase}`
           : kind === 'grpc' || kind === 'grpcBase'
           ? `Jaeger query gRPC answer (OTLP protobuf as a real Jaeger 2 sent it, ${(doc.protobufBytes / MB).toFixed(0)} MB), counted from its first byte (its headers: grpc-js hands the one message over when its last byte is in), decoded by the receiver's protobuf walker (traceLens.backend.jaegerGrpcUrl)${ofBase ? ofBase : ", its spans' attributes checked and left in the bytes until read"}`
+          : kind === 'tempo'
+          ? `Tempo v1 answer in OTLP protobuf (Accept: application/protobuf; a stand-in sends the bytes a real Jaeger 2 sent over gRPC for the same trace, ${(doc.protobufBytes / MB).toFixed(0)} MB, tempopb.Trace's layout), streamed over HTTP, counted from its first byte, its spans' attributes checked and left in the bytes until read`
           : kind === 'httpV3' || kind === 'httpV3Base'
           ? `Jaeger v3 HTTP answer (OTLP JSON, ${(doc.v3Bytes / MB).toFixed(0)} MB), counted from its first byte (Jaeger v2's API, preferred to v1)${onDemand}${ofBase}`
           : `Jaeger v1 HTTP answer (${(doc.jaegerBytes / MB).toFixed(0)} MB), counted from its first byte${kind === 'http' ? ', read by the skim' : kind === 'httpBase' ? ofBase : ', JSON.parse and the converters (the path before the skim, for comparison)'}`;
@@ -359,14 +373,14 @@ export async function run(): Promise<BenchRow[]> {
         const block = Math.max(...rs.map((r) => r.maxBlockMs));
         const retained = median(rs.map((r) => r.retainedMb));
         const m = rs[0].loaded;
-        const parseMs = parse[kind === 'file' || kind === 'fileBase' ? 'file' : kind === 'httpV3' || kind === 'httpV3Base' || kind === 'grpc' || kind === 'grpcBase' ? 'httpV3' : 'http'];
+        const parseMs = parse[kind === 'file' || kind === 'fileBase' ? 'file' : kind === 'httpV3' || kind === 'httpV3Base' || kind === 'grpc' || kind === 'grpcBase' || kind === 'tempo' ? 'httpV3' : 'http'];
         const budget = 1.2 * parseMs;
         const spread = (f: (r: PathRun) => number) => rs.map((r) => f(r).toFixed(0)).join(' / ');
         rows.push(
           { name: `waterfall ${k} ${kind}: bytes → first row visible`, value: round(first), unit: 'ms', budget: '≤ 250 ms', ok: first <= 250,
             note: `${label}; median of ${RUNS} (${spread((r) => r.firstRowMs)} ms); ${kind === 'file' || kind === 'fileBase' ? 'read' : 'fetch'} ${spread((r) => r.bytesMs)} ms, worker parse+convert ${m.parseMs.toFixed(0)} ms + layout ${m.layoutMs.toFixed(0)} ms (first run); ${rs.every((r) => r.previewed) ? `the first rows are the spans in the first ${PREVIEW_PREFIX_BYTES / 1024} kB, shown while the rest is read and parsed` : 'the whole trace is parsed before the first row'}` },
           { name: `waterfall ${k} ${kind}: bytes → interactive`, value: round(interactive), unit: 'ms', budget: `≤ 1.2 × JSON.parse (${budget.toFixed(0)} ms)`, ok: interactive <= budget,
-            note: `the laid-out trace painted, then the first key handled and painted; JSON.parse alone of ${kind === 'grpc' || kind === 'grpcBase' ? "the v3 JSON answer for the same trace (what Jaeger's HTTP API sends)" : 'the same bytes'} ${parseMs.toFixed(0)} ms (median of 3, this process); runs ${spread((r) => r.interactiveMs)} ms; medians of the steps: ${stepsOf(rs)}` },
+            note: `the laid-out trace painted, then the first key handled and painted; JSON.parse alone of ${kind === 'grpc' || kind === 'grpcBase' ? "the v3 JSON answer for the same trace (what Jaeger's HTTP API sends)" : kind === 'tempo' ? "the OTLP JSON of the same trace (Jaeger's v3 answer; Tempo's JSON has the same layout)" : 'the same bytes'} ${parseMs.toFixed(0)} ms (median of 3, this process); runs ${spread((r) => r.interactiveMs)} ms; medians of the steps: ${stepsOf(rs)}` },
           { name: `waterfall ${k} ${kind}: extension-host longest block`, value: round(block), unit: 'ms', budget: '≤ 50 ms', ok: block <= 50,
             note: `worst of ${RUNS}: the host thread's CPU time between two ticks of a 1 ms timer, from the bytes asked for to the columns posted (longest wall-clock gap between ticks ${Math.max(...rs.map((r) => r.maxGapMs)).toFixed(0)} ms, which includes waiting for a core)` },
           { name: `waterfall ${k} ${kind}: extension-host heap retained`, value: round(retained), unit: 'MB', budget: '≤ 60 MB', ok: retained <= 60,
@@ -391,4 +405,24 @@ export async function run(): Promise<BenchRow[]> {
     rmSync(dir, { recursive: true, force: true });
   }
   return rows;
+}
+
+/**
+ * The least "bytes → interactive" a JSON path could take on this machine, as a multiple of
+ * JSON.parse alone: the answer's bytes read by two threads at once (JSON.parse of half its spans
+ * each, bench/splitJsonParse.ts), then the skim path's own layout, columns, page, render and first
+ * key (medians of its runs), with converting the parsed values to spans and joining the two
+ * halves counted as free. Above 1.2, no JSON path meets the budget here, however its reading is done.
+ */
+async function jsonPathFloor(k: string, jaegerAnswer: Buffer, parseMs: number, runs: PathRun[], gc: () => void): Promise<BenchRow> {
+  const split = await splitJsonParse(jaegerAnswer, gc);
+  const layoutMs = median(runs.map((r) => r.loaded.layoutMs));
+  const after = median(runs.map((r) => r.steps.columns + r.steps.toPage + r.steps.render + r.steps.key));
+  const floor = (split.splitMs + layoutMs + after) / parseMs;
+  return {
+    name: `waterfall ${k}: least bytes → interactive on a JSON path, ÷ JSON.parse`, value: Math.round(floor * 100) / 100, unit: '×',
+    budget: 'for comparison (budget 1.2)', ok: true,
+    note: `Jaeger v1 answer (${split.spans} spans): JSON.parse of each half of its spans in two threads at once ${split.splitMs.toFixed(0)} ms (the slower half ${split.slowerHalfMs.toFixed(0)} ms in its thread) against ${parseMs.toFixed(0)} ms in one; `
+      + `then the http path's layout ${layoutMs.toFixed(0)} ms and columns, page, render and first key ${after.toFixed(0)} ms (medians); converting and joining the halves counted as free`,
+  };
 }
