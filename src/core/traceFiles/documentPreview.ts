@@ -171,14 +171,19 @@ export const OTLP_PROTOBUF_FIRST_BYTE = 0x0a;
  */
 export function previewOtlpProtobuf(bytes: Uint8Array): Trace[] | undefined {
   if (bytes[0] !== OTLP_PROTOBUF_FIRST_BYTE) return undefined;
-  for (const candidate of [bytes, () => wholeSpansOf(bytes)]) {
+  // A big message (Jaeger's gRPC answer holds the whole trace in one) is cut to its first bytes:
+  // finding its first spans in all of it walked every span's header, 45-70 ms at 100k spans.
+  const head = bytes.byteLength > PREVIEW_PREFIX_BYTES ? bytes.subarray(0, PREVIEW_PREFIX_BYTES) : undefined;
+  // Whole messages decode as they are; bytes that end inside one, as the whole spans they hold.
+  const candidates = head ? [() => wholeSpansOf(head), () => bytes] : [() => bytes, () => wholeSpansOf(bytes)];
+  for (const candidate of candidates) {
     try {
-      const whole = typeof candidate === 'function' ? candidate() : candidate;
-      if (!whole) return undefined;
+      const whole = candidate();
+      if (!whole) continue;
       const { spans } = decodeOtlpProtobufFirst(whole, PROTOBUF_PREVIEW_SPANS);
-      return spans.length > 0 ? assembleTraces(spans, new ConversionContext()) : undefined;
+      if (spans.length > 0) return assembleTraces(spans, new ConversionContext());
     } catch {
-      // The bytes end inside a message: try its whole spans.
+      // Not whole messages, or no protobuf: the next candidate.
     }
   }
   return undefined;

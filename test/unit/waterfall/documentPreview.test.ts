@@ -6,7 +6,7 @@ import { toJaegerJson } from '../../../bench/waterfallJaegerJson';
 import { toOtlpJson } from '../../../bench/waterfallOtlpJson';
 import { generateSdkSpans, toOtlpProtobuf } from '../../../bench/receiverLoadSpans';
 import { decodeOtlpProtobuf } from '../../../src/core/receiver/otlpProtobufDecoder';
-import { previewOtlpProtobuf, previewTraces } from '../../../src/core/traceFiles/documentPreview';
+import { PREVIEW_PREFIX_BYTES, previewOtlpProtobuf, previewTraces } from '../../../src/core/traceFiles/documentPreview';
 import { loadTraceFile } from '../../../src/core/traceFiles/loadTraceFile';
 
 const fixtures = path.resolve(__dirname, '../../fixtures/backends');
@@ -85,6 +85,15 @@ describe('document preview: the spans complete in the first bytes', () => {
     assert.ok([...counts].some((k) => k > 0 && k < 20) && [...counts].some((k) => k > 20 && k < 40), `cuts inside each resource spans show part of it: ${[...counts].join(', ')}`);
     assert.equal((previewOtlpProtobuf(bytes) ?? []).flatMap((t) => t.spans).length, 40, 'the whole message previews as all its spans');
     assert.equal(previewOtlpProtobuf(new TextEncoder().encode('\n{"resourceSpans":[]}')), undefined, 'JSON that starts with a newline is not protobuf');
+  });
+
+  it('reads the first 200 spans of a big protobuf message (Jaeger\'s gRPC answer) from its first bytes, the same as from all of it', async () => {
+    const bytes = toOtlpProtobuf(await generateSdkSpans(1_500, 1_500));
+    assert.ok(bytes.byteLength > 2 * PREVIEW_PREFIX_BYTES);
+    const whole = decodeOtlpProtobuf(bytes).spans;
+    const shown = (previewOtlpProtobuf(bytes) ?? []).flatMap((t) => t.spans);
+    const view = (s: (typeof whole)[number]) => [s.spanId, s.parentSpanId, s.name, s.startTimeUnixNano, s.resource.serviceName, s.scope.name, s.attributes];
+    assert.deepEqual(shown.map(view).sort(), whole.slice(0, 200).map(view).sort());
   });
 
   it('says nothing for a prefix without a complete span or of no known layout', () => {
