@@ -132,7 +132,7 @@ function load(msg: WorkerLoad): void {
       body = new JaegerSkimmer();
       otlpScan = new OtlpCutScan();
       protobufPieces = undefined;
-      // An answer whose first bytes decoded as protobuf but that says it is another format is read as that format.
+      // An answer kept as protobuf pieces that says it is another format is read as that format.
       if (messages && msg.response.format !== 'otlp-protobuf') for (const m of messages) follow(streamed, scan, m);
       const response = msg.response.streamed ? { ...msg.response, body: messages && msg.response.format === 'otlp-protobuf' ? oneBuffer(messages) : streamed.bytes() } : msg.response;
       // Jaeger's v1 answer is read from its bytes, attributes on demand (jaegerSkim.ts), and an
