@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { startTempoReplay, type TempoReplay } from '../backends/harness/tempoReplay';
+import { documentedTraces, startTempoReplay, type TempoReplay } from '../backends/harness/tempoReplay';
 import { latencyLensOn, lineOf, setGlobal, traceLensHover, waitFor, workspaceFile } from './support';
 
 // Latency lenses from Tempo's TraceQL metrics, with the extension pointed at a multi-tenant Tempo as
@@ -76,6 +76,13 @@ describe('latency lenses from Tempo TraceQL metrics (documented API, replayed)',
     assert.ok(metrics.some((r) => r.query.q.includes('| quantile_over_time(duration, .5, .95, .99) by (')), 'the quantiles were asked for');
     assert.ok(metrics.every((r) => /^\d{10}$/.test(r.query.start) && /^\d{10}$/.test(r.query.end)), 'start and end in seconds');
     const queries = replay.requests.filter((r) => r.pathname !== '/ready' && r.pathname !== '/api/status/buildinfo');
-    assert.deepEqual(queries.filter((r) => r.tenant !== TENANT || r.status !== 200).map((r) => `${r.status} ${r.path} tenant=${r.tenant}`), []);
+    assert.deepEqual(queries.filter((r) => r.tenant !== TENANT).map((r) => `${r.status} ${r.path} tenant=${r.tenant}`), [], 'the tenant on every query');
+    // The one trace over max_bytes_per_trace: v1 refuses it (500), as Tempo does, and v2 gives the part that fits.
+    const refused = queries.filter((r) => r.status !== 200);
+    assert.deepEqual([...new Set(refused.map((r) => `${r.status} ${r.pathname}`))], refused.length > 0 ? [`500 /api/traces/${documentedTraces.partial}`] : []);
+    for (const r of refused) {
+      const after = queries.slice(queries.indexOf(r) + 1);
+      assert.ok(after.some((q) => q.pathname === `/api/v2/traces/${documentedTraces.partial}` && q.status === 200), 'asked of v2 after each refusal');
+    }
   });
 });
