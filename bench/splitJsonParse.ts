@@ -44,8 +44,12 @@ export async function splitJsonParse(bytes: Buffer, gc: () => void, runs = 3): P
   const workers = [0, 1].map(() => new Worker(HALF_PARSER, { eval: true, workerData: { shared }, execArgv: [] }));
   const parse = (w: Worker, from: number, to: number) =>
     new Promise<{ ms: number; spans: number }>((resolve, reject) => {
-      w.once('message', resolve);
-      w.once('error', reject);
+      const failed = (err: Error) => reject(err);
+      w.once('error', failed);
+      w.once('message', (m: { ms: number; spans: number }) => {
+        w.off('error', failed);
+        resolve(m);
+      });
       w.postMessage({ from, to });
     });
   try {

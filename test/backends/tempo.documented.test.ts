@@ -187,8 +187,13 @@ describe('Tempo client against the documented HTTP API (replayed, no Tempo runni
         assert.deepEqual(json.spans.map(view), protobuf.spans.map(view), 'JSON and protobuf give the same spans');
         assert.deepEqual(json.warnings, protobuf.warnings);
         // The fixture's JSON decoded through the product's OTLP protobuf decoder, as the replay encodes it.
-        const decoded = decodeOtlpProtobuf((await new HttpClient({ baseUrl: replay.url }).get({ path: `/api/traces/${ids.checkout}`, headers: { accept: 'application/protobuf' } })).body);
-        assert.equal(decoded.spans.length, json.spans.length);
+        const http = new HttpClient({ baseUrl: replay.url, userAgent: 'protobuf-probe' });
+        try {
+          const decoded = decodeOtlpProtobuf((await http.get({ path: `/api/traces/${ids.checkout}`, headers: { accept: 'application/protobuf' } })).body);
+          assert.equal(decoded.spans.length, json.spans.length);
+        } finally {
+          await http.close();
+        }
       } finally {
         await gateway.close();
       }
