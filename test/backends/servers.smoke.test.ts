@@ -3,7 +3,8 @@
 // Run: npx mocha --require tsx/cjs --timeout 600000 test/backends/servers.smoke.test.ts
 // TRACE_LENS_BACKENDS=jaeger limits the servers covered.
 import assert from 'node:assert/strict';
-import { requestedServers, startNamedServer, type RunningServer } from './harness/servers';
+import { createServer } from 'node:net';
+import { isBindConflict, requestedServers, startNamedServer, startPrometheus, type RunningServer } from './harness/servers';
 import { sendTestTrace } from './harness/sendTestTrace';
 import { traceByIdUrl, waitForTrace } from './harness/waitForTrace';
 
@@ -49,3 +50,26 @@ for (const name of requestedServers()) {
     });
   });
 }
+
+describe('backend harness: a port taken before the server binds it', function () {
+  this.timeout(120_000);
+
+  it("is told apart from other failures by the server's own words (Prometheus), so the start is tried again on fresh ports", async () => {
+    // Whatever connects (the harness asking whether the server is ready) is closed at once.
+    const holder = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const address = holder.address();
+    assert.ok(address && typeof address === 'object');
+    try {
+      const failure = await startPrometheus({ scrapeTargets: ['127.0.0.1:9'], port: address.port }).then(
+        (p) => p.stop().then(() => undefined),
+        (err: unknown) => err,
+      );
+      assert.ok(failure instanceof Error, 'Prometheus cannot start on a port in use');
+      assert.ok(isBindConflict(failure), failure.message);
+    } finally {
+      await new Promise<void>((resolve) => holder.close(() => resolve()));
+    }
+    assert.equal(isBindConflict(new Error('prometheus failed to start: not ready after 60000 ms')), false);
+  });
+});

@@ -190,6 +190,17 @@ export function startPrometheus(options: { scrapeTargets: string[]; port?: numbe
  * jaeger_query reads for /api/metrics/*. stop() stops both.
  */
 export async function startJaegerWithSpm(): Promise<RunningJaegerSpm> {
+  // The ports both know are chosen once per start of the pair: a taken one means starting both again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startJaegerWithSpmOnce();
+    } catch (err) {
+      if (attempt >= BIND_ATTEMPTS || !isBindConflict(err)) throw err;
+    }
+  }
+}
+
+async function startJaegerWithSpmOnce(): Promise<RunningJaegerSpm> {
   const [promPort, metricsPort] = await freePorts(2);
   const bucketsMs = spmDurationBucketsMs();
   const jaeger = await startServer('jaeger', async (binary, dir) => {
@@ -339,10 +350,38 @@ const watchdog = [
   'exit $status',
 ].join('\n');
 
+/** Starts made when a server finds a port it was given taken. */
+const BIND_ATTEMPTS = 3;
+
+/**
+ * Whether a start failed because a port was taken between the harness choosing it and the server
+ * binding it: freePorts() releases its ports before the server starts, and any process's outgoing
+ * connection may take one as its local port meanwhile (seen: Prometheus, started after Jaeger, found
+ * its port in use).
+ */
+export function isBindConflict(err: unknown): boolean {
+  return err instanceof Error && /address already in use|EADDRINUSE/i.test(err.message);
+}
+
+/** Starts a server; when its ports were taken meanwhile, plans again (fresh ports) and starts it again. */
 async function startServer<N extends ServerName | 'prometheus'>(
   name: N,
   plan: (binary: string, dir: string) => Promise<LaunchPlan>,
   ensure: () => Promise<EnsuredServer> = () => ensureServer(name as ServerName),
+): Promise<Omit<RunningServer, 'name'> & { name: N }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startServerOnce(name, plan, ensure);
+    } catch (err) {
+      if (attempt >= BIND_ATTEMPTS || !isBindConflict(err)) throw err;
+    }
+  }
+}
+
+async function startServerOnce<N extends ServerName | 'prometheus'>(
+  name: N,
+  plan: (binary: string, dir: string) => Promise<LaunchPlan>,
+  ensure: () => Promise<EnsuredServer>,
 ): Promise<Omit<RunningServer, 'name'> & { name: N }> {
   const { version, binary } = await ensure();
   const dir = mkdtempSync(path.join(os.tmpdir(), `trace-lens-${name}-`));
