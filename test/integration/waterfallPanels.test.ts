@@ -17,6 +17,14 @@ function waterfallTabs(short: string): vscode.Tab[] {
     .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('traceLens.waterfall') && t.label.includes(short));
 }
 
+/** Waits until the statistics' refresh reads from the backend `name` (Jaeger, Tempo…) the settings now name. */
+function backendInUse(name: string): Promise<true> {
+  return waitFor(`the ${name} backend in use`, async () => {
+    const summary = await vscode.commands.executeCommand<{ origin: string } | undefined>('traceLens.refresh');
+    return summary?.origin.includes(name) ? true : undefined;
+  }, 60_000);
+}
+
 describe('waterfall panels: one panel (and one worker) per trace', () => {
   before(async () => {
     await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
@@ -62,10 +70,7 @@ describe('waterfall panels: one panel (and one worker) per trace', () => {
       await setGlobal('backend.jaegerGrpcUrl', `http://127.0.0.1:${jaeger.queryGrpcPort}`);
       await setGlobal('backend.url', proxy.url);
       await setGlobal('backend.type', 'jaeger');
-      await waitFor('the Jaeger backend in use', async () => {
-        const summary = await vscode.commands.executeCommand<{ origin: string } | undefined>('traceLens.refresh');
-        return summary && /Jaeger/.test(summary.origin) ? true : undefined;
-      }, 60_000);
+      await backendInUse('Jaeger');
       await vscode.commands.executeCommand('traceLens.openTraceById', { traceId: trace.traceId });
       const tab = await waitFor('the waterfall titled with the root span', () => waterfallTabs(short).find((t) => t.label.includes(trace.spans[0].name)), 60_000);
       assert.deepEqual(proxy.requests.filter((q) => /\/traces\//.test(q.url)).map((q) => q.url), [], 'nothing asked Jaeger\'s HTTP API for the trace');
@@ -86,10 +91,7 @@ describe('waterfall panels: one panel (and one worker) per trace', () => {
     try {
       await setGlobal('backend.url', replay.url);
       await setGlobal('backend.type', 'tempo');
-      await waitFor('the Tempo backend in use', async () => {
-        const summary = await vscode.commands.executeCommand<{ origin: string } | undefined>('traceLens.refresh');
-        return summary && /Tempo/.test(summary.origin) ? true : undefined;
-      }, 60_000);
+      await backendInUse('Tempo');
       await vscode.commands.executeCommand('traceLens.openTraceById', { traceId: id });
       const tab = await waitFor('the waterfall titled with the root span', () => waterfallTabs(short).find((t) => t.label.includes('GET /checkout')), 60_000);
       // The statistics may fetch the trace too: every request for it asked v1 for protobuf.

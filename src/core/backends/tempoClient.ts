@@ -9,6 +9,7 @@ import { parseLatencySeries, tempoLatencyQueries } from './tempoMetrics';
 import { traceFromResponse, type TraceResponse } from './traceResponse';
 import { buildTraceQL, quoteTraceQL } from './traceql';
 import type { LatencyQuantiles } from '../model/latencyQuantiles';
+import { otlpEncodingOf } from '../receiver/otlpResponses';
 import type { ConnectionInfo, GetTraceOptions, LatencyStatsRequest, TraceBackend, TraceQuery, TraceSummary } from './traceBackend';
 import { asArray, asString, decodeNanos, isRecord } from './wireValues';
 
@@ -19,8 +20,6 @@ export interface TempoClientOptions {
 
 const TOO_LARGE = /trace exceeds max size|too large|max.*bytes/i;
 const PROTOBUF = 'application/protobuf';
-/** `application/protobuf`, or the older `application/x-protobuf`. */
-const PROTOBUF_TYPE = /^application\/(x-)?protobuf\b/i;
 
 function traceAnswer(traceId: string, res: HttpResponse, options: GetTraceOptions, format: 'otlp-protobuf' | 'tempo'): TraceResponse {
   return { traceId, format, body: res.body, streamed: options.sink !== undefined, source: `Tempo's answer for trace ${traceId}`, url: res.url, range: options.range };
@@ -58,7 +57,7 @@ export class TempoClient implements TraceBackend {
         path: `/api/traces/${id}`, query, headers: { accept: PROTOBUF }, signal: options.signal, acceptStatus: [404], sink: options.sink, onAnswer: options.onAnswer,
       });
       if (res.status === 404) throw new TraceNotFoundError(id, options.range);
-      return traceAnswer(id, res, options, PROTOBUF_TYPE.test(res.headers['content-type'] ?? '') ? 'otlp-protobuf' : 'tempo');
+      return traceAnswer(id, res, options, otlpEncodingOf(res.headers['content-type']) === 'protobuf' ? 'otlp-protobuf' : 'tempo');
     } catch (err) {
       if (!(err instanceof HttpStatusError && TOO_LARGE.test(err.body))) throw err;
       return this.partialTrace(id, query, options, err);

@@ -5,7 +5,7 @@ import { isLoopbackHostHeader, isLoopbackOrigin } from './loopbackOrigin';
 import type { OtlpDecodeResult } from './otlpDecodeResult';
 import { decodeOtlpJsonTextAsync } from './otlpJsonDecoder';
 import { decodeOtlpProtobufAsync } from './otlpProtobufDecoder';
-import { exportResponse, RpcCode, statusResponse } from './otlpResponses';
+import { exportResponse, otlpEncodingOf, RpcCode, statusResponse } from './otlpResponses';
 import type { EncodedBody, OtlpEncoding } from './otlpResponses';
 import {
   MalformedOtlpError,
@@ -135,7 +135,7 @@ export class OtlpHttpReceiver extends OtlpReceiverBase {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.counters.requests++;
-    const encoding = encodingOf(req.headers['content-type']);
+    const encoding = otlpEncodingOf(req.headers['content-type']);
     const respondEncoding: OtlpEncoding = encoding ?? 'json';
     try {
       if (!isLoopbackHostHeader(req.headers.host)) {
@@ -284,14 +284,6 @@ export class OtlpHttpReceiver extends OtlpReceiverBase {
 function send(res: ServerResponse, status: number, body: EncodedBody): void {
   res.writeHead(status, { 'Content-Type': body.contentType, 'Content-Length': body.body.length });
   res.end(body.body);
-}
-
-function encodingOf(contentType: string | undefined): OtlpEncoding | undefined {
-  if (!contentType) return undefined;
-  const media = contentType.split(';', 1)[0].trim().toLowerCase();
-  if (media === 'application/x-protobuf' || media === 'application/protobuf') return 'protobuf';
-  if (media === 'application/json') return 'json';
-  return undefined;
 }
 
 function pathOf(url: string | undefined): string {

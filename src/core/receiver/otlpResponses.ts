@@ -26,6 +26,15 @@ export const RpcCode = {
 const PROTOBUF_TYPE = 'application/x-protobuf';
 const JSON_TYPE = 'application/json';
 
+/** The OTLP encoding a Content-Type names (`application/x-protobuf` or `application/protobuf`, `application/json`); undefined for any other. */
+export function otlpEncodingOf(contentType: string | undefined): OtlpEncoding | undefined {
+  if (!contentType) return undefined;
+  const media = contentType.split(';', 1)[0].trim().toLowerCase();
+  if (media === PROTOBUF_TYPE || media === 'application/protobuf') return 'protobuf';
+  if (media === JSON_TYPE) return 'json';
+  return undefined;
+}
+
 export function exportResponse(encoding: OtlpEncoding, rejectedSpans: number, errorMessage: string): EncodedBody {
   if (encoding === 'json') {
     const body = rejectedSpans > 0 || errorMessage ? { partialSuccess: { rejectedSpans: String(rejectedSpans), errorMessage } } : {};

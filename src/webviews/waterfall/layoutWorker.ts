@@ -47,7 +47,6 @@ let otlpScan = new OtlpCutScan();
  * protobuf the pieces go to the skims after all.
  */
 let protobufPieces: Uint8Array[] | undefined;
-let protobufBytes = 0;
 /** Whether rows were shown from part of the current trace. */
 let previewed = false;
 /** The document about to be loaded was previewed from its first bytes while it was read. */
@@ -180,15 +179,13 @@ function receiveChunk(msg: WorkerResponseChunk): void {
     otlpScan = new OtlpCutScan();
     previewed = false;
     protobufPieces = msg.bytes[0] === OTLP_PROTOBUF_FIRST_BYTE ? [] : undefined;
-    protobufBytes = 0;
   }
   if (!protobufPieces) {
     follow(body, otlpScan, msg.bytes, msg.traceId);
     return;
   }
   protobufPieces.push(msg.bytes);
-  protobufBytes += msg.bytes.byteLength;
-  if (previewed || protobufBytes < PREVIEW_PREFIX_BYTES) return;
+  if (previewed || protobufPieces.reduce((n, piece) => n + piece.byteLength, 0) < PREVIEW_PREFIX_BYTES) return;
   // Its first rows from its first bytes (for gRPC, the first message, whole).
   const protobuf = previewOtlpProtobuf(protobufPieces.length === 1 ? protobufPieces[0] : Buffer.concat(protobufPieces));
   if (protobuf) {

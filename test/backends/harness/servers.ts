@@ -189,15 +189,9 @@ export function startPrometheus(options: { scrapeTargets: string[]; port?: numbe
  * metrics to a prometheus exporter) and a Prometheus scraping that exporter, which
  * jaeger_query reads for /api/metrics/*. stop() stops both.
  */
-export async function startJaegerWithSpm(): Promise<RunningJaegerSpm> {
+export function startJaegerWithSpm(): Promise<RunningJaegerSpm> {
   // The ports both know are chosen once per start of the pair: a taken one means starting both again.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startJaegerWithSpmOnce();
-    } catch (err) {
-      if (attempt >= BIND_ATTEMPTS || !isBindConflict(err)) throw err;
-    }
-  }
+  return retryOnBindConflict(startJaegerWithSpmOnce);
 }
 
 async function startJaegerWithSpmOnce(): Promise<RunningJaegerSpm> {
@@ -363,19 +357,24 @@ export function isBindConflict(err: unknown): boolean {
   return err instanceof Error && /address already in use|EADDRINUSE/i.test(err.message);
 }
 
-/** Starts a server; when its ports were taken meanwhile, plans again (fresh ports) and starts it again. */
-async function startServer<N extends ServerName | 'prometheus'>(
-  name: N,
-  plan: (binary: string, dir: string) => Promise<LaunchPlan>,
-  ensure: () => Promise<EnsuredServer> = () => ensureServer(name as ServerName),
-): Promise<Omit<RunningServer, 'name'> & { name: N }> {
+/** `start()` again, up to BIND_ATTEMPTS in all, while it fails because a port it chose was taken. */
+async function retryOnBindConflict<T>(start: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startServerOnce(name, plan, ensure);
+      return await start();
     } catch (err) {
       if (attempt >= BIND_ATTEMPTS || !isBindConflict(err)) throw err;
     }
   }
+}
+
+/** Starts a server; when its ports were taken meanwhile, plans again (fresh ports) and starts it again. */
+function startServer<N extends ServerName | 'prometheus'>(
+  name: N,
+  plan: (binary: string, dir: string) => Promise<LaunchPlan>,
+  ensure: () => Promise<EnsuredServer> = () => ensureServer(name as ServerName),
+): Promise<Omit<RunningServer, 'name'> & { name: N }> {
+  return retryOnBindConflict(() => startServerOnce(name, plan, ensure));
 }
 
 async function startServerOnce<N extends ServerName | 'prometheus'>(
